@@ -1,0 +1,86 @@
+"""The raw store: records exactly as they came, one gzip JSONL file each, never edited.
+
+Everything downstream is rebuilt from here, so a file is written to a temporary name and renamed
+only when complete, and an existing file is never overwritten with different content.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from analysis.config import Paths
+from analysis.normalise import InputError, read_jsonl
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    _atomic_write_bytes(path, (json.dumps(manifest, indent=2) + "\n").encode())
+
+
+def store_records(records: list[dict[str, Any]], path: Path, manifest: dict[str, Any]) -> bool:
+    """Write records once; return False when identical content is already stored."""
+    body = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+    data = gzip.compress(body.encode("utf-8"), mtime=0)
+    if path.exists():
+        if sha256(path) == hashlib.sha256(data).hexdigest():
+            return False
+        raise InputError(f"{path}: already stored with different content; raw data is "
+                         "immutable, so remove it by hand if you really mean to replace it")
+    _atomic_write_bytes(path, data)
+    write_manifest(path.with_suffix("").with_suffix(".manifest.json"),
+                   {**manifest, "file": path.name, "count": len(records),
+                    "sha256": hashlib.sha256(data).hexdigest()})
+    return True
+
+
+def import_file(source: Path, institution_key: str, paths: Paths) -> tuple[Path, int]:
+    """Validate a user's JSONL(.gz) of OpenAlex Works and store it under data/raw/import/."""
+    records = [record for _, record in read_jsonl(source)]
+    if not records:
+        raise InputError(f"{source}: contains no records")
+    checksum = sha256(source)
+    target = paths.raw_institution("import", institution_key) / f"{checksum[:16]}.jsonl.gz"
+    store_records(records, target, {
+        "source": "import", "original_file": str(Path(source).resolve()),
+        "original_sha256": checksum, "institution": institution_key,
+        "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    })
+    return target, len(records)
+
+
+def raw_files(paths: Paths, institution_key: str) -> list[Path]:
+    return sorted(paths.raw.glob(f"*/{institution_key}/*.jsonl.gz"))
+
+
+def iter_raw(files: list[Path]) -> Iterator[tuple[Path, dict[str, Any]]]:
+    for path in files:
+        for _, record in read_jsonl(path):
+            yield path, record

@@ -1,0 +1,288 @@
+"""Raw OpenAlex Work records -> the documented tables of DESIGN section 4.
+
+OpenAlex's schema drifts (`grants` became `awards` and `funders` in 2025; topic ids became URLs)
+and real records carry nulls, empty lists and odd types, so every field is read defensively and
+nothing a later stage needs is dropped: an affiliation with no linked institution is kept as a
+row with an empty institution, because the raw string alone may name a watchlisted partner.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+WORK_COLUMNS = ["work_id", "doi", "title", "publication_year", "publication_date", "type",
+                "primary_field", "primary_subfield", "primary_topic", "is_authors_truncated",
+                "source"]
+AUTHORSHIP_COLUMNS = ["work_id", "author_id", "author_name", "orcid", "author_position",
+                      "is_corresponding", "is_home"]
+AFFILIATION_COLUMNS = ["work_id", "author_id", "raw_affiliation", "institution_id", "ror",
+                       "institution_name", "country_code", "lineage"]
+FUNDING_COLUMNS = ["work_id", "funder_id", "funder_name", "funder_ror", "award_id",
+                   "award_title"]
+
+
+class InputError(ValueError):
+    """A user's input file cannot be read; the message names the file and line."""
+
+
+@dataclass
+class Warnings:
+    """Counted problems that do not stop a run; they go in the manifest."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, kind: str, example: str) -> None:
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        shown = self.examples.setdefault(kind, [])
+        if len(shown) < 5:
+            shown.append(example)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: {"count": v, "examples": self.examples.get(k, [])}
+                for k, v in sorted(self.counts.items())}
+
+
+def text(value: Any) -> str:
+    """A string, or "" for None/NaN: missing values differ across pandas versions."""
+    return value if isinstance(value, str) else ""
+
+
+def short_id(value: Any) -> str | None:
+    """`https://openalex.org/W123` -> `W123`; ids are compared in this form everywhere."""
+    if not value or not isinstance(value, str):
+        return None
+    return value.rstrip("/").rsplit("/", 1)[-1]
+
+
+def bare_ror(value: Any) -> str | None:
+    if not value or not isinstance(value, str):
+        return None
+    return value.rstrip("/").rsplit("/", 1)[-1].lower()
+
+
+def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (line number, record); a malformed line is an error naming the file and line."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a JSONL file")
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+                if not isinstance(record, dict):
+                    raise InputError(f"{path}:{number}: expected a JSON object (an OpenAlex Work)")
+                yield number, record
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot be read ({exc})") from None
+
+
+@dataclass(frozen=True)
+class Home:
+    """The analysed institution: an authorship is home if any institution is it or its child."""
+
+    openalex_ids: frozenset[str]
+    rors: frozenset[str]
+
+    def contains(self, institution: dict[str, Any]) -> bool:
+        if bare_ror(institution.get("ror")) in self.rors:
+            return True
+        ids = {short_id(institution.get("id"))} | {short_id(i) for i in
+                                                    institution.get("lineage") or []}
+        return bool(ids & self.openalex_ids)
+
+
+def parse_institution(value: str) -> tuple[str, str]:
+    """Classify a user's institution argument as ("ror", id) or ("openalex", id)."""
+    text = value.strip()
+    lowered = text.lower()
+    if lowered.startswith(("https://ror.org/", "http://ror.org/", "ror.org/", "ror:")):
+        return "ror", lowered.rstrip("/").rsplit("/", 1)[-1].removeprefix("ror:")
+    if lowered.startswith(("https://openalex.org/", "openalex.org/")):
+        text = text.rstrip("/").rsplit("/", 1)[-1]
+    if len(text) > 1 and text[0] in "Ii" and text[1:].isdigit():
+        return "openalex", "I" + text[1:]
+    if len(text) == 9 and text[0] == "0" and text.isalnum():
+        return "ror", lowered
+    raise InputError(f"{value!r} is not a ROR id (e.g. 052gg0110) or an OpenAlex institution id "
+                     "(e.g. I40120149)")
+
+
+def resolve_home(institution: str, records: Iterable[dict[str, Any]]) -> Home:
+    """Find the OpenAlex ids behind a ROR in the records themselves (no network needed)."""
+    kind, ident = parse_institution(institution)
+    if kind == "openalex":
+        return Home(frozenset({ident}), frozenset())
+    ids = {short_id(inst.get("id"))
+           for record in records for a in record.get("authorships") or []
+           for inst in a.get("institutions") or [] if bare_ror(inst.get("ror")) == ident}
+    return Home(frozenset(i for i in ids if i), frozenset({ident}))
+
+
+def _topic_part(topic: dict[str, Any] | None, part: str) -> str | None:
+    if not isinstance(topic, dict):
+        return None
+    value = topic if part == "topic" else topic.get(part)
+    return value.get("display_name") if isinstance(value, dict) else None
+
+
+def _work_row(record: dict[str, Any], source: str) -> dict[str, Any]:
+    topic = record.get("primary_topic")
+    year = record.get("publication_year")
+    return {
+        "work_id": short_id(record.get("id")),
+        "doi": record.get("doi"),
+        "title": record.get("title") or record.get("display_name"),
+        "publication_year": int(year) if isinstance(year, int | float) else None,
+        "publication_date": record.get("publication_date"),
+        "type": record.get("type"),
+        "primary_field": _topic_part(topic, "field"),
+        "primary_subfield": _topic_part(topic, "subfield"),
+        "primary_topic": _topic_part(topic, "topic"),
+        "is_authors_truncated": bool(record.get("is_authors_truncated")),
+        "source": source,
+    }
+
+
+def _affiliation_rows(work_id: str, author_id: str, authorship: dict[str, Any]
+                      ) -> list[dict[str, Any]]:
+    institutions = {short_id(i.get("id")): i for i in authorship.get("institutions") or []
+                    if isinstance(i, dict)}
+    pairs: list[tuple[str, str | None]] = []
+    affiliations = authorship.get("affiliations")
+    if isinstance(affiliations, list) and affiliations:
+        for aff in affiliations:
+            raw = (aff or {}).get("raw_affiliation_string") or ""
+            ids = [short_id(i) for i in (aff or {}).get("institution_ids") or []] or [None]
+            pairs += [(raw, i) for i in ids]
+    else:  # older records: only raw_affiliation_strings and institutions, unpaired
+        raws = [r for r in authorship.get("raw_affiliation_strings") or [] if r]
+        if len(raws) == 1:
+            pairs = [(raws[0], i) for i in institutions] or [(raws[0], None)]
+        else:
+            pairs = [(r, None) for r in raws] + [("", i) for i in institutions]
+    linked = {i for _, i in pairs if i}
+    pairs += [("", i) for i in institutions if i not in linked]
+    rows = []
+    for raw, inst_id in pairs:
+        inst = institutions.get(inst_id, {}) if inst_id else {}
+        rows.append({
+            "work_id": work_id, "author_id": author_id, "raw_affiliation": raw,
+            "institution_id": inst_id, "ror": bare_ror(inst.get("ror")),
+            "institution_name": inst.get("display_name"),
+            "country_code": inst.get("country_code"),
+            "lineage": [short_id(x) for x in inst.get("lineage") or [] if x] or
+                       ([inst_id] if inst_id else []),
+        })
+    return rows
+
+
+def _funding_rows(work_id: str, record: dict[str, Any]) -> list[dict[str, Any]]:
+    funders = {short_id(f.get("id")): f for f in record.get("funders") or [] if isinstance(f, dict)}
+    rows, awarded = [], set()
+    for award in record.get("awards") or []:
+        if not isinstance(award, dict):
+            continue
+        fid = short_id(award.get("funder_id"))
+        awarded.add(fid)
+        rows.append({"work_id": work_id, "funder_id": fid,
+                     "funder_name": award.get("funder_display_name")
+                     or (funders.get(fid) or {}).get("display_name"),
+                     "funder_ror": bare_ror((funders.get(fid) or {}).get("ror")),
+                     "award_id": award.get("funder_award_id"),
+                     "award_title": award.get("display_name")})
+    for fid, funder in funders.items():
+        if fid not in awarded:
+            rows.append({"work_id": work_id, "funder_id": fid,
+                         "funder_name": funder.get("display_name"),
+                         "funder_ror": bare_ror(funder.get("ror")), "award_id": None,
+                         "award_title": None})
+    for grant in record.get("grants") or []:  # the pre-December-2025 field
+        if isinstance(grant, dict):
+            rows.append({"work_id": work_id, "funder_id": short_id(grant.get("funder")),
+                         "funder_name": grant.get("funder_display_name"), "funder_ror": None,
+                         "award_id": grant.get("award_id"), "award_title": None})
+    return rows
+
+
+@dataclass
+class Tables:
+    works: pd.DataFrame
+    authorships: pd.DataFrame
+    affiliations: pd.DataFrame
+    funding: pd.DataFrame
+
+    def items(self) -> list[tuple[str, pd.DataFrame]]:
+        return [("works", self.works), ("authorships", self.authorships),
+                ("affiliations", self.affiliations), ("funding", self.funding)]
+
+
+def normalise(records: Iterable[dict[str, Any]], home: Home, source: str = "openalex",
+              warnings: Warnings | None = None) -> Tables:
+    """Flatten records into tables; duplicates (same work id) keep the first record."""
+    warnings = warnings if warnings is not None else Warnings()
+    works, authorships, affiliations, funding = [], [], [], []
+    seen: set[str] = set()
+    for record in records:
+        work_id = short_id(record.get("id"))
+        if not work_id:
+            warnings.add("record without id", str(record.get("title"))[:80])
+            continue
+        if work_id in seen:
+            warnings.add("duplicate work", work_id)
+            continue
+        seen.add(work_id)
+        works.append(_work_row(record, source))
+        if record.get("is_authors_truncated"):
+            warnings.add("author list truncated at 100 (refetch the single work)", work_id)
+        if not record.get("authorships"):
+            warnings.add("work without authorships", work_id)
+        funding += _funding_rows(work_id, record)
+        for position, a in enumerate(record.get("authorships") or []):
+            if not isinstance(a, dict):
+                continue
+            author = a.get("author") or {}
+            author_id = short_id(author.get("id")) or f"{work_id}-anon{position}"
+            home_here = any(home.contains(i) for i in a.get("institutions") or []
+                            if isinstance(i, dict))
+            authorships.append({
+                "work_id": work_id, "author_id": author_id,
+                "author_name": author.get("display_name") or a.get("raw_author_name"),
+                "orcid": (author.get("orcid") or "").removeprefix("https://orcid.org/") or None,
+                "author_position": a.get("author_position"),
+                "is_corresponding": bool(a.get("is_corresponding")),
+                "is_home": home_here,
+            })
+            affiliations += _affiliation_rows(work_id, author_id, a)
+    return Tables(
+        pd.DataFrame(works, columns=WORK_COLUMNS).astype({"publication_year": "Int64"}),
+        pd.DataFrame(authorships, columns=AUTHORSHIP_COLUMNS),
+        pd.DataFrame(affiliations, columns=AFFILIATION_COLUMNS),
+        pd.DataFrame(funding, columns=FUNDING_COLUMNS),
+    )
+
+
+def write_tables(tables: Tables, directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        frame.to_parquet(directory / f"{name}.parquet", index=False)
+
+
+def read_tables(directory: Path) -> Tables:
+    return Tables(*(pd.read_parquet(directory / f"{n}.parquet")
+                    for n in ("works", "authorships", "affiliations", "funding")))

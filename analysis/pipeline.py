@@ -1,0 +1,229 @@
+"""`run()`: raw records -> tables -> matches -> departments -> exposure -> reports.
+
+Each stage writes its output under the data folder (interim, processed) so any stage can be
+rerun or inspected alone; the CLI and the notebooks call these same functions.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis import __version__, cache, config, departments, exposure, match, normalise, report
+from analysis import watchlist as watchlist_mod
+from analysis.normalise import InputError, Warnings
+
+
+@dataclass
+class Result:
+    out: Path
+    run_id: str
+    timings: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    departments: pd.DataFrame | None = None
+    matches: pd.DataFrame | None = None
+    attributions: pd.DataFrame | None = None
+    tables: normalise.Tables | None = None
+
+
+def _say(quiet: bool) -> Callable[[str], None]:
+    return (lambda _msg: None) if quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
+
+
+@contextmanager
+def _stage(name: str, timings: dict[str, float], say: Callable[[str], None]) -> Iterator[None]:
+    say(f"[{name}] ...")
+    start = time.perf_counter()
+    yield
+    timings[name] = round(time.perf_counter() - start, 3)
+    say(f"[{name}] done in {timings[name]:.2f}s")
+
+
+def code_version() -> str:
+    try:
+        rev = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True,
+                             text=True, cwd=config.PROJECT_ROOT, timeout=5, check=False)
+        if rev.returncode == 0 and rev.stdout.strip():
+            return f"{__version__}+{rev.stdout.strip()}"
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return __version__
+
+
+def parse_years(text: str) -> tuple[int, int]:
+    """`2019-2024` or `2022`; a clear error otherwise."""
+    parts = text.strip().split("-")
+    try:
+        years = [int(p) for p in parts]
+    except ValueError:
+        raise InputError(f"--years {text!r}: expected YEAR or FIRST-LAST, e.g. 2019-2024") from None
+    if len(years) == 1:
+        years *= 2
+    if len(years) != 2 or years[0] > years[1] or not 1900 < years[0] < 2100:
+        raise InputError(f"--years {text!r}: expected YEAR or FIRST-LAST, e.g. 2019-2024")
+    return years[0], years[1]
+
+
+def _load_records(files: list[Path], years: tuple[int, int], warnings: Warnings
+                  ) -> list[dict[str, Any]]:
+    records = []
+    for _path, record in cache.iter_raw(files):
+        year = record.get("publication_year")
+        if not isinstance(year, int):
+            warnings.add("work without publication_year (left out)", str(record.get("id")))
+        elif years[0] <= year <= years[1]:
+            records.append(record)
+    return records
+
+
+def _institution_name(records: list[dict[str, Any]], home: normalise.Home) -> str:
+    for record in records:
+        for a in record.get("authorships") or []:
+            for inst in a.get("institutions") or []:
+                if normalise.short_id(inst.get("id")) in home.openalex_ids or \
+                        normalise.bare_ror(inst.get("ror")) in home.rors:
+                    return inst.get("display_name") or "unknown"
+    return "unknown"
+
+
+def _departments(departments_file: Path | None, roster_file: Path | None
+                 ) -> tuple[list[departments.Department], pd.DataFrame | None]:
+    depts = departments.load_departments(departments_file) if departments_file else []
+    if roster_file and not depts:  # the roster's own department names become the list
+        frame = pd.read_csv(roster_file, dtype=str)
+        if "department" not in frame.columns:
+            raise InputError(f"{roster_file}:1: roster is missing column(s): department")
+        names = sorted({n.strip() for n in frame["department"].dropna() if n.strip()})
+        depts = [departments.Department(match.normalise_text(n).replace(" ", "-"), n, "", ())
+                 for n in names]
+    roster = departments.load_roster(roster_file, depts) if roster_file else None
+    return depts, roster
+
+
+def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
+        departments_file: Path | None = None, watchlists: list[Path] | None = None,
+        out: Path | None = None, data_dir: Path | None = None, quiet: bool = False,
+        demo: bool = False) -> Result:
+    say = _say(quiet)
+    paths = config.paths(data_dir)
+    kind, key = normalise.parse_institution(institution)
+    run_id = f"{key}_{years[0]}-{years[1]}"
+    out = Path(out) if out else config.reports_dir() / run_id
+    timings: dict[str, float] = {}
+    warnings = Warnings()
+
+    with _stage("load", timings, say):
+        files = cache.raw_files(paths, key)
+        if not files:
+            raise InputError(f"no records stored for {institution} under {paths.raw}; run "
+                             f"`exposure import FILE --institution {institution}` first")
+        records = _load_records(files, years, warnings)
+        if not records:
+            raise InputError(f"no works from {years[0]}-{years[1]} stored for {institution}")
+        home = normalise.resolve_home(institution, records)
+        wl = watchlist_mod.load(watchlists)
+        innocents = watchlist_mod.load_not_watchlisted()
+        funders = watchlist_mod.load_defence_funders()
+        depts, roster_frame = _departments(departments_file, roster)
+    with _stage("normalise", timings, say):
+        tables = normalise.normalise(records, home, source="demo" if demo else "openalex",
+                                     warnings=warnings)
+        if not tables.authorships["is_home"].any():
+            raise InputError(f"no authorship in the stored records is affiliated with "
+                             f"{institution}; check the id (ROR or OpenAlex)")
+        normalise.write_tables(tables, paths.interim_run(run_id))
+    with _stage("match", timings, say):
+        matches = match.match_affiliations(tables.affiliations, wl, innocents)
+        funding_flags = match.match_funding(tables.funding, funders)
+    with _stage("attribute", timings, say):
+        attributions = departments.attribute(tables.authorships, tables.affiliations, depts,
+                                             roster_frame)
+        processed = paths.processed_run(run_id)
+        processed.mkdir(parents=True, exist_ok=True)
+        matches.to_parquet(processed / "matches.parquet", index=False)
+        attributions.to_parquet(processed / "attributions.parquet", index=False)
+        funding_flags.to_parquet(processed / "funding_flags.parquet", index=False)
+    with _stage("exposure", timings, say):
+        dept_table = exposure.by_department(tables.works, matches, attributions, funding_flags,
+                                            depts, years)
+        names = {d.id: d.name for d in depts} | {departments.UNATTRIBUTED: "Unattributed"}
+        flagged = exposure.flagged_works(tables.works, tables.authorships, matches,
+                                         attributions, funding_flags, names)
+        dept_ids = [*(d.id for d in depts), departments.UNATTRIBUTED]
+        years_by_dept = {d: exposure.by_year(tables.works, matches, attributions, d)
+                         for d in dept_ids}
+        dept_works = {d: set(attributions.loc[attributions["department"] == d, "work_id"])
+                      for d in dept_ids}
+    counts = {
+        "works": len(tables.works), "authorships": len(tables.authorships),
+        "home_authorships": int(tables.authorships["is_home"].sum()),
+        "affiliations": len(tables.affiliations), "matches": len(matches),
+        "flagged_matches": int(matches["flagged"].sum()),
+        "flagged_works": int(matches.loc[matches["flagged"], "work_id"].nunique()),
+        "defence_funding_works": int(funding_flags["work_id"].nunique()),
+    }
+    with _stage("report", timings, say):
+        manifest = {
+            "run_id": run_id,
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "institution": {"id": institution, "key": key, "kind": kind,
+                            "name": _institution_name(records, home),
+                            "openalex_ids": sorted(home.openalex_ids),
+                            "rors": sorted(home.rors)},
+            "years": list(years),
+            "data_as_of": max((str(r.get("updated_date") or "")[:10] for r in records),
+                              default="unknown"),
+            "source": "embedded demo (fictional)" if demo else "stored OpenAlex records",
+            "queries": [],
+            "inputs": {str(f): cache.sha256(f) for f in files}
+            | ({str(roster): cache.sha256(roster)} if roster else {})
+            | ({str(departments_file): cache.sha256(departments_file)}
+               if departments_file else {}),
+            "watchlist": {"version": wl.version, "files": wl.files, "entries": len(wl)},
+            "code_version": code_version(),
+            "parameters": {"flag_threshold": match.FLAG_AT, "roster": str(roster or ""),
+                           "departments": str(departments_file or "")},
+            "counts": counts,
+            "warnings": warnings.as_dict(),
+            "warnings_total": sum(warnings.counts.values()),
+            "timings_seconds": timings,
+        }
+        report.write_run(out, departments=dept_table, flagged=flagged, matches=matches,
+                         years_by_dept=years_by_dept, dept_works=dept_works,
+                         manifest=manifest, demo=demo)
+    say(f"wrote {out}")
+    return Result(out, run_id, timings, counts, dept_table, matches, attributions, tables)
+
+
+def run_demo(out: Path | None = None, data_dir: Path | None = None, quiet: bool = False
+             ) -> Result:
+    """Generate the fictional university's records (deterministic), store them, run it all."""
+    from analysis import demo  # the generator is only needed here
+
+    say = _say(quiet)
+    paths = config.paths(data_dir)
+    start = time.perf_counter()
+    say("[generate] building the demo university ...")
+    built = demo.build()
+    target = paths.raw_institution("demo", demo.HOME_KEY) / "works.jsonl.gz"
+    cache.store_records(built.records, target, {
+        "source": "demo", "institution": demo.HOME_KEY, "seed": demo.SEED,
+        "generated_by": "analysis.demo", "fictional": True})
+    generate = round(time.perf_counter() - start, 3)
+    say(f"[generate] done in {generate:.2f}s")
+    result = run(demo.HOME_KEY, (min(demo.YEARS), max(demo.YEARS)),
+                 roster=config.DEMO_DIR / "roster.csv",
+                 departments_file=config.DEMO_DIR / "departments.yaml",
+                 out=out or config.reports_dir() / "demo", data_dir=data_dir, quiet=quiet,
+                 demo=True)
+    result.timings = {"generate": generate, **result.timings}
+    return result

@@ -1,0 +1,104 @@
+"""The run directory: HTML reports, CSV tables and the manifest, written all-or-nothing.
+
+Reports name real researchers, so everything is created owner-only (files 0600, folders 0700)
+and built in a temporary folder that replaces the target only when complete. Every string from
+the data is escaped by Jinja2's autoescape; links are only ever https://doi.org/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from analysis import config
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(config.TEMPLATES_DIR),
+                       autoescape=select_autoescape(["html"]), keep_trailing_newline=True)
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralise spreadsheet formulas in text from the open web (a title starting with =)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def doi_url(doi: Any) -> str | None:
+    if isinstance(doi, str) and doi.lower().startswith("https://doi.org/10."):
+        return doi
+    return None
+
+
+def _write(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    _write(path, frame.map(safe_cell).to_csv(index=False))
+
+
+def summary_sentence(total: dict[str, Any], departments: pd.DataFrame) -> str:
+    named = departments[~departments["department"].isin(["all", "unattributed"])]
+    top = named.sort_values("review_priority").head(2)["department_name"].tolist()
+    share = total["share"] * 100
+    lead = (f"{total['flagged_works']} of {total['works']} works ({share:.1f}%) have a co-author "
+            f"whose affiliation links to a watchlisted institution; {total['tier1_works']} of "
+            "them involve tier-1 (military, defence-industry or surveillance) bodies.")
+    if top and total["flagged_works"]:
+        lead += f" Review should start with {' and '.join(top)}."
+    return lead
+
+
+def write_run(out: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
+              matches: pd.DataFrame, years_by_dept: dict[str, pd.DataFrame],
+              dept_works: dict[str, set[str]],
+              manifest: dict[str, Any], demo: bool = False) -> Path:
+    """Write the whole run directory; the previous one is replaced only on success."""
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        os.chmod(staging, 0o700)
+        (staging / "departments").mkdir(mode=0o700)
+        (staging / "tables").mkdir(mode=0o700)
+        env = _environment()
+        records = departments.to_dict("records")
+        total = next(r for r in records if r["department"] == "all")
+        listed = [r for r in records if r["department"] != "all"]
+        listed.sort(key=lambda r: r["review_priority"])
+        common = {"manifest": manifest, "demo": demo, "total": total}
+        _write(staging / "index.html", env.get_template("index.html").render(
+            departments=listed, summary=summary_sentence(total, departments), **common))
+        for dept in listed:
+            rows = flagged[flagged["work_id"].isin(dept_works[dept["department"]])]
+            items = [dict(r, doi_url=doi_url(r["doi"])) for r in rows.to_dict("records")]
+            _write(staging / "departments" / f"{dept['department']}.html",
+                   env.get_template("department.html").render(
+                       dept=dept, flagged=items,
+                       years=years_by_dept[dept["department"]].to_dict("records"), **common))
+        _write_csv(departments, staging / "tables" / "departments.csv")
+        _write_csv(flagged, staging / "tables" / "flagged_works.csv")
+        matches_out = matches.assign(lists=matches["lists"].map(
+            lambda v: "; ".join(v) if v is not None else ""))
+        _write_csv(matches_out, staging / "tables" / "matches.csv")
+        _write(staging / "manifest.json", json.dumps(manifest, indent=2, default=str) + "\n")
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out

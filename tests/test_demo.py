@@ -1,0 +1,161 @@
+"""The demo run end to end, checked against the demo's ground truth."""
+
+from __future__ import annotations
+
+import json
+import stat
+
+import pandas as pd
+import pytest
+
+from analysis import config, demo
+
+#: Ground-truth traps the starter matcher cannot get yet, and why. The matcher issue turns
+#: these green (the strict xfail below fails loudly when it does, so this list gets updated).
+KNOWN_GAPS = {
+    "ambiguous_acronym_in_context": "ambiguous acronyms (HIT, AECC) are only safe with support "
+    "from the rest of the string (city, country); the starter matcher skips them (issue 4)",
+}
+KEY = ["work_id", "author_id", "raw_affiliation", "entry_id"]
+
+
+def _flags(result) -> set[tuple[str, ...]]:
+    m = result.matches
+    return set(map(tuple, m[m["flagged"]][["work_id", "author_id", "raw_affiliation",
+                                             "watchlist_id"]].values))
+
+
+def _truth(truth_flags: pd.DataFrame, include_gaps: bool = False) -> set[tuple[str, ...]]:
+    positive = truth_flags[truth_flags["entry_id"] != ""]
+    if not include_gaps:
+        positive = positive[~positive["trap"].isin(KNOWN_GAPS)]
+    return set(map(tuple, positive[KEY].values))
+
+
+def test_flags_equal_ground_truth_except_known_gaps(demo_run, truth_flags):
+    got, want = _flags(demo_run), _truth(truth_flags)
+    assert got - want == set(), "false positives"
+    assert want - got == set(), "missed flags"
+    assert len(want) > 300
+
+
+@pytest.mark.xfail(strict=True, reason="; ".join(KNOWN_GAPS.values()))
+def test_flags_equal_full_ground_truth(demo_run, truth_flags):
+    assert _flags(demo_run) == _truth(truth_flags, include_gaps=True)
+
+
+TRAPS = ["chinese_name", "chinese_substring_guard", "lab_without_university", "unlinked_name",
+         "wrong_link_to_watchlisted", "wrong_link_to_innocent", "confusable_negative",
+         "confusable_listed_itself", "distinctive_acronym", "numbered_institute",
+         "campus_withdrawn_ror", "former_name"]
+
+
+@pytest.mark.parametrize("trap", TRAPS)
+def test_each_trap_is_present_and_answered_right(demo_run, truth_flags, trap):
+    rows = truth_flags[truth_flags["trap"] == trap]
+    assert len(rows) > 0, f"the demo has no {trap} case"
+    m = demo_run.matches
+    flagged = m[m["flagged"]].groupby(["work_id", "author_id", "raw_affiliation"])[
+        "watchlist_id"].agg(set).to_dict()
+    for row in rows.itertuples():
+        got = flagged.get((row.work_id, row.author_id, row.raw_affiliation), set())
+        want = {row.entry_id} if row.entry_id else set()
+        assert got == want, (trap, row.raw_affiliation, got, want)
+
+
+def test_confusable_negatives_are_recorded_as_conflicts_not_flags(demo_run):
+    m = demo_run.matches
+    conflict = m[m["rule"].isin(["ror_conflict", "name_conflict"])]
+    assert not conflict["flagged"].any()
+    assert "Northwestern University" in " ".join(conflict["raw_affiliation"])
+    assert conflict["evidence"].str.contains("not on the watchlist|gives no place in China").all()
+
+
+def test_attributions_equal_ground_truth(demo_run, truth_departments):
+    want = set()
+    for row in truth_departments.itertuples():
+        for dept in row.departments.split(";") if row.departments else ["unattributed"]:
+            want.add((row.work_id, row.author_id, dept))
+    a = demo_run.attributions
+    got = set(map(tuple, a[["work_id", "author_id", "department"]].values))
+    assert got == want
+    assert set(a["method"]) == {"roster", "affiliation", "unattributed"}
+
+
+def test_department_counts_equal_ground_truth(demo_run, truth_flags, truth_departments):
+    flagged_works = {w for w, *_ in _truth(truth_flags)}
+    works_by_dept: dict[str, set[str]] = {}
+    for row in truth_departments.itertuples():
+        for dept in row.departments.split(";") if row.departments else ["unattributed"]:
+            works_by_dept.setdefault(dept, set()).add(row.work_id)
+    table = demo_run.departments.set_index("department")
+    for dept, works in works_by_dept.items():
+        assert table.loc[dept, "works"] == len(works), dept
+        assert table.loc[dept, "flagged_works"] == len(works & flagged_works), dept
+    everything = set().union(*works_by_dept.values())
+    assert table.loc["all", "works"] == len(everything)
+    assert table.loc["all", "flagged_works"] == len(everything & flagged_works)
+
+
+def test_run_directory_is_complete_and_owner_only(demo_run):
+    out = demo_run.out
+    for name in ["index.html", "manifest.json", "tables/departments.csv",
+                 "tables/flagged_works.csv", "tables/matches.csv"]:
+        assert (out / name).is_file(), name
+    slugs = {p.stem for p in (out / "departments").glob("*.html")}
+    assert slugs == {d["id"] for d in demo.DEPARTMENTS} | {"unattributed"}
+    for path in [out, *out.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
+
+
+def test_manifest_records_inputs_watchlist_and_warnings(demo_run):
+    manifest = json.loads((demo_run.out / "manifest.json").read_text())
+    assert manifest["years"] == [2019, 2024]
+    assert manifest["institution"]["name"] == demo.HOME_NAME
+    assert len(manifest["watchlist"]["version"]) == 16
+    assert manifest["counts"]["works"] == demo.N_WORKS
+    truncated = manifest["warnings"]["author list truncated at 100 (refetch the single work)"]
+    assert truncated["count"] == 4
+    assert all(len(v) == 64 for v in manifest["inputs"].values())
+    assert "api_key" not in json.dumps(manifest).lower()
+
+
+def test_department_report_lists_every_flagged_work_with_evidence(demo_run):
+    flagged = pd.read_csv(demo_run.out / "tables" / "flagged_works.csv")
+    page = (demo_run.out / "departments" / "eee.html").read_text()
+    eee = demo_run.attributions.query("department == 'eee'")["work_id"]
+    rows = flagged[flagged["work_id"].isin(set(eee))]
+    assert len(rows) > 5
+    assert page.count("<tr class=\"tier") == len(rows)
+    assert "Screening aid, not a finding" in page
+    index = (demo_run.out / "index.html").read_text()
+    assert "fictional" in index
+
+
+def test_titles_are_escaped(demo_run):
+    html = "".join(p.read_text() for p in (demo_run.out / "departments").glob("*.html"))
+    assert "<i>α</i>" not in html
+    if "RuCl" in html:
+        assert "&lt;i&gt;α&lt;/i&gt;" in html
+
+
+def test_big_collaborations_keep_authors_past_the_hundredth(demo_run, truth_flags):
+    authorships = demo_run.tables.authorships
+    sizes = authorships.groupby("work_id").size()
+    assert sizes.max() > 200
+    lfrc = truth_flags[(truth_flags["work_id"] == "W9900000003") &
+                       (truth_flags["entry_id"] == "caep-lfrc")]
+    assert len(lfrc) == 1
+
+
+def test_shipped_demo_files_are_what_the_generator_makes():
+    files = demo.shipped_files(demo.build())
+    for name, text in files.items():
+        assert (config.DEMO_DIR / name).read_text(encoding="utf-8") == text, name
+
+
+def test_demo_is_deterministic():
+    a, b = demo.build(), demo.build()
+    assert a.records[:50] == b.records[:50]
+    assert a.truth_flags == b.truth_flags
