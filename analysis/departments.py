@@ -59,33 +59,45 @@ def load_departments(path: Path) -> list[Department]:
     return out
 
 
-def load_roster(path: Path, departments: list[Department]) -> pd.DataFrame:
-    """Roster rows (name, orcid, openalex_id, department id); errors name the file and line."""
+def read_roster(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """(line number, row) pairs of a roster CSV whose required columns are all present."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such roster file")
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         columns = set(reader.fieldnames or [])
-        missing = ROSTER_REQUIRED - columns
-        if missing or not columns & ROSTER_IDS:
-            need = sorted(missing) + ([] if columns & ROSTER_IDS else ["orcid or openalex_id"])
-            raise InputError(f"{path}:1: roster is missing column(s): {', '.join(need)}")
-        lookup = _department_lookup(departments)
-        rows = []
-        for number, row in enumerate(reader, start=2):
-            dept = lookup.get(normalise_text(row.get("department") or ""))
-            if not dept:
-                raise InputError(f"{path}:{number}: unknown department "
-                                 f"{row.get('department')!r} (not in the departments file)")
-            rows.append({
-                "name": (row.get("name") or "").strip(),
-                "orcid": (row.get("orcid") or "").strip().removeprefix("https://orcid.org/")
-                or None,
-                "openalex_id": (row.get("openalex_id") or "").strip().rsplit("/", 1)[-1] or None,
-                "department": dept,
-            })
+        missing = sorted(ROSTER_REQUIRED - columns)
+        if not columns & ROSTER_IDS:
+            missing.append("orcid or openalex_id")
+        if missing:
+            raise InputError(f"{path}:1: roster is missing column(s): {', '.join(missing)}")
+        return list(enumerate(reader, start=2))
+
+
+def load_roster(path: Path, departments: list[Department]) -> pd.DataFrame:
+    """Roster rows (name, orcid, openalex_id, department id); errors name the file and line."""
+    lookup = _department_lookup(departments)
+    rows = []
+    for number, row in read_roster(path):
+        dept = lookup.get(normalise_text(row.get("department") or ""))
+        if not dept:
+            raise InputError(f"{path}:{number}: unknown department "
+                             f"{row.get('department')!r} (not in the departments file)")
+        rows.append({
+            "name": (row.get("name") or "").strip(),
+            "orcid": (row.get("orcid") or "").strip().removeprefix("https://orcid.org/")
+            or None,
+            "openalex_id": (row.get("openalex_id") or "").strip().rsplit("/", 1)[-1] or None,
+            "department": dept,
+        })
     return pd.DataFrame(rows, columns=["name", "orcid", "openalex_id", "department"])
+
+
+def departments_from_roster(path: Path) -> list[Department]:
+    """Without a departments file, the roster's own department names are the list."""
+    names = sorted({(row.get("department") or "").strip() for _, row in read_roster(path)} - {""})
+    return [Department(normalise_text(n).replace(" ", "-"), n, "", ()) for n in names]
 
 
 def _department_lookup(departments: list[Department]) -> dict[str, str]:

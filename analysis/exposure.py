@@ -61,7 +61,7 @@ def flagged_works(works: pd.DataFrame, authorships: pd.DataFrame, matches: pd.Da
     out["before_listing"] = [bool(text(since)) and bool(text(date)) and text(date) < text(since)
                              for date, since in zip(out["publication_date"],
                                                     out["listed_since"], strict=True)]
-    out["defence_funding"] = out["work_id"].map(funders).fillna("")
+    out["defence_funding"] = [text(v) for v in out["work_id"].map(funders)]
     out["lists"] = out["lists"].map(lambda v: "; ".join(v) if v is not None else "")
     return out[["work_id", "doi", "title", "publication_year", "departments", "home_authors",
                 "partner_author", "raw_affiliation", "watchlist_id", "entry_name", "root_name",

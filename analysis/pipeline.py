@@ -98,13 +98,8 @@ def _institution_name(records: list[dict[str, Any]], home: normalise.Home) -> st
 def _departments(departments_file: Path | None, roster_file: Path | None
                  ) -> tuple[list[departments.Department], pd.DataFrame | None]:
     depts = departments.load_departments(departments_file) if departments_file else []
-    if roster_file and not depts:  # the roster's own department names become the list
-        frame = pd.read_csv(roster_file, dtype=str)
-        if "department" not in frame.columns:
-            raise InputError(f"{roster_file}:1: roster is missing column(s): department")
-        names = sorted({n.strip() for n in frame["department"].dropna() if n.strip()})
-        depts = [departments.Department(match.normalise_text(n).replace(" ", "-"), n, "", ())
-                 for n in names]
+    if roster_file and not depts:
+        depts = departments.departments_from_roster(roster_file)
     roster = departments.load_roster(roster_file, depts) if roster_file else None
     return depts, roster
 

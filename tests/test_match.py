@@ -1,0 +1,130 @@
+"""The starter matcher's rules, one affiliation at a time."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import match, watchlist
+
+WL = watchlist.load()
+INNOCENTS = watchlist.load_not_watchlisted()
+PATTERNS = match.build_patterns(WL, INNOCENTS)
+INDEXES = {"ror": WL.by_ror(), "openalex": WL.by_openalex()}
+
+
+def flags(raw: str, ror: str = "", name: str = "", country: str = "") -> set[str]:
+    institution = {"institution_id": "I1" if name else "", "ror": ror,
+                   "institution_name": name, "country_code": country, "lineage": [],
+                   "lineage_rors": []}
+    return {entry for entry, _rule, conf, _ev in
+            match.decide(raw, institution, WL, PATTERNS, INDEXES) if conf >= match.FLAG_AT}
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("College of Computer, National University of Defense Technology, Changsha", {"nudt"}),
+    ("College of Electronic Science, NUDT, Changsha 410073, China", {"nudt"}),
+    ("中国人民解放军国防科技大学 计算机学院", {"nudt"}),
+    ("School of Physics, Nanjing University, Nanjing", {"nju"}),
+    ("Nanjing University of Aeronautics and Astronautics, Nanjing", {"nuaa"}),
+    ("Nanjing Univ. of Science & Technol., Nanjing", {"njust"}),
+    ("西安电子科技大学 通信工程学院", {"xidian"}),
+    ("杭州电子科技大学 计算机学院", {"hdu"}),
+    ("电子科技大学 信息与通信工程学院, 成都", {"uestc"}),
+    ("浙江大华技术股份有限公司, 杭州", {"dahua"}),
+    ("北京释码大华科技有限公司, 北京", set()),
+    ("Beijing University of Technology, Beijing 100124, China", set()),
+    ("北京工业大学 材料与制造学部", set()),
+    ("Harbin Medical University, Harbin 150001, China", set()),
+    ("西北大学 物理学院, 西安", set()),
+    ("Northeastern University London, London, UK", set()),
+    ("AECC University College, Bournemouth, UK", set()),
+    ("Institute for National Strategic Studies, National Defense University, Washington DC",
+     set()),
+    ("The 14th Research Institute of China Electronics Technology Group Corporation, Nanjing",
+     {"cetc-14"}),
+    ("CETC 54th Research Institute, Shijiazhuang", {"cetc-54"}),
+    ("Hikvision Research Institute, Hangzhou", {"hikvision"}),
+    ("Department of Cardiology, Xijing Hospital, Fourth Military Medical University, Xi'an",
+     {"airforce-medical"}),
+    ("Joint Lab of Beihang University and Harbin Engineering University, Beijing",
+     {"beihang", "heu"}),
+    ("Ｎａｔｉｏｎａｌ Ｕｎｉｖｅｒｓｉｔｙ ｏｆ Ｄｅｆｅｎｓｅ Ｔｅｃｈｎｏｌｏｇｙ", {"nudt"}),
+    ("National University of Defence Technology,Changsha", {"nudt"}),
+    ("nudt student society", set()),  # acronyms are case-sensitive
+])
+def test_text_rule(raw, expected):
+    assert flags(raw) == expected
+
+
+def test_ror_rule_with_agreeing_text():
+    result = match.decide("School of Astronautics, Harbin Institute of Technology",
+                          {"ror": "01yqg2h08", "institution_name": "HIT"}, WL, PATTERNS, INDEXES)
+    assert [(e, r, c) for e, r, c, _ in result] == [("hit", "ror", 0.99)]
+    assert "ROR 01yqg2h08" in result[0][3]
+
+
+def test_ror_of_a_parent_in_the_lineage():
+    institution = {"ror": "", "institution_name": "Some lab", "lineage_rors": ["05d2yfz11"]}
+    result = match.decide("Some lab, Changsha", institution, WL, PATTERNS, INDEXES)
+    assert result[0][:2] == ("nudt", "ror")
+    assert "lineage" in result[0][3]
+
+
+def test_wrong_link_to_watchlisted_is_a_conflict_not_a_flag():
+    result = match.decide("Department of Chemistry, Northwestern University, Evanston, IL",
+                          {"ror": "01y0j0j86", "institution_name": "NWPU"}, WL, PATTERNS, INDEXES)
+    assert [(e, r) for e, r, _c, _ev in result] == [("nwpu", "ror_conflict")]
+    assert result[0][2] < match.FLAG_AT
+    assert "Northwestern University" in result[0][3] or "northwestern university" in result[0][3]
+
+
+def test_text_beats_a_wrong_watchlisted_link():
+    result = match.decide("Nanjing University of Aeronautics and Astronautics, Nanjing",
+                          {"ror": "01rxvg760", "institution_name": "Nanjing University"},
+                          WL, PATTERNS, INDEXES)
+    assert [(e, r) for e, r, _c, _ev in result] == [("nuaa", "name_over_id")]
+    assert "OpenAlex linked Nanjing University" in result[0][3]
+
+
+def test_same_name_abroad_without_china_is_not_a_flag():
+    assert flags("Northeastern University, Boston, MA, USA", name="Northeastern University",
+                 country="US") == set()
+    assert flags("Northeastern University, Shenyang, China", name="Other", country="US") == \
+        {"neu-shenyang"}
+
+
+def test_match_affiliations_joins_back_and_keeps_evidence():
+    affiliations = pd.DataFrame([
+        {"work_id": "W1", "author_id": "A1", "raw_affiliation": "NUDT, Changsha, China",
+         "institution_id": None, "ror": None, "institution_name": None, "country_code": None,
+         "lineage": []},
+        {"work_id": "W2", "author_id": "A2", "raw_affiliation": "NUDT, Changsha, China",
+         "institution_id": None, "ror": None, "institution_name": None, "country_code": None,
+         "lineage": []},
+        {"work_id": "W3", "author_id": "A3", "raw_affiliation": "Lab X",
+         "institution_id": "I2", "ror": "012ajw921", "institution_name": "SKL CEEE",
+         "country_code": None, "lineage": ["I2", "I1"]},
+    ])
+    m = match.match_affiliations(affiliations, WL, INNOCENTS)
+    assert list(m.columns) == match.MATCH_COLUMNS
+    assert m["work_id"].tolist() == ["W1", "W2", "W3"]
+    lab = m.iloc[2]
+    assert (lab["watchlist_id"], lab["root_id"], lab["tier"]) == ("nudt-skl-ceee", "nudt", 1)
+    assert lab["listed_since"] == "2015-02-18"  # inherited from NUDT
+    assert m.iloc[0]["lists"][0].startswith("ASPI_CDUT")
+
+
+def test_defence_funders_by_ror_and_name():
+    funding = pd.DataFrame([
+        {"work_id": "W1", "funder_id": "F1", "funder_name": "State Administration of Science, "
+         "Technology and Industry for National Defense", "funder_ror": "01g7jaj47",
+         "award_id": None, "award_title": None},
+        {"work_id": "W2", "funder_id": "F2", "funder_name": "Equipment Pre-Research Foundation",
+         "funder_ror": None, "award_id": "x", "award_title": None},
+        {"work_id": "W3", "funder_id": "F3", "funder_name": "Engineering and Physical Sciences "
+         "Research Council", "funder_ror": "0439y7842", "award_id": "EP/1", "award_title": None},
+    ])
+    hits = match.match_funding(funding, watchlist.load_defence_funders())
+    assert hits["work_id"].tolist() == ["W1", "W2"]
+    assert hits["defence_funder_id"].tolist() == ["sastind", "cmc-edd"]
