@@ -45,35 +45,51 @@ def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
     _atomic_write_bytes(path, (json.dumps(manifest, indent=2) + "\n").encode())
 
 
-def store_records(records: list[dict[str, Any]], path: Path, manifest: dict[str, Any]) -> bool:
-    """Write records once; return False when identical content is already stored."""
-    body = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
-    data = gzip.compress(body.encode("utf-8"), mtime=0)
+def store_bytes(data: bytes, path: Path, manifest: dict[str, Any], replace: bool = False
+                ) -> bool:
+    """Write a gzip JSONL file once; return False when identical content is already stored.
+
+    `replace` is only for records generated from code (the demo), which a new version of the
+    code may legitimately change; fetched and imported records are never replaced.
+    """
+    digest = hashlib.sha256(data).hexdigest()
     if path.exists():
-        if sha256(path) == hashlib.sha256(data).hexdigest():
+        if sha256(path) == digest:
             return False
-        raise InputError(f"{path}: already stored with different content; raw data is "
-                         "immutable, so remove it by hand if you really mean to replace it")
+        if not replace:
+            raise InputError(f"{path}: already stored with different content; raw data is "
+                             "immutable, so remove it by hand if you really mean to replace it")
     _atomic_write_bytes(path, data)
     write_manifest(path.with_suffix("").with_suffix(".manifest.json"),
-                   {**manifest, "file": path.name, "count": len(records),
-                    "sha256": hashlib.sha256(data).hexdigest()})
+                   {**manifest, "file": path.name, "sha256": digest})
     return True
 
 
+def store_records(records: list[dict[str, Any]], path: Path, manifest: dict[str, Any],
+                  replace: bool = False) -> bool:
+    body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    return store_bytes(gzip.compress(body.encode("utf-8"), mtime=0), path,
+                       {**manifest, "count": len(records)}, replace)
+
+
 def import_file(source: Path, institution_key: str, paths: Paths) -> tuple[Path, int]:
-    """Validate a user's JSONL(.gz) of OpenAlex Works and store it under data/raw/import/."""
-    records = [record for _, record in read_jsonl(source)]
-    if not records:
+    """Validate a user's JSONL(.gz) of OpenAlex Works and store its bytes under data/raw/import/.
+
+    The file is stored as it came (gzipped if it was not), so nothing is lost in re-encoding.
+    """
+    count = sum(1 for _ in read_jsonl(source))
+    if not count:
         raise InputError(f"{source}: contains no records")
+    raw = Path(source).read_bytes()
+    data = raw if Path(source).suffix == ".gz" else gzip.compress(raw, mtime=0)
     checksum = sha256(source)
     target = paths.raw_institution("import", institution_key) / f"{checksum[:16]}.jsonl.gz"
-    store_records(records, target, {
+    store_bytes(data, target, {
         "source": "import", "original_file": str(Path(source).resolve()),
-        "original_sha256": checksum, "institution": institution_key,
+        "original_sha256": checksum, "institution": institution_key, "count": count,
         "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
     })
-    return target, len(records)
+    return target, count
 
 
 def raw_files(paths: Paths, institution_key: str) -> list[Path]:

@@ -118,7 +118,7 @@ def by_department(works: pd.DataFrame, matches: pd.DataFrame, attributions: pd.D
     ranked = table[~table["department"].isin(["all"])].sort_values(
         "_priority", ascending=False, kind="stable")
     table["review_priority"] = table["department"].map(
-        {d: i + 1 for i, d in enumerate(ranked["department"])})
+        {d: i + 1 for i, d in enumerate(ranked["department"])}).astype("Int64")
     return table.drop(columns="_priority")[DEPARTMENT_COLUMNS]
 
 

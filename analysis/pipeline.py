@@ -177,7 +177,7 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
             "years": list(years),
             "data_as_of": max((str(r.get("updated_date") or "")[:10] for r in records),
                               default="unknown"),
-            "source": "embedded demo (fictional)" if demo else "stored OpenAlex records",
+            "source": "the embedded demo, fictional" if demo else "stored OpenAlex records",
             "queries": [],
             "inputs": {str(f): cache.sha256(f) for f in files}
             | ({str(roster): cache.sha256(roster)} if roster else {})
@@ -212,7 +212,7 @@ def run_demo(out: Path | None = None, data_dir: Path | None = None, quiet: bool 
     target = paths.raw_institution("demo", demo.HOME_KEY) / "works.jsonl.gz"
     cache.store_records(built.records, target, {
         "source": "demo", "institution": demo.HOME_KEY, "seed": demo.SEED,
-        "generated_by": "analysis.demo", "fictional": True})
+        "generated_by": "analysis.demo", "fictional": True}, replace=True)
     generate = round(time.perf_counter() - start, 3)
     say(f"[generate] done in {generate:.2f}s")
     result = run(demo.HOME_KEY, (min(demo.YEARS), max(demo.YEARS)),

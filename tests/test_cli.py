@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -50,6 +51,7 @@ def test_import_then_run_over_imported_records(capsys, tmp_path, data_dir):
     assert "stored 7 records" in out
     stored = list((data_dir / "raw" / "import" / "I9900000001").glob("*.jsonl.gz"))
     assert len(stored) == 1
+    assert gzip.decompress(stored[0].read_bytes()) == QUIRKS.read_bytes()  # stored as it came
     # importing the same file again is a no-op, not a second copy
     assert run_cli(capsys, "import", str(QUIRKS), "--institution", "I9900000001",
                    "--data-dir", str(data_dir))[0] == 0

@@ -1,0 +1,69 @@
+"""Time each pipeline stage on the demo, and the matcher against a naive baseline.
+
+Run: `.venv/bin/python benchmarks/bench_pipeline.py [--repeat 3]`. Figures are medians of the
+repeats; the matcher is compared with matching every affiliation row separately (the baseline),
+measured in the same process, so the ratio holds on a noisy machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from analysis import match, pipeline, watchlist
+from analysis.normalise import text
+
+
+def _naive_match(affiliations, wl, innocents) -> int:
+    patterns = match.build_patterns(wl, innocents)
+    indexes = {"ror": wl.by_ror(), "openalex": wl.by_openalex()}
+    hits = 0
+    for row in affiliations.itertuples(index=False):
+        institution = {"institution_id": text(row.institution_id),
+                       "ror": text(row.ror),
+                       "institution_name": text(row.institution_name),
+                       "country_code": text(row.country_code), "lineage": [],
+                       "lineage_rors": []}
+        hits += len(match.decide(text(row.raw_affiliation), institution, wl, patterns,
+                                 indexes))
+    return hits
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    stages: dict[str, list[float]] = {}
+    totals, ours, naive = [], [], []
+    wl, innocents = watchlist.load(), watchlist.load_not_watchlisted()
+    for _ in range(args.repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            result = pipeline.run_demo(out=Path(tmp) / "r", data_dir=Path(tmp) / "d",
+                                       quiet=True)
+            totals.append(time.perf_counter() - start)
+            for name, seconds in result.timings.items():
+                stages.setdefault(name, []).append(seconds)
+            affiliations = result.tables.affiliations
+            start = time.perf_counter()
+            match.match_affiliations(affiliations, wl, innocents)
+            ours.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            _naive_match(affiliations, wl, innocents)
+            naive.append(time.perf_counter() - start)
+    print(f"demo: {len(result.tables.works)} works, {len(affiliations)} affiliation rows, "
+          f"{affiliations['raw_affiliation'].nunique()} distinct strings; "
+          f"median of {args.repeat} runs")
+    for name, values in stages.items():
+        print(f"  stage {name:<10} {statistics.median(values):6.2f} s")
+    print(f"  whole demo       {statistics.median(totals):6.2f} s")
+    m_ours, m_naive = statistics.median(ours), statistics.median(naive)
+    print(f"match: distinct strings {m_ours:.3f} s vs every row {m_naive:.3f} s "
+          f"(ratio {m_naive / m_ours:.1f}x)")
+
+
+if __name__ == "__main__":
+    main()
