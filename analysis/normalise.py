@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -277,10 +278,21 @@ def normalise(records: Iterable[dict[str, Any]], home: Home, source: str = "open
     )
 
 
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """All-or-nothing and owner-only: these tables name researchers."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        frame.to_parquet(tmp, index=False)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def write_tables(tables: Tables, directory: Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
-        frame.to_parquet(directory / f"{name}.parquet", index=False)
+        write_parquet(frame, directory / f"{name}.parquet")
 
 
 def read_tables(directory: Path) -> Tables:

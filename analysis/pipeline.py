@@ -143,10 +143,9 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
         attributions = departments.attribute(tables.authorships, tables.affiliations, depts,
                                              roster_frame)
         processed = paths.processed_run(run_id)
-        processed.mkdir(parents=True, exist_ok=True)
-        matches.to_parquet(processed / "matches.parquet", index=False)
-        attributions.to_parquet(processed / "attributions.parquet", index=False)
-        funding_flags.to_parquet(processed / "funding_flags.parquet", index=False)
+        for name, frame in [("matches", matches), ("attributions", attributions),
+                            ("funding_flags", funding_flags)]:
+            normalise.write_parquet(frame, processed / f"{name}.parquet")
     with _stage("exposure", timings, say):
         dept_table = exposure.by_department(tables.works, matches, attributions, funding_flags,
                                             depts, years)

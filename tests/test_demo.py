@@ -159,3 +159,14 @@ def test_demo_is_deterministic():
     a, b = demo.build(), demo.build()
     assert a.records[:50] == b.records[:50]
     assert a.truth_flags == b.truth_flags
+
+
+def test_intermediate_tables_are_owner_only_and_complete(demo_run):
+    data = demo_run.out.parent / "data"
+    files = sorted((data / "interim").rglob("*.parquet")) + \
+        sorted((data / "processed").rglob("*.parquet"))
+    assert {p.stem for p in files} == {"works", "authorships", "affiliations", "funding",
+                                       "matches", "attributions", "funding_flags"}
+    for path in files + sorted((data / "raw").rglob("*.gz")):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert not list(data.rglob(".*.tmp"))
