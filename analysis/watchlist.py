@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis import config
+from analysis import config, normalise
 
 COLUMNS = [
     "id", "name", "name_zh", "aliases", "acronyms", "ror", "openalex_ids", "parent",
@@ -44,8 +44,7 @@ def split(value: str | None) -> list[str]:
 
 
 def bare_ror(value: str | None) -> str:
-    """`https://ror.org/05d2yfz11` and `05d2yfz11` are the same identifier."""
-    return (value or "").strip().rstrip("/").rsplit("/", 1)[-1].lower()
+    return normalise.bare_ror((value or "").strip()) or ""
 
 
 @dataclass(frozen=True)
@@ -157,12 +156,13 @@ def _entry(row: dict[str, str], where: str) -> Entry:
     )
 
 
-def read_rows(path: Path) -> list[dict[str, str]]:
+def read_rows(path: Path, required: Iterable[str] = REQUIRED) -> list[dict[str, str]]:
+    path = Path(path)
     if not path.exists():
         raise WatchlistError(f"{path}: no such file")
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
-        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
         if missing:
             raise WatchlistError(f"{path}: missing column(s) {', '.join(missing)}")
         return list(reader)
@@ -203,7 +203,7 @@ def load_not_watchlisted(path: Path | None = None) -> list[Name]:
     return [
         Name(r["name"], r.get("name_zh", ""), bare_ror(r.get("ror")), r.get("country", ""),
              r.get("confusable_with", ""), r.get("why", ""))
-        for r in read_rows_any(path)
+        for r in read_rows(path, required=["name", "confusable_with"])
     ]
 
 
@@ -222,10 +222,5 @@ def load_defence_funders(path: Path | None = None) -> list[Funder]:
     return [
         Funder(r["id"], r["name"], r.get("name_zh", ""), tuple(split(r.get("aliases"))),
                bare_ror(r.get("ror")), r.get("why", ""))
-        for r in read_rows_any(path)
+        for r in read_rows(path, required=["id", "name"])
     ]
-
-
-def read_rows_any(path: Path) -> list[dict[str, str]]:
-    with Path(path).open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
