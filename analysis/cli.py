@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
-from analysis import __version__, cache, config, normalise, pipeline
+from analysis import __version__, cache, config, normalise, pipeline, watchlist
 from analysis.normalise import InputError
+from analysis.openalex import OpenAlexError
 from analysis.watchlist import WatchlistError
 
 EPILOG = """examples:
   exposure demo                                   # whole pipeline on the fictional demo university
   exposure import works.jsonl.gz --institution 052gg0110
   exposure run --institution 052gg0110 --years 2019-2024 --roster staff.csv --departments depts.yaml
+  exposure watchlist show "Harbin Institute of Technology"
 
 Reports name real researchers: they are written owner-only under ./reports and must not be
 shared beyond the people reviewing them. A flag is a lead for human review, not a finding.
@@ -50,6 +53,101 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_watchlist_validate(args: argparse.Namespace) -> int:
+    merged, problems = watchlist.check(args.files)
+    for problem in problems:
+        print(problem)
+    print(f"{len(merged)} entries from {len(merged.files)} file(s), version {merged.version}: "
+          f"{len(problems)} problem(s)", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_watchlist_show(args: argparse.Namespace) -> int:
+    merged = watchlist.load(args.watchlist or [])
+    if not args.query:
+        print(json.dumps(watchlist.summary(merged), indent=2))
+        return 0
+    found = merged.find(args.query)
+    for entry in found[:args.limit]:
+        print(watchlist.describe(merged, entry) + "\n")
+    if not found:
+        print(f"no entry matches {args.query!r}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_watchlist_export(args: argparse.Namespace) -> int:
+    records = watchlist.to_records(watchlist.load(args.watchlist or []))
+    if args.format == "json":
+        text = json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+    else:
+        import pandas as pd
+
+        frame = pd.DataFrame(records)
+        for column in frame.columns:
+            if frame[column].map(lambda v: isinstance(v, list)).any():
+                frame[column] = frame[column].map("; ".join)
+        text = frame.to_csv(index=False)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_watchlist_resolve(args: argparse.Namespace) -> int:
+    from analysis import openalex
+
+    paths = config.paths(args.data_dir)
+    resolved, unknown = watchlist.resolve_openalex(
+        watchlist.load(args.watchlist or []), paths.openalex_cache,
+        openalex.settings_from_env())
+    print(f"{resolved} ROR ids resolved to OpenAlex institutions, {unknown} unknown to "
+          f"OpenAlex; cached in {paths.openalex_cache}")
+    return 0
+
+
+def _watchlist_parser(sub: argparse._SubParsersAction) -> None:
+    raw = argparse.RawDescriptionHelpFormatter
+    wl = sub.add_parser("watchlist", help="check, look up and export the watchlist",
+                        formatter_class=raw, epilog="examples:\n  exposure watchlist validate\n"
+                        "  exposure watchlist show Hikvision\n"
+                        "  exposure watchlist export --format json --out watchlist.json")
+    wsub = wl.add_subparsers(dest="watchlist_command", required=True, metavar="ACTION")
+    extra = {"type": Path, "action": "append", "help": "your own watchlist CSV on top of the "
+             "shipped one (repeatable)"}
+
+    validate = wsub.add_parser("validate", help="check the shipped list and your files",
+                               formatter_class=raw, epilog="example:\n  exposure watchlist "
+                               "validate mylist.csv    # exit 1 and file:line per problem")
+    validate.add_argument("files", type=Path, nargs="*", help="extra watchlist CSV files")
+    validate.set_defaults(func=cmd_watchlist_validate)
+
+    show = wsub.add_parser("show", help="an entry by name, alias, Chinese name or ROR; with no "
+                           "query, counts", formatter_class=raw,
+                           epilog="example:\n  exposure watchlist show 05d2yfz11")
+    show.add_argument("query", nargs="?", help="name, alias, Chinese name, id or ROR")
+    show.add_argument("--limit", type=int, default=5, help="entries to show (default 5)")
+    show.add_argument("--watchlist", **extra)
+    show.set_defaults(func=cmd_watchlist_show)
+
+    export = wsub.add_parser("export", help="the merged list with computed tiers",
+                             formatter_class=raw,
+                             epilog="example:\n  exposure watchlist export --format csv > wl.csv")
+    export.add_argument("--format", choices=["csv", "json"], default="csv")
+    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    export.add_argument("--watchlist", **extra)
+    export.set_defaults(func=cmd_watchlist_export)
+
+    resolve = wsub.add_parser("resolve", help="look up OpenAlex ids for the RORs (needs "
+                              f"{config.API_KEY_ENV})", formatter_class=raw,
+                              epilog="example:\n  OPENALEX_API_KEY=... exposure watchlist resolve")
+    resolve.add_argument("--watchlist", **extra)
+    resolve.add_argument("--data-dir", type=Path, default=None,
+                         help=f"data folder (default: ${config.DATA_DIR_ENV} or ./data)")
+    resolve.set_defaults(func=cmd_watchlist_resolve)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="exposure", description="Screen a university's co-authored works for links to "
@@ -84,10 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
                      "department")
     run.add_argument("--departments", type=Path, help="departments YAML with aliases")
     run.add_argument("--watchlist", type=Path, action="append",
-                     help="watchlist CSV (repeatable; later files override earlier ones)")
+                     help="your own watchlist CSV, layered on the shipped one: new ids add "
+                     "entries, existing ids override fields, action=suppress removes "
+                     "(repeatable)")
     run.add_argument("--out", type=Path, default=None, help="run directory")
     _common(run)
     run.set_defaults(func=cmd_run)
+    _watchlist_parser(sub)
     return parser
 
 
@@ -95,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (InputError, WatchlistError) as exc:
+    except (InputError, WatchlistError, OpenAlexError) as exc:
         print(f"exposure: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -41,6 +41,11 @@ class Paths:
     def processed(self) -> Path:
         return self.data / "processed"
 
+    @property
+    def openalex_cache(self) -> Path:
+        """OpenAlex institution ids resolved from watchlist RORs (`exposure watchlist resolve`)."""
+        return self.data / "cache" / "openalex_institutions.csv"
+
     def raw_institution(self, source: str, institution_key: str) -> Path:
         return self.raw / source / institution_key
 
@@ -69,6 +74,21 @@ def reports_dir() -> Path:
     return (Path.cwd() / "reports").resolve()
 
 
+def _dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a git-ignored .env file (comments and blanks skipped)."""
+    if not path.is_file():
+        return {}
+    values = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and not key.startswith("#"):
+            values[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
+    return values
+
+
 def openalex_credentials() -> tuple[str | None, str | None]:
-    """The API key and contact e-mail from the environment (read late, never logged)."""
-    return os.environ.get(API_KEY_ENV) or None, os.environ.get(EMAIL_ENV) or None
+    """The API key and contact e-mail from the environment or ./.env (read late, never logged)."""
+    dotenv = _dotenv(Path.cwd() / ".env")
+    key = os.environ.get(API_KEY_ENV) or dotenv.get(API_KEY_ENV)
+    email = os.environ.get(EMAIL_ENV) or dotenv.get(EMAIL_ENV)
+    return key or None, email or None

@@ -262,13 +262,15 @@ class _Generator:
         self.n_external = 0
         self.slot = 0
 
-    def external_author(self, key: str) -> dict[str, Any]:
+    def external_author(self, key: str, fresh: bool = False) -> dict[str, Any]:
+        """A recurring co-author at `key`, or a new one (consortium papers list hundreds)."""
         pool = self.external.setdefault(key, [])
-        if len(pool) < 6 or self.rng.random() < 0.15:
+        if fresh or len(pool) < 6 or self.rng.random() < 0.15:
             self.n_external += 1
             name = f"{self.rng.choice(EXT_GIVEN)} {self.rng.choice(EXT_FAMILY)}"
             pool.append({"id": f"https://openalex.org/A98{self.n_external:08d}",
                          "display_name": name, "orcid": None})
+            return pool[-1]
         return self.rng.choice(pool)
 
     def external_affiliation(self, key: str, work_id: str, author_id: str
@@ -341,7 +343,7 @@ class _Generator:
                 rows.append((author, [raw], insts, [[i["id"] for i in insts]]))
             else:
                 key = next(ext_iter)
-                author = self.external_author(key)
+                author = self.external_author(key, fresh=big)
                 raw, insts, ids = self.external_affiliation(key, work_id, author["id"])
                 raws, links = [raw], [ids]
                 if rng.random() < 0.04:  # a second affiliation, e.g. a joint appointment

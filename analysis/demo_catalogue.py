@@ -12,6 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Watchlist ids of labs the demo uses (data/watchlist/watchlist.csv).
+NUDT_ATR = "nudt--state-key-laboratory-of-automatic-target-recognition"
+NUDT_CEEE = "nudt--state-key-laboratory-of-complex-electromagnetic-environment"
+HIT_ROBOTICS = "hit--state-key-laboratory-of-robotics-and-systems"
+CAEP_LFRC = "caep--laser-fusion-research-center"
+CAEP_IFP = "caep--institute-of-fluid-physics"
+AECC_BIAM = "aecc--beijing-institute-for-aeronautical-materials"
+
 
 @dataclass(frozen=True)
 class Variant:
@@ -157,20 +165,20 @@ WATCHED = [
     _inst("nudt_atr", "State Key Laboratory of Automatic Target Recognition", "052qsxn63", None,
           "facility", (
         Variant("Science and Technology on Automatic Target Recognition Laboratory, Changsha "
-                "410073, China", None, "nudt-skl-atr", "lab_without_university"),
+                "410073, China", None, NUDT_ATR, "lab_without_university"),
         Variant("State Key Laboratory of Automatic Target Recognition, Changsha, China", "self",
-                "nudt-skl-atr", "lab_without_university"),
+                NUDT_ATR, "lab_without_university"),
     ), parent="nudt", watchlisted=True),
     _inst("nudt_ceee", "State Key Laboratory of Complex Electromagnetic Environment Effects on "
           "Electronics and Information System", "012ajw921", None, "facility", (
         Variant("State Key Laboratory of Complex Electromagnetic Environment Effects on "
                 "Electronics and Information System, Luoyang 471003, China", "self",
-                "nudt-skl-ceee", "lab_without_university"),
+                NUDT_CEEE, "lab_without_university"),
     ), parent="nudt", watchlisted=True),
     _inst("nudt_pdp", "National Key Laboratory for Parallel and Distributed Processing", None,
           None, "facility", (
         Variant("National Key Laboratory for Parallel and Distributed Processing, Changsha, "
-                "China", None, "nudt-nklpdp", "lab_without_university"),
+                "China", None, "nudt", "lab_without_university"),
     ), parent="nudt", watchlisted=True),
     _inst("beihang", "Beihang University", "00wk2mp56", "CN", "funder", (
         Variant("School of Aeronautic Science and Engineering, Beihang University, Beijing "
@@ -202,7 +210,7 @@ WATCHED = [
     _inst("hit_robotics", "State Key Laboratory of Robotics and Systems", "015m77g16", None,
           "facility", (
         Variant("State Key Laboratory of Robotics and System, Harbin 150001, China", None,
-                "hit-skl-robotics", "lab_without_university"),
+                HIT_ROBOTICS, "lab_without_university"),
     ), parent="hit", watchlisted=True),
     _inst("heu", "Harbin Engineering University", "03x80pn82", "CN", "education", (
         Variant("College of Shipbuilding Engineering, Harbin Engineering University, Harbin "
@@ -245,13 +253,13 @@ WATCHED = [
     ), watchlisted=True),
     _inst("caep_lfrc", "Laser Fusion Research Center", "02ggaqt78", None, "facility", (
         Variant("Research Center of Laser Fusion, China Academy of Engineering Physics, "
-                "Mianyang 621900, China", "self", "caep-lfrc"),
-        Variant("Laser Fusion Research Center, Mianyang 621900, China", None, "caep-lfrc",
+                "Mianyang 621900, China", "self", CAEP_LFRC),
+        Variant("Laser Fusion Research Center, Mianyang 621900, China", None, CAEP_LFRC,
                 "lab_without_university"),
     ), parent="caep", watchlisted=True),
     _inst("caep_ifp", "Institute of Fluid Physics", "05rgwws51", None, "facility", (
         Variant("Institute of Fluid Physics, Mianyang 621900, Sichuan, China", "self",
-                "caep-ifp", "lab_without_university"),
+                CAEP_IFP, "lab_without_university"),
     ), parent="caep", watchlisted=True),
     _inst("cetc", "China Electronics Technology Group Corporation", "0098hst83", "CN", "company", (
         Variant("China Electronics Technology Group Corporation, Beijing 100846, China", "self",
@@ -298,6 +306,8 @@ WATCHED = [
         Variant("Aero Engine Corporation of China, Beijing 100097, China", None, "aecc",
                 "unlinked_name"),
         Variant("AECC Beijing Institute of Aeronautical Materials, Beijing 100095, China", None,
+                AECC_BIAM, "subsidiary_named"),
+        Variant("AECC Commercial Aircraft Engine Co., Ltd., Shanghai 200241, China", None,
                 "aecc", "ambiguous_acronym_in_context"),
     ), watchlisted=True),
     _inst("uestc", "University of Electronic Science and Technology of China", "04qr3zq92", "CN",

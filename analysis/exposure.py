@@ -81,8 +81,8 @@ def by_department(works: pd.DataFrame, matches: pd.DataFrame, attributions: pd.D
                                          strict=True)])
     per_work = flagged.groupby("work_id").agg(
         tier=("tier", "min"), year=("publication_year", "first"),
-        military=("link_type", lambda s: (s == "military").any()),
-        repression=("link_type", lambda s: (s == "repression").any()),
+        military=("link_type", lambda s: s.str.contains("military").any()),
+        repression=("link_type", lambda s: s.str.contains("repression").any()),
         before=("before", "all"))
     funded = set(funding_flags["work_id"])
     rows = []

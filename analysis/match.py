@@ -7,9 +7,11 @@ get it wrong in both directions; the disagreement is written into the evidence a
 confidence. Only links at or above `FLAG_AT` count as flags; weaker ones stay in the matches table
 for a reviewer.
 
-This is the starter matcher (issue 2): names, aliases, Chinese names and distinctive acronyms
-with word boundaries and longest-match-wins against look-alike names. Ambiguous acronyms (HIT,
-BIT, AECC...) are left to the full matcher.
+This is the starter matcher (issue 2): names, aliases, Chinese names and acronyms with word
+boundaries and longest-match-wins against look-alike names. Labels the watchlist declares
+ambiguous (HIT, BIT, AECC, "Beijing University"...) are not used on their own, and entries marked
+`match_context=parent` (generic lab names) need their parent named in the same string; using
+them with supporting context is left to the full matcher.
 """
 
 from __future__ import annotations
@@ -25,8 +27,7 @@ from analysis.normalise import text
 from analysis.watchlist import Entry, Funder, Name, Watchlist
 
 FLAG_AT = 0.5
-#: Acronyms that name one institution only; matched case-sensitively as whole words.
-DISTINCTIVE_ACRONYMS = {"NUDT", "BUAA", "NWPU", "NUAA", "CAEP", "CETC", "UESTC", "NJUST"}
+MIN_LATIN, MIN_CJK = 4, 3  # shorter names are too likely to occur inside other text
 CHINA_MARKERS = ("china", "prc", "p r china", "中国")
 ABBREVIATIONS = {
     "univ": "university", "inst": "institute", "technol": "technology", "tech": "technology",
@@ -82,15 +83,16 @@ def build_patterns(watchlist: Watchlist, innocents: list[Name]) -> list[Pattern]
 
     def add(text: str, owner: str, label: str) -> None:
         norm = normalise_text(text)
-        if len(norm) >= 2:
-            patterns.append(Pattern(norm, owner, label, any(_is_cjk(c) for c in norm)))
+        cjk = any(_is_cjk(c) for c in norm)
+        if len(norm) >= (MIN_CJK if cjk else MIN_LATIN):
+            patterns.append(Pattern(norm, owner, label, cjk))
 
     for entry in watchlist:
-        add(entry.name, entry.id, "name")
-        if entry.name_zh:
-            add(entry.name_zh, entry.id, "Chinese name")
-        for alias in entry.aliases:
-            add(alias, entry.id, "alias")
+        ambiguous = set(entry.ambiguous)
+        for label, kind in [(entry.name, "name"), (entry.name_zh, "Chinese name"),
+                            *((a, "alias") for a in entry.aliases)]:
+            if label and label not in ambiguous:
+                add(label, entry.id, kind)
     for name in innocents:
         add(name.name, "", f"look-alike ({name.why})")
         if name.name_zh:
@@ -116,14 +118,14 @@ def find_names(raw: str, patterns: list[Pattern], watchlist: Watchlist) -> list[
     cased = f" {normalise_text(raw, lower=False)} "
     for entry in watchlist:
         for acronym in entry.acronyms:
-            if acronym not in DISTINCTIVE_ACRONYMS:
+            if acronym in entry.ambiguous:
                 continue
             for m in re.finditer(rf"(?<=[ ]){re.escape(acronym)}(?=[ ])", cased):
                 span = (m.start(), m.end())
                 if len(cased) == len(padded) and not any(
                         span[0] < t[1] and t[0] < span[1] for t in taken):
                     taken.append(span)
-                    found.append(Found(entry.id, "distinctive acronym", acronym))
+                    found.append(Found(entry.id, "acronym", acronym))
     seen: set[str] = set()
     unique = []
     for f in found:
@@ -152,6 +154,10 @@ def rule_openalex(institution_id: str | None, lineage: list[str], by_openalex: d
     return None
 
 
+def _labels(entry: Entry) -> list[str]:
+    return [x for x in (entry.name, entry.name_zh, *entry.aliases) if x]
+
+
 def _related(watchlist: Watchlist, a: str, b: str) -> bool:
     return watchlist.root(a).id == watchlist.root(b).id
 
@@ -166,11 +172,16 @@ def decide(raw: str, institution: dict[str, Any], watchlist: Watchlist,
              or rule_openalex(institution.get("institution_id"), institution.get("lineage", []),
                               indexes["openalex"]))
     names = find_names(raw, patterns, watchlist) if raw else []
-    named = [f for f in names if f.owner]
+    owners = {f.owner for f in names if f.owner}
+    named = [f for f in names if f.owner and (
+        watchlist[f.owner].match_context != "parent"
+        or any(a.id in owners for a in watchlist.chain(f.owner)[1:]))]
     lookalikes = [f for f in names if not f.owner]
     out: list[tuple[str, str, float, str]] = []
     if by_id:
         entry_id, why = by_id
+        own = {normalise_text(x) for x in _labels(watchlist[entry_id])}
+        lookalikes = [f for f in lookalikes if f.matched not in own]  # same name, same place
         agree = [f for f in named if _related(watchlist, f.owner, entry_id)]
         if agree:
             out.append((entry_id, "ror", 0.99, f"{why} ({inst_name}); the text also names "
@@ -226,12 +237,12 @@ def match_affiliations(affiliations: pd.DataFrame, watchlist: Watchlist,
         result = decide(text(row.raw_affiliation), institution, watchlist, patterns, indexes)
         if result:
             decided[(row.raw_affiliation, row.institution_id)] = result
-    rows = []
+    rows, tiers = [], {}
     for row in affiliations.itertuples(index=False):
         for entry_id, rule, confidence, evidence in decided.get(
                 (row.raw_affiliation, row.institution_id), []):
             rows.append(_match_row(row, watchlist[entry_id], watchlist, rule, confidence,
-                                   evidence))
+                                   evidence, tiers))
     frame = pd.DataFrame(rows, columns=MATCH_COLUMNS)
     # An affiliation string linked to two institutions gives the same link twice: keep the best.
     frame = frame.sort_values("confidence", ascending=False, kind="stable")
@@ -240,16 +251,16 @@ def match_affiliations(affiliations: pd.DataFrame, watchlist: Watchlist,
 
 
 def _match_row(row: Any, entry: Entry, watchlist: Watchlist, rule: str, confidence: float,
-               evidence: str) -> dict[str, Any]:
-    lists = watchlist.effective_lists(entry.id)
+               evidence: str, tiers: dict[str, int]) -> dict[str, Any]:
     root = watchlist.root(entry.id)
-    dates = sorted(d for _, d in lists if d)
+    if entry.id not in tiers:
+        tiers[entry.id] = watchlist.tier(entry.id)
     return {
         "work_id": row.work_id, "author_id": row.author_id, "raw_affiliation": row.raw_affiliation,
         "watchlist_id": entry.id, "entry_name": entry.name, "rule": rule,
         "confidence": confidence, "evidence": evidence,
-        "lists": [f"{code} ({date})" if date else code for code, date in lists],
-        "listed_since": dates[0] if dates else None, "tier": entry.tier,
+        "lists": [x.describe() for x in watchlist.effective_lists(entry.id)],
+        "listed_since": watchlist.listed_since(entry.id) or None, "tier": tiers[entry.id],
         "category": entry.category, "link_type": entry.link_type, "root_id": root.id,
         "root_name": root.name, "institution_id": row.institution_id,
         "institution_name": row.institution_name, "flagged": confidence >= FLAG_AT,

@@ -125,7 +125,7 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
         if not records:
             raise InputError(f"no works from {years[0]}-{years[1]} stored for {institution}")
         home = normalise.resolve_home(institution, records)
-        wl = watchlist_mod.load(watchlists)
+        wl = watchlist_mod.load(watchlists or [], openalex_cache=paths.openalex_cache)
         innocents = watchlist_mod.load_not_watchlisted()
         funders = watchlist_mod.load_defence_funders()
         depts, roster_frame = _departments(departments_file, roster)
@@ -182,7 +182,8 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
             | ({str(roster): cache.sha256(roster)} if roster else {})
             | ({str(departments_file): cache.sha256(departments_file)}
                if departments_file else {}),
-            "watchlist": {"version": wl.version, "files": wl.files, "entries": len(wl)},
+            "watchlist": {"version": wl.version, "files": wl.files, "entries": len(wl),
+                          "suppressed": wl.suppressed, "tier_rule": watchlist_mod.TIER_RULE},
             "code_version": code_version(),
             "parameters": {"flag_threshold": match.FLAG_AT, "roster": str(roster or ""),
                            "departments": str(departments_file or "")},

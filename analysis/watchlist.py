@@ -1,38 +1,63 @@
-"""The watchlist: which institutions we screen for, why, and since when.
+"""The watchlist: which institutions we screen for, why, since when, and how serious.
 
 Entries are plain data (one CSV row each, DESIGN section 5) so an analyst can diff, extend and
-override them without touching code. The merged list's hash goes in every manifest, because a
-report is only reproducible with the exact list it was screened against.
+override them without touching code. A university's own files are layered on top of the shipped
+list: a row with a new id adds an entry, a row with an existing id overrides the fields it fills
+in, and `action=suppress` removes one. The merged list's content hash goes in every manifest,
+because a report is only reproducible with the exact list it was screened against.
+
+Tiers come from one function, `tier_of`, whose rule is printed in every report (TIER_RULE).
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from pathlib import Path
 
 from analysis import config, normalise
 
 COLUMNS = [
-    "id", "name", "name_zh", "aliases", "acronyms", "ror", "openalex_ids", "parent",
-    "category", "tier", "lists", "sources", "last_reviewed",
+    "id", "name", "name_zh", "aliases", "acronyms", "ambiguous", "ror", "openalex_ids", "parent",
+    "kind", "category", "dimensions", "aspi_risk", "supervising_agencies", "lists",
+    "tier_override", "match_context", "sources", "notes", "last_reviewed",
 ]
-REQUIRED = ["id", "name", "category", "tier"]
-CATEGORIES = {"military", "defence_industry", "security_surveillance", "seven_sons", "civilian"}
-#: Categories whose links are to repression / surveillance rather than military research.
-REPRESSION_CATEGORIES = {"security_surveillance"}
-
+USER_COLUMNS = [*COLUMNS, "action"]
+CATEGORIES = {"military", "defence_industry", "seven_sons", "civilian", "security",
+              "surveillance_tech", "government"}
+KINDS = {"institution", "defence_lab", "subsidiary", "campus", "institute", "ror_child"}
+DIMENSIONS = {"military", "repression"}
+ASPI_RISKS = {"", "very high", "very high (inferred)", "high", "medium", "low"}
 LIST_NAMES = {
     "ASPI_CDUT": "ASPI China Defence Universities Tracker",
     "US_ENTITY_LIST": "US Commerce Entity List",
     "US_1260H": "US DoD 1260H Chinese military companies",
     "US_1286": "US DoD Section 1286 list",
     "CA_NRO": "Canada Named Research Organizations",
-    "UK_SANCTIONS": "UK sanctions",
-    "US_OFAC_GLOMAG": "US Treasury Global Magnitsky",
+    "UK_SANCTIONS": "UK Global Human Rights sanctions",
+    "US_OFAC_GLOMAG": "US Treasury Global Magnitsky sanctions",
 }
+#: Lists whose current membership alone makes an entry tier 1.
+TIER1_LISTS = {"UK_SANCTIONS", "US_OFAC_GLOMAG", "US_ENTITY_LIST", "US_1260H", "CA_NRO"}
+TIER_RULE = (
+    "Tier 1: PLA and other military institutions, security services, surveillance-technology "
+    "companies, defence conglomerates and their subsidiaries, the Seven Sons of National "
+    "Defence, institutions ASPI rates very high risk, and anything currently sanctioned (UK, "
+    "US Treasury), on the US Entity List, on the DoD 1260H list or on Canada's Named Research "
+    "Organizations. Tier 2: on the DoD 1286 list or rated high risk by ASPI. Tier 3: the other "
+    "ASPI-tracked institutions (mostly large civilian universities whose ASPI rating the "
+    "reference data lacks, rated medium or low) and entries no longer on any list. Campuses, "
+    "institutes and subsidiaries take their parent's tier; a defence laboratory takes its "
+    "parent's tier but never below 2. An analyst can override any entry's tier."
+)
+ROR_PATTERN = re.compile(r"^0[0-9a-hjkmnp-tv-z]{6}[0-9]{2}$")
+DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_ROR_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 
 
 class WatchlistError(ValueError):
@@ -47,6 +72,73 @@ def bare_ror(value: str | None) -> str:
     return normalise.bare_ror((value or "").strip()) or ""
 
 
+def ror_is_valid(ror: str) -> bool:
+    """Shape and ISO 7064 mod 97-10 checksum, as ROR issues them."""
+    if not ROR_PATTERN.match(ror):
+        return False
+    number = 0
+    for ch in ror[1:7]:
+        number = number * 32 + _ROR_ALPHABET.index(ch)
+    return 98 - (number * 100 % 97) == int(ror[7:])
+
+
+def date_is_valid(text: str) -> bool:
+    if not DATE_PATTERN.match(text):
+        return False
+    parts = [int(p) for p in text.split("-")] + [1, 1]
+    try:
+        date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One list membership: `CODE`, `CODE:START`, `CODE:<=DATE` or `CODE:START..END`.
+
+    Dates may be partial (YYYY or YYYY-MM). `<=DATE` means the entry was on the list by that
+    date but when it was added is unknown, so no work can be said to predate the listing.
+    """
+
+    code: str
+    start: str = ""
+    end: str = ""
+    start_known: bool = True
+
+    @classmethod
+    def parse(cls, text: str) -> Listing:
+        code, _, dates = text.partition(":")
+        start, _, end = dates.partition("..")
+        known = not start.startswith("<=")
+        return cls(code.strip(), start.removeprefix("<=").strip(), end.strip(), known)
+
+    def problems(self) -> list[str]:
+        out = []
+        if self.code not in LIST_NAMES:
+            out.append(f"unknown list code {self.code!r}")
+        for label, value in (("start", self.start), ("end", self.end)):
+            if value and not date_is_valid(value):
+                out.append(f"{self.code} {label} date {value!r} is not YYYY[-MM[-DD]]")
+        if self.start and self.end and self.end < self.start:
+            out.append(f"{self.code} ends ({self.end}) before it starts ({self.start})")
+        return out
+
+    @property
+    def current(self) -> bool:
+        return not self.end
+
+    def __str__(self) -> str:
+        start = ("" if self.start_known else "<=") + self.start
+        dates = start + (f"..{self.end}" if self.end else "")
+        return f"{self.code}:{dates}" if dates else self.code
+
+    def describe(self) -> str:
+        when = f"since {self.start}" if self.start_known and self.start else (
+            f"by {self.start}" if self.start else "date unknown")
+        return f"{self.code} ({when}{f', removed {self.end}' if self.end else ''})"
+
+
 @dataclass(frozen=True)
 class Entry:
     id: str
@@ -54,30 +146,121 @@ class Entry:
     name_zh: str = ""
     aliases: tuple[str, ...] = ()
     acronyms: tuple[str, ...] = ()
+    ambiguous: tuple[str, ...] = ()
     rors: tuple[str, ...] = ()
     openalex_ids: tuple[str, ...] = ()
     parent: str = ""
+    kind: str = "institution"
     category: str = ""
-    tier: int = 3
-    lists: tuple[tuple[str, str], ...] = ()  # (list code, date first listed or "")
+    dimensions: tuple[str, ...] = ("military",)
+    aspi_risk: str = ""
+    supervising_agencies: str = ""
+    lists: tuple[Listing, ...] = ()
+    tier_override: int | None = None
+    match_context: str = ""
     sources: tuple[str, ...] = ()
+    notes: str = ""
+    last_reviewed: str = ""
 
     @property
     def list_codes(self) -> list[str]:
-        return [code for code, _ in self.lists]
+        return [x.code for x in self.lists]
 
     @property
     def listed_since(self) -> str:
-        """Earliest known listing date (ISO), or "" when no list gives a date."""
-        dates = sorted(date for _, date in self.lists if date)
+        """Earliest date the entry is known to have been listed, or "" if no list says."""
+        dates = sorted(x.start for x in self.lists if x.start_known and x.start)
         return dates[0] if dates else ""
 
     @property
+    def removed(self) -> bool:
+        return bool(self.lists) and not any(x.current for x in self.lists)
+
+    @property
     def link_type(self) -> str:
-        return "repression" if self.category in REPRESSION_CATEGORIES else "military"
+        return ";".join(self.dimensions)
 
     def lists_text(self) -> str:
-        return "; ".join(f"{code} ({date})" if date else code for code, date in self.lists)
+        return "; ".join(x.describe() for x in self.lists)
+
+
+def _entry(row: dict[str, str]) -> Entry:
+    override = (row.get("tier_override") or "").strip()
+    return Entry(
+        id=row["id"].strip(),
+        name=(row.get("name") or "").strip(),
+        name_zh=(row.get("name_zh") or "").strip(),
+        aliases=tuple(split(row.get("aliases"))),
+        acronyms=tuple(split(row.get("acronyms"))),
+        ambiguous=tuple(split(row.get("ambiguous"))),
+        rors=tuple(bare_ror(r) for r in split(row.get("ror"))),
+        openalex_ids=tuple(normalise.short_id(r) or "" for r in split(row.get("openalex_ids"))),
+        parent=(row.get("parent") or "").strip(),
+        kind=(row.get("kind") or "institution").strip(),
+        category=(row.get("category") or "").strip(),
+        dimensions=tuple(split(row.get("dimensions"))) or ("military",),
+        aspi_risk=(row.get("aspi_risk") or "").strip(),
+        supervising_agencies=(row.get("supervising_agencies") or "").strip(),
+        lists=tuple(Listing.parse(x) for x in split(row.get("lists"))),
+        tier_override=int(override) if override.isdigit() else None,
+        match_context=(row.get("match_context") or "").strip(),
+        sources=tuple(split(row.get("sources"))),
+        notes=(row.get("notes") or "").strip(),
+        last_reviewed=(row.get("last_reviewed") or "").strip(),
+    )
+
+
+def _row_problems(row: dict[str, str], new: bool) -> list[str]:
+    """What is wrong with one row on its own (cross-entry checks come later)."""
+    out = []
+    required = ["id", "name", "category"] if new else ["id"]
+    out += [f"missing {c}" for c in required if not (row.get(c) or "").strip()]
+    if row.get("category") and row["category"].strip() not in CATEGORIES:
+        out.append(f"unknown category {row['category']!r}")
+    if row.get("kind") and row["kind"].strip() not in KINDS:
+        out.append(f"unknown kind {row['kind']!r}")
+    for dim in split(row.get("dimensions")):
+        if dim not in DIMENSIONS:
+            out.append(f"unknown dimension {dim!r}")
+    if (row.get("aspi_risk") or "").strip() not in ASPI_RISKS:
+        out.append(f"unknown ASPI risk {row['aspi_risk']!r}")
+    override = (row.get("tier_override") or "").strip()
+    if override and override not in {"1", "2", "3"}:
+        out.append(f"tier_override {override!r} is not 1, 2 or 3")
+    for ror in split(row.get("ror")):
+        if not ror_is_valid(bare_ror(ror)):
+            out.append(f"malformed ROR id {ror!r}")
+    for item in split(row.get("lists")):
+        out += Listing.parse(item).problems()
+    for url in split(row.get("sources")):
+        if not url.startswith(("https://", "http://")):
+            out.append(f"source {url!r} is not a URL")
+    if (row.get("action") or "").strip() not in {"", "add", "override", "suppress"}:
+        out.append(f"unknown action {row['action']!r}")
+    return out
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}" if self.line else \
+            f"{self.file}: {self.message}"
+
+
+def read_rows(path: Path, required: Iterable[str] = ("id",)) -> list[dict[str, str]]:
+    path = Path(path)
+    if not path.exists():
+        raise WatchlistError(f"{path}: no such file")
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
+        if missing:
+            raise WatchlistError(f"{path}:1: missing column(s) {', '.join(missing)}")
+        return list(reader)
 
 
 @dataclass
@@ -85,11 +268,12 @@ class Watchlist:
     entries: dict[str, Entry]
     version: str
     files: list[str] = field(default_factory=list)
+    suppressed: list[str] = field(default_factory=list)
 
     def __getitem__(self, entry_id: str) -> Entry:
         return self.entries[entry_id]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries.values())
 
     def __len__(self) -> int:
@@ -101,89 +285,323 @@ class Watchlist:
     def by_openalex(self) -> dict[str, str]:
         return {oid: e.id for e in self for oid in e.openalex_ids}
 
+    def parent_of(self, entry: Entry) -> Entry | None:
+        return self.entries.get(entry.parent) if entry.parent else None
+
+    def chain(self, entry_id: str) -> list[Entry]:
+        """The entry and its ancestors, nearest first (cycles are cut, validation reports them)."""
+        out, entry = [], self.entries.get(entry_id)
+        while entry and entry not in out:
+            out.append(entry)
+            entry = self.parent_of(entry)
+        return out
+
     def root(self, entry_id: str) -> Entry:
-        """The top of an entry's hierarchy (a lab's university, an institute's group)."""
-        entry, seen = self.entries[entry_id], set()
-        while entry.parent and entry.parent in self.entries and entry.id not in seen:
-            seen.add(entry.id)
-            entry = self.entries[entry.parent]
-        return entry
+        return self.chain(entry_id)[-1]
 
-    def effective_lists(self, entry_id: str) -> tuple[tuple[str, str], ...]:
-        """A child with no list of its own is screened because its parent is listed."""
-        entry = self.entries[entry_id]
-        while not entry.lists and entry.parent in self.entries:
-            entry = self.entries[entry.parent]
-        return entry.lists
+    def children(self, entry_id: str) -> list[Entry]:
+        return [e for e in self if e.parent == entry_id]
+
+    def effective_lists(self, entry_id: str) -> tuple[Listing, ...]:
+        """A child with no list of its own is screened because an ancestor is listed."""
+        for entry in self.chain(entry_id):
+            if entry.lists:
+                return entry.lists
+        return ()
+
+    def listed_since(self, entry_id: str) -> str:
+        for entry in self.chain(entry_id):
+            if entry.lists:
+                return entry.listed_since
+        return ""
+
+    def tier(self, entry_id: str) -> int:
+        return tier_of(self, entry_id)[0]
+
+    def find(self, query: str) -> list[Entry]:
+        """Entries whose id, ROR, name, Chinese name, alias or acronym matches the query."""
+        q = query.strip()
+        ror = bare_ror(q)
+        lowered = q.casefold()
+        exact, partial = [], []
+        for e in self:
+            labels = [e.id, e.name, e.name_zh, *e.aliases, *e.acronyms]
+            if ror in e.rors or any(lowered == x.casefold() for x in labels if x):
+                exact.append(e)
+            elif any(lowered in x.casefold() for x in labels if x):
+                partial.append(e)
+        return exact or partial
 
 
-def _parse_lists(value: str, where: str) -> tuple[tuple[str, str], ...]:
+def _own_tier(entry: Entry) -> tuple[int, str] | None:
+    current = [x.code for x in entry.lists if x.current]
+    hit = [c for c in current if c in TIER1_LISTS]
+    if hit:
+        return 1, f"on {', '.join(LIST_NAMES[c] for c in hit)}"
+    if entry.category in {"military", "security", "seven_sons", "surveillance_tech",
+                          "government"}:
+        return 1, f"category {entry.category.replace('_', ' ')}"
+    if entry.category == "defence_industry" and current:
+        return 1, "defence conglomerate or its subsidiary"
+    if entry.aspi_risk.startswith("very high"):
+        return 1, f"ASPI rates it {entry.aspi_risk}"
+    if "US_1286" in current:
+        return 2, "on the DoD 1286 list"
+    if entry.aspi_risk == "high":
+        return 2, "ASPI rates it high"
+    if current:
+        return 3, f"on {', '.join(LIST_NAMES[c] for c in current)}"
+    if entry.lists:
+        return 3, "no longer on any list (formerly " + \
+            ", ".join(x.describe() for x in entry.lists) + ")"
+    return None
+
+
+def tier_of(watchlist: Watchlist, entry_id: str, _seen: frozenset[str] = frozenset()
+            ) -> tuple[int, str]:
+    """(tier, reason) by TIER_RULE; an analyst's `tier_override` wins."""
+    entry = watchlist[entry_id]
+    if entry.tier_override:
+        return entry.tier_override, "set by the analyst (tier_override)"
+    own = _own_tier(entry)
+    parent = watchlist.parent_of(entry)
+    if parent and parent.id not in _seen:
+        p_tier, p_why = tier_of(watchlist, parent.id, _seen | {entry_id})
+        if entry.kind == "defence_lab":
+            p_tier, p_why = min(p_tier, 2), f"defence laboratory of {parent.name}"
+        else:
+            p_why = f"part of {parent.name} ({p_why})"
+        if own is None or p_tier < own[0]:
+            return p_tier, p_why
+    return own or (3, "no list membership recorded")
+
+
+def _with_descendants(rows: dict[str, dict[str, str]], ident: str) -> list[str]:
+    """An entry and all its parts: suppressing a university suppresses its labs too."""
+    if ident not in rows:
+        return []
+    out, frontier = [ident], [ident]
+    while frontier:
+        current = frontier.pop()
+        for child, row in rows.items():
+            if (row.get("parent") or "").strip() == current and child not in out:
+                out.append(child)
+                frontier.append(child)
+    return out
+
+
+def _merge(base: dict[str, dict[str, str]], rows: list[tuple[int, dict[str, str]]],
+           path: Path, problems: list[Problem], suppressed: list[str]) -> None:
+    seen: set[str] = set()
+    for line, row in rows:
+        ident = (row.get("id") or "").strip()
+        if ident in seen:
+            problems.append(Problem(str(path), line, f"duplicate id {ident!r}"))
+            continue
+        seen.add(ident)
+        action = (row.get("action") or "").strip() or ("override" if ident in base else "add")
+        if action == "suppress":
+            if ident not in base:
+                problems.append(Problem(str(path), line, f"cannot suppress unknown id {ident!r}"))
+            for gone in _with_descendants(base, ident):
+                base.pop(gone, None)
+                suppressed.append(gone)
+            continue
+        for message in _row_problems(row, new=action == "add" or ident not in base):
+            problems.append(Problem(str(path), line, message))
+        if ident in base:
+            base[ident] = {**base[ident], **{k: v for k, v in row.items()
+                                             if k in COLUMNS and v and v.strip()},
+                           "_where": f"{path}:{line}"}
+        elif ident:
+            base[ident] = {**row, "_where": f"{path}:{line}"}
+
+
+def _cross_problems(rows: dict[str, dict[str, str]], entries: dict[str, Entry]
+                    ) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def at(ident: str) -> tuple[str, int]:
+        file, _, line = rows[ident]["_where"].rpartition(":")
+        return file, int(line)
+
+    owners: dict[str, set[str]] = {}
+    for e in entries.values():
+        for label in (e.name, e.name_zh, *e.aliases, *e.acronyms):
+            if label:
+                key = label if label.isupper() else label.casefold()
+                owners.setdefault(key, set()).add(e.id)
+    for key, ids in sorted(owners.items()):
+        if len(ids) < 2:
+            continue
+        undeclared = sorted(i for i in ids if not any(
+            (a if a.isupper() else a.casefold()) == key for a in entries[i].ambiguous))
+        for ident in undeclared:
+            names = ", ".join(sorted(ids - {ident}))
+            problems.append(Problem(*at(ident), f"label {key!r} is shared with {names}; "
+                                    "declare it in `ambiguous` if that is intended"))
+    for e in entries.values():
+        if e.parent and e.parent not in entries:
+            problems.append(Problem(*at(e.id), f"parent {e.parent!r} is not in the watchlist"))
+        seen, cursor = {e.id}, entries.get(e.parent)
+        while cursor:
+            if cursor.id in seen:
+                problems.append(Problem(*at(e.id), f"parent cycle through {cursor.id!r}"))
+                break
+            seen.add(cursor.id)
+            cursor = entries.get(cursor.parent)
+    return problems
+
+
+def shipped_path() -> Path:
+    return config.WATCHLIST_DIR / "watchlist.csv"
+
+
+def _content_hash(entries: dict[str, Entry]) -> str:
+    canonical = [
+        {f.name: (getattr(e, f.name) if not isinstance(getattr(e, f.name), tuple)
+                  else [str(x) for x in getattr(e, f.name)]) for f in fields(e)}
+        for e in sorted(entries.values(), key=lambda e: e.id)]
+    return hashlib.sha256(json.dumps(canonical, ensure_ascii=False, sort_keys=True,
+                                     default=str).encode()).hexdigest()[:16]
+
+
+def check(extra: Iterable[Path] = (), base: Path | None = None,
+          openalex_cache: Path | None = None) -> tuple[Watchlist, list[Problem]]:
+    """Merge the shipped list with user files; return it and every problem found."""
+    files = [Path(base) if base else shipped_path(), *(Path(p) for p in extra)]
+    rows: dict[str, dict[str, str]] = {}
+    problems: list[Problem] = []
+    suppressed: list[str] = []
+    for number, path in enumerate(files):
+        required = ("id", "name", "category") if number == 0 else ("id",)
+        read = read_rows(path, required)
+        unknown = sorted(set(read[0]) - set(USER_COLUMNS)) if read else []
+        if unknown:
+            problems.append(Problem(str(path), 1, f"unknown column(s) {', '.join(unknown)}"))
+        _merge(rows, list(enumerate(read, start=2)), path, problems, suppressed)
+    entries = {ident: _entry(row) for ident, row in rows.items()}
+    if openalex_cache and Path(openalex_cache).exists():
+        entries = _with_openalex_ids(entries, Path(openalex_cache))
+    problems += _cross_problems(rows, entries)
+    return Watchlist(entries, _content_hash(entries), [str(p) for p in files], suppressed), \
+        problems
+
+
+def load(extra: Iterable[Path] = (), base: Path | None = None,
+         openalex_cache: Path | None = None) -> Watchlist:
+    """The merged watchlist, or a WatchlistError listing the first problems."""
+    watchlist, problems = check(extra, base, openalex_cache)
+    if problems:
+        shown = "; ".join(str(p) for p in problems[:5])
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise WatchlistError(f"{shown}{more}; run `exposure watchlist validate` for all")
+    return watchlist
+
+
+def _with_openalex_ids(entries: dict[str, Entry], cache: Path) -> dict[str, Entry]:
+    """Add OpenAlex ids resolved by `exposure watchlist resolve` (data/cache) to entries."""
+    by_ror: dict[str, list[str]] = {}
+    for row in read_rows(cache, ("ror", "openalex_id")):
+        if row.get("openalex_id"):
+            by_ror.setdefault(bare_ror(row["ror"]), []).append(row["openalex_id"])
+    out = {}
+    for ident, e in entries.items():
+        ids = [i for r in e.rors for i in by_ror.get(r, []) if i not in e.openalex_ids]
+        out[ident] = replace(e, openalex_ids=(*e.openalex_ids, *ids)) if ids else e
+    return out
+
+
+def to_records(watchlist: Watchlist) -> list[dict[str, object]]:
+    """Merged entries with their computed tier, for export."""
     out = []
-    for item in split(value):
-        code, _, date = item.partition(":")
-        if date and not (len(date) == 10 and date[4] == "-" and date[7] == "-"):
-            raise WatchlistError(f"{where}: list date {date!r} is not YYYY-MM-DD")
-        out.append((code.strip(), date.strip()))
-    return tuple(out)
+    for e in sorted(watchlist, key=lambda e: e.id):
+        tier, why = tier_of(watchlist, e.id)
+        out.append({
+            "id": e.id, "name": e.name, "name_zh": e.name_zh, "aliases": list(e.aliases),
+            "acronyms": list(e.acronyms), "ambiguous": list(e.ambiguous), "ror": list(e.rors),
+            "openalex_ids": list(e.openalex_ids), "parent": e.parent, "kind": e.kind,
+            "category": e.category, "dimensions": list(e.dimensions), "aspi_risk": e.aspi_risk,
+            "lists": [str(x) for x in e.lists], "listed_since": watchlist.listed_since(e.id),
+            "tier": tier, "tier_reason": why, "match_context": e.match_context,
+            "sources": list(e.sources), "notes": e.notes, "last_reviewed": e.last_reviewed,
+        })
+    return out
 
 
-def _entry(row: dict[str, str], where: str) -> Entry:
-    missing = [c for c in REQUIRED if not (row.get(c) or "").strip()]
-    if missing:
-        raise WatchlistError(f"{where}: missing {', '.join(missing)}")
-    if row["category"] not in CATEGORIES:
-        raise WatchlistError(f"{where}: unknown category {row['category']!r}")
-    try:
-        tier = int(row["tier"])
-    except ValueError:
-        raise WatchlistError(f"{where}: tier {row['tier']!r} is not 1, 2 or 3") from None
-    if tier not in (1, 2, 3):
-        raise WatchlistError(f"{where}: tier {tier} is not 1, 2 or 3")
-    return Entry(
-        id=row["id"].strip(),
-        name=row["name"].strip(),
-        name_zh=(row.get("name_zh") or "").strip(),
-        aliases=tuple(split(row.get("aliases"))),
-        acronyms=tuple(split(row.get("acronyms"))),
-        rors=tuple(bare_ror(r) for r in split(row.get("ror"))),
-        openalex_ids=tuple(r.rstrip("/").rsplit("/", 1)[-1]
-                           for r in split(row.get("openalex_ids"))),
-        parent=(row.get("parent") or "").strip(),
-        category=row["category"].strip(),
-        tier=tier,
-        lists=_parse_lists(row.get("lists") or "", where),
-        sources=tuple(split(row.get("sources"))),
-    )
+def describe(watchlist: Watchlist, entry: Entry) -> str:
+    """A readable account of one entry: what it is, why it is listed, how serious, its family."""
+    tier, why = tier_of(watchlist, entry.id)
+    lines = [f"{entry.name}" + (f" ({entry.name_zh})" if entry.name_zh else "") + f"  [{entry.id}]",
+             f"  tier {tier}: {why}",
+             f"  category {entry.category}; links: {', '.join(entry.dimensions)}; "
+             f"kind {entry.kind}",
+             f"  ROR: {', '.join(entry.rors) or 'none found'}"
+             + (f"; OpenAlex: {', '.join(entry.openalex_ids)}" if entry.openalex_ids else "")]
+    if entry.aliases or entry.acronyms:
+        lines.append(f"  also: {'; '.join((*entry.aliases, *entry.acronyms))}")
+    if entry.ambiguous:
+        lines.append(f"  not matched alone (ambiguous): {'; '.join(entry.ambiguous)}")
+    lists = entry.lists or watchlist.effective_lists(entry.id)
+    inherited = "" if entry.lists else " (through its parent)"
+    lines.append(f"  lists{inherited}: " + ("; ".join(x.describe() for x in lists) or "none"))
+    if entry.aspi_risk:
+        lines.append(f"  ASPI risk: {entry.aspi_risk}")
+    if entry.parent:
+        parent = watchlist.entries.get(entry.parent)
+        lines.append(f"  part of: {parent.name if parent else entry.parent} [{entry.parent}]")
+    children = watchlist.children(entry.id)
+    if children:
+        lines.append(f"  {len(children)} part(s): " + "; ".join(c.name for c in children[:12])
+                     + (" ..." if len(children) > 12 else ""))
+    if entry.notes:
+        lines.append(f"  notes: {entry.notes}")
+    lines += [f"  source: {url}" for url in entry.sources]
+    return "\n".join(lines)
 
 
-def read_rows(path: Path, required: Iterable[str] = REQUIRED) -> list[dict[str, str]]:
-    path = Path(path)
-    if not path.exists():
-        raise WatchlistError(f"{path}: no such file")
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in required if c not in (reader.fieldnames or [])]
-        if missing:
-            raise WatchlistError(f"{path}: missing column(s) {', '.join(missing)}")
-        return list(reader)
+def summary(watchlist: Watchlist) -> dict[str, dict[str, int]]:
+    """Counts per list, tier, category and dimension (for `watchlist show` and notes)."""
+    out: dict[str, dict[str, int]] = {"lists": {}, "tiers": {}, "categories": {},
+                                      "dimensions": {}, "kinds": {}}
+    for e in watchlist:
+        for code in {x.code for x in e.lists}:
+            out["lists"][code] = out["lists"].get(code, 0) + 1
+        tier = str(tier_of(watchlist, e.id)[0])
+        out["tiers"][tier] = out["tiers"].get(tier, 0) + 1
+        out["categories"][e.category] = out["categories"].get(e.category, 0) + 1
+        out["kinds"][e.kind] = out["kinds"].get(e.kind, 0) + 1
+        for d in e.dimensions:
+            out["dimensions"][d] = out["dimensions"].get(d, 0) + 1
+    total = len(watchlist)
+    out["coverage"] = {"entries": total,
+                       "with_ror": sum(1 for e in watchlist if e.rors),
+                       "with_source": sum(1 for e in watchlist if e.sources)}
+    return {k: dict(sorted(v.items())) for k, v in out.items()}
 
 
-def load(paths: Iterable[Path] | None = None) -> Watchlist:
-    """Merge watchlist files in order; a later file's row replaces an earlier one with its id."""
-    files = list(paths) if paths else [config.WATCHLIST_DIR / "watchlist.csv"]
-    entries: dict[str, Entry] = {}
-    digest = hashlib.sha256()
-    for path in files:
-        path = Path(path)
-        digest.update(path.read_bytes() if path.exists() else b"")
-        for line, row in enumerate(read_rows(path), start=2):
-            entry = _entry(row, f"{path}:{line}")
-            entries[entry.id] = entry
-    for entry in entries.values():
-        if entry.parent and entry.parent not in entries:
-            raise WatchlistError(
-                f"entry {entry.id}: parent {entry.parent!r} is not in the watchlist")
-    return Watchlist(entries, digest.hexdigest()[:16], [str(p) for p in files])
+def resolve_openalex(watchlist: Watchlist, cache: Path, settings: object) -> tuple[int, int]:
+    """Look up each entry's OpenAlex institution by ROR and cache the ids with today's date.
+
+    Returns (RORs resolved, RORs OpenAlex does not know). Shipped data keeps only ids a
+    maintainer verified; the cache is local (data/cache, git-ignored).
+    """
+    from analysis import openalex  # network code stays out of the watchlist's import path
+
+    rors = sorted({r for e in watchlist for r in e.rors})
+    found = openalex.resolve_rors(rors, settings)  # type: ignore[arg-type]
+    today = date.today().isoformat()
+    rows = [{"ror": ror, "openalex_id": inst["id"], "display_name": inst["display_name"],
+             "resolved_at": today} for ror, insts in sorted(found.items()) for inst in insts]
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_name(f".{cache.name}.tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["ror", "openalex_id", "display_name",
+                                                    "resolved_at"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    tmp.replace(cache)
+    return sum(1 for v in found.values() if v), sum(1 for v in found.values() if not v)
 
 
 @dataclass(frozen=True)

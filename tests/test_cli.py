@@ -200,19 +200,16 @@ def test_failed_report_leaves_previous_run_untouched(capsys, tmp_path, imported,
 
 
 def test_user_watchlist_adds_an_entry(capsys, tmp_path, imported):
-    from analysis import config, watchlist
-
     mine = tmp_path / "mine.csv"
-    mine.write_text(",".join(watchlist.COLUMNS) + "\n"
-                    "indep,Independent researcher,,,,,,,civilian,3,UK_SANCTIONS:2020-01-01,"
-                    "https://example.org/list,\n")
+    mine.write_text("id,name,category,lists,sources\n"
+                    "indep,Independent researcher,civilian,UK_SANCTIONS:2020-01-01,"
+                    "https://example.org/list\n")
     out_dir = tmp_path / "r"
     code, out, err = run_cli(capsys, "run", "--institution", "I9900000001", "--years",
-                             "2019-2024", "--watchlist", str(config.WATCHLIST_DIR /
-                                                             "watchlist.csv"),
-                             "--watchlist", str(mine), "--data-dir", str(imported), "--out",
-                             str(out_dir), "--quiet")
+                             "2019-2024", "--watchlist", str(mine), "--data-dir", str(imported),
+                             "--out", str(out_dir), "--quiet")
     assert code == 0, err
     assert "2 flagged works of 6" in out
     manifest = json.loads((out_dir / "manifest.json").read_text())
     assert manifest["watchlist"]["files"][-1] == str(mine)
+    assert "Tier 1" in manifest["watchlist"]["tier_rule"]
