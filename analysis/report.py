@@ -56,7 +56,7 @@ def summary_sentence(total: dict[str, Any], departments: pd.DataFrame) -> str:
     share = total["share"] * 100
     lead = (f"{total['flagged_works']} of {total['works']} works ({share:.1f}%) have a co-author "
             f"whose affiliation links to a watchlisted institution; {total['tier1_works']} of "
-            "them involve tier-1 (military, defence-industry or surveillance) bodies.")
+            "them involve tier-1 institutions (the most serious; the tier rule is under Method).")
     if top and total["flagged_works"]:
         lead += f" Review should start with {' and '.join(top)}."
     return lead
