@@ -1,240 +1,327 @@
 """Link affiliations to watchlist entries, strongest evidence first, each link with its reason.
 
-Rules are small pure functions. The identifier rules trust OpenAlex's institution (its ROR, or
-the ROR of a parent in its lineage); the text rule reads the string the author printed. When the
-two disagree the string wins, because OpenAlex derived its link from that string and is known to
-get it wrong in both directions; the disagreement is written into the evidence and lowers the
-confidence. Only links at or above `FLAG_AT` count as flags; weaker ones stay in the matches table
-for a reviewer.
+The identifier rules trust OpenAlex's institution (its ROR, or the ROR or OpenAlex id of a
+parent in its lineage); the text rule reads the string the author printed. When the two
+disagree the string wins, because OpenAlex derived its link from that string and is known to get
+it wrong in both directions; the disagreement is written into the evidence and lowers the
+confidence. Only links at or above `FLAG_AT` count as flags; weaker ones stay in the matches
+table for a reviewer.
 
-This is the starter matcher (issue 2): names, aliases, Chinese names and acronyms with word
-boundaries and longest-match-wins against look-alike names. Labels the watchlist declares
-ambiguous (HIT, BIT, AECC, "Beijing University"...) are not used on their own, and entries marked
-`match_context=parent` (generic lab names) need their parent named in the same string; using
-them with supporting context is left to the full matcher.
+The text rule finds every watchlist name in a string in one pass (an Aho-Corasick automaton over
+normalised names, in three stop-word variants so "Harbin Inst Technol" finds "Harbin Institute of
+Technology"), then keeps the longest non-overlapping names, so a look-alike that is not on the
+watchlist ("Northeastern University London") hides the shorter listed name inside it. Labels the
+watchlist declares ambiguous (HIT, AECC, "National Defense University"...) count only with
+support from the rest of the string: they must stand alone in their segment (or lead it, for an
+acronym) and the string must name the entry's city or China and no other country.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+import ahocorasick
 import pandas as pd
 
 from analysis.normalise import text
 from analysis.watchlist import Entry, Funder, Name, Watchlist
 
 FLAG_AT = 0.5
-MIN_LATIN, MIN_CJK = 4, 3  # shorter names are too likely to occur inside other text
-CHINA_MARKERS = ("china", "prc", "p r china", "中国")
+MIN_LATIN, MIN_CJK = 4, 3  # shorter names occur inside too much other text
 ABBREVIATIONS = {
-    "univ": "university", "inst": "institute", "technol": "technology", "tech": "technology",
-    "sci": "science", "lab": "laboratory", "natl": "national", "acad": "academy",
-    "engn": "engineering", "eng": "engineering", "coll": "college", "dept": "department",
-    "res": "research", "ctr": "center", "centre": "center", "defence": "defense",
+    "univ": "university", "universidad": "university", "inst": "institute",
+    "institut": "institute", "technol": "technology", "tech": "technology",
+    "sci": "science", "sciences": "science", "lab": "laboratory", "labs": "laboratory",
+    "laboratories": "laboratory", "natl": "national", "acad": "academy", "engn": "engineering",
+    "eng": "engineering", "engineer": "engineering", "coll": "college", "dept": "department",
+    "res": "research", "ctr": "center", "cent": "center", "centre": "center",
+    "defence": "defense", "def": "defense", "informat": "information", "commun": "communication",
+    "aeronaut": "aeronautics", "astronaut": "astronautics", "polytech": "polytechnical",
+    "polytechnic": "polytechnical", "sch": "school", "minist": "ministry", "educ": "education",
+    "elect": "electronic", "electron": "electronic", "elect.": "electronic", "co": "company",
+    "corp": "corporation", "grp": "group", "acad.": "academy", "med": "medical",
+    "mil": "military", "hosp": "hospital", "peoples": "people", "tech.": "technology",
+}
+STOPWORDS_WEAK = {"of", "the", "for", "in", "at", "on"}
+STOPWORDS = STOPWORDS_WEAK | {"and"}
+#: After a name ending in one of these, "of ..." or a subject word means a longer, different
+#: name ("Nanjing University" + "of Information Science..." is not Nanjing University).
+INSTITUTION_WORDS = {"university", "institute", "college", "academy", "school"}
+CONTINUATIONS = {"of", "for", "information", "science", "technology", "posts", "chemical",
+                 "medicine", "medical", "finance", "economics", "normal", "traditional",
+                 "agriculture", "agricultural", "forestry", "mining", "petroleum", "aeronautics",
+                 "electronic", "electric", "industry", "industrial", "commerce", "foreign",
+                 "international", "political", "arts", "architecture", "civil", "mineral",
+                 "aviation", "ocean", "water", "jiaotong", "sport", "sports", "media"}
+CHINA_MARKERS = {"china", "prc", "中国", "中华人民共和国"}
+#: Places that say a string is not about mainland China (Taiwan writes "Republic of China").
+FOREIGN_MARKERS = {
+    "usa", "us", "united", "america", "uk", "england", "scotland", "wales", "ireland", "canada",
+    "australia", "japan", "korea", "germany", "france", "italy", "spain", "india", "russia",
+    "taiwan", "taipei", "roc", "singapore", "netherlands", "belgium", "switzerland", "sweden",
+    "norway", "denmark", "finland", "austria", "poland", "brazil", "mexico", "israel", "iran",
+    "pakistan", "turkey", "egypt", "czech", "czechia", "moldova", "philippines", "vietnam",
+    "thailand", "malaysia", "indonesia", "zealand", "africa", "nigeria", "kenya", "portugal",
+    "greece", "hungary", "romania", "ukraine", "argentina", "chile", "colombia", "saudi",
 }
 MATCH_COLUMNS = ["work_id", "author_id", "raw_affiliation", "watchlist_id", "entry_name", "rule",
                  "confidence", "evidence", "lists", "listed_since", "tier", "category",
                  "link_type", "root_id", "root_name", "institution_id", "institution_name",
                  "flagged"]
 
+_SPLIT = re.compile(r"[^\w]+")
+_SEGMENT = re.compile(r"[,;()（），；\[\]\n|/]+")
+_ST = re.compile(r"\bs\s*&\s*t\b", re.I)
+
 
 def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
-def normalise_text(text: str, lower: bool = True) -> str:
-    """Fold width, accents, punctuation and common abbreviations; keep CJK characters."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text)
-                   if not unicodedata.combining(c))
-    text = text.replace("&", " and ").replace("’", "'").replace("'", "")
-    out = []
-    for ch in text:
-        if ch.isalnum() or _is_cjk(ch):
-            out.append(ch)
-        else:
-            out.append(" ")
-    words = "".join(out).split()
-    if lower:
-        words = [ABBREVIATIONS.get(w.lower(), w.lower()) for w in words]
-    return " ".join(words)
+def _fold(raw: str) -> str:
+    """Width, accents and apostrophes folded; fast for the common all-ASCII string."""
+    if not raw.isascii():
+        raw = unicodedata.normalize("NFKC", raw)
+        if not raw.isascii():
+            raw = "".join(c for c in unicodedata.normalize("NFKD", raw)
+                          if not unicodedata.combining(c))
+            raw = unicodedata.normalize("NFC", raw)
+    raw = _ST.sub(" science and technology ", raw)
+    return raw.replace("'", "").replace("’", "").replace("&", " and ")
 
 
-@dataclass(frozen=True)
-class Pattern:
-    text: str
-    owner: str  # a watchlist id, or "" for a look-alike that is not on the watchlist
-    label: str  # what the pattern is, for evidence
-    cjk: bool
+def tokens(raw: str) -> tuple[list[str], list[str], list[int]]:
+    """(normalised tokens, tokens as printed, index of the first token of each segment)."""
+    low: list[str] = []
+    cased: list[str] = []
+    starts: list[int] = []
+    for segment in _SEGMENT.split(_fold(raw or "")):
+        words = _SPLIT.sub(" ", segment).split()
+        if not words:
+            continue
+        starts.append(len(low))
+        for word in words:
+            lower = word.lower()
+            low.append(ABBREVIATIONS.get(lower, lower))
+            cased.append(word)
+    return low, cased, starts
+
+
+def normalise_text(raw: str, drop: set[str] | frozenset[str] = frozenset()) -> str:
+    """Case, width, accents, punctuation, abbreviations and `drop` words folded away."""
+    low, _, _ = tokens(raw)
+    return " ".join(w for w in low if w not in drop)
 
 
 @dataclass(frozen=True)
 class Found:
-    owner: str
-    label: str
-    matched: str
+    owner: str  # a watchlist id, or "" for a look-alike that is not on the watchlist
+    label: str  # what kind of label matched, for the evidence
+    matched: str  # the normalised label
+    start: int  # token span in the string
+    end: int
 
 
-def build_patterns(watchlist: Watchlist, innocents: list[Name]) -> list[Pattern]:
-    patterns: list[Pattern] = []
+class Matcher:
+    """All names of a watchlist (and its look-alikes) in one automaton, built once."""
 
-    def add(text: str, owner: str, label: str) -> None:
-        norm = normalise_text(text)
-        cjk = any(_is_cjk(c) for c in norm)
-        if len(norm) >= (MIN_CJK if cjk else MIN_LATIN):
-            patterns.append(Pattern(norm, owner, label, cjk))
+    def __init__(self, watchlist: Watchlist, innocents: list[Name]) -> None:
+        self.watchlist = watchlist
+        self.automaton = ahocorasick.Automaton()
+        self.acronyms: dict[str, list[tuple[str, bool]]] = {}
+        self.places: dict[str, set[str]] = {}
+        patterns: dict[str, list[tuple[str, str, bool]]] = {}
+        for entry in watchlist:
+            ambiguous = set(entry.ambiguous)
+            labels = [(entry.name, "name"), (entry.name_zh, "Chinese name"),
+                      *((a, "alias") for a in entry.aliases)]
+            for label, kind in labels:
+                if label:
+                    self._add(patterns, label, entry.id, kind, label in ambiguous)
+            for acronym in entry.acronyms:
+                self.acronyms.setdefault(acronym, []).append((entry.id, acronym in ambiguous))
+            self.places[entry.id] = {normalise_text(p) for e in watchlist.chain(entry.id)
+                                     for p in e.places}
+        for name in innocents:
+            for label in (name.name, name.name_zh):
+                if label:
+                    self._add(patterns, label, "", f"look-alike ({name.why})", False)
+        for key, owners in patterns.items():
+            self.automaton.add_word(key, (key, owners))
+        self.automaton.make_automaton()
 
-    for entry in watchlist:
-        ambiguous = set(entry.ambiguous)
-        for label, kind in [(entry.name, "name"), (entry.name_zh, "Chinese name"),
-                            *((a, "alias") for a in entry.aliases)]:
-            if label and label not in ambiguous:
-                add(label, entry.id, kind)
-    for name in innocents:
-        add(name.name, "", f"look-alike ({name.why})")
-        if name.name_zh:
-            add(name.name_zh, "", "look-alike Chinese name")
-    return sorted(patterns, key=lambda p: -len(p.text))
-
-
-def find_names(raw: str, patterns: list[Pattern], watchlist: Watchlist) -> list[Found]:
-    """Every name in the string; overlapping matches resolve to the longest (so "Nanjing
-    University" inside "Nanjing University of Aeronautics and Astronautics" is not a match)."""
-    padded = f" {normalise_text(raw)} "
-    taken: list[tuple[int, int]] = []
-    found: list[Found] = []
-    for p in patterns:
-        needle = p.text if p.cjk else f" {p.text} "
-        start = padded.find(needle)
-        while start != -1:
-            span = (start, start + len(needle))
-            if not any(span[0] < t[1] and t[0] < span[1] for t in taken):
-                taken.append(span)
-                found.append(Found(p.owner, p.label, p.text))
-            start = padded.find(needle, start + 1)
-    cased = f" {normalise_text(raw, lower=False)} "
-    for entry in watchlist:
-        for acronym in entry.acronyms:
-            if acronym in entry.ambiguous:
+    @staticmethod
+    def _add(patterns: dict[str, list[tuple[str, str, bool]]], label: str, owner: str,
+             kind: str, ambiguous: bool) -> None:
+        variants = {normalise_text(label), normalise_text(label, STOPWORDS_WEAK),
+                    normalise_text(label, STOPWORDS)}
+        for variant in variants:
+            cjk = any(_is_cjk(c) for c in variant)
+            if len(variant) < (MIN_CJK if cjk else MIN_LATIN):
                 continue
-            for m in re.finditer(rf"(?<=[ ]){re.escape(acronym)}(?=[ ])", cased):
-                span = (m.start(), m.end())
-                if len(cased) == len(padded) and not any(
-                        span[0] < t[1] and t[0] < span[1] for t in taken):
-                    taken.append(span)
-                    found.append(Found(entry.id, "acronym", acronym))
-    seen: set[str] = set()
-    unique = []
-    for f in found:
-        if (f.owner or f.matched) not in seen:
-            seen.add(f.owner or f.matched)
-            unique.append(f)
-    return unique
+            key = variant if cjk else f" {variant} "
+            owners = patterns.setdefault(key, [])
+            if (owner, kind, ambiguous) not in owners:
+                owners.append((owner, kind, ambiguous))
 
+    def find(self, raw: str) -> list[Found]:
+        """Every entry and look-alike named in the string, longest names first."""
+        low, cased, starts = tokens(raw)
+        if not low:
+            return []
+        joined = " ".join(low)
+        offsets, position = [], 0
+        for word in low:
+            offsets.append(position)
+            position += len(word) + 1
+        candidates = []
+        for end, (key, owners) in self.automaton.iter(f" {joined} "):
+            cjk = not key.startswith(" ")
+            first = end - len(key) + (0 if cjk else 1)  # char span in `joined`, end exclusive
+            last = end - (0 if cjk else 1)
+            token_start = bisect.bisect_right(offsets, first) - 1
+            token_end = bisect.bisect_right(offsets, max(first, last - 1))
+            candidates.append((last - first, first, last, token_start, token_end, key, owners))
+        for i, word in enumerate(cased):
+            for owner, ambiguous in self.acronyms.get(word, ()):
+                candidates.append((len(word), offsets[i], offsets[i] + len(low[i]), i, i + 1,
+                                   word, [(owner, "acronym", ambiguous)]))
+        candidates.sort(key=lambda c: (-c[0], c[1]))
+        taken: list[tuple[int, int]] = []
+        found: list[Found] = []
+        for _length, first, last, t0, t1, key, owners in candidates:
+            if any(first < b and a < last for a, b in taken):
+                continue
+            kept = [o for o in owners if self._supported(o, t0, t1, low, starts)]
+            if not kept:
+                continue
+            taken.append((first, last))
+            found += [Found(owner, kind, key.strip(), t0, t1) for owner, kind, _ in kept]
+        unique: dict[str, Found] = {}
+        for f in found:
+            unique.setdefault(f.owner or f.matched, f)
+        return list(unique.values())
 
-def rule_ror(ror: str | None, lineage_rors: list[str], by_ror: dict[str, str]
-             ) -> tuple[str, str] | None:
-    """OpenAlex's institution (or a parent in its lineage) has an entry's ROR."""
-    if ror and ror in by_ror:
-        return by_ror[ror], f"OpenAlex institution has ROR {ror}"
-    for parent in lineage_rors:
-        if parent in by_ror:
-            return by_ror[parent], f"OpenAlex lineage includes ROR {parent}"
-    return None
+    def _supported(self, owner: tuple[str, str, bool], t0: int, t1: int, low: list[str],
+                   starts: list[int]) -> bool:
+        entry_id, kind, ambiguous = owner
+        if t1 < len(low) and low[t1 - 1] in INSTITUTION_WORDS and low[t1] in CONTINUATIONS \
+                and kind != "acronym" and t1 not in starts:
+            return False  # a longer name goes on: "Nanjing University of Information Science"
+        if not ambiguous or not entry_id:
+            return True
+        segment_end = next((s for s in starts if s > t0), len(low))
+        if kind == "acronym":
+            if t0 not in starts:
+                return False
+        elif not (t0 in starts and t1 == segment_end):
+            return False
+        words = set(low)
+        if words & FOREIGN_MARKERS:
+            return False
+        places = self.places.get(entry_id, set())
+        joined = " ".join(low)
+        return bool(words & CHINA_MARKERS) or any(p and p in joined for p in places) \
+            or any(m in joined for m in ("中国",))
 
+    # ---- rules -------------------------------------------------------------------------
+    def rule_ror(self, institution: dict[str, Any]) -> tuple[str, str] | None:
+        """OpenAlex's institution (or a parent in its lineage) has an entry's ROR or id."""
+        by_ror, by_openalex = self.watchlist.by_ror(), self.watchlist.by_openalex()
+        ror = institution.get("ror")
+        if ror and ror in by_ror:
+            return by_ror[ror], f"OpenAlex institution has ROR {ror}"
+        for parent in institution.get("lineage_rors", []):
+            if parent in by_ror:
+                return by_ror[parent], f"OpenAlex lineage includes ROR {parent}"
+        for oid in [institution.get("institution_id"), *institution.get("lineage", [])]:
+            if oid and oid in by_openalex:
+                return by_openalex[oid], f"OpenAlex institution id {oid}"
+        return None
 
-def rule_openalex(institution_id: str | None, lineage: list[str], by_openalex: dict[str, str]
-                  ) -> tuple[str, str] | None:
-    for oid in [institution_id, *lineage]:
-        if oid and oid in by_openalex:
-            return by_openalex[oid], f"OpenAlex institution id {oid}"
-    return None
+    def related(self, a: str, b: str) -> bool:
+        return self.watchlist.root(a).id == self.watchlist.root(b).id
+
+    def decide(self, raw: str, institution: dict[str, Any]
+               ) -> list[tuple[str, str, float, str]]:
+        """(entry id, rule, confidence, evidence) for one affiliation; empty if nothing links."""
+        wl = self.watchlist
+        inst_name = institution.get("institution_name") or ""
+        by_id = self.rule_ror(institution)
+        names = self.find(raw) if raw else []
+        named = [f for f in names if f.owner and self._in_context(f, names)]
+        lookalikes = [f for f in names if not f.owner]
+        out: list[tuple[str, str, float, str]] = []
+        if by_id:
+            entry_id, why = by_id
+            own = {normalise_text(x) for x in _labels(wl[entry_id])}
+            lookalikes = [f for f in lookalikes if f.matched not in own]
+            agree = [f for f in named if self.related(f.owner, entry_id)]
+            if agree:
+                out.append((entry_id, "ror", 0.99, f"{why} ({inst_name}); the text also names "
+                            f"{wl[agree[0].owner].name} ({agree[0].label} "
+                            f"\"{agree[0].matched}\")"))
+            elif lookalikes and not named:
+                out.append((entry_id, "ror_conflict", 0.3, f"{why} ({inst_name}), but the text "
+                            f"names \"{lookalikes[0].matched}\", which is not on the watchlist"))
+            elif not named:
+                out.append((entry_id, "ror", 0.95, f"{why} ({inst_name}); the text does not "
+                            "name it"))
+        low = set(tokens(raw)[0])
+        china = bool(low & CHINA_MARKERS) or any(_is_cjk(c) for c in raw)
+        for f in named:
+            if by_id and self.related(f.owner, by_id[0]):
+                continue
+            entry = wl[f.owner]
+            base = f"the text names {entry.name} ({f.label} \"{f.matched}\")"
+            country = institution.get("country_code")
+            if by_id:
+                out.append((f.owner, "name_over_id", 0.7, f"{base}; OpenAlex linked {inst_name} "
+                            f"({wl[by_id[0]].name} on the watchlist), which the text does not "
+                            "support"))
+            elif inst_name and country and country not in ("CN", "HK", "MO") and not china:
+                out.append((f.owner, "name_conflict", 0.3, f"{base}, but OpenAlex linked "
+                            f"{inst_name} ({country}) and the text gives no place in China"))
+            elif inst_name:
+                out.append((f.owner, "name", 0.75, f"{base}; OpenAlex linked {inst_name}, "
+                            "which is not on the watchlist"))
+            else:
+                out.append((f.owner, "name", 0.8, f"{base}; OpenAlex linked no institution"))
+        return out
+
+    def _in_context(self, found: Found, names: list[Found]) -> bool:
+        """A generic lab name counts only next to its parent's name."""
+        entry = self.watchlist[found.owner]
+        if entry.match_context != "parent":
+            return True
+        owners = {f.owner for f in names}
+        return any(a.id in owners for a in self.watchlist.chain(found.owner)[1:])
 
 
 def _labels(entry: Entry) -> list[str]:
     return [x for x in (entry.name, entry.name_zh, *entry.aliases) if x]
 
 
-def _related(watchlist: Watchlist, a: str, b: str) -> bool:
-    return watchlist.root(a).id == watchlist.root(b).id
-
-
-def decide(raw: str, institution: dict[str, Any], watchlist: Watchlist,
-           patterns: list[Pattern], indexes: dict[str, dict[str, str]]
-           ) -> list[tuple[str, str, float, str]]:
-    """(entry id, rule, confidence, evidence) for one affiliation; empty when nothing links."""
-    inst_name = institution.get("institution_name") or ""
-    by_id = (rule_ror(institution.get("ror"), institution.get("lineage_rors", []),
-                      indexes["ror"])
-             or rule_openalex(institution.get("institution_id"), institution.get("lineage", []),
-                              indexes["openalex"]))
-    names = find_names(raw, patterns, watchlist) if raw else []
-    owners = {f.owner for f in names if f.owner}
-    named = [f for f in names if f.owner and (
-        watchlist[f.owner].match_context != "parent"
-        or any(a.id in owners for a in watchlist.chain(f.owner)[1:]))]
-    lookalikes = [f for f in names if not f.owner]
-    out: list[tuple[str, str, float, str]] = []
-    if by_id:
-        entry_id, why = by_id
-        own = {normalise_text(x) for x in _labels(watchlist[entry_id])}
-        lookalikes = [f for f in lookalikes if f.matched not in own]  # same name, same place
-        agree = [f for f in named if _related(watchlist, f.owner, entry_id)]
-        if agree:
-            out.append((entry_id, "ror", 0.99, f"{why} ({inst_name}); the text also names "
-                        f"{watchlist[agree[0].owner].name} ({agree[0].label} "
-                        f"\"{agree[0].matched}\")"))
-        elif named:
-            pass  # the text names another entry: handled below as text over id
-        elif lookalikes:
-            out.append((entry_id, "ror_conflict", 0.3, f"{why} ({inst_name}), but the text names "
-                        f"\"{lookalikes[0].matched}\", which is not on the watchlist"))
-        else:
-            out.append((entry_id, "ror", 0.95, f"{why} ({inst_name}); the text does not name it"))
-    for f in named:
-        if by_id and _related(watchlist, f.owner, by_id[0]):
-            continue
-        entry = watchlist[f.owner]
-        base = f"the text names {entry.name} ({f.label} \"{f.matched}\")"
-        country = institution.get("country_code")
-        norm = normalise_text(raw)
-        china = any(m in norm for m in CHINA_MARKERS) or any(_is_cjk(c) for c in norm)
-        if by_id:
-            other = watchlist[by_id[0]].name
-            out.append((f.owner, "name_over_id", 0.7, f"{base}; OpenAlex linked {inst_name} "
-                        f"({other} on the watchlist), which the text does not support"))
-        elif inst_name and country and country not in ("CN", "HK", "MO") and not china:
-            out.append((f.owner, "name_conflict", 0.3, f"{base}, but OpenAlex linked "
-                        f"{inst_name} ({country}) and the text gives no place in China"))
-        elif inst_name:
-            out.append((f.owner, "name", 0.75, f"{base}; OpenAlex linked {inst_name}, "
-                        "which is not on the watchlist"))
-        else:
-            out.append((f.owner, "name", 0.8, f"{base}; OpenAlex linked no institution"))
-    return out
-
-
 def match_affiliations(affiliations: pd.DataFrame, watchlist: Watchlist,
-                       innocents: list[Name]) -> pd.DataFrame:
+                       innocents: list[Name], matcher: Matcher | None = None) -> pd.DataFrame:
     """Match each distinct (string, institution) once, then join back to every authorship."""
-    patterns = build_patterns(watchlist, innocents)
+    matcher = matcher or Matcher(watchlist, innocents)
     id_to_ror = (affiliations.dropna(subset=["institution_id", "ror"])
                  .drop_duplicates("institution_id").set_index("institution_id")["ror"].to_dict())
-    indexes = {"ror": watchlist.by_ror(), "openalex": watchlist.by_openalex()}
     keys = ["raw_affiliation", "institution_id"]
-    distinct = affiliations.drop_duplicates(keys)
     decided: dict[tuple[str, str], list[tuple[str, str, float, str]]] = {}
-    for row in distinct.itertuples(index=False):
+    for row in affiliations.drop_duplicates(keys).itertuples(index=False):
         lineage = [x for x in (row.lineage if row.lineage is not None else [])
                    if x != row.institution_id]
         institution = {"institution_id": text(row.institution_id), "ror": text(row.ror),
                        "institution_name": text(row.institution_name),
                        "country_code": text(row.country_code), "lineage": lineage,
                        "lineage_rors": [id_to_ror[x] for x in lineage if x in id_to_ror]}
-        result = decide(text(row.raw_affiliation), institution, watchlist, patterns, indexes)
+        result = matcher.decide(text(row.raw_affiliation), institution)
         if result:
             decided[(row.raw_affiliation, row.institution_id)] = result
     rows, tiers = [], {}

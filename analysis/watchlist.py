@@ -24,7 +24,7 @@ from analysis import config, normalise
 
 COLUMNS = [
     "id", "name", "name_zh", "aliases", "acronyms", "ambiguous", "ror", "openalex_ids", "parent",
-    "kind", "category", "dimensions", "aspi_risk", "supervising_agencies", "lists",
+    "kind", "places", "category", "dimensions", "aspi_risk", "supervising_agencies", "lists",
     "tier_override", "match_context", "sources", "notes", "last_reviewed",
 ]
 USER_COLUMNS = [*COLUMNS, "action"]
@@ -151,6 +151,7 @@ class Entry:
     openalex_ids: tuple[str, ...] = ()
     parent: str = ""
     kind: str = "institution"
+    places: tuple[str, ...] = ()
     category: str = ""
     dimensions: tuple[str, ...] = ("military",)
     aspi_risk: str = ""
@@ -197,6 +198,7 @@ def _entry(row: dict[str, str]) -> Entry:
         openalex_ids=tuple(normalise.short_id(r) or "" for r in split(row.get("openalex_ids"))),
         parent=(row.get("parent") or "").strip(),
         kind=(row.get("kind") or "institution").strip(),
+        places=tuple(split(row.get("places"))),
         category=(row.get("category") or "").strip(),
         dimensions=tuple(split(row.get("dimensions"))) or ("military",),
         aspi_risk=(row.get("aspi_risk") or "").strip(),

@@ -11,12 +11,6 @@ import pytest
 from analysis import config, demo
 from analysis.demo_catalogue import CAEP_LFRC
 
-#: Ground-truth traps the starter matcher cannot get yet, and why. The matcher issue turns
-#: these green (the strict xfail below fails loudly when it does, so this list gets updated).
-KNOWN_GAPS = {
-    "ambiguous_acronym_in_context": "ambiguous acronyms (HIT, AECC) are only safe with support "
-    "from the rest of the string (city, country); the starter matcher skips them (issue 4)",
-}
 KEY = ["work_id", "author_id", "raw_affiliation", "entry_id"]
 
 
@@ -26,29 +20,23 @@ def _flags(result) -> set[tuple[str, ...]]:
                                              "watchlist_id"]].values))
 
 
-def _truth(truth_flags: pd.DataFrame, include_gaps: bool = False) -> set[tuple[str, ...]]:
+def _truth(truth_flags: pd.DataFrame) -> set[tuple[str, ...]]:
     positive = truth_flags[truth_flags["entry_id"] != ""]
-    if not include_gaps:
-        positive = positive[~positive["trap"].isin(KNOWN_GAPS)]
     return set(map(tuple, positive[KEY].values))
 
 
-def test_flags_equal_ground_truth_except_known_gaps(demo_run, truth_flags):
+def test_flags_equal_ground_truth(demo_run, truth_flags):
     got, want = _flags(demo_run), _truth(truth_flags)
     assert got - want == set(), "false positives"
     assert want - got == set(), "missed flags"
     assert len(want) > 300
 
 
-@pytest.mark.xfail(strict=True, reason="; ".join(KNOWN_GAPS.values()))
-def test_flags_equal_full_ground_truth(demo_run, truth_flags):
-    assert _flags(demo_run) == _truth(truth_flags, include_gaps=True)
-
-
 TRAPS = ["chinese_name", "chinese_substring_guard", "lab_without_university", "unlinked_name",
          "wrong_link_to_watchlisted", "wrong_link_to_innocent", "confusable_negative",
          "confusable_listed_itself", "distinctive_acronym", "numbered_institute",
-         "campus_withdrawn_ror", "former_name", "subsidiary_named"]
+         "campus_withdrawn_ror", "former_name", "subsidiary_named",
+         "ambiguous_acronym_in_context"]
 
 
 @pytest.mark.parametrize("trap", TRAPS)

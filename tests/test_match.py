@@ -10,8 +10,7 @@ from analysis.demo_catalogue import NUDT_CEEE
 
 WL = watchlist.load()
 INNOCENTS = watchlist.load_not_watchlisted()
-PATTERNS = match.build_patterns(WL, INNOCENTS)
-INDEXES = {"ror": WL.by_ror(), "openalex": WL.by_openalex()}
+MATCHER = match.Matcher(WL, INNOCENTS)
 
 
 def flags(raw: str, ror: str = "", name: str = "", country: str = "") -> set[str]:
@@ -19,7 +18,7 @@ def flags(raw: str, ror: str = "", name: str = "", country: str = "") -> set[str
                    "institution_name": name, "country_code": country, "lineage": [],
                    "lineage_rors": []}
     return {entry for entry, _rule, conf, _ev in
-            match.decide(raw, institution, WL, PATTERNS, INDEXES) if conf >= match.FLAG_AT}
+            MATCHER.decide(raw, institution) if conf >= match.FLAG_AT}
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -59,31 +58,30 @@ def test_text_rule(raw, expected):
 
 
 def test_ror_rule_with_agreeing_text():
-    result = match.decide("School of Astronautics, Harbin Institute of Technology",
-                          {"ror": "01yqg2h08", "institution_name": "HIT"}, WL, PATTERNS, INDEXES)
+    result = MATCHER.decide("School of Astronautics, Harbin Institute of Technology",
+                            {"ror": "01yqg2h08", "institution_name": "HIT"})
     assert [(e, r, c) for e, r, c, _ in result] == [("hit", "ror", 0.99)]
     assert "ROR 01yqg2h08" in result[0][3]
 
 
 def test_ror_of_a_parent_in_the_lineage():
     institution = {"ror": "", "institution_name": "Some lab", "lineage_rors": ["05d2yfz11"]}
-    result = match.decide("Some lab, Changsha", institution, WL, PATTERNS, INDEXES)
+    result = MATCHER.decide("Some lab, Changsha", institution)
     assert result[0][:2] == ("nudt", "ror")
     assert "lineage" in result[0][3]
 
 
 def test_wrong_link_to_watchlisted_is_a_conflict_not_a_flag():
-    result = match.decide("Department of Chemistry, Northwestern University, Evanston, IL",
-                          {"ror": "01y0j0j86", "institution_name": "NWPU"}, WL, PATTERNS, INDEXES)
+    result = MATCHER.decide("Department of Chemistry, Northwestern University, Evanston, IL",
+                            {"ror": "01y0j0j86", "institution_name": "NWPU"})
     assert [(e, r) for e, r, _c, _ev in result] == [("nwpu", "ror_conflict")]
     assert result[0][2] < match.FLAG_AT
     assert "Northwestern University" in result[0][3] or "northwestern university" in result[0][3]
 
 
 def test_text_beats_a_wrong_watchlisted_link():
-    result = match.decide("Nanjing University of Aeronautics and Astronautics, Nanjing",
-                          {"ror": "01rxvg760", "institution_name": "Nanjing University"},
-                          WL, PATTERNS, INDEXES)
+    result = MATCHER.decide("Nanjing University of Aeronautics and Astronautics, Nanjing",
+                            {"ror": "01rxvg760", "institution_name": "Nanjing University"})
     assert [(e, r) for e, r, _c, _ev in result] == [("nuaa", "name_over_id")]
     assert "OpenAlex linked Nanjing University" in result[0][3]
 
@@ -95,14 +93,11 @@ def test_same_name_abroad_is_not_a_flag():
 
 
 def test_same_name_is_matched_through_its_ror():
-    result = match.decide("School of Metallurgy, Northeastern University, Shenyang, China",
-                          {"ror": "03awzbc87", "institution_name": "Northeastern University"},
-                          WL, PATTERNS, INDEXES)
+    result = MATCHER.decide("School of Metallurgy, Northeastern University, Shenyang, China",
+                            {"ror": "03awzbc87", "institution_name": "Northeastern University"})
     assert [(e, r) for e, r, _c, _ev in result] == [("neu-shenyang", "ror")]
 
 
-@pytest.mark.xfail(strict=True, reason="a name the watchlist declares ambiguous needs support "
-                   "from the rest of the string (Shenyang, China): the full matcher, issue 4")
 def test_ambiguous_name_with_supporting_place():
     assert flags("Northeastern University, Shenyang 110819, China") == {"neu-shenyang"}
 
