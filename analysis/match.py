@@ -44,7 +44,8 @@ ABBREVIATIONS = {
     "polytechnic": "polytechnical", "sch": "school", "minist": "ministry", "educ": "education",
     "elect": "electronic", "electron": "electronic", "elect.": "electronic", "co": "company",
     "corp": "corporation", "grp": "group", "acad.": "academy", "med": "medical",
-    "mil": "military", "hosp": "hospital", "peoples": "people", "tech.": "technology",
+    "mil": "military", "hosp": "hospital", "peoples": "people", "phys": "physics",
+    "opt": "optics", "automat": "automation", "microelect": "microelectronics",
 }
 STOPWORDS_WEAK = {"of", "the", "for", "in", "at", "on"}
 STOPWORDS = STOPWORDS_WEAK | {"and"}
