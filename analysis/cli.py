@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from analysis import __version__, cache, config, normalise, pipeline, watchlist
+from analysis import __version__, cache, config, normalise, pipeline, report, watchlist
 from analysis.normalise import InputError
 from analysis.openalex import OpenAlexError
 from analysis.watchlist import WatchlistError
@@ -16,6 +16,7 @@ EPILOG = """examples:
   exposure demo                                   # whole pipeline on the fictional demo university
   exposure import works.jsonl.gz --institution 052gg0110
   exposure run --institution 052gg0110 --years 2019-2024 --roster staff.csv --departments depts.yaml
+  exposure match partners.csv --column name     # vet a proposed partner list
   exposure watchlist show "Harbin Institute of Technology"
 
 Reports name real researchers: they are written owner-only under ./reports and must not be
@@ -50,6 +51,37 @@ def cmd_run(args: argparse.Namespace) -> int:
         data_dir=args.data_dir, quiet=args.quiet)
     print(f"{result.counts['flagged_works']} flagged works of {result.counts['works']}; "
           f"report: {result.out / 'index.html'}")
+    return 0
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    import csv
+
+    from analysis import match
+
+    if args.file and str(args.file) != "-":
+        if not args.file.exists():
+            raise InputError(f"{args.file}: no such file")
+        with args.file.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            if args.column not in (reader.fieldnames or []):
+                raise InputError(f"{args.file}:1: no column {args.column!r} (columns: "
+                                 f"{', '.join(reader.fieldnames or [])}); use --column NAME")
+            rows = list(reader)
+    else:
+        rows = [{args.column: line.rstrip("\n")} for line in sys.stdin if line.strip()]
+    merged = watchlist.load(args.watchlist or [])
+    results = match.screen(rows, args.column, match.Matcher(
+        merged, watchlist.load_not_watchlisted()))
+    columns = ["input_row", *(rows[0].keys() if rows else [args.column]), *match.SCREEN_COLUMNS]
+    handle = args.out.open("w", newline="", encoding="utf-8") if args.out else sys.stdout
+    writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: report.safe_cell(v) for k, v in r.items()} for r in results)
+    if args.out:
+        handle.close()
+    flagged = len({r["input_row"] for r in results if r["entry_id"]})
+    print(f"{flagged} of {len(rows)} rows name a watchlisted institution", file=sys.stderr)
     return 0
 
 
@@ -188,6 +220,20 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=None, help="run directory")
     _common(run)
     run.set_defaults(func=cmd_run)
+
+    screen = sub.add_parser("match", help="screen names or affiliation strings (a CSV column, "
+                            "or one per line on standard input)", formatter_class=raw,
+                            epilog="examples:\n  exposure match partners.csv --column name "
+                            "--out screened.csv\n  echo 'Harbin Inst Technol, Harbin' | "
+                            "exposure match")
+    screen.add_argument("file", type=Path, nargs="?", help="CSV file (default: standard input, "
+                        "one string per line)")
+    screen.add_argument("--column", default="affiliation",
+                        help="the CSV column to screen (default: affiliation)")
+    screen.add_argument("--out", type=Path, help="CSV to write (default: standard output)")
+    screen.add_argument("--watchlist", type=Path, action="append",
+                        help="your own watchlist CSV on top of the shipped one (repeatable)")
+    screen.set_defaults(func=cmd_match)
     _watchlist_parser(sub)
     return parser
 

@@ -46,6 +46,8 @@ ABBREVIATIONS = {
     "corp": "corporation", "grp": "group", "acad.": "academy", "med": "medical",
     "mil": "military", "hosp": "hospital", "peoples": "people", "phys": "physics",
     "opt": "optics", "automat": "automation", "microelect": "microelectronics",
+    "aerodynam": "aerodynamics", "dev": "development", "telecommun": "telecommunications",
+    "telecom": "telecommunications",
 }
 STOPWORDS_WEAK = {"of", "the", "for", "in", "at", "on"}
 STOPWORDS = STOPWORDS_WEAK | {"and"}
@@ -58,6 +60,14 @@ CONTINUATIONS = {"of", "for", "information", "science", "technology", "posts", "
                  "electronic", "electric", "industry", "industrial", "commerce", "foreign",
                  "international", "political", "arts", "architecture", "civil", "mineral",
                  "aviation", "ocean", "water", "jiaotong", "sport", "sports", "media"}
+#: "of PLA", "of China" qualify a name rather than continue it.
+QUALIFIERS = {"pla", "china", "prc"}
+#: Chinese names run on without spaces: a short name inside a longer one is another
+#: institution (中国航天 in 中国航天科工集团) unless what follows names a unit of it.
+CJK_UNIT_STARTS = ("大学", "学院", "研究院", "研究所", "研究中心", "集团", "公司", "有限", "股份",
+                   "中心", "实验室", "重点实验室", "医院", "附属", "分校", "校区", "系", "所",
+                   "科学院", "部", "局", "总院")
+CJK_PREFIXES = ("中国人民解放军", "解放军", "中国", "中国科学院", "国家")
 CHINA_MARKERS = {"china", "prc", "中国", "中华人民共和国"}
 #: Places that say a string is not about mainland China (Taiwan writes "Republic of China").
 FOREIGN_MARKERS = {
@@ -186,6 +196,9 @@ class Matcher:
             last = end - (0 if cjk else 1)
             token_start = bisect.bisect_right(offsets, first) - 1
             token_end = bisect.bisect_right(offsets, max(first, last - 1))
+            if cjk and not self._cjk_whole(low[token_start], first - offsets[token_start],
+                                           last - offsets[token_start], key):
+                continue
             candidates.append((last - first, first, last, token_start, token_end, key, owners))
         for i, word in enumerate(cased):
             for owner, ambiguous in self.acronyms.get(word, ()):
@@ -203,7 +216,7 @@ class Matcher:
             taken.append((first, last))
             found += [Found(owner, kind, key.strip(), t0, t1) for owner, kind, _ in kept]
         unique: dict[str, Found] = {}
-        for f in found:
+        for f in sorted(found, key=lambda f: f.start):  # in the order the string names them
             unique.setdefault(f.owner or f.matched, f)
         return list(unique.values())
 
@@ -211,7 +224,7 @@ class Matcher:
                    starts: list[int]) -> bool:
         entry_id, kind, ambiguous = owner
         if t1 < len(low) and low[t1 - 1] in INSTITUTION_WORDS and low[t1] in CONTINUATIONS \
-                and kind != "acronym" and t1 not in starts:
+                and kind != "acronym" and t1 not in starts and not self._qualified(low, t1):
             return False  # a longer name goes on: "Nanjing University of Information Science"
         if not ambiguous or not entry_id:
             return True
@@ -228,6 +241,19 @@ class Matcher:
         joined = " ".join(low)
         return bool(words & CHINA_MARKERS) or any(p and p in joined for p in places) \
             or any(m in joined for m in ("中国",))
+
+    @staticmethod
+    def _qualified(low: list[str], t1: int) -> bool:
+        after = [w for w in low[t1 + 1:t1 + 4] if w != "the"]
+        return bool(after) and (after[0] in QUALIFIERS or after[:2] == ["chinese", "people"])
+
+    @staticmethod
+    def _cjk_whole(token: str, start: int, end: int, key: str) -> bool:
+        """A Chinese name must not be the middle of a longer name (see CJK_UNIT_STARTS)."""
+        before, after = token[:start], token[end:]
+        if before and not before.endswith(CJK_PREFIXES):
+            return False
+        return not after or key.endswith(CJK_UNIT_STARTS) or after.startswith(CJK_UNIT_STARTS)
 
     # ---- rules -------------------------------------------------------------------------
     def rule_ror(self, institution: dict[str, Any]) -> tuple[str, str] | None:
@@ -254,7 +280,7 @@ class Matcher:
         inst_name = institution.get("institution_name") or ""
         by_id = self.rule_ror(institution)
         names = self.find(raw) if raw else []
-        named = [f for f in names if f.owner and self._in_context(f, names)]
+        named = self._most_specific([f for f in names if f.owner and self._in_context(f, names)])
         lookalikes = [f for f in names if not f.owner]
         out: list[tuple[str, str, float, str]] = []
         if by_id:
@@ -291,8 +317,15 @@ class Matcher:
                 out.append((f.owner, "name", 0.75, f"{base}; OpenAlex linked {inst_name}, "
                             "which is not on the watchlist"))
             else:
-                out.append((f.owner, "name", 0.8, f"{base}; OpenAlex linked no institution"))
+                linked = "; OpenAlex linked no institution" if "institution_id" in institution \
+                    else ""
+                out.append((f.owner, "name", 0.8, base + linked))
         return out
+
+    def _most_specific(self, named: list[Found]) -> list[Found]:
+        """A lab named with its university is one link, to the lab (it rolls up anyway)."""
+        ancestors = {a.id for f in named for a in self.watchlist.chain(f.owner)[1:]}
+        return [f for f in named if f.owner not in ancestors]
 
     def _in_context(self, found: Found, names: list[Found]) -> bool:
         """A generic lab name counts only next to its parent's name."""
@@ -378,3 +411,34 @@ def match_funding(funding: pd.DataFrame, funders: list[Funder]) -> pd.DataFrame:
                          "defence_funder": hit.name, "evidence": why})
     return pd.DataFrame(rows, columns=["work_id", "funder_name", "award_id", "defence_funder_id",
                                        "defence_funder", "evidence"]).drop_duplicates()
+
+
+SCREEN_COLUMNS = ["entry_id", "entry_name", "ror", "rule", "confidence", "evidence", "lists",
+                  "tier"]
+
+
+def screen(rows: list[dict[str, str]], column: str, matcher: Matcher) -> list[dict[str, Any]]:
+    """Vet names or affiliation strings (a proposed partner list, say) against the watchlist.
+
+    One output row per (input row, matched entry), numbered from 1 like the input's data rows;
+    an input row with nothing matched appears once with the match columns empty.
+    """
+    wl = matcher.watchlist
+    out: list[dict[str, Any]] = []
+    cache: dict[str, list[tuple[str, str, float, str]]] = {}
+    for number, row in enumerate(rows, start=1):
+        value = row.get(column) or ""
+        if value not in cache:
+            cache[value] = matcher.decide(value, {})
+        base = {"input_row": number, **row}
+        results = cache[value]
+        for entry_id, rule, confidence, evidence in results:
+            entry = wl[entry_id]
+            out.append({**base, "entry_id": entry_id, "entry_name": entry.name,
+                        "ror": "; ".join(entry.rors), "rule": rule, "confidence": confidence,
+                        "evidence": evidence,
+                        "lists": "; ".join(x.describe() for x in wl.effective_lists(entry_id)),
+                        "tier": wl.tier(entry_id)})
+        if not results:
+            out.append({**base, **dict.fromkeys(SCREEN_COLUMNS, "")})
+    return out

@@ -1,0 +1,99 @@
+"""The matcher against a labelled gold set and every confusable pair of the reference.
+
+The gold set (tests/gold/affiliations.csv) holds affiliation strings written in the formats
+real records use (full Crossref/Scopus text, Web of Science abbreviations, Chinese, noise), each
+labelled by a person with the institution it names, or none. A flag to a part of the expected
+institution (its laboratory) is right; anything outside the expected families is a false
+positive.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from analysis import config, match, watchlist
+
+GOLD = Path(__file__).parent / "gold" / "affiliations.csv"
+REFERENCE = config.PROJECT_ROOT.parent / "shared" / "reference" / "watchlist" / "confusables.csv"
+WL = watchlist.load()
+MATCHER = match.Matcher(WL, watchlist.load_not_watchlisted())
+PRECISION_FLOOR, RECALL_FLOOR = 0.98, 0.95
+
+
+def flagged(raw: str) -> set[str]:
+    return {e for e, _r, c, _ev in MATCHER.decide(raw, {}) if c >= match.FLAG_AT}
+
+
+def score(rows: list[dict[str, str]]) -> tuple[float, float, list[str]]:
+    tp = fp = fn = 0
+    misses = []
+    for row in rows:
+        expected = set(filter(None, row["expected"].split(";")))
+        got = flagged(row["affiliation"])
+        families = {g: {a.id for a in WL.chain(g)} for g in got}
+        hits = {e for e in expected if any(e in fam for fam in families.values())}
+        wrong = {g for g, fam in families.items()
+                 if not fam & expected and not any(g in {a.id for a in WL.chain(e)}
+                                                    for e in expected)}
+        tp, fn, fp = tp + len(hits), fn + len(expected - hits), fp + len(wrong)
+        if expected - hits or wrong:
+            misses.append(f"{row['kind']}: {row['affiliation']!r} expected "
+                          f"{sorted(expected)} got {sorted(got)}")
+    return tp / (tp + fp), tp / (tp + fn), misses
+
+
+def test_gold_set_is_big_and_labelled_with_real_entries():
+    rows = list(csv.DictReader(GOLD.open(encoding="utf-8")))
+    kinds = [r["kind"] for r in rows]
+    assert len(rows) >= 300
+    assert kinds.count("confusable") >= 80 and kinds.count("confusable") + \
+        kinds.count("negative") >= 100
+    for row in rows:
+        for entry_id in filter(None, row["expected"].split(";")):
+            assert entry_id in WL.entries, entry_id
+
+
+def test_precision_and_recall_on_the_gold_set(capsys):
+    rows = list(csv.DictReader(GOLD.open(encoding="utf-8")))
+    precision, recall, misses = score(rows)
+    with capsys.disabled():
+        print(f"\ngold set: {len(rows)} strings, precision {precision:.3f}, recall {recall:.3f}")
+        for miss in misses:
+            print(f"  miss {miss}")
+    assert precision >= PRECISION_FLOOR
+    assert recall >= RECALL_FLOOR
+
+
+def _pairs() -> list[dict[str, str]]:
+    if not REFERENCE.exists():
+        return []
+    with REFERENCE.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _plain(name: str) -> str:
+    return re.sub(r"\s*\(.*?\)", "", name).split(" / ")[0].strip()
+
+
+@pytest.mark.skipif(not REFERENCE.exists(), reason="needs ../shared/reference")
+@pytest.mark.parametrize("pair", _pairs(), ids=lambda p: f"{_plain(p['watchlisted'])[:30]} vs "
+                         f"{_plain(p['confusable_name'])[:30]}")
+def test_confusable_pair(pair):
+    by_ror = WL.by_ror()
+    listed = by_ror.get(watchlist.bare_ror(pair["watchlisted_ror"])) or next(
+        (e.id for e in WL.find(_plain(pair["watchlisted"]))), None)
+    assert listed, pair["watchlisted"]
+    confusable = _plain(pair["confusable_name"])
+    itself = by_ror.get(watchlist.bare_ror(pair["confusable_ror"])) or next(
+        (e.id for e in WL.find(confusable) if e.name.casefold() == confusable.casefold()),
+        None)
+    for text in filter(None, [f"{confusable}, City", pair["confusable_chinese_name"]]):
+        got = flagged(text)
+        if itself and itself != listed:
+            assert listed not in got or listed == itself, (text, got)
+        else:
+            assert listed not in got, (text, got)
