@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import bisect
 import re
+import string
 import unicodedata
-from dataclasses import dataclass
-from typing import Any
+from itertools import accumulate
+from typing import Any, NamedTuple
 
 import ahocorasick
 import pandas as pd
@@ -49,6 +50,17 @@ ABBREVIATIONS = {
     "aerodynam": "aerodynamics", "dev": "development", "telecommun": "telecommunications",
     "telecom": "telecommunications",
 }
+_ABBREVIATED = frozenset(ABBREVIATIONS)
+#: Words too frequent in affiliation strings to index a name by (any other word is preferred).
+COMMON_WORDS = frozenset({
+    "the", "of", "and", "for", "in", "at", "on", "china", "chinese", "people", "republic",
+    "university", "institute", "college", "school", "department", "academy", "laboratory", "key",
+    "state", "national", "science", "technology", "engineering", "research", "center", "centre",
+    "beijing", "shanghai", "nanjing", "harbin", "xian", "wuhan", "chengdu", "changsha",
+    "hangzhou", "guangzhou", "shenzhen", "tianjin", "physics", "chemistry", "optics",
+    "information", "electronic", "company", "corporation", "group", "limited", "ltd", "co",
+    "hospital", "medical", "military", "defense"
+})
 STOPWORDS_WEAK = {"of", "the", "for", "in", "at", "on"}
 STOPWORDS = STOPWORDS_WEAK | {"and"}
 #: After a name ending in one of these, "of ..." or a subject word means a longer, different
@@ -84,7 +96,7 @@ MATCH_COLUMNS = ["work_id", "author_id", "raw_affiliation", "watchlist_id", "ent
                  "link_type", "root_id", "root_name", "institution_id", "institution_name",
                  "flagged"]
 
-_SPLIT = re.compile(r"[^\w]+")
+_TOKEN = re.compile(r"\w+")
 _SEGMENT = re.compile(r"[,;()（），；\[\]\n|/]+")
 _ST = re.compile(r"\bs\s*&\s*t\b", re.I)
 
@@ -98,38 +110,64 @@ def _fold(raw: str) -> str:
     if not raw.isascii():
         raw = unicodedata.normalize("NFKC", raw)
         if not raw.isascii():
-            raw = "".join(c for c in unicodedata.normalize("NFKD", raw)
-                          if not unicodedata.combining(c))
-            raw = unicodedata.normalize("NFC", raw)
-    raw = _ST.sub(" science and technology ", raw)
-    return raw.replace("'", "").replace("’", "").replace("&", " and ")
+            decomposed = unicodedata.normalize("NFKD", raw)
+            if len(decomposed) != len(raw):  # accents to strip (Chinese text has none)
+                raw = unicodedata.normalize("NFC", "".join(
+                    c for c in decomposed if not unicodedata.combining(c)))
+    if "&" in raw:
+        raw = _ST.sub(" science and technology ", raw).replace("&", " and ")
+    return raw.replace("'", "").replace("’", "")
 
 
-def tokens(raw: str) -> tuple[list[str], list[str], list[int]]:
+#: Punctuation (ASCII and the CJK marks that NFKC leaves) becomes a space: str.translate is
+#: several times faster than a regular expression on the hot path.
+_SPACES = str.maketrans({c: " " for c in (string.punctuation.replace("_", "")
+                                          + "，。、；：（）【】《》“”‘·–—…・「」『』\u3000")})
+
+
+class Parsed:
+    """A string's normalised tokens and tokens as printed; segments (the comma-separated parts)
+    are worked out only when a rule asks, since most strings never need them."""
+
+    __slots__ = ("folded", "low", "cased", "_starts")
+
+    def __init__(self, raw: str) -> None:
+        self.folded = _fold(raw or "")
+        spaced = self.folded.translate(_SPACES)
+        self.cased = spaced.split()
+        lowered = spaced.lower().split()
+        if len(lowered) != len(self.cased):  # a letter whose lower case splits differently
+            lowered = [w.lower() for w in self.cased]
+        self.low = lowered if _ABBREVIATED.isdisjoint(lowered) else \
+            [ABBREVIATIONS.get(w, w) for w in lowered]
+        self._starts: set[int] | None = None
+
+    @property
+    def starts(self) -> set[int]:
+        """Index of the first token of each segment."""
+        if self._starts is None:
+            starts, count = set(), 0
+            for segment in _SEGMENT.split(self.folded):
+                words = len(segment.translate(_SPACES).split())
+                if words:
+                    starts.add(count)
+                    count += words
+            self._starts = starts
+        return self._starts
+
+
+def tokens(raw: str) -> tuple[list[str], list[str], set[int]]:
     """(normalised tokens, tokens as printed, index of the first token of each segment)."""
-    low: list[str] = []
-    cased: list[str] = []
-    starts: list[int] = []
-    for segment in _SEGMENT.split(_fold(raw or "")):
-        words = _SPLIT.sub(" ", segment).split()
-        if not words:
-            continue
-        starts.append(len(low))
-        for word in words:
-            lower = word.lower()
-            low.append(ABBREVIATIONS.get(lower, lower))
-            cased.append(word)
-    return low, cased, starts
+    parsed = Parsed(raw)
+    return parsed.low, parsed.cased, parsed.starts
 
 
 def normalise_text(raw: str, drop: set[str] | frozenset[str] = frozenset()) -> str:
     """Case, width, accents, punctuation, abbreviations and `drop` words folded away."""
-    low, _, _ = tokens(raw)
-    return " ".join(w for w in low if w not in drop)
+    return " ".join(w for w in Parsed(raw).low if w not in drop)
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     owner: str  # a watchlist id, or "" for a look-alike that is not on the watchlist
     label: str  # what kind of label matched, for the evidence
     matched: str  # the normalised label
@@ -142,6 +180,9 @@ class Matcher:
 
     def __init__(self, watchlist: Watchlist, innocents: list[Name]) -> None:
         self.watchlist = watchlist
+        self.by_ror, self.by_openalex = watchlist.by_ror(), watchlist.by_openalex()
+        self.roots = {e.id: watchlist.root(e.id).id for e in watchlist}
+        self.ancestors = {e.id: [a.id for a in watchlist.chain(e.id)[1:]] for e in watchlist}
         self.automaton = ahocorasick.Automaton()
         self.acronyms: dict[str, list[tuple[str, bool]]] = {}
         self.places: dict[str, set[str]] = {}
@@ -157,13 +198,29 @@ class Matcher:
                 self.acronyms.setdefault(acronym, []).append((entry.id, acronym in ambiguous))
             self.places[entry.id] = {normalise_text(p) for e in watchlist.chain(entry.id)
                                      for p in e.places}
+        self.acronym_set = frozenset(self.acronyms)
         for name in innocents:
             for label in (name.name, name.name_zh):
                 if label:
                     self._add(patterns, label, "", f"look-alike ({name.why})", False)
+        # Latin names are found through their rarest word (a set intersection with the string's
+        # words, then one substring test each); Chinese names, which have no spaces, through an
+        # Aho-Corasick automaton that only strings with Chinese text go through.
+        frequency: dict[str, int] = {}
+        for key in patterns:
+            for word in set(key.split()):
+                frequency[word] = frequency.get(word, 0) + 1
+        self.index: dict[str, list[tuple[str, list[tuple[str, str, bool]]]]] = {}
         for key, owners in patterns.items():
-            self.automaton.add_word(key, (key, owners))
-        self.automaton.make_automaton()
+            if key.startswith(" "):
+                rarest = min(key.split(), key=lambda w: (w in COMMON_WORDS, frequency[w], w))
+                self.index.setdefault(rarest, []).append((key, owners))
+            else:
+                self.automaton.add_word(key, (key, owners))
+        self.index_words = frozenset(self.index)
+        self.patterns = len(patterns)
+        if len(self.automaton):
+            self.automaton.make_automaton()
 
     @staticmethod
     def _add(patterns: dict[str, list[tuple[str, str, bool]]], label: str, owner: str,
@@ -179,18 +236,29 @@ class Matcher:
             if (owner, kind, ambiguous) not in owners:
                 owners.append((owner, kind, ambiguous))
 
-    def find(self, raw: str) -> list[Found]:
-        """Every entry and look-alike named in the string, longest names first."""
-        low, cased, starts = tokens(raw)
+    def find(self, raw: str | Parsed) -> list[Found]:
+        """Every entry and look-alike named in the string, in the order it names them."""
+        parsed = raw if isinstance(raw, Parsed) else Parsed(raw)
+        low, cased = parsed.low, parsed.cased
         if not low:
             return []
         joined = " ".join(low)
-        offsets, position = [], 0
-        for word in low:
-            offsets.append(position)
-            position += len(word) + 1
+        padded = f" {joined} "
+        hits = []
+        for word in self.index_words.intersection(low):
+            for key, owners in self.index[word]:
+                at = padded.find(key)
+                while at != -1:
+                    hits.append((at + len(key) - 1, (key, owners)))
+                    at = padded.find(key, at + 1)
+        if not joined.isascii() and len(self.automaton):
+            hits += self.automaton.iter(padded)
+        acronyms = not self.acronym_set.isdisjoint(cased)
+        if not hits and not acronyms:
+            return []
+        offsets = list(accumulate((len(w) + 1 for w in low[:-1]), initial=0))
         candidates = []
-        for end, (key, owners) in self.automaton.iter(f" {joined} "):
+        for end, (key, owners) in hits:
             cjk = not key.startswith(" ")
             first = end - len(key) + (0 if cjk else 1)  # char span in `joined`, end exclusive
             last = end - (0 if cjk else 1)
@@ -200,17 +268,18 @@ class Matcher:
                                            last - offsets[token_start], key):
                 continue
             candidates.append((last - first, first, last, token_start, token_end, key, owners))
-        for i, word in enumerate(cased):
-            for owner, ambiguous in self.acronyms.get(word, ()):
-                candidates.append((len(word), offsets[i], offsets[i] + len(low[i]), i, i + 1,
-                                   word, [(owner, "acronym", ambiguous)]))
+        if acronyms:
+            for i, word in enumerate(cased):
+                for owner, ambiguous in self.acronyms.get(word, ()):
+                    candidates.append((len(word), offsets[i], offsets[i] + len(low[i]), i,
+                                       i + 1, word, [(owner, "acronym", ambiguous)]))
         candidates.sort(key=lambda c: (-c[0], c[1]))
         taken: list[tuple[int, int]] = []
         found: list[Found] = []
         for _length, first, last, t0, t1, key, owners in candidates:
             if any(first < b and a < last for a, b in taken):
                 continue
-            kept = [o for o in owners if self._supported(o, t0, t1, low, starts)]
+            kept = [o for o in owners if self._supported(o, t0, t1, parsed)]
             if not kept:
                 continue
             taken.append((first, last))
@@ -220,15 +289,18 @@ class Matcher:
             unique.setdefault(f.owner or f.matched, f)
         return list(unique.values())
 
-    def _supported(self, owner: tuple[str, str, bool], t0: int, t1: int, low: list[str],
-                   starts: list[int]) -> bool:
+    def _supported(self, owner: tuple[str, str, bool], t0: int, t1: int, parsed: Parsed
+                   ) -> bool:
         entry_id, kind, ambiguous = owner
+        low = parsed.low
         if t1 < len(low) and low[t1 - 1] in INSTITUTION_WORDS and low[t1] in CONTINUATIONS \
-                and kind != "acronym" and t1 not in starts and not self._qualified(low, t1):
+                and kind != "acronym" and t1 not in parsed.starts \
+                and not self._qualified(low, t1):
             return False  # a longer name goes on: "Nanjing University of Information Science"
         if not ambiguous or not entry_id:
             return True
-        segment_end = next((s for s in starts if s > t0), len(low))
+        starts = parsed.starts
+        segment_end = min((s for s in starts if s > t0), default=len(low))
         if kind == "acronym":
             if t0 not in starts:
                 return False
@@ -258,7 +330,7 @@ class Matcher:
     # ---- rules -------------------------------------------------------------------------
     def rule_ror(self, institution: dict[str, Any]) -> tuple[str, str] | None:
         """OpenAlex's institution (or a parent in its lineage) has an entry's ROR or id."""
-        by_ror, by_openalex = self.watchlist.by_ror(), self.watchlist.by_openalex()
+        by_ror, by_openalex = self.by_ror, self.by_openalex
         ror = institution.get("ror")
         if ror and ror in by_ror:
             return by_ror[ror], f"OpenAlex institution has ROR {ror}"
@@ -271,7 +343,7 @@ class Matcher:
         return None
 
     def related(self, a: str, b: str) -> bool:
-        return self.watchlist.root(a).id == self.watchlist.root(b).id
+        return self.roots[a] == self.roots[b]
 
     def decide(self, raw: str, institution: dict[str, Any]
                ) -> list[tuple[str, str, float, str]]:
@@ -279,7 +351,8 @@ class Matcher:
         wl = self.watchlist
         inst_name = institution.get("institution_name") or ""
         by_id = self.rule_ror(institution)
-        names = self.find(raw) if raw else []
+        parsed = Parsed(raw)
+        names = self.find(parsed) if raw else []
         named = self._most_specific([f for f in names if f.owner and self._in_context(f, names)])
         lookalikes = [f for f in names if not f.owner]
         out: list[tuple[str, str, float, str]] = []
@@ -298,8 +371,7 @@ class Matcher:
             elif not named:
                 out.append((entry_id, "ror", 0.95, f"{why} ({inst_name}); the text does not "
                             "name it"))
-        low = set(tokens(raw)[0])
-        china = bool(low & CHINA_MARKERS) or any(_is_cjk(c) for c in raw)
+        china = None
         for f in named:
             if by_id and self.related(f.owner, by_id[0]):
                 continue
@@ -310,7 +382,8 @@ class Matcher:
                 out.append((f.owner, "name_over_id", 0.7, f"{base}; OpenAlex linked {inst_name} "
                             f"({wl[by_id[0]].name} on the watchlist), which the text does not "
                             "support"))
-            elif inst_name and country and country not in ("CN", "HK", "MO") and not china:
+            elif inst_name and country and country not in ("CN", "HK", "MO") and not (
+                    china if china is not None else (china := _mentions_china(parsed, raw))):
                 out.append((f.owner, "name_conflict", 0.3, f"{base}, but OpenAlex linked "
                             f"{inst_name} ({country}) and the text gives no place in China"))
             elif inst_name:
@@ -324,7 +397,7 @@ class Matcher:
 
     def _most_specific(self, named: list[Found]) -> list[Found]:
         """A lab named with its university is one link, to the lab (it rolls up anyway)."""
-        ancestors = {a.id for f in named for a in self.watchlist.chain(f.owner)[1:]}
+        ancestors = {a for f in named for a in self.ancestors[f.owner]}
         return [f for f in named if f.owner not in ancestors]
 
     def _in_context(self, found: Found, names: list[Found]) -> bool:
@@ -333,7 +406,11 @@ class Matcher:
         if entry.match_context != "parent":
             return True
         owners = {f.owner for f in names}
-        return any(a.id in owners for a in self.watchlist.chain(found.owner)[1:])
+        return any(a in owners for a in self.ancestors[found.owner])
+
+
+def _mentions_china(parsed: Parsed, raw: str) -> bool:
+    return bool(CHINA_MARKERS.intersection(parsed.low)) or any(_is_cjk(c) for c in raw)
 
 
 def _labels(entry: Entry) -> list[str]:
@@ -347,7 +424,7 @@ def match_affiliations(affiliations: pd.DataFrame, watchlist: Watchlist,
     id_to_ror = (affiliations.dropna(subset=["institution_id", "ror"])
                  .drop_duplicates("institution_id").set_index("institution_id")["ror"].to_dict())
     keys = ["raw_affiliation", "institution_id"]
-    decided: dict[tuple[str, str], list[tuple[str, str, float, str]]] = {}
+    decided = []
     for row in affiliations.drop_duplicates(keys).itertuples(index=False):
         lineage = [x for x in (row.lineage if row.lineage is not None else [])
                    if x != row.institution_id]
@@ -355,37 +432,37 @@ def match_affiliations(affiliations: pd.DataFrame, watchlist: Watchlist,
                        "institution_name": text(row.institution_name),
                        "country_code": text(row.country_code), "lineage": lineage,
                        "lineage_rors": [id_to_ror[x] for x in lineage if x in id_to_ror]}
-        result = matcher.decide(text(row.raw_affiliation), institution)
-        if result:
-            decided[(row.raw_affiliation, row.institution_id)] = result
-    rows, tiers = [], {}
-    for row in affiliations.itertuples(index=False):
-        for entry_id, rule, confidence, evidence in decided.get(
-                (row.raw_affiliation, row.institution_id), []):
-            rows.append(_match_row(row, watchlist[entry_id], watchlist, rule, confidence,
-                                   evidence, tiers))
-    frame = pd.DataFrame(rows, columns=MATCH_COLUMNS)
+        for entry_id, rule, confidence, evidence in matcher.decide(
+                text(row.raw_affiliation), institution):
+            decided.append((row.raw_affiliation, row.institution_id, entry_id, rule,
+                            confidence, evidence))
+    links = pd.DataFrame(decided, columns=[*keys, "watchlist_id", "rule", "confidence",
+                                           "evidence"])
+    entries = _entry_table(watchlist, set(links["watchlist_id"]))
+    joined = affiliations[["work_id", "author_id", *keys, "institution_name"]].merge(
+        links, on=keys).merge(entries, on="watchlist_id", how="left")
+    joined["flagged"] = joined["confidence"] >= FLAG_AT
     # An affiliation string linked to two institutions gives the same link twice: keep the best.
-    frame = frame.sort_values("confidence", ascending=False, kind="stable")
-    frame = frame.drop_duplicates(["work_id", "author_id", "raw_affiliation", "watchlist_id"])
-    return frame.sort_values(["work_id", "author_id", "watchlist_id"]).reset_index(drop=True)
+    joined = joined.sort_values("confidence", ascending=False, kind="stable")
+    joined = joined.drop_duplicates(["work_id", "author_id", "raw_affiliation", "watchlist_id"])
+    return joined.sort_values(["work_id", "author_id", "watchlist_id"])[MATCH_COLUMNS] \
+        .reset_index(drop=True)
 
 
-def _match_row(row: Any, entry: Entry, watchlist: Watchlist, rule: str, confidence: float,
-               evidence: str, tiers: dict[str, int]) -> dict[str, Any]:
-    root = watchlist.root(entry.id)
-    if entry.id not in tiers:
-        tiers[entry.id] = watchlist.tier(entry.id)
-    return {
-        "work_id": row.work_id, "author_id": row.author_id, "raw_affiliation": row.raw_affiliation,
-        "watchlist_id": entry.id, "entry_name": entry.name, "rule": rule,
-        "confidence": confidence, "evidence": evidence,
-        "lists": [x.describe() for x in watchlist.effective_lists(entry.id)],
-        "listed_since": watchlist.listed_since(entry.id) or None, "tier": tiers[entry.id],
-        "category": entry.category, "link_type": entry.link_type, "root_id": root.id,
-        "root_name": root.name, "institution_id": row.institution_id,
-        "institution_name": row.institution_name, "flagged": confidence >= FLAG_AT,
-    }
+def _entry_table(watchlist: Watchlist, ids: set[str]) -> pd.DataFrame:
+    """What a report shows of each matched entry, computed once per entry."""
+    rows = []
+    for entry_id in sorted(ids):
+        entry, root = watchlist[entry_id], watchlist.root(entry_id)
+        rows.append({
+            "watchlist_id": entry_id, "entry_name": entry.name,
+            "lists": [x.describe() for x in watchlist.effective_lists(entry_id)],
+            "listed_since": watchlist.listed_since(entry_id) or None,
+            "tier": watchlist.tier(entry_id), "category": entry.category,
+            "link_type": entry.link_type, "root_id": root.id, "root_name": root.name})
+    return pd.DataFrame(rows, columns=["watchlist_id", "entry_name", "lists", "listed_since",
+                                       "tier", "category", "link_type", "root_id",
+                                       "root_name"])
 
 
 def match_funding(funding: pd.DataFrame, funders: list[Funder]) -> pd.DataFrame:
