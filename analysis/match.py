@@ -66,8 +66,8 @@ STOPWORDS = STOPWORDS_WEAK | {"and"}
 #: After a name ending in one of these, "of ..." or a subject word means a longer, different
 #: name ("Nanjing University" + "of Information Science..." is not Nanjing University).
 INSTITUTION_WORDS = {"university", "institute", "college", "academy", "school"}
-CONTINUATIONS = {"of", "for", "information", "science", "technology", "posts", "chemical",
-                 "medicine", "medical", "finance", "economics", "normal", "traditional",
+CONTINUATIONS = {"of", "for", "chinese", "information", "science", "technology", "posts",
+                 "chemical", "medicine", "medical", "finance", "economics", "normal", "traditional",
                  "agriculture", "agricultural", "forestry", "mining", "petroleum", "aeronautics",
                  "electronic", "electric", "industry", "industrial", "commerce", "foreign",
                  "international", "political", "arts", "architecture", "civil", "mineral",
@@ -98,6 +98,7 @@ MATCH_COLUMNS = ["work_id", "author_id", "raw_affiliation", "watchlist_id", "ent
 
 _TOKEN = re.compile(r"\w+")
 _SEGMENT = re.compile(r"[,;()（），；\[\]\n|/]+")
+_BROKEN_WORD = re.compile(r"(?<=\w)-\s*\n\s*(?=\w)")
 _ST = re.compile(r"\bs\s*&\s*t\b", re.I)
 
 
@@ -116,6 +117,8 @@ def _fold(raw: str) -> str:
                     c for c in decomposed if not unicodedata.combining(c)))
     if "&" in raw:
         raw = _ST.sub(" science and technology ", raw).replace("&", " and ")
+    if "\n" in raw:
+        raw = _BROKEN_WORD.sub("", raw)  # "Tech-\nnology": a word split across lines
     return raw.replace("'", "").replace("’", "")
 
 

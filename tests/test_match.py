@@ -136,3 +136,34 @@ def test_defence_funders_by_ror_and_name():
     hits = match.match_funding(funding, watchlist.load_defence_funders())
     assert hits["work_id"].tolist() == ["W1", "W2"]
     assert hits["defence_funder_id"].tolist() == ["sastind", "cmc-edd"]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Ｎａｔｉｏｎａｌ Ｕｎｉｖ．", "national university"),  # full width
+    ("Sorbonne Université", "sorbonne universite"),  # accents
+    ("Natl Univ Def Technol", "national university defense technology"),  # WoS abbreviations
+    ("Inst. of Sci. & Technol.", "institute of science and technology"),
+    ("Key Lab. of Optics", "key laboratory of optics"),
+    ("Centre for Defence Studies", "center for defense studies"),  # British spellings
+    ("Defense S&T Key Laboratory", "defense science and technology key laboratory"),
+    ("Tech-\nnology,Changsha 410073", "technology changsha 410073"),  # line break, no space
+    ("Xi’an, Xi'an", "xian xian"),  # apostrophes
+])
+def test_normalisation(raw, expected):
+    assert match.normalise_text(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Harbin Institute of Technology, Weihai 264209, China", {"hit-weihai"}),
+    ("Nanjing Research Institute of Electronics Technology, Nanjing 210039, China",
+     {"cetc-14"}),
+    ("School of Marine Science, HIT, Weihai, China", {"hit"}),
+    ("BIT, Beijing 100081, China", {"bit"}),
+    ("Birla Institute of Technology (BIT), Mesra, India", set()),
+    ("Nanjing Univ Chinese Med, Nanjing, Peoples R China", set()),
+    ("Army Engineering University of PLA, Nanjing, China", {"army-engineering-university"}),
+    ("中国航天科工集团, 北京", {"china-aerospace-science-and-industry"}),
+    ("海康威视研究院, 杭州", {"hikvision"}),
+])
+def test_hierarchy_context_and_containment(raw, expected):
+    assert flags(raw) == expected
