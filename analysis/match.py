@@ -7,9 +7,10 @@ it wrong in both directions; the disagreement is written into the evidence and l
 confidence. Only links at or above `FLAG_AT` count as flags; weaker ones stay in the matches
 table for a reviewer.
 
-The text rule finds every watchlist name in a string in one pass (an Aho-Corasick automaton over
-normalised names, in three stop-word variants so "Harbin Inst Technol" finds "Harbin Institute of
-Technology"), then keeps the longest non-overlapping names, so a look-alike that is not on the
+The text rule finds every watchlist name in a string at once (Latin names through an index on
+their rarest word, Chinese names through an Aho-Corasick automaton; each name in three stop-word
+variants so "Harbin Inst Technol" finds "Harbin Institute of Technology"), then keeps the
+longest non-overlapping names, so a look-alike that is not on the
 watchlist ("Northeastern University London") hides the shorter listed name inside it. Labels the
 watchlist declares ambiguous (HIT, AECC, "National Defense University"...) count only with
 support from the rest of the string: they must stand alone in their segment (or lead it, for an
@@ -96,7 +97,6 @@ MATCH_COLUMNS = ["work_id", "author_id", "raw_affiliation", "watchlist_id", "ent
                  "link_type", "root_id", "root_name", "institution_id", "institution_name",
                  "flagged"]
 
-_TOKEN = re.compile(r"\w+")
 _SEGMENT = re.compile(r"[,;()（），；\[\]\n|/]+")
 _BROKEN_WORD = re.compile(r"(?<=\w)-\s*\n\s*(?=\w)")
 _ST = re.compile(r"\bs\s*&\s*t\b", re.I)
@@ -157,12 +157,6 @@ class Parsed:
                     count += words
             self._starts = starts
         return self._starts
-
-
-def tokens(raw: str) -> tuple[list[str], list[str], set[int]]:
-    """(normalised tokens, tokens as printed, index of the first token of each segment)."""
-    parsed = Parsed(raw)
-    return parsed.low, parsed.cased, parsed.starts
 
 
 def normalise_text(raw: str, drop: set[str] | frozenset[str] = frozenset()) -> str:
