@@ -8,10 +8,12 @@ used up, so both are caught and turned into one clear error.
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import pyalex
 import requests
@@ -53,6 +55,7 @@ def configured(settings: Settings) -> Iterator[None]:
     pyalex.config.email = settings.email
     pyalex.config.max_retries = settings.max_retries
     pyalex.config.retry_backoff_factor = settings.backoff
+    pyalex.config.retry_http_codes = [500, 502, 503, 504]  # 429 is ours: budget or pace?
     try:
         yield
     finally:
@@ -70,26 +73,153 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
 
 def resolve_rors(rors: Iterable[str], settings: Settings) -> dict[str, list[dict[str, str]]]:
     """ROR id -> the OpenAlex institutions carrying it ({id, display_name}), by OR-filtered
-    list requests of at most ROR_CHUNK ids, paced to `settings.per_second`."""
+    list requests of at most ROR_CHUNK ids."""
     wanted = sorted({r for r in rors if r})
     found: dict[str, list[dict[str, str]]] = {r: [] for r in wanted}
-    pause = 1.0 / settings.per_second if settings.per_second > 0 else 0.0
-    with configured(settings):
-        for chunk in _chunks(wanted, ROR_CHUNK):
-            query = Institutions().filter_or(ror=[f"https://ror.org/{r}" for r in chunk]) \
-                .select(["id", "ror", "display_name"])
-            try:
-                for page in query.paginate(per_page=200, n_max=None):
-                    for inst in page:
-                        ror = (inst.get("ror") or "").rstrip("/").rsplit("/", 1)[-1].lower()
-                        if ror in found:
-                            found[ror].append({
-                                "id": (inst.get("id") or "").rsplit("/", 1)[-1],
-                                "display_name": inst.get("display_name") or ""})
-                    time.sleep(pause)
-            except (requests.exceptions.RetryError, requests.HTTPError,
-                    requests.ConnectionError, requests.Timeout,
-                    pyalex.api.QueryError) as exc:
-                raise OpenAlexError("OpenAlex did not answer the institution lookup ("
-                                    f"{_scrub(str(exc), settings)}); try again later") from None
+    client = Client(settings)
+    for chunk in _chunks(wanted, ROR_CHUNK):
+        query = Institutions().filter_or(ror=[f"https://ror.org/{r}" for r in chunk]) \
+            .select(["id", "ror", "display_name"])
+        for page in pages(client, query):
+            for inst in page:
+                ror = (inst.get("ror") or "").rstrip("/").rsplit("/", 1)[-1].lower()
+                if ror in found:
+                    found[ror].append({"id": (inst.get("id") or "").rsplit("/", 1)[-1],
+                                       "display_name": inst.get("display_name") or ""})
     return found
+
+
+def pages(client: Client, query: Any, cursor: str = "*", per_page: int = 200
+          ) -> Iterator[list[dict[str, Any]]]:
+    """Cursor paging by hand (not pyalex's paginate) so a caller can checkpoint each cursor."""
+    while cursor:
+        page = client.call(lambda c=cursor: query.get(per_page=per_page, cursor=c))
+        cursor = (page.meta or {}).get("next_cursor")
+        if not page:
+            return
+        yield page
+
+
+# ---- institutions ------------------------------------------------------------------------------
+def resolve_institution(query: str, settings: Settings) -> dict[str, Any]:
+    """The OpenAlex institution for a ROR id, an OpenAlex id or a name. A name never guesses:
+    it raises with the candidates so the user reruns with an id."""
+    from analysis.normalise import InputError, parse_institution
+
+    with configured(settings):
+        try:
+            try:
+                kind, ident = parse_institution(query)
+            except InputError:
+                found = Institutions().search(query).select(
+                    ["id", "ror", "display_name", "country_code"]).get(per_page=10)
+                lines = [f"  {i['id'].rsplit('/', 1)[-1]}  "
+                         f"{(i.get('ror') or '').rsplit('/', 1)[-1]:9}  "
+                         f"{i.get('display_name')} ({i.get('country_code')})" for i in found]
+                raise InputError(f"{query!r} is a name, not an id; rerun with one of these ids:\n"
+                                 + ("\n".join(lines) or "  (no institution found)")) from None
+            if kind == "openalex":
+                return dict(Institutions()[ident])
+            found = Institutions().filter(ror=f"https://ror.org/{ident}").get(per_page=5)
+        except (requests.exceptions.RetryError, requests.HTTPError, requests.ConnectionError,
+                requests.Timeout, pyalex.api.QueryError) as exc:
+            raise OpenAlexError("OpenAlex did not answer the institution lookup ("
+                                f"{_scrub(str(exc), settings)}); try again later") from None
+    if not found:
+        raise InputError(f"OpenAlex has no institution with ROR {ident}")
+    return dict(found[0])
+
+
+# ---- works ---------------------------------------------------------------------------------------
+#: Root fields the pipeline reads; `select` keeps list responses small.
+WORK_FIELDS = ["id", "doi", "title", "display_name", "publication_year", "publication_date",
+               "type", "language", "authorships", "is_authors_truncated", "primary_topic",
+               "topics", "awards", "funders", "cited_by_count", "updated_date"]
+
+
+class BudgetExhausted(OpenAlexError):
+    """The daily budget is spent: progress is kept; `resume_after` says when to rerun."""
+
+    def __init__(self, message: str, resume_after: str) -> None:
+        super().__init__(message)
+        self.resume_after = resume_after
+
+
+class Pacer:
+    """At most `per_second` requests a second (OpenAlex caps keyed clients per second)."""
+
+    def __init__(self, per_second: float) -> None:
+        self.interval = 1.0 / per_second if per_second > 0 else 0.0
+        self.next_at = 0.0
+
+    def wait(self) -> None:
+        now = time.monotonic()
+        if now < self.next_at:
+            time.sleep(self.next_at - now)
+        self.next_at = max(now, self.next_at) + self.interval
+
+
+@dataclass
+class Client:
+    """One place for every OpenAlex request: pacing, retries, faults, the daily budget."""
+
+    settings: Settings
+    attempts: int = 6
+    requests: int = 0
+    retries: int = 0
+    pacer: Pacer | None = None
+
+    def __post_init__(self) -> None:
+        self.pacer = self.pacer or Pacer(self.settings.per_second)
+
+    def call(self, make: Any) -> Any:
+        """Run `make()` (a pyalex call) with pacing and retries on transient faults."""
+        delay = self.settings.backoff
+        for attempt in range(1, self.attempts + 1):
+            self.pacer.wait()
+            self.requests += 1
+            try:
+                with configured(self.settings):
+                    return make()
+            except requests.HTTPError as exc:
+                response = exc.response
+                if response is None or response.status_code != 429:
+                    if response is not None and response.status_code < 500:
+                        raise OpenAlexError(self._say(exc)) from None
+                    self._backoff(attempt, delay, exc)
+                else:
+                    wait = _retry_after(response)
+                    if wait > 120 or "budget" in response.text.lower() \
+                            or "daily" in response.text.lower():
+                        resume = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(
+                            time.time() + (wait or 86400)))
+                        raise BudgetExhausted("OpenAlex's daily budget for this key is spent; "
+                                              f"progress is saved, rerun after {resume}",
+                                              resume) from None
+                    self.retries += 1
+                    time.sleep(wait)
+            except (requests.exceptions.RetryError, requests.ConnectionError, requests.Timeout,
+                    requests.exceptions.ChunkedEncodingError, ValueError) as exc:
+                self._backoff(attempt, delay, exc)
+            except pyalex.api.QueryError as exc:
+                raise OpenAlexError(self._say(exc)) from None
+            delay = delay * 2 if delay else 0
+        raise OpenAlexError(f"OpenAlex kept failing after {self.attempts} attempts; progress "
+                            "is saved, try again later")
+
+    def _backoff(self, attempt: int, delay: float, exc: Exception) -> None:
+        if attempt >= self.attempts:
+            raise OpenAlexError(f"OpenAlex kept failing ({self._say(exc)}); progress is saved, "
+                                "try again later") from None
+        self.retries += 1
+        time.sleep(delay * (0.5 + random.random()))
+
+    def _say(self, exc: Exception) -> str:
+        return _scrub(str(exc), self.settings)[:300]
+
+
+def _retry_after(response: requests.Response) -> float:
+    try:
+        return max(0.0, float(response.headers.get("Retry-After", "1")))
+    except ValueError:
+        return 1.0
