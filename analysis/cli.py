@@ -14,6 +14,7 @@ from analysis.watchlist import WatchlistError
 
 EPILOG = """examples:
   exposure demo                                   # whole pipeline on the fictional demo university
+  exposure fetch --institution 052gg0110 --years 2019-2024   # needs OPENALEX_API_KEY
   exposure import works.jsonl.gz --institution 052gg0110
   exposure run --institution 052gg0110 --years 2019-2024 --roster staff.csv --departments depts.yaml
   exposure match partners.csv --column name     # vet a proposed partner list
@@ -34,6 +35,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     result = pipeline.run_demo(out=args.out, data_dir=args.data_dir, quiet=args.quiet)
     print(f"{result.counts['flagged_works']} flagged works of {result.counts['works']}; "
           f"report: {result.out / 'index.html'}")
+    return 0
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    results = pipeline.fetch(args.institution, pipeline.parse_years(args.years),
+                             data_dir=args.data_dir, refresh=args.refresh, quiet=args.quiet,
+                             per_second=args.per_second)
+    print(f"{sum(r.count for r in results)} works in {len(results)} year file(s)")
     return 0
 
 
@@ -195,6 +204,21 @@ def build_parser() -> argparse.ArgumentParser:
     _common(demo)
     demo.set_defaults(func=cmd_demo)
 
+    fetch = sub.add_parser("fetch", help=f"fetch an institution's works from OpenAlex (needs "
+                           f"{config.API_KEY_ENV})", formatter_class=raw,
+                           epilog="example:\n  exposure fetch --institution 052gg0110 --years "
+                           "2019-2024\n\nEach year is cached in data/raw/openalex/<id>/<year>"
+                           ".jsonl.gz; rerunning fetches only missing years, and a stopped "
+                           "fetch resumes where it stopped.")
+    fetch.add_argument("--institution", required=True,
+                       help="ROR id, OpenAlex id, or a name (which lists candidates)")
+    fetch.add_argument("--years", required=True, help="YEAR or FIRST-LAST, e.g. 2019-2024")
+    fetch.add_argument("--refresh", action="store_true", help="refetch cached years")
+    fetch.add_argument("--per-second", type=float, default=10.0,
+                       help="request cap per second (default 10)")
+    _common(fetch)
+    fetch.set_defaults(func=cmd_fetch)
+
     imp = sub.add_parser("import", help="store OpenAlex Work records from a JSONL(.gz) file",
                          formatter_class=raw,
                          epilog="example:\n  exposure import works.jsonl.gz "
@@ -246,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"exposure: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("exposure: interrupted; nothing half-written was kept", file=sys.stderr)
+        print("exposure: interrupted; nothing half-written was kept (a fetch resumes where it "
+              "stopped)", file=sys.stderr)
         return 130
 
 

@@ -118,9 +118,16 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
 
     with _stage("load", timings, say):
         files = cache.raw_files(paths, key)
+        missing = [y for y in range(years[0], years[1] + 1)
+                   if not (paths.raw_institution("openalex", key) / f"{y}.jsonl.gz").exists()]
+        if missing and not [f for f in files if "/openalex/" not in str(f)] \
+                and config.openalex_credentials()[0]:
+            fetch(institution, (missing[0], missing[-1]), data_dir=data_dir, quiet=quiet)
+            files = cache.raw_files(paths, key)
         if not files:
-            raise InputError(f"no records stored for {institution} under {paths.raw}; run "
-                             f"`exposure import FILE --institution {institution}` first")
+            raise InputError(f"no records stored for {institution} under {paths.raw}; set "
+                             f"{config.API_KEY_ENV} to fetch them from OpenAlex, or run "
+                             f"`exposure import FILE --institution {institution}`")
         records = _load_records(files, years, warnings)
         if not records:
             raise InputError(f"no works from {years[0]}-{years[1]} stored for {institution}")
@@ -222,3 +229,43 @@ def run_demo(out: Path | None = None, data_dir: Path | None = None, quiet: bool 
                  demo=True)
     result.timings = {"generate": generate, **result.timings}
     return result
+
+
+def fetch(institution: str, years: tuple[int, int], *, data_dir: Path | None = None,
+          refresh: bool = False, quiet: bool = False, per_second: float = 10.0,
+          settings: Any = None) -> list[Any]:
+    """Fetch an institution's works from OpenAlex, one cached file per year.
+
+    Years already in the cache cost nothing (so a new year fetches only itself); `refresh`
+    refetches. The institution and its child institutions are shown before fetching.
+    """
+    from dataclasses import replace
+
+    from analysis import openalex
+
+    say = _say(quiet)
+    settings = settings or replace(openalex.settings_from_env(), per_second=per_second)
+    found = openalex.resolve_institution(institution, settings)  # a name stops here
+    _kind, key = normalise.parse_institution(institution)
+    client = openalex.Client(settings)
+    openalex_id = normalise.short_id(found.get("id")) or key
+    children = [a.get("display_name") for a in found.get("associated_institutions") or []
+                if a.get("relationship") == "child"]
+    say(f"institution: {found.get('display_name')} ({openalex_id}, ROR "
+        f"{normalise.bare_ror(found.get('ror')) or 'none'}); its works include those of "
+        f"{len(children)} child institution(s)"
+        + (f": {', '.join(children[:8])}{' ...' if len(children) > 8 else ''}" if children
+           else ""))
+    folder = config.paths(data_dir).raw_institution("openalex", key)
+    results = []
+    for year in range(years[0], years[1] + 1):
+        def progress(y: int, pages: int, count: int | None) -> None:
+            say(f"[fetch {y}] page {pages}, {min(pages * 200, count or 0)} of {count} works")
+        result = openalex.fetch_year(client, openalex_id, year, folder, refresh, progress)
+        note = "cached" if result.cached else f"fetched ({result.refetched} refetched whole)"
+        mismatch = "" if result.expected in (None, result.count) else \
+            f"; OpenAlex counted {result.expected}, check the manifest"
+        say(f"[fetch {year}] {result.count} works {note}{mismatch}")
+        results.append(result)
+    say(f"{client.requests} requests ({client.retries} retried); cache: {folder}")
+    return results
