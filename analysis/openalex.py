@@ -206,7 +206,9 @@ class Client:
                 response = exc.response
                 if response is None or response.status_code != 429:
                     if response is not None and response.status_code < 500:
-                        raise OpenAlexError(self._say(exc)) from None
+                        raise OpenAlexError(f"OpenAlex refused the request (HTTP "
+                                            f"{response.status_code}: {_message(response)})"
+                                            ) from None
                     self._backoff(attempt, delay, exc)
                 else:
                     wait = _retry_after(response)
@@ -237,6 +239,14 @@ class Client:
 
     def _say(self, exc: Exception) -> str:
         return _scrub(str(exc), self.settings)[:300]
+
+
+def _message(response: requests.Response) -> str:
+    try:
+        body = response.json()
+        return str(body.get("message") or body.get("error"))[:200]
+    except ValueError:
+        return response.text[:200]
 
 
 def _retry_after(response: requests.Response) -> float:
@@ -285,44 +295,53 @@ def fetch_year(client: Client, institution_id: str, year: int, folder: Path,
     if state["cursor"] == "*":
         partial.unlink(missing_ok=True)
     query = works_query(institution_id, year)
-    cursor = state["cursor"]
+    cursor, size = state["cursor"], state.get("per_page", 200)
     with partial.open("a", encoding="utf-8") as out:
         while cursor:
-            page = client.call(lambda c=cursor: query.get(per_page=200, cursor=c))
+            try:
+                page = client.call(lambda c=cursor, n=size: query.get(per_page=n, cursor=c))
+            except OpenAlexError as exc:  # the docs disagree on the cap (200 or 100)
+                if size == 200 and "per" in str(exc).lower() and "page" in str(exc).lower():
+                    size = 100
+                    continue
+                raise
             meta = page.meta or {}
             for record in page:
                 out.write(json.dumps(dict(record), ensure_ascii=False) + "\n")
             out.flush()
             os.fsync(out.fileno())
             cursor = meta.get("next_cursor") if len(page) else None
-            state = {"cursor": cursor, "pages": state["pages"] + 1,
+            state = {"cursor": cursor, "pages": state["pages"] + 1, "per_page": size,
                      "meta_count": meta.get("count", state.get("meta_count"))}
             cache.write_manifest(checkpoint, state)
             if progress:
                 progress(year, state["pages"], meta.get("count"))
-    records: dict[str, dict[str, Any]] = {}
+    lines: dict[str, str] = {}  # work id -> its JSON line, kept as written (no re-encoding)
+    truncated: list[str] = []
     for line in partial.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
-        records.setdefault(_short(record.get("id")), record)
-    refetched = 0
-    for work_id, record in list(records.items()):
-        if record.get("is_authors_truncated"):
-            full = dict(client.call(lambda w=work_id: Works()[w]))
-            full["is_authors_truncated"] = False  # the single-work record is complete
-            records.pop(work_id)
-            records.setdefault(_short(full.get("id")), full)  # a merged id lands on its target
-            refetched += 1
-    body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records.values())
+        work_id = _short(record.get("id"))
+        if work_id not in lines:
+            lines[work_id] = line
+            if record.get("is_authors_truncated"):
+                truncated.append(work_id)
+    for work_id in truncated:
+        full = dict(client.call(lambda w=work_id: Works()[w]))
+        full["is_authors_truncated"] = False  # the single-work record is complete
+        lines.pop(work_id, None)
+        lines.setdefault(_short(full.get("id")), json.dumps(full, ensure_ascii=False))
+    refetched = len(truncated)
+    body = "".join(line + "\n" for line in lines.values())
     url = query.url
     cache.store_bytes(gzip.compress(body.encode("utf-8"), mtime=0), final, {
         "source": "openalex", "institution": institution_id, "year": year,
         "query_url": _scrub(url, client.settings), "fetched_at": time.strftime(
-            "%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "count": len(records),
+            "%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "count": len(lines),
         "meta_count": state.get("meta_count"), "refetched_whole": refetched,
         "pyalex_version": getattr(pyalex, "__version__", "unknown")}, replace=True)
     partial.unlink(missing_ok=True)
     checkpoint.unlink(missing_ok=True)
-    return YearResult(year, final, len(records), state.get("meta_count"), refetched)
+    return YearResult(year, final, len(lines), state.get("meta_count"), refetched)
 
 
 def _short(value: Any) -> str:

@@ -231,6 +231,36 @@ def run_demo(out: Path | None = None, data_dir: Path | None = None, quiet: bool 
     return result
 
 
+class _FetchProgress:
+    """A bar with counts and time left on a terminal; a line every 10 pages otherwise."""
+
+    def __init__(self, year: int, quiet: bool) -> None:
+        self.year, self.quiet, self.start = year, quiet, time.monotonic()
+        self.tty = sys.stderr.isatty()
+        self.drawn = False
+
+    def __call__(self, _year: int, pages: int, count: int | None) -> None:
+        if self.quiet:
+            return
+        total = count or 0
+        got = min(pages * 200, total)
+        elapsed = time.monotonic() - self.start
+        left = elapsed / got * (total - got) if got else 0.0
+        text = f"[fetch {self.year}] {got:,} of {total:,} works, page {pages}, " \
+               f"about {left:.0f} s left"
+        if self.tty:
+            filled = int(30 * got / total) if total else 30
+            print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {text}", end="", file=sys.stderr,
+                  flush=True)
+            self.drawn = True
+        elif pages == 1 or pages % 10 == 0:
+            print(text, file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if self.drawn:
+            print(file=sys.stderr)
+
+
 def fetch(institution: str, years: tuple[int, int], *, data_dir: Path | None = None,
           refresh: bool = False, quiet: bool = False, per_second: float = 10.0,
           settings: Any = None) -> list[Any]:
@@ -259,9 +289,9 @@ def fetch(institution: str, years: tuple[int, int], *, data_dir: Path | None = N
     folder = config.paths(data_dir).raw_institution("openalex", key)
     results = []
     for year in range(years[0], years[1] + 1):
-        def progress(y: int, pages: int, count: int | None) -> None:
-            say(f"[fetch {y}] page {pages}, {min(pages * 200, count or 0)} of {count} works")
+        progress = _FetchProgress(year, quiet)
         result = openalex.fetch_year(client, openalex_id, year, folder, refresh, progress)
+        progress.done()
         note = "cached" if result.cached else f"fetched ({result.refetched} refetched whole)"
         mismatch = "" if result.expected in (None, result.count) else \
             f"; OpenAlex counted {result.expected}, check the manifest"

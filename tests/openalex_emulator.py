@@ -36,20 +36,31 @@ class OpenAlexEmulator:
     faults: list[Any] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
     latency: float = 0.0
+    stale_merged: bool = False  # list responses still carry merged-away ids (a stale index)
+    max_per_page: int = 200  # the new docs say 100
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def install(self, rsps: responses.RequestsMock) -> None:
-        rsps.add_callback(responses.GET, re.compile(rf"{API}/institutions(\?.*)?$"),
-                          callback=self._institutions)
-        rsps.add_callback(responses.GET, re.compile(rf"{API}/institutions/I\d+(\?.*)?$"),
-                          callback=self._institution)
-        rsps.add_callback(responses.GET, re.compile(rf"{API}/works/W\d+(\?.*)?$"),
-                          callback=self._work)
-        rsps.add_callback(responses.GET, re.compile(rf"{API}/works(\?.*)?$"),
-                          callback=self._works)
+        for pattern, handler in [(rf"{API}/institutions(\?.*)?$", self._institutions),
+                                 (rf"{API}/institutions/I\d+(\?.*)?$", self._institution),
+                                 (rf"{API}/works/W\d+(\?.*)?$", self._work),
+                                 (rf"{API}/works(\?.*)?$", self._works)]:
+            rsps.add_callback(responses.GET, re.compile(pattern),
+                              callback=self._timed(handler))
+
+    def _timed(self, handler: Any) -> Any:
+        """`latency` is the server's whole answer time, its own work included."""
+        def answer(request: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return handler(request)
+            finally:
+                left = self.latency - (time.perf_counter() - start)
+                if left > 0:
+                    time.sleep(left)
+        return answer
 
     def _fault(self) -> tuple[int, dict[str, str], str] | None:
-        if self.latency:
-            time.sleep(self.latency)
         if not self.faults:
             return None
         fault = self.faults.pop(0)
@@ -78,8 +89,9 @@ class OpenAlexEmulator:
         if not self._authorised(request, params):
             return self._error(401, "Invalid or missing API key")
         per_page = int((params.get("per-page") or params.get("per_page") or ["25"])[0])
-        if not 1 <= per_page <= 200:
-            return self._error(400, "per-page parameter must be between 1 and 200")
+        if not 1 <= per_page <= self.max_per_page:
+            return self._error(400, f"per-page parameter must be between 1 and "
+                                    f"{self.max_per_page}")
         found = self._filter_works((params.get("filter") or [""])[0])
         if isinstance(found, str):
             return self._error(400, found)
@@ -120,7 +132,14 @@ class OpenAlexEmulator:
         return {**work, "authorships": work["authorships"][:100], "is_authors_truncated": True}
 
     def _filter_works(self, text: str) -> list[dict[str, Any]] | str:
-        out = [w for w in self.works if w["id"].rsplit("/", 1)[-1] not in self.merged]
+        key = (text, len(self.works), len(self.merged), self.stale_merged)
+        if self._cache.get("key") != key:
+            self._cache = {"key": key, "value": self._filter_works_uncached(text)}
+        return self._cache["value"]
+
+    def _filter_works_uncached(self, text: str) -> list[dict[str, Any]] | str:
+        out = [w for w in self.works
+               if self.stale_merged or w["id"].rsplit("/", 1)[-1] not in self.merged]
         for clause in filter(None, text.split(",")):
             key, _, value = clause.partition(":")
             if key == "publication_year":

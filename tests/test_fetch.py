@@ -111,6 +111,20 @@ def test_fetch_with_every_fault_switched_on(capsys, tmp_path, emulator):
     assert not list(tmp_path.rglob(".*.partial.jsonl"))
 
 
+def test_merged_ids_are_followed_and_deduplicated(capsys, tmp_path, emulator):
+    """W8 (cut at 100 authors) was merged into W20; a stale index still lists both."""
+    emulator.merged = {"W8": "W20"}
+    emulator.stale_merged = True
+    big = next(w for w in emulator.works if w["id"].endswith("/W8"))
+    target = next(w for w in emulator.works if w["id"].endswith("/W20"))
+    target["authorships"] = big["authorships"]
+    assert _fetch(capsys, tmp_path, "2019")[0] == 0
+    ids = [w["id"] for w in _cached(tmp_path)[2019]]
+    assert "https://openalex.org/W8" not in ids and ids.count("https://openalex.org/W20") == 1
+    assert len(ids) == PER_YEAR[2019] - 1
+    assert any(c.endswith("/works/W8") for c in emulator.calls)
+
+
 def test_a_killed_fetch_resumes_where_it_stopped(capsys, tmp_path, emulator):
     emulator.faults = [None, None, None, "kill"]  # institution, two pages, then killed
     with pytest.raises(Killed):
@@ -135,6 +149,13 @@ def test_a_new_year_fetches_only_that_year(capsys, tmp_path, emulator):
     assert new and all("2021" in c for c in new if "filter=" in c)
     assert not any("2019" in c or "2020" in c for c in new)
     _assert_complete(tmp_path, range(2019, 2022))
+
+
+def test_falls_back_to_100_per_page(capsys, tmp_path, emulator):
+    emulator.max_per_page = 100
+    assert _fetch(capsys, tmp_path, "2019")[0] == 0
+    assert len(_cached(tmp_path)[2019]) == PER_YEAR[2019]
+    assert any("per-page=100" in c for c in emulator.calls)
 
 
 def test_refresh_refetches(capsys, tmp_path, emulator):
