@@ -9,8 +9,11 @@ dropped, because a hidden denominator would make every share wrong.
 from __future__ import annotations
 
 import csv
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -18,11 +21,13 @@ import yaml
 from analysis.match import normalise_text
 from analysis.normalise import InputError
 from analysis.normalise import text as _text
+from analysis.watchlist import date_is_valid
 
 UNATTRIBUTED = "unattributed"
 ROSTER_REQUIRED = {"name", "department"}
 ROSTER_IDS = {"orcid", "openalex_id"}
-ATTRIBUTION_COLUMNS = ["work_id", "author_id", "department", "method"]
+ATTRIBUTION_COLUMNS = ["work_id", "author_id", "department", "method", "basis"]
+ROSTER_COLUMNS = ["name", "orcid", "openalex_id", "department", "start", "end"]
 
 
 @dataclass(frozen=True)
@@ -84,14 +89,19 @@ def load_roster(path: Path, departments: list[Department]) -> pd.DataFrame:
         if not dept:
             raise InputError(f"{path}:{number}: unknown department "
                              f"{row.get('department')!r} (not in the departments file)")
+        start, end = (row.get("start") or "").strip(), (row.get("end") or "").strip()
+        for label, value in (("start", start), ("end", end)):
+            if value and not date_is_valid(value):
+                raise InputError(f"{path}:{number}: {label} date {value!r} is not "
+                                 "YYYY[-MM[-DD]]")
         rows.append({
             "name": (row.get("name") or "").strip(),
             "orcid": (row.get("orcid") or "").strip().removeprefix("https://orcid.org/")
             or None,
             "openalex_id": (row.get("openalex_id") or "").strip().rsplit("/", 1)[-1] or None,
-            "department": dept,
+            "department": dept, "start": start or None, "end": end or None,
         })
-    return pd.DataFrame(rows, columns=["name", "orcid", "openalex_id", "department"])
+    return pd.DataFrame(rows, columns=ROSTER_COLUMNS)
 
 
 def departments_from_roster(path: Path) -> list[Department]:
@@ -121,18 +131,99 @@ def departments_in_text(raw: str, departments: list[Department]) -> list[str]:
     return found
 
 
-def attribute(authorships: pd.DataFrame, affiliations: pd.DataFrame,
-              departments: list[Department], roster: pd.DataFrame | None) -> pd.DataFrame:
-    """One row per (work, home author, department), with the method that placed it."""
-    home = authorships[authorships["is_home"]][["work_id", "author_id", "orcid"]]
-    by_orcid: dict[str, list[str]] = {}
-    by_author: dict[str, list[str]] = {}
-    if roster is not None:
-        for row in roster.itertuples(index=False):
+def name_keys(name: str) -> set[tuple[str, str]]:
+    """(family name, given name) keys with accents, hyphens and case folded: "Smith, John" and
+    "John Smith" share one. A given name printed as an initial ("J. Smith") keys on the initial
+    only, so it matches any J. Smith and must then be unique. A two-word name also gets its
+    reversed reading, because family-name-first order is common ("Zhang Wei")."""
+    text = unicodedata.normalize("NFKD", name or "")
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    if "," in text:
+        family, _, given = text.partition(",")
+        readings = [(family, given)]
+    else:
+        words = text.split()
+        if len(words) < 2:
+            return set()
+        readings = [(" ".join(words[1:]), words[0])]
+        if len(words) == 2:
+            readings.append((words[0], words[1]))
+    keys = set()
+    for family, given in readings:
+        family_key = "".join(ch for ch in family if ch.isalnum())
+        given_words = [w for w in re.split(r"[\s.\-]+", given) if w]
+        if family_key and given_words:
+            first = given_words[0]
+            initial = len(first) == 1 or given.strip().startswith(f"{first}.")
+            keys.add((family_key, first[0] if initial else first))
+    return keys
+
+
+def _initial_keys(keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    return {(family, given[0]) for family, given in keys}
+
+
+def _valid(row: Any, date: str) -> bool:
+    """A roster row applies to a work published between its start and end (if given)."""
+    if not date:
+        return True
+    start, end = _text(row.start), _text(row.end)
+    if start and date < start:
+        return False
+    if end:
+        padded = end + ("-12-31" if len(end) == 4 else "-31" if len(end) == 7 else "")
+        if date > padded:
+            return False
+    return True
+
+
+@dataclass
+class _Roster:
+    """The roster indexed three ways; each lookup keeps only rows valid at the work's date."""
+
+    by_orcid: dict[str, list[Any]]
+    by_author: dict[str, list[Any]]
+    by_name: dict[tuple[str, str], list[Any]]
+
+    @classmethod
+    def build(cls, roster: pd.DataFrame | None) -> _Roster:
+        index = cls({}, {}, {})
+        for row in (roster.itertuples(index=False) if roster is not None else []):
             if _text(row.orcid):
-                by_orcid.setdefault(row.orcid, []).append(row.department)
+                index.by_orcid.setdefault(row.orcid, []).append(row)
             if _text(row.openalex_id):
-                by_author.setdefault(row.openalex_id, []).append(row.department)
+                index.by_author.setdefault(row.openalex_id, []).append(row)
+            keys = name_keys(row.name)
+            for key in keys | _initial_keys(keys):
+                index.by_name.setdefault(key, []).append(row)
+        return index
+
+    def lookup(self, orcid: str, author_id: str, name: str, date: str
+               ) -> tuple[str, list[Any]]:
+        for basis, rows in (("orcid", self.by_orcid.get(orcid, [])),
+                            ("openalex_id", self.by_author.get(author_id, []))):
+            valid = [r for r in rows if _valid(r, date)]
+            if valid:
+                return basis, valid
+        found = {id(r): r for key in name_keys(name) for r in self.by_name.get(key, [])
+                 if _valid(r, date)}
+        return "name", list(found.values())
+
+
+def attribute(authorships: pd.DataFrame, affiliations: pd.DataFrame,
+              departments: list[Department], roster: pd.DataFrame | None,
+              works: pd.DataFrame | None = None, warnings: Any = None) -> pd.DataFrame:
+    """One row per (work, home author, department), with the method that placed it.
+
+    Roster first (ORCID, then OpenAlex author id, then name where the work's own affiliation
+    agrees: it names no department, or one of the person's); a name that fits two people on the
+    roster is reported in `warnings`, never guessed. Then the department the author printed.
+    Then `unattributed`.
+    """
+    home = authorships[authorships["is_home"]][["work_id", "author_id", "orcid", "author_name"]]
+    index = _Roster.build(roster)
+    dates = {} if works is None else dict(zip(works["work_id"], works["publication_date"],
+                                              strict=True))
     home_ids = set(zip(home["work_id"], home["author_id"], strict=True))
     strings: dict[tuple[str, str], list[str]] = {}
     for row in affiliations.itertuples(index=False):
@@ -141,17 +232,28 @@ def attribute(authorships: pd.DataFrame, affiliations: pd.DataFrame,
     cache: dict[str, list[str]] = {}
     rows = []
     for row in home.itertuples(index=False):
-        depts = by_orcid.get(_text(row.orcid)) or by_author.get(row.author_id)
-        method = "roster"
+        named: list[str] = []
+        for raw in strings.get((row.work_id, row.author_id), []):
+            if raw not in cache:
+                cache[raw] = departments_in_text(raw, departments)
+            named += [d for d in cache[raw] if d not in named]
+        basis, matches = index.lookup(_text(row.orcid), row.author_id, _text(row.author_name),
+                                      _text(dates.get(row.work_id)))
+        depts, method = sorted({m.department for m in matches}), "roster"
+        if basis == "name":
+            people = {(_text(m.name), _text(m.orcid), _text(m.openalex_id)) for m in matches}
+            if len(people) > 1:
+                if warnings is not None:
+                    warnings.add("ambiguous roster name (not attributed by name)",
+                                 f"{row.author_name} on {row.work_id}: "
+                                 + "; ".join(sorted(p[0] for p in people)))
+                depts = []
+            elif named and not set(named) & set(depts):
+                depts = []  # the work's own affiliation names another department
         if not depts:
-            method = "affiliation"
-            depts = []
-            for raw in strings.get((row.work_id, row.author_id), []):
-                if raw not in cache:
-                    cache[raw] = departments_in_text(raw, departments)
-                depts += [d for d in cache[raw] if d not in depts]
+            depts, method, basis = named, "affiliation", "affiliation"
         if not depts:
-            depts, method = [UNATTRIBUTED], UNATTRIBUTED
+            depts, method, basis = [UNATTRIBUTED], UNATTRIBUTED, ""
         rows += [{"work_id": row.work_id, "author_id": row.author_id, "department": d,
-                  "method": method} for d in sorted(set(depts))]
+                  "method": method, "basis": basis} for d in sorted(set(depts))]
     return pd.DataFrame(rows, columns=ATTRIBUTION_COLUMNS)

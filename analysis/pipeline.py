@@ -148,7 +148,7 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
         funding_flags = match.match_funding(tables.funding, funders)
     with _stage("attribute", timings, say):
         attributions = departments.attribute(tables.authorships, tables.affiliations, depts,
-                                             roster_frame)
+                                             roster_frame, tables.works, warnings)
         processed = paths.processed_run(run_id)
         for name, frame in [("matches", matches), ("attributions", attributions),
                             ("funding_flags", funding_flags)]:
