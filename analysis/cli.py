@@ -18,6 +18,7 @@ EPILOG = """examples:
   exposure import works.jsonl.gz --institution 052gg0110
   exposure run --institution 052gg0110 --years 2019-2024 --roster staff.csv --departments depts.yaml
   exposure match partners.csv --column name     # vet a proposed partner list
+  exposure departments suggest --institution 052gg0110 --out departments.yaml
   exposure watchlist show "Harbin Institute of Technology"
 
 Reports name real researchers: they are written owner-only under ./reports and must not be
@@ -91,6 +92,18 @@ def cmd_match(args: argparse.Namespace) -> int:
         handle.close()
     flagged = len({r["input_row"] for r in results if r["entry_id"]})
     print(f"{flagged} of {len(rows)} rows name a watchlisted institution", file=sys.stderr)
+    return 0
+
+
+def cmd_departments_suggest(args: argparse.Namespace) -> int:
+    years = pipeline.parse_years(args.years) if args.years else None
+    text, groups = pipeline.suggest_departments(args.institution, years,
+                                                data_dir=args.data_dir)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"{len(groups)} draft departments written to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
     return 0
 
 
@@ -259,6 +272,21 @@ def build_parser() -> argparse.ArgumentParser:
                         help="your own watchlist CSV on top of the shipped one (repeatable)")
     screen.set_defaults(func=cmd_match)
     _watchlist_parser(sub)
+
+    depts = sub.add_parser("departments", help="draft a departments file from the data",
+                           formatter_class=raw, epilog="example:\n  exposure departments "
+                           "suggest --institution 052gg0110 --out departments.yaml")
+    dsub = depts.add_subparsers(dest="departments_command", required=True, metavar="ACTION")
+    suggest = dsub.add_parser("suggest", help="group the sub-unit strings of home "
+                              "affiliations into draft departments, with counts",
+                              formatter_class=raw, epilog="example:\n  exposure departments "
+                              "suggest --institution 052gg0110 --out departments.yaml")
+    suggest.add_argument("--institution", required=True, help="ROR id or OpenAlex id")
+    suggest.add_argument("--years", help="YEAR or FIRST-LAST (default: all stored)")
+    suggest.add_argument("--out", type=Path, help="YAML to write (default: standard output)")
+    suggest.add_argument("--data-dir", type=Path, default=None,
+                         help=f"data folder (default: ${config.DATA_DIR_ENV} or ./data)")
+    suggest.set_defaults(func=cmd_departments_suggest)
     return parser
 
 

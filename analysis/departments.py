@@ -9,6 +9,7 @@ dropped, because a hidden denominator would make every share wrong.
 from __future__ import annotations
 
 import csv
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -257,3 +258,94 @@ def attribute(authorships: pd.DataFrame, affiliations: pd.DataFrame,
         rows += [{"work_id": row.work_id, "author_id": row.author_id, "department": d,
                   "method": method, "basis": basis} for d in sorted(set(depts))]
     return pd.DataFrame(rows, columns=ATTRIBUTION_COLUMNS)
+
+
+UNIT_WORDS = {"school", "department", "faculty", "division", "centre", "center", "unit",
+              "college", "institute", "laboratory", "group", "programme", "program", "section"}
+COUNTRIES = {"uk", "united kingdom", "england", "scotland", "wales", "northern ireland", "usa",
+             "united states", "great britain", "gb"}
+
+
+def _core(segment: str) -> frozenset[str]:
+    """The subject of a sub-unit string: unit words and stop words dropped, words cut to four
+    letters so Maths, Mathematics and Mathematical meet; a lone acronym stays whole."""
+    words = [w for w in normalise_text(segment).split()
+             if w not in UNIT_WORDS and w not in {"of", "and", "the", "for", "in"}]
+    if len(words) == 1 and len(words[0]) <= 4:
+        return frozenset({f"={words[0]}"})
+    return frozenset(w[:4] for w in words)
+
+
+def suggest(authorships: pd.DataFrame, affiliations: pd.DataFrame,
+            institution_names: list[str]) -> list[dict[str, Any]]:
+    """Group the sub-unit strings of home affiliations into draft departments.
+
+    Two strings are one department when their subjects match (one's words inside the other's,
+    or an acronym of them: "EEE") or when mostly the same people use both (Jaccard of their
+    authors at least 0.3: people write their department several ways).
+    """
+    import networkx as nx
+
+    home = set(zip(*(authorships.loc[authorships["is_home"], c]
+                     for c in ("work_id", "author_id")), strict=True))
+    own = {w for name in institution_names for w in normalise_text(name).split()} - \
+        UNIT_WORDS - {"university", "of", "the", "and", "univ", "college"}
+    users: dict[str, set[str]] = {}
+    labels: dict[str, dict[str, int]] = {}
+    for row in affiliations.itertuples(index=False):
+        if (row.work_id, row.author_id) not in home or not _text(row.raw_affiliation):
+            continue
+        for segment in re.split(r"[,;]", row.raw_affiliation):
+            norm = normalise_text(segment)
+            if not norm or any(ch.isdigit() for ch in norm) or norm in COUNTRIES \
+                    or own & set(norm.split()):
+                continue
+            users.setdefault(norm, set()).add(row.author_id)
+            labels.setdefault(norm, {}).setdefault(segment.strip(), 0)
+            labels[norm][segment.strip()] += 1
+    graph = nx.Graph()
+    graph.add_nodes_from(users)
+    cores = {n: _core(n) for n in users}
+    names = list(users)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            ca, cb = cores[a], cores[b]
+            acronym = _acronym_of(ca, b) or _acronym_of(cb, a)
+            overlap = len(users[a] & users[b]) / len(users[a] | users[b])
+            if (ca and cb and (ca <= cb or cb <= ca)) or acronym or overlap >= 0.3:
+                graph.add_edge(a, b)
+    groups = []
+    for component in nx.connected_components(graph):
+        variants = sorted(((sum(labels[n].values()), label) for n in component
+                           for label in labels[n]), reverse=True)
+        people = set().union(*(users[n] for n in component))
+        groups.append({"name": variants[0][1], "authors": len(people),
+                       "uses": sum(c for c, _ in variants),
+                       "aliases": [label for _, label in variants]})
+    return sorted(groups, key=lambda g: -g["uses"])
+
+
+def _acronym_of(core: frozenset[str], other: str) -> bool:
+    """`other` is an acronym (EEE, CS) of the words behind `core`."""
+    words = normalise_text(other).split()
+    if len(words) != 1 or not words[0].isalpha() or len(words[0]) > 4:
+        return False
+    return len(core) == len(words[0]) and sorted(w[0] for w in core) == sorted(words[0])
+
+
+def suggestions_yaml(groups: list[dict[str, Any]], institution: str, min_uses: int = 3) -> str:
+    """A draft departments file for an analyst to curate (faculties left blank)."""
+    lines = [f"# Draft departments for {institution}, suggested from home affiliation strings.",
+             "# Check every group: merge, split, rename, add faculties, delete noise.",
+             f"# Groups used fewer than {min_uses} times are listed at the end, commented out.",
+             f"institution: {json.dumps(institution)}", "departments:"]
+    rare = []
+    for group in groups:
+        block = [f"  - name: {json.dumps(group['name'])}  # {group['uses']} uses by "
+                 f"{group['authors']} authors", "    faculty: \"\"", "    aliases:"]
+        block += [f"      - {json.dumps(alias, ensure_ascii=False)}" for alias in group["aliases"]]
+        (lines if group["uses"] >= min_uses else rare).extend(block)
+    if rare:
+        lines.append("# rarely used:")
+        lines += [f"# {line}" for line in rare]
+    return "\n".join(lines) + "\n"

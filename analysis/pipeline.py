@@ -299,3 +299,21 @@ def fetch(institution: str, years: tuple[int, int], *, data_dir: Path | None = N
         results.append(result)
     say(f"{client.requests} requests ({client.retries} retried); cache: {folder}")
     return results
+
+
+def suggest_departments(institution: str, years: tuple[int, int] | None = None, *,
+                        data_dir: Path | None = None) -> tuple[str, list[dict[str, Any]]]:
+    """A draft departments file from the stored records' home affiliation strings."""
+    paths = config.paths(data_dir)
+    _kind, key = normalise.parse_institution(institution)
+    files = cache.raw_files(paths, key)
+    if not files:
+        raise InputError(f"no records stored for {institution} under {paths.raw}; fetch or "
+                         "import them first")
+    warnings = Warnings()
+    records = _load_records(files, years or (1900, 2100), warnings)
+    home = normalise.resolve_home(institution, records)
+    tables = normalise.normalise(records, home, warnings=warnings)
+    name = _institution_name(records, home)
+    groups = departments.suggest(tables.authorships, tables.affiliations, [name])
+    return departments.suggestions_yaml(groups, name), groups

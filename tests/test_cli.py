@@ -24,7 +24,8 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.mark.parametrize("command", [[], ["demo"], ["fetch"], ["import"], ["run"], ["match"]])
+@pytest.mark.parametrize("command", [[], ["demo"], ["fetch"], ["import"], ["run"], ["match"],
+                                     ["departments"], ["departments", "suggest"]])
 def test_help_has_an_example_for_every_command(capsys, command):
     code, out, _ = run_cli(capsys, *command, "--help")
     assert code == 0

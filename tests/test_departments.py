@@ -105,3 +105,24 @@ def test_bad_roster_dates_are_errors(tmp_path):
     path.write_text("name,orcid,department,start\nAda,0000-0000-0000-0001,Physics,2020-13\n")
     with pytest.raises(departments.InputError, match=r"roster.csv:2: start date '2020-13'"):
         departments.load_roster(path, DEPTS)
+
+
+def test_suggest_recovers_the_demo_departments(capsys, demo_run, tmp_path):
+    import yaml
+
+    from analysis import demo
+    from tests.test_cli import run_cli
+
+    data = demo_run.out.parent / "data"
+    target = tmp_path / "draft.yaml"
+    code, _, err = run_cli(capsys, "departments", "suggest", "--institution", demo.HOME_KEY,
+                           "--data-dir", str(data), "--out", str(target))
+    assert code == 0, err
+    draft = yaml.safe_load(target.read_text())["departments"]
+    truth = {alias: d["id"] for d in demo.DEPARTMENTS for alias in d["aliases"]}
+    found = []
+    for group in draft:
+        owners = {truth[a] for a in group["aliases"] if a in truth}
+        assert len(owners) == 1, group  # no group mixes two departments
+        found += owners
+    assert sorted(found) == sorted(d["id"] for d in demo.DEPARTMENTS)  # each exactly once
