@@ -17,6 +17,8 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 #: Shipped, versioned reference data (committed to git).
 WATCHLIST_DIR = PROJECT_ROOT / "data" / "watchlist"
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
+#: OpenAlex subfields -> the 17 areas of the UK National Security and Investment Act.
+NSI_AREAS = PROJECT_ROOT / "data" / "nsi_areas.csv"
 
 DATA_DIR_ENV = "EXPOSURE_DATA_DIR"
 API_KEY_ENV = "OPENALEX_API_KEY"

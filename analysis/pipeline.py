@@ -107,7 +107,7 @@ def _departments(departments_file: Path | None, roster_file: Path | None
 def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
         departments_file: Path | None = None, watchlists: list[Path] | None = None,
         out: Path | None = None, data_dir: Path | None = None, quiet: bool = False,
-        demo: bool = False) -> Result:
+        demo: bool = False, tiers: set[int] | None = None) -> Result:
     say = _say(quiet)
     paths = config.paths(data_dir)
     kind, key = normalise.parse_institution(institution)
@@ -154,11 +154,12 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
                             ("funding_flags", funding_flags)]:
             normalise.write_parquet(frame, processed / f"{name}.parquet")
     with _stage("exposure", timings, say):
+        sensitive = exposure.sensitive_works(tables.works, pd.read_csv(config.NSI_AREAS))
         dept_table = exposure.by_department(tables.works, matches, attributions, funding_flags,
-                                            depts, years)
+                                            depts, years, sensitive, tiers=tiers)
         names = {d.id: d.name for d in depts} | {departments.UNATTRIBUTED: "Unattributed"}
         flagged = exposure.flagged_works(tables.works, tables.authorships, matches,
-                                         attributions, funding_flags, names)
+                                         attributions, funding_flags, names, sensitive)
         dept_ids = [*(d.id for d in depts), departments.UNATTRIBUTED]
         years_by_dept = {d: exposure.by_year(tables.works, matches, attributions, d)
                          for d in dept_ids}
@@ -193,6 +194,7 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
                           "suppressed": wl.suppressed, "tier_rule": watchlist_mod.TIER_RULE},
             "code_version": code_version(),
             "parameters": {"flag_threshold": match.FLAG_AT, "roster": str(roster or ""),
+                           "tiers": sorted(tiers) if tiers else "all",
                            "departments": str(departments_file or "")},
             "counts": counts,
             "warnings": warnings.as_dict(),

@@ -51,7 +51,8 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def summary_sentence(total: dict[str, Any], departments: pd.DataFrame) -> str:
-    named = departments[~departments["department"].isin(["all", "unattributed"])]
+    named = departments[(departments["level"] == "department")
+                        & (departments["department"] != "unattributed")]
     top = named.sort_values("review_priority").head(2)["department_name"].tolist()
     share = total["share"] * 100
     lead = (f"{total['flagged_works']} of {total['works']} works ({share:.1f}%) have a co-author "
@@ -77,11 +78,13 @@ def write_run(out: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
         env = _environment()
         records = departments.to_dict("records")
         total = next(r for r in records if r["department"] == "all")
-        listed = [r for r in records if r["department"] != "all"]
+        listed = [r for r in records if r["level"] == "department"]
         listed.sort(key=lambda r: r["review_priority"])
+        faculties = [r for r in records if r["level"] == "faculty"]
         common = {"manifest": manifest, "demo": demo, "total": total}
         _write(staging / "index.html", env.get_template("index.html").render(
-            departments=listed, summary=summary_sentence(total, departments), **common))
+            departments=listed, faculties=faculties,
+            summary=summary_sentence(total, departments), **common))
         for dept in listed:
             rows = flagged[flagged["work_id"].isin(dept_works[dept["department"]])]
             items = [dict(r, doi_url=doi_url(r["doi"])) for r in rows.to_dict("records")]

@@ -167,12 +167,15 @@ def test_roster_and_departments_attribute_home_authors(capsys, tmp_path, importe
                            "2019-2024", "--roster", str(roster), "--departments", str(depts),
                            "--data-dir", str(imported), "--out", str(out_dir), "--quiet")
     assert code == 0, err
-    table = (out_dir / "tables" / "departments.csv").read_text().splitlines()
-    rows = {line.split(",")[0]: line.split(",") for line in table[1:]}
+    import csv
+
+    with (out_dir / "tables" / "departments.csv").open() as handle:
+        rows = {r["department"]: (r["works"], r["flagged_works"]) for r in csv.DictReader(handle)}
     # Ada: Physics (W1, from her string) and EEE (W2, flagged); W5 names no department.
-    assert rows["physics"][3:5] == ["1", "0"]
-    assert rows["eee"][3:5] == ["1", "1"]
-    assert rows["unattributed"][3:5] == ["1", "0"]
+    assert rows["physics"] == ("1", "0")
+    assert rows["eee"] == ("1", "1")
+    assert rows["unattributed"] == ("1", "0")
+    assert rows["faculty:Science"] == ("1", "0")  # Physics' faculty; EEE has none
 
 
 def test_invalid_departments_yaml(capsys, tmp_path, imported):
