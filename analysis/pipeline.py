@@ -18,7 +18,17 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import __version__, cache, config, departments, exposure, match, normalise, report
+from analysis import (
+    __version__,
+    cache,
+    config,
+    departments,
+    exposure,
+    match,
+    network,
+    normalise,
+    report,
+)
 from analysis import watchlist as watchlist_mod
 from analysis.normalise import InputError, Warnings
 
@@ -83,6 +93,14 @@ def _load_records(files: list[Path], years: tuple[int, int], warnings: Warnings
         elif years[0] <= year <= years[1]:
             records.append(record)
     return records
+
+
+def nx_nodes_of(graph: Any, works: set[str], tables: normalise.Tables,
+                matches: pd.DataFrame) -> list[str]:
+    """The nodes of the institution graph that a set of works brings in."""
+    authors = set(tables.authorships.loc[tables.authorships["work_id"].isin(works), "author_id"])
+    roots = set(matches.loc[matches["flagged"] & matches["work_id"].isin(works), "root_id"])
+    return [n for n in graph if n in authors or (n.startswith("entry:") and n[6:] in roots)]
 
 
 def _institution_name(records: list[dict[str, Any]], home: normalise.Home) -> str:
@@ -165,6 +183,20 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
                          for d in dept_ids}
         dept_works = {d: set(attributions.loc[attributions["department"] == d, "work_id"])
                       for d in dept_ids}
+    with _stage("network", timings, say):
+        graph = network.coauthor_graph(tables.authorships, matches, attributions)
+        groups = network.communities(graph)
+        for number, members in enumerate(groups, start=1):
+            for node in members:
+                graph.nodes[node]["community"] = number
+        graphs = {"institution": graph,
+                  "partners": network.partner_graph(matches, attributions)}
+        for d in dept_ids:
+            graphs[d] = graph.subgraph(set(nx_nodes_of(graph, dept_works[d], tables, matches)))
+        bridging = {d: network.bridging_researchers(
+            graph, tables.authorships[tables.authorships["work_id"].isin(dept_works[d])],
+            matches) for d in dept_ids}
+        bridging["all"] = network.bridging_researchers(graph, tables.authorships, matches, 25)
     counts = {
         "works": len(tables.works), "authorships": len(tables.authorships),
         "home_authorships": int(tables.authorships["is_home"].sum()),
@@ -172,6 +204,7 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
         "flagged_matches": int(matches["flagged"].sum()),
         "flagged_works": int(matches.loc[matches["flagged"], "work_id"].nunique()),
         "defence_funding_works": int(funding_flags["work_id"].nunique()),
+        "network_nodes": graph.number_of_nodes(), "network_communities": len(groups),
     }
     with _stage("report", timings, say):
         manifest = {
@@ -203,7 +236,7 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
         }
         report.write_run(out, departments=dept_table, flagged=flagged, matches=matches,
                          years_by_dept=years_by_dept, dept_works=dept_works,
-                         manifest=manifest, demo=demo)
+                         manifest=manifest, demo=demo, graphs=graphs, bridging=bridging)
     say(f"wrote {out}")
     return Result(out, run_id, timings, counts, dept_table, matches, attributions, tables)
 

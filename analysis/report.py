@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from analysis import config
+from analysis import config, network
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -66,7 +66,9 @@ def summary_sentence(total: dict[str, Any], departments: pd.DataFrame) -> str:
 def write_run(out: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
               matches: pd.DataFrame, years_by_dept: dict[str, pd.DataFrame],
               dept_works: dict[str, set[str]],
-              manifest: dict[str, Any], demo: bool = False) -> Path:
+              manifest: dict[str, Any], demo: bool = False,
+              graphs: dict[str, Any] | None = None,
+              bridging: dict[str, pd.DataFrame] | None = None) -> Path:
     """Write the whole run directory; the previous one is replaced only on success."""
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -75,6 +77,8 @@ def write_run(out: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
         os.chmod(staging, 0o700)
         (staging / "departments").mkdir(mode=0o700)
         (staging / "tables").mkdir(mode=0o700)
+        (staging / "networks").mkdir(mode=0o700)
+        bridging = bridging or {}
         env = _environment()
         records = departments.to_dict("records")
         total = next(r for r in records if r["department"] == "all")
@@ -88,11 +92,19 @@ def write_run(out: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
         for dept in listed:
             rows = flagged[flagged["work_id"].isin(dept_works[dept["department"]])]
             items = [dict(r, doi_url=doi_url(r["doi"])) for r in rows.to_dict("records")]
+            people = bridging.get(dept["department"])
             _write(staging / "departments" / f"{dept['department']}.html",
                    env.get_template("department.html").render(
                        dept=dept, flagged=items,
+                       bridging=[] if people is None else people.to_dict("records"),
                        years=years_by_dept[dept["department"]].to_dict("records"), **common))
         _write_csv(departments, staging / "tables" / "departments.csv")
+        if "all" in bridging:
+            _write_csv(bridging["all"], staging / "tables" / "bridging_researchers.csv")
+        for name, graph in (graphs or {}).items():
+            target = staging / "networks" / f"{name}.graphml"
+            network.write_graphml(graph, target)
+            os.chmod(target, 0o600)
         _write_csv(flagged, staging / "tables" / "flagged_works.csv")
         matches_out = matches.assign(lists=matches["lists"].map(
             lambda v: "; ".join(v) if v is not None else ""))
