@@ -26,6 +26,11 @@ shared beyond the people reviewing them. A flag is a lead for human review, not 
 """
 
 
+def _people(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pseudonymise", action="store_true",
+                        help="replace researchers' names with stable pseudonyms in every output")
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", type=Path, default=None,
                         help=f"data folder (default: ${config.DATA_DIR_ENV} or ./data)")
@@ -33,7 +38,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    result = pipeline.run_demo(out=args.out, data_dir=args.data_dir, quiet=args.quiet)
+    result = pipeline.run_demo(out=args.out, data_dir=args.data_dir, quiet=args.quiet,
+                               pseudonymise=args.pseudonymise)
     print(f"{result.counts['flagged_works']} flagged works of {result.counts['works']}; "
           f"report: {result.out / 'index.html'}")
     return 0
@@ -58,7 +64,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     result = pipeline.run(
         args.institution, pipeline.parse_years(args.years), roster=args.roster,
         departments_file=args.departments, watchlists=args.watchlist or None, out=args.out,
-        data_dir=args.data_dir, quiet=args.quiet)
+        data_dir=args.data_dir, quiet=args.quiet, pseudonymise=args.pseudonymise,
+        tiers={int(t) for t in args.tiers.split(",")} if args.tiers else None)
     print(f"{result.counts['flagged_works']} flagged works of {result.counts['works']}; "
           f"report: {result.out / 'index.html'}")
     return 0
@@ -214,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run the whole pipeline on the embedded demo university",
                           formatter_class=raw, epilog="example:\n  exposure demo --out /tmp/demo")
     demo.add_argument("--out", type=Path, default=None, help="run directory (default reports/demo)")
+    _people(demo)
     _common(demo)
     demo.set_defaults(func=cmd_demo)
 
@@ -255,6 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
                      "entries, existing ids override fields, action=suppress removes "
                      "(repeatable)")
     run.add_argument("--out", type=Path, default=None, help="run directory")
+    run.add_argument("--tiers", help="count only flags of these tiers, e.g. 1 or 1,2")
+    _people(run)
     _common(run)
     run.set_defaults(func=cmd_run)
 

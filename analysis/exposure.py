@@ -108,7 +108,10 @@ def by_department(works: pd.DataFrame, matches: pd.DataFrame, attributions: pd.D
         tier=("tier", "min"), year=("publication_year", "first"),
         military=("link_type", lambda s: s.str.contains("military").any()),
         repression=("link_type", lambda s: s.str.contains("repression").any()),
-        before=("before", "all"))
+        before=("before", "all")) if len(flagged) else pd.DataFrame(
+        {"tier": pd.Series(dtype=int), "year": pd.Series(dtype=int),
+         "military": pd.Series(dtype=bool), "repression": pd.Series(dtype=bool),
+         "before": pd.Series(dtype=bool)})
     placements = attributions.groupby("work_id")["author_id"].transform("size")
     weighted = attributions.assign(weight=1 / placements)
     funded, sensitive = set(funding_flags["work_id"]), sensitive or {}

@@ -95,6 +95,25 @@ def _load_records(files: list[Path], years: tuple[int, int], warnings: Warnings
     return records
 
 
+def pseudonym_key(paths: config.Paths) -> bytes:
+    """A secret kept beside the data (git-ignored), so pseudonyms are stable across reruns
+    but cannot be reversed by looking up public author ids."""
+    import secrets
+
+    path = paths.data / "cache" / "pseudonym.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        cache._atomic_write_bytes(path, secrets.token_hex(32).encode())
+    return path.read_bytes()
+
+
+def pseudonym(author_id: str, secret: bytes) -> str:
+    import hashlib
+    import hmac
+
+    return "Researcher " + hmac.new(secret, author_id.encode(), hashlib.sha256).hexdigest()[:8]
+
+
 def nx_nodes_of(graph: Any, works: set[str], tables: normalise.Tables,
                 matches: pd.DataFrame) -> list[str]:
     """The nodes of the institution graph that a set of works brings in."""
@@ -125,7 +144,8 @@ def _departments(departments_file: Path | None, roster_file: Path | None
 def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
         departments_file: Path | None = None, watchlists: list[Path] | None = None,
         out: Path | None = None, data_dir: Path | None = None, quiet: bool = False,
-        demo: bool = False, tiers: set[int] | None = None) -> Result:
+        demo: bool = False, tiers: set[int] | None = None,
+        pseudonymise: bool = False) -> Result:
     say = _say(quiet)
     paths = config.paths(data_dir)
     kind, key = normalise.parse_institution(institution)
@@ -160,6 +180,10 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
         if not tables.authorships["is_home"].any():
             raise InputError(f"no authorship in the stored records is affiliated with "
                              f"{institution}; check the id (ROR or OpenAlex)")
+        if pseudonymise:
+            secret = pseudonym_key(paths)
+            tables.authorships["author_name"] = [pseudonym(a, secret) for a in
+                                                 tables.authorships["author_id"]]
         normalise.write_tables(tables, paths.interim_run(run_id))
     with _stage("match", timings, say):
         matches = match.match_affiliations(tables.affiliations, wl, innocents)
@@ -228,6 +252,7 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
             "code_version": code_version(),
             "parameters": {"flag_threshold": match.FLAG_AT, "roster": str(roster or ""),
                            "tiers": sorted(tiers) if tiers else "all",
+                           "pseudonymised": pseudonymise,
                            "departments": str(departments_file or "")},
             "counts": counts,
             "warnings": warnings.as_dict(),
@@ -241,8 +266,8 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
     return Result(out, run_id, timings, counts, dept_table, matches, attributions, tables)
 
 
-def run_demo(out: Path | None = None, data_dir: Path | None = None, quiet: bool = False
-             ) -> Result:
+def run_demo(out: Path | None = None, data_dir: Path | None = None, quiet: bool = False,
+             pseudonymise: bool = False) -> Result:
     """Generate the fictional university's records (deterministic), store them, run it all."""
     from analysis import demo  # the generator is only needed here
 
@@ -261,7 +286,7 @@ def run_demo(out: Path | None = None, data_dir: Path | None = None, quiet: bool 
                  roster=config.DEMO_DIR / "roster.csv",
                  departments_file=config.DEMO_DIR / "departments.yaml",
                  out=out or config.reports_dir() / "demo", data_dir=data_dir, quiet=quiet,
-                 demo=True)
+                 demo=True, pseudonymise=pseudonymise)
     result.timings = {"generate": generate, **result.timings}
     return result
 

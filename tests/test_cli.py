@@ -217,3 +217,35 @@ def test_user_watchlist_adds_an_entry(capsys, tmp_path, imported):
     manifest = json.loads((out_dir / "manifest.json").read_text())
     assert manifest["watchlist"]["files"][-1] == str(mine)
     assert "Tier 1" in manifest["watchlist"]["tier_rule"]
+
+
+def test_pseudonymise_replaces_names_everywhere(capsys, tmp_path, imported):
+    out_dir = tmp_path / "r"
+    code, _, err = run_cli(capsys, "run", "--institution", "I9900000001", "--years",
+                           "2019-2024", "--data-dir", str(imported), "--out", str(out_dir),
+                           "--pseudonymise", "--quiet")
+    assert code == 0, err
+    text = "".join(p.read_text(errors="ignore") for p in out_dir.rglob("*") if p.is_file())
+    for name in ("Ada Home", "Dee Partner", "Cy Child"):
+        assert name not in text
+    assert "Researcher " in text
+    again = tmp_path / "r2"
+    run_cli(capsys, "run", "--institution", "I9900000001", "--years", "2019-2024",
+            "--data-dir", str(imported), "--out", str(again), "--pseudonymise", "--quiet")
+    first = (out_dir / "tables" / "flagged_works.csv").read_text()
+    assert first == (again / "tables" / "flagged_works.csv").read_text()  # stable
+
+
+def test_tiers_filter(capsys, tmp_path, imported):
+    out_dir = tmp_path / "r"
+    code, out, _ = run_cli(capsys, "run", "--institution", "I9900000001", "--years",
+                           "2019-2024", "--data-dir", str(imported), "--out", str(out_dir),
+                           "--tiers", "3", "--quiet")
+    assert code == 0
+    manifest = json.loads((out_dir / "manifest.json").read_text())
+    assert manifest["parameters"]["tiers"] == [3]
+    import csv
+
+    with (out_dir / "tables" / "departments.csv").open() as handle:
+        total = next(r for r in csv.DictReader(handle) if r["department"] == "all")
+    assert total["flagged_works"] == "0"  # the one flag (NUDT) is tier 1
