@@ -65,7 +65,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         args.institution, pipeline.parse_years(args.years), roster=args.roster,
         departments_file=args.departments, watchlists=args.watchlist or None, out=args.out,
         data_dir=args.data_dir, quiet=args.quiet, pseudonymise=args.pseudonymise,
-        tiers={int(t) for t in args.tiers.split(",")} if args.tiers else None)
+        tiers={int(t) for t in args.tiers.split(",")} if args.tiers else None,
+        categories=set(args.categories.split(",")) if args.categories else None)
     print(f"{result.counts['flagged_works']} flagged works of {result.counts['works']}; "
           f"report: {result.out / 'index.html'}")
     return 0
@@ -264,6 +265,8 @@ def build_parser() -> argparse.ArgumentParser:
                      "(repeatable)")
     run.add_argument("--out", type=Path, default=None, help="run directory")
     run.add_argument("--tiers", help="count only flags of these tiers, e.g. 1 or 1,2")
+    run.add_argument("--categories", help="count only flags of these watchlist categories, "
+                     "e.g. security,surveillance_tech")
     _people(run)
     _common(run)
     run.set_defaults(func=cmd_run)

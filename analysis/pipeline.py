@@ -145,7 +145,7 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
         departments_file: Path | None = None, watchlists: list[Path] | None = None,
         out: Path | None = None, data_dir: Path | None = None, quiet: bool = False,
         demo: bool = False, tiers: set[int] | None = None,
-        pseudonymise: bool = False) -> Result:
+        categories: set[str] | None = None, pseudonymise: bool = False) -> Result:
     say = _say(quiet)
     paths = config.paths(data_dir)
     kind, key = normalise.parse_institution(institution)
@@ -198,13 +198,18 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
     with _stage("exposure", timings, say):
         sensitive = exposure.sensitive_works(tables.works, pd.read_csv(config.NSI_AREAS))
         dept_table = exposure.by_department(tables.works, matches, attributions, funding_flags,
-                                            depts, years, sensitive, tiers=tiers)
+                                            depts, years, sensitive, tiers=tiers,
+                                            categories=categories)
         names = {d.id: d.name for d in depts} | {departments.UNATTRIBUTED: "Unattributed"}
         flagged = exposure.flagged_works(tables.works, tables.authorships, matches,
                                          attributions, funding_flags, names, sensitive)
         dept_ids = [*(d.id for d in depts), departments.UNATTRIBUTED]
         years_by_dept = {d: exposure.by_year(tables.works, matches, attributions, d)
                          for d in dept_ids}
+        for faculty in sorted({d.faculty for d in depts if d.faculty}):
+            members = {d.id for d in depts if d.faculty == faculty}
+            years_by_dept[f"faculty:{faculty}"] = exposure.by_year(
+                tables.works, matches, attributions[attributions["department"].isin(members)])
         dept_works = {d: set(attributions.loc[attributions["department"] == d, "work_id"])
                       for d in dept_ids}
     with _stage("network", timings, say):
@@ -252,6 +257,7 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
             "code_version": code_version(),
             "parameters": {"flag_threshold": match.FLAG_AT, "roster": str(roster or ""),
                            "tiers": sorted(tiers) if tiers else "all",
+                           "categories": sorted(categories) if categories else "all",
                            "pseudonymised": pseudonymise,
                            "departments": str(departments_file or "")},
             "counts": counts,

@@ -89,15 +89,23 @@ def write_run(out: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
         _write(staging / "index.html", env.get_template("index.html").render(
             departments=listed, faculties=faculties,
             summary=summary_sentence(total, departments), **common))
-        for dept in listed:
+        for faculty in faculties:  # a faculty's page covers its departments' works
+            members = {d["department"] for d in listed if d["faculty"] == faculty["faculty"]}
+            dept_works[faculty["department"]] = set().union(
+                *(dept_works.get(m, set()) for m in members))
+            faculty["slug"] = "faculty-" + "".join(
+                c if c.isalnum() else "-" for c in faculty["faculty"].lower())
+        for dept in [*listed, *faculties]:
             rows = flagged[flagged["work_id"].isin(dept_works[dept["department"]])]
             items = [dict(r, doi_url=doi_url(r["doi"])) for r in rows.to_dict("records")]
             people = bridging.get(dept["department"])
-            _write(staging / "departments" / f"{dept['department']}.html",
+            slug = dept.get("slug", dept["department"])
+            years = years_by_dept.get(dept["department"])
+            _write(staging / "departments" / f"{slug}.html",
                    env.get_template("department.html").render(
                        dept=dept, flagged=items,
                        bridging=[] if people is None else people.to_dict("records"),
-                       years=years_by_dept[dept["department"]].to_dict("records"), **common))
+                       years=[] if years is None else years.to_dict("records"), **common))
         _write_csv(departments, staging / "tables" / "departments.csv")
         if "all" in bridging:
             _write_csv(bridging["all"], staging / "tables" / "bridging_researchers.csv")

@@ -92,7 +92,8 @@ def test_run_directory_is_complete_and_owner_only(demo_run):
                  "tables/flagged_works.csv", "tables/matches.csv"]:
         assert (out / name).is_file(), name
     slugs = {p.stem for p in (out / "departments").glob("*.html")}
-    assert slugs == {d["id"] for d in demo.DEPARTMENTS} | {"unattributed"}
+    faculties = {"faculty-" + d["faculty"].lower().replace(" ", "-") for d in demo.DEPARTMENTS}
+    assert slugs == {d["id"] for d in demo.DEPARTMENTS} | {"unattributed"} | faculties
     for path in [out, *out.rglob("*")]:
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
@@ -162,3 +163,31 @@ def test_intermediate_tables_are_owner_only_and_complete(demo_run):
     for path in files + sorted((data / "raw").rglob("*.gz")):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     assert not list(data.rglob(".*.tmp"))
+
+
+def test_faculty_rows_and_metrics_match_the_ground_truth(demo_run, truth_flags,
+                                                         truth_departments):
+    flagged_works = {w for w, *_ in _truth(truth_flags)}
+    faculty_of = {d["id"]: d["faculty"] for d in demo.DEPARTMENTS}
+    works: dict[str, set[str]] = {}
+    people: dict[str, set[str]] = {}
+    placements: dict[str, int] = {}
+    for row in truth_departments.itertuples():
+        depts = row.departments.split(";") if row.departments else ["unattributed"]
+        for dept in depts:
+            placements[row.work_id] = placements.get(row.work_id, 0) + 1
+            for group in {dept, f"faculty:{faculty_of.get(dept, '')}"}:
+                works.setdefault(group, set()).add(row.work_id)
+                if row.work_id in flagged_works:
+                    people.setdefault(group, set()).add(row.author_id)
+    table = demo_run.departments.set_index("department")
+    for faculty in set(faculty_of.values()):
+        group = f"faculty:{faculty}"
+        assert table.loc[group, "works"] == len(works[group]), faculty
+        assert table.loc[group, "flagged_works"] == len(works[group] & flagged_works)
+    for dept in faculty_of:
+        assert table.loc[dept, "researchers_involved"] == len(people.get(dept, set())), dept
+    assert table.loc["all", "works_fractional"] == pytest.approx(table.loc["all", "works"])
+    departments_only = table[table["level"] == "department"]
+    assert departments_only["works_fractional"].sum() == pytest.approx(
+        table.loc["all", "works"], abs=0.1)
