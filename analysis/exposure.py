@@ -1,23 +1,22 @@
-"""Exposure metrics per department, simple enough for a department head to check by hand.
+"""Exposure metrics per department, faculty and institution, simple enough to check by hand.
 
-Definitions (also in the report's glossary):
-- works: distinct works with at least one home author attributed to the department (full
-  counting: a work shared by two departments counts once in each).
-- flagged works: those works with at least one flagged match (confidence >= the flag threshold)
-  on any co-author's affiliation.
-- share: flagged works / works.
-- researchers involved: distinct home authors of the department on its flagged works.
-- partner entries: distinct watchlist entries (rolled up to the top of their hierarchy) on the
-  department's flagged works.
-- tier 1 / 2 / 3 works: flagged works whose most serious matched entry has that tier.
-- military / repression works: flagged works with a link to an entry of that kind (a work can be
-  both).
-- recent works: flagged works in the last two years of the analysed range.
-- before listing: flagged works published before the matched entry's earliest listing date
-  (counter-evidence a reviewer must see: the partner may not have been listed at the time).
-- defence funding: works of the department acknowledging a Chinese defence funder.
-- review priority: tier-1 flagged works in the last three years, then all tier-1 flagged works,
-  then all flagged works; a ranking, not a score.
+Definitions (also in reports/METHOD.md and each report's glossary):
+- works: distinct works with a home author placed in the group (full counting: a work shared
+  by two departments counts once in each); works_fractional splits each work across groups by
+  their share of its home-author placements, so department fractions add up to the total.
+- flagged works (and fractional): works with at least one flagged link; share = flagged/works.
+- tier 1/2/3 works: flagged works by their most serious entry's tier.
+- military / repression works: flagged works linked to an entry of that dimension.
+- researchers involved: distinct home authors of the group on its flagged works.
+- partner entries / top partners: distinct linked entries rolled up to the top of their family.
+- recent / earlier: flagged works in the last two years of the range / before them.
+- before / after listing: flagged works published before every linked entry's earliest known
+  listing date / the rest ("listed by" dates never count as before).
+- sensitive area works: flagged works whose primary subfield maps to an NSI Act area.
+- defence funding works: works acknowledging a Chinese defence funder or a watchlisted body.
+- concentration: share of the group's flagged works involving its most involved researcher.
+- review priority: departments by tier-1 flagged works in the last three years, then all
+  tier-1 flagged works, then all flagged works; a ranking, not a score.
 """
 
 from __future__ import annotations

@@ -480,8 +480,10 @@ def _entry_table(watchlist: Watchlist, ids: set[str]) -> pd.DataFrame:
                                        "root_name"])
 
 
-def match_funding(funding: pd.DataFrame, funders: list[Funder]) -> pd.DataFrame:
-    """Funding acknowledgements that name a Chinese defence funder, by ROR or by name."""
+def match_funding(funding: pd.DataFrame, funders: list[Funder],
+                  matcher: Matcher | None = None) -> pd.DataFrame:
+    """Funding acknowledgements that name a Chinese defence funder (by ROR or name) or, given
+    a matcher, a watchlisted institution (a grant from CAEP or NUDT, say)."""
     names = sorted(((normalise_text(n), f) for f in funders
                     for n in (f.name, f.name_zh, *f.aliases) if n), key=lambda x: -len(x[0]))
     by_ror = {f.ror: f for f in funders if f.ror}
@@ -501,6 +503,14 @@ def match_funding(funding: pd.DataFrame, funders: list[Funder]) -> pd.DataFrame:
             rows.append({"work_id": row.work_id, "funder_name": row.funder_name,
                          "award_id": row.award_id, "defence_funder_id": hit.id,
                          "defence_funder": hit.name, "evidence": why})
+        elif matcher is not None and text(row.funder_name):
+            named = [f for f in matcher.find(text(row.funder_name)) if f.owner]
+            if named:
+                entry = matcher.watchlist[named[0].owner]
+                rows.append({"work_id": row.work_id, "funder_name": row.funder_name,
+                             "award_id": row.award_id, "defence_funder_id": entry.id,
+                             "defence_funder": entry.name,
+                             "evidence": f"funder name names the watchlist entry {entry.name}"})
     return pd.DataFrame(rows, columns=["work_id", "funder_name", "award_id", "defence_funder_id",
                                        "defence_funder", "evidence"]).drop_duplicates()
 

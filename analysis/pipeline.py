@@ -186,8 +186,9 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
                                                  tables.authorships["author_id"]]
         normalise.write_tables(tables, paths.interim_run(run_id))
     with _stage("match", timings, say):
-        matches = match.match_affiliations(tables.affiliations, wl, innocents)
-        funding_flags = match.match_funding(tables.funding, funders)
+        matcher = match.Matcher(wl, innocents)
+        matches = match.match_affiliations(tables.affiliations, wl, innocents, matcher)
+        funding_flags = match.match_funding(tables.funding, funders, matcher)
     with _stage("attribute", timings, say):
         attributions = departments.attribute(tables.authorships, tables.affiliations, depts,
                                              roster_frame, tables.works, warnings)

@@ -167,3 +167,13 @@ def test_normalisation(raw, expected):
 ])
 def test_hierarchy_context_and_containment(raw, expected):
     assert flags(raw) == expected
+
+
+def test_funding_naming_a_watchlisted_institution():
+    funding = pd.DataFrame([
+        {"work_id": "W1", "funder_id": "F1", "funder_name": "China Academy of Engineering "
+         "Physics", "funder_ror": None, "award_id": None, "award_title": None},
+        {"work_id": "W2", "funder_id": "F2", "funder_name": "Royal Society",
+         "funder_ror": None, "award_id": None, "award_title": None}])
+    hits = match.match_funding(funding, watchlist.load_defence_funders(), MATCHER)
+    assert hits[["work_id", "defence_funder_id"]].values.tolist() == [["W1", "caep"]]
