@@ -449,13 +449,18 @@ def match_affiliations(affiliations: pd.DataFrame, watchlist: Watchlist,
                        "lineage_rors": [id_to_ror[x] for x in lineage if x in id_to_ror]}
         for entry_id, rule, confidence, evidence in matcher.decide(
                 text(row.raw_affiliation), institution):
-            decided.append((row.raw_affiliation, row.institution_id, entry_id, rule,
-                            confidence, evidence))
-    links = pd.DataFrame(decided, columns=[*keys, "watchlist_id", "rule", "confidence",
-                                           "evidence"])
+            decided.append((text(row.raw_affiliation), text(row.institution_id), entry_id,
+                            rule, confidence, evidence))
+    # Join on text keys: a missing institution is "" on both sides, whatever the dtypes.
+    join = ["_raw", "_inst"]
+    links = pd.DataFrame(decided, columns=[*join, "watchlist_id", "rule", "confidence",
+                                           "evidence"], dtype=object)
     entries = _entry_table(watchlist, set(links["watchlist_id"]))
-    joined = affiliations[["work_id", "author_id", *keys, "institution_name"]].merge(
-        links, on=keys).merge(entries, on="watchlist_id", how="left")
+    left = affiliations[["work_id", "author_id", *keys, "institution_name"]].assign(
+        _raw=affiliations["raw_affiliation"].fillna("").astype(str),
+        _inst=affiliations["institution_id"].fillna("").astype(str))
+    joined = left.merge(links, on=join).merge(entries, on="watchlist_id", how="left")
+    joined["confidence"] = joined["confidence"].astype(float)
     joined["flagged"] = joined["confidence"] >= FLAG_AT
     # An affiliation string linked to two institutions gives the same link twice: keep the best.
     joined = joined.sort_values("confidence", ascending=False, kind="stable")

@@ -17,9 +17,9 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from analysis import config, network
+from analysis import config, network, workbook
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = workbook.FORMULA_STARTS
 
 
 def _environment() -> Environment:
@@ -32,6 +32,12 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def _method_text() -> str:
+    path = config.PROJECT_ROOT / "reports" / "METHOD.md"
+    return path.read_text(encoding="utf-8") if path.exists() else \
+        "See reports/METHOD.md in the project for every formula."
 
 
 def doi_url(doi: Any) -> str | None:
@@ -118,6 +124,10 @@ def write_run(out: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
             lambda v: "; ".join(v) if v is not None else ""))
         _write_csv(matches_out, staging / "tables" / "matches.csv")
         _write(staging / "manifest.json", json.dumps(manifest, indent=2, default=str) + "\n")
+        workbook.write(staging / "exposure.xlsx", departments=departments, flagged=flagged,
+                       matches=matches_out, manifest=manifest,
+                       method=_method_text())
+        os.chmod(staging / "exposure.xlsx", 0o600)
         if out.exists():
             shutil.rmtree(out)
         staging.rename(out)

@@ -1,0 +1,81 @@
+"""The evidence workbook (exposure.xlsx): the run's tables for analysts who live in Excel.
+
+Every text cell from the open web is neutralised against formula injection (a title starting
+with "=" stays text), DOIs become hyperlinks only when they are https://doi.org/ links, headers
+are frozen and filtered, and columns get readable widths.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    if value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return value
+
+
+def _sheet(book: Workbook, title: str, frame: pd.DataFrame, link_column: str = "") -> None:
+    sheet = book.create_sheet(title)
+    sheet.append(list(frame.columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in frame.itertuples(index=False):
+        sheet.append([safe(v) for v in row])
+    if link_column and link_column in frame.columns:
+        column = list(frame.columns).index(link_column) + 1
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+            if isinstance(cell.value, str) and cell.value.startswith("https://doi.org/10."):
+                cell.hyperlink = cell.value
+                cell.style = "Hyperlink"
+    sheet.freeze_panes = "A2"
+    if frame.shape[1]:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(frame.shape[1])}{len(frame) + 1}"
+    for index, column in enumerate(frame.columns, start=1):
+        longest = max([len(str(column))] + [len(str(safe(v) or "")) for v in
+                                            frame[column].head(200)])
+        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(8, longest + 2))
+
+
+def write(path: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
+          matches: pd.DataFrame, manifest: dict[str, Any], method: str) -> None:
+    book = Workbook()
+    book.remove(book.active)
+    total = departments[departments["department"] == "all"].iloc[0]
+    summary = pd.DataFrame([
+        ("Institution", manifest["institution"]["name"]),
+        ("Years", f"{manifest['years'][0]}-{manifest['years'][1]}"),
+        ("Works with a home author", int(total["works"])),
+        ("Flagged works", int(total["flagged_works"])),
+        ("Share flagged", float(total["share"])),
+        ("Tier 1 flagged works", int(total["tier1_works"])),
+        ("Data as of", manifest["data_as_of"]),
+        ("Watchlist version", manifest["watchlist"]["version"]),
+        ("Code version", manifest["code_version"]),
+        ("Note", "A screening aid, not a finding: every flag is a lead for human review."),
+    ], columns=["Measure", "Value"])
+    _sheet(book, "Summary", summary)
+    _sheet(book, "Departments", departments)
+    _sheet(book, "Flagged works", flagged, link_column="doi")
+    _sheet(book, "Matches", matches)
+    partners = (matches[matches["flagged"]].drop_duplicates(["work_id", "root_id"])
+                .groupby(["root_id", "root_name"]).agg(
+                    flagged_works=("work_id", "nunique"), tier=("tier", "min"),
+                    link_type=("link_type", "first"), lists=("lists", "first"))
+                .reset_index().sort_values("flagged_works", ascending=False))
+    _sheet(book, "Partners", partners)
+    _sheet(book, "Method", pd.DataFrame({"Method": method.splitlines()}))
+    book.save(path)
