@@ -16,8 +16,9 @@ from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
-from analysis import config, network, workbook
+from analysis import config, network, plots, workbook
 
 FORMULA_STARTS = workbook.FORMULA_STARTS
 
@@ -32,6 +33,30 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def _figure(fig: Any, name: str, alt: str) -> dict[str, Any]:
+    """A figure as inline SVG (drawn by matplotlib, which escapes its text) plus its alt text."""
+    return {"svg": Markup(plots.svg(fig, name)), "alt": alt}
+
+
+def _index_figures(departments: pd.DataFrame, flagged: pd.DataFrame,
+                   manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    years = tuple(manifest["years"])
+    return [
+        {**_figure(plots.flagged_by_year(flagged, years), "by-year",
+                   "Bar chart of flagged works per year, stacked by tier"),
+         "caption": "Flagged works per year, by the most serious tier involved"},
+        {**_figure(plots.departments_compared(departments), "departments",
+                   "Bar chart of the share of each department's works that are flagged"),
+         "caption": "Departments compared: share of works flagged (count at the bar's end)"},
+        {**_figure(plots.top_partners(flagged), "partners",
+                   "Bar chart of the watchlisted partners with most flagged works"),
+         "caption": "Top watchlisted partners by flagged works"},
+        {**_figure(plots.military_vs_repression(departments), "links",
+                   "Paired bar chart of military and repression links per department"),
+         "caption": "Military links and repression or surveillance links, by department"},
+    ]
 
 
 def _method_text() -> str:
@@ -92,8 +117,9 @@ def write_run(out: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
         listed.sort(key=lambda r: r["review_priority"])
         faculties = [r for r in records if r["level"] == "faculty"]
         common = {"manifest": manifest, "demo": demo, "total": total}
+        figures = _index_figures(departments, flagged, manifest)
         _write(staging / "index.html", env.get_template("index.html").render(
-            departments=listed, faculties=faculties,
+            departments=listed, faculties=faculties, figures=figures,
             summary=summary_sentence(total, departments), **common))
         for faculty in faculties:  # a faculty's page covers its departments' works
             members = {d["department"] for d in listed if d["faculty"] == faculty["faculty"]}

@@ -191,3 +191,16 @@ def test_faculty_rows_and_metrics_match_the_ground_truth(demo_run, truth_flags,
     departments_only = table[table["level"] == "department"]
     assert departments_only["works_fractional"].sum() == pytest.approx(
         table.loc["all", "works"], abs=0.1)
+
+
+def test_summary_has_accessible_inline_charts_and_no_external_requests(demo_run):
+    index = (demo_run.out / "index.html").read_text()
+    assert index.count("<figure>") == 4 and index.count("<svg") == 4
+    assert index.count('role="img" aria-label="') == 4
+    for page in [demo_run.out / "index.html", *(demo_run.out / "departments").glob("*.html")]:
+        html = page.read_text()
+        for pattern in ("<script src", "<link", 'src="http', "@import", "url(http"):
+            assert pattern not in html, (page.name, pattern)
+    names = set(demo_run.tables.authorships.loc[demo_run.tables.authorships["is_home"],
+                                                "author_name"])
+    assert not [n for n in names if n in index]  # the leadership summary names nobody
