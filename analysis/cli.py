@@ -10,6 +10,7 @@ from pathlib import Path
 from analysis import __version__, cache, config, normalise, pipeline, report, watchlist
 from analysis.normalise import InputError
 from analysis.openalex import OpenAlexError
+from analysis.pdf import PdfError
 from analysis.watchlist import WatchlistError
 
 EPILOG = """examples:
@@ -27,6 +28,8 @@ shared beyond the people reviewing them. A flag is a lead for human review, not 
 
 
 def _people(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pdf", action="store_true",
+                        help="also print every report to PDF (needs Chromium)")
     parser.add_argument("--pseudonymise", action="store_true",
                         help="replace researchers' names with stable pseudonyms in every output")
 
@@ -42,7 +45,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
                                pseudonymise=args.pseudonymise)
     print(f"{result.counts['flagged_works']} flagged works of {result.counts['works']}; "
           f"report: {result.out / 'index.html'}")
+    return _pdf(result.out) if args.pdf else 0
+
+
+def _pdf(run_dir: Path) -> int:
+    from analysis import pdf
+
+    files, seconds = pdf.render(run_dir)
+    print(f"{len(files)} PDFs in {run_dir / 'pdf'} ({seconds:.1f} s)")
     return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    if not (args.run_dir / "index.html").exists():
+        raise InputError(f"{args.run_dir}: not a run directory (no index.html)")
+    return _pdf(args.run_dir)
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
@@ -69,7 +86,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         categories=set(args.categories.split(",")) if args.categories else None)
     print(f"{result.counts['flagged_works']} flagged works of {result.counts['works']}; "
           f"report: {result.out / 'index.html'}")
-    return 0
+    return _pdf(result.out) if args.pdf else 0
 
 
 def cmd_match(args: argparse.Namespace) -> int:
@@ -286,6 +303,14 @@ def build_parser() -> argparse.ArgumentParser:
     screen.set_defaults(func=cmd_match)
     _watchlist_parser(sub)
 
+    rep = sub.add_parser("report", help="print an existing run's reports to PDF",
+                         formatter_class=raw, epilog="example:\n  exposure report reports/demo "
+                         "--pdf")
+    rep.add_argument("run_dir", type=Path, help="a run directory (holds index.html)")
+    rep.add_argument("--pdf", action="store_true", required=True,
+                     help="print index.html and every department report to pdf/")
+    rep.set_defaults(func=cmd_report)
+
     depts = sub.add_parser("departments", help="draft a departments file from the data",
                            formatter_class=raw, epilog="example:\n  exposure departments "
                            "suggest --institution 052gg0110 --out departments.yaml")
@@ -307,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (InputError, WatchlistError, OpenAlexError) as exc:
+    except (InputError, WatchlistError, OpenAlexError, PdfError) as exc:
         print(f"exposure: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
