@@ -6,6 +6,7 @@ rerun or inspected alone; the CLI and the notebooks call these same functions.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -112,6 +113,18 @@ def pseudonym(author_id: str, secret: bytes) -> str:
     import hmac
 
     return "Researcher " + hmac.new(secret, author_id.encode(), hashlib.sha256).hexdigest()[:8]
+
+
+def _queries(files: list[Path]) -> list[str]:
+    """The OpenAlex query behind each fetched file (from its manifest; never with the key)."""
+    out = []
+    for path in files:
+        manifest = path.with_suffix("").with_suffix(".manifest.json")
+        if manifest.exists():
+            url = json.loads(manifest.read_text()).get("query_url")
+            if url and url not in out:
+                out.append(url)
+    return out
 
 
 def nx_nodes_of(graph: Any, works: set[str], tables: normalise.Tables,
@@ -248,7 +261,7 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
             "data_as_of": max((str(r.get("updated_date") or "")[:10] for r in records),
                               default="unknown"),
             "source": "the embedded demo, fictional" if demo else "stored OpenAlex records",
-            "queries": [],
+            "queries": _queries(files),
             "inputs": {str(f): cache.sha256(f) for f in files}
             | ({str(roster): cache.sha256(roster)} if roster else {})
             | ({str(departments_file): cache.sha256(departments_file)}

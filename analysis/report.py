@@ -130,12 +130,19 @@ def write_run(out: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
         for dept in [*listed, *faculties]:
             rows = flagged[flagged["work_id"].isin(dept_works[dept["department"]])]
             items = [dict(r, doi_url=doi_url(r["doi"])) for r in rows.to_dict("records")]
+            partners = (rows.drop_duplicates(["work_id", "root_name"])
+                        .groupby("root_name").agg(works=("work_id", "nunique"),
+                                                  tier=("tier", "min"),
+                                                  link_type=("link_type", "first"),
+                                                  lists=("lists", "first"))
+                        .reset_index().sort_values("works", ascending=False)
+                        .to_dict("records")) if len(rows) else []
             people = bridging.get(dept["department"])
             slug = dept.get("slug", dept["department"])
             years = years_by_dept.get(dept["department"])
             _write(staging / "departments" / f"{slug}.html",
                    env.get_template("department.html").render(
-                       dept=dept, flagged=items,
+                       dept=dept, flagged=items, partners=partners,
                        bridging=[] if people is None else people.to_dict("records"),
                        years=[] if years is None else years.to_dict("records"), **common))
         _write_csv(departments, staging / "tables" / "departments.csv")

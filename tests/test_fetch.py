@@ -197,3 +197,15 @@ def test_run_fetches_what_is_missing(capsys, tmp_path, emulator, monkeypatch):
     assert code == 0, err
     assert "of 325" in out  # 205 + 120 works, none flagged
     assert sorted(_cached(tmp_path)) == [2020, 2021]
+
+
+def test_manifest_of_a_run_on_fetched_data_lists_its_queries(capsys, tmp_path, emulator,
+                                                            monkeypatch):
+    monkeypatch.setenv("OPENALEX_API_KEY", "TESTKEY")
+    code, _, err = run_cli(capsys, "run", "--institution", "I1", "--years", "2021",
+                           "--data-dir", str(tmp_path), "--out", str(tmp_path / "r"),
+                           "--quiet")
+    assert code == 0, err
+    manifest = json.loads((tmp_path / "r" / "manifest.json").read_text())
+    assert manifest["queries"] and "publication_year:2021" in manifest["queries"][0]
+    assert "TESTKEY" not in json.dumps(manifest)
