@@ -8,6 +8,7 @@ files, no requests).
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import matplotlib
 
@@ -101,3 +102,35 @@ def svg(fig: Figure, name: str) -> str:
     plt.close(fig)
     text = buffer.getvalue()
     return text[text.index("<svg"):]
+
+
+def partner_network(graph: Any) -> Figure:
+    """Home researchers (circles) and the watchlisted partners (squares) their flagged works
+    link to; external co-authors are folded into the researcher-partner edges."""
+    import networkx as nx
+
+    home = [n for n, k in graph.nodes(data="kind") if k == "home"]
+    partners = [n for n, k in graph.nodes(data="kind") if k == "partner"]
+    folded = nx.Graph()
+    for h in home:
+        for co in graph.neighbors(h):
+            for p in graph.neighbors(co):
+                if graph.nodes[p].get("kind") == "partner":
+                    weight = folded.get_edge_data(h, p, {}).get("weight", 0)
+                    folded.add_edge(h, p, weight=weight + 1)
+    fig, ax = plt.subplots(figsize=(7, 4.5), dpi=100)
+    ax.axis("off")
+    if folded.number_of_edges():
+        pos = nx.spring_layout(folded, seed=1, k=0.6)
+        nx.draw_networkx_edges(folded, pos, ax=ax, width=0.6, edge_color="#777777")
+        shown = [n for n in folded if n in home]
+        nx.draw_networkx_nodes(folded, pos, nodelist=shown, ax=ax, node_size=40,
+                               node_color="#0072B2", edgecolors=INK, linewidths=0.4)
+        parts = [n for n in folded if n in partners]
+        nx.draw_networkx_nodes(folded, pos, nodelist=parts, ax=ax, node_size=120,
+                               node_shape="s", node_color="#D55E00", edgecolors=INK,
+                               linewidths=0.6)
+        nx.draw_networkx_labels(folded, pos, ax=ax, font_size=7,
+                                labels={n: graph.nodes[n]["label"] for n in parts})
+    fig.tight_layout()
+    return fig

@@ -139,10 +139,15 @@ def write_run(out: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
                         .to_dict("records")) if len(rows) else []
             people = bridging.get(dept["department"])
             slug = dept.get("slug", dept["department"])
+            graph = (graphs or {}).get(dept["department"])
+            figure = _figure(plots.partner_network(graph), f"net-{slug}",
+                             "Network of the department's researchers and the watchlisted "
+                             "partners their flagged works link to") \
+                if graph is not None and graph.number_of_edges() else None
             years = years_by_dept.get(dept["department"])
             _write(staging / "departments" / f"{slug}.html",
                    env.get_template("department.html").render(
-                       dept=dept, flagged=items, partners=partners,
+                       dept=dept, flagged=items, partners=partners, network=figure,
                        bridging=[] if people is None else people.to_dict("records"),
                        years=[] if years is None else years.to_dict("records"), **common))
         _write_csv(departments, staging / "tables" / "departments.csv")
