@@ -52,8 +52,9 @@ class OpenAlexEmulator:
         """`latency` is the server's whole answer time, its own work included."""
         def answer(request: Any) -> Any:
             start = time.perf_counter()
+            self.calls.append(request.url)
             try:
-                return handler(request)
+                return self._fault() or handler(request)
             finally:
                 left = self.latency - (time.perf_counter() - start)
                 if left > 0:
@@ -80,18 +81,24 @@ class OpenAlexEmulator:
                             "exceeded for this API key"})
         return self._error(int(fault), "scripted fault")
 
-    def _works(self, request: Any) -> tuple[int, dict[str, str], str]:
-        self.calls.append(request.url)
-        fault = self._fault()
-        if fault:
-            return fault
+    def _list_params(self, request: Any) -> dict[str, Any] | tuple[int, dict[str, str], str]:
+        """The checks every list endpoint makes: key, one filter, per-page within limits."""
         params = parse_qs(urlparse(request.url).query)
         if not self._authorised(request, params):
             return self._error(401, "Invalid or missing API key")
+        if len(params.get("filter", [])) > 1:
+            return self._error(400, "Only one filter parameter is allowed")
         per_page = int((params.get("per-page") or params.get("per_page") or ["25"])[0])
         if not 1 <= per_page <= self.max_per_page:
             return self._error(400, f"per-page parameter must be between 1 and "
                                     f"{self.max_per_page}")
+        return {"params": params, "per_page": per_page}
+
+    def _works(self, request: Any) -> tuple[int, dict[str, str], str]:
+        checked = self._list_params(request)
+        if isinstance(checked, tuple):
+            return checked
+        params, per_page = checked["params"], checked["per_page"]
         found = self._filter_works((params.get("filter") or [""])[0])
         if isinstance(found, str):
             return self._error(400, found)
@@ -110,10 +117,6 @@ class OpenAlexEmulator:
             {"meta": meta, "results": page})
 
     def _work(self, request: Any) -> tuple[int, dict[str, str], str]:
-        self.calls.append(request.url)
-        fault = self._fault()
-        if fault:
-            return fault
         if not self._authorised(request, parse_qs(urlparse(request.url).query)):
             return self._error(401, "Invalid or missing API key")
         work_id = urlparse(request.url).path.rsplit("/", 1)[-1]
@@ -165,10 +168,6 @@ class OpenAlexEmulator:
         return header == f"Bearer {self.api_key}" or params.get("api_key") == [self.api_key]
 
     def _institution(self, request: Any) -> tuple[int, dict[str, str], str]:
-        self.calls.append(request.url)
-        fault = self._fault()
-        if fault:
-            return fault
         wanted = urlparse(request.url).path.rsplit("/", 1)[-1]
         for inst in self.institutions:
             if inst["id"].rsplit("/", 1)[-1] == wanted:
@@ -176,18 +175,10 @@ class OpenAlexEmulator:
         return self._error(404, "not found")
 
     def _institutions(self, request: Any) -> tuple[int, dict[str, str], str]:
-        self.calls.append(request.url)
-        fault = self._fault()
-        if fault:
-            return fault
-        params = parse_qs(urlparse(request.url).query)
-        if not self._authorised(request, params):
-            return self._error(401, "Invalid or missing API key")
-        if len(params.get("filter", [])) > 1:
-            return self._error(400, "Only one filter parameter is allowed")
-        per_page = int((params.get("per-page") or params.get("per_page") or ["25"])[0])
-        if not 1 <= per_page <= 200:
-            return self._error(400, "per-page parameter must be between 1 and 200")
+        checked = self._list_params(request)
+        if isinstance(checked, tuple):
+            return checked
+        params, per_page = checked["params"], checked["per_page"]
         results = self._filter(self.institutions, (params.get("filter") or [""])[0])
         if isinstance(results, str):
             return self._error(400, results)
