@@ -19,6 +19,7 @@ HIT_ROBOTICS = "hit--state-key-laboratory-of-robotics-and-systems"
 CAEP_LFRC = "caep--laser-fusion-research-center"
 CAEP_IFP = "caep--institute-of-fluid-physics"
 AECC_BIAM = "aecc--beijing-institute-for-aeronautical-materials"
+ARMY_MED_SOUTHWEST = "army-medical--southwest-hospital-army-medical-university"
 
 
 @dataclass(frozen=True)
@@ -290,7 +291,7 @@ WATCHED = [
     _inst("army_med", "Army Medical University", "05w21nn13", None, "education", (
         Variant("Department of Neurosurgery, Southwest Hospital, Army Medical University (Third "
                 "Military Medical University), Chongqing 400038, China", "self", "army-medical"),
-        Variant("陆军军医大学 西南医院, 重庆 400038", None, "army-medical", "chinese_name"),
+        Variant("陆军军医大学 西南医院, 重庆 400038", None, ARMY_MED_SOUTHWEST, "chinese_name"),
     ), watchlisted=True),
     _inst("navy_med", "Navy Medical University", "04tavpn47", None, "education", (
         Variant("Changhai Hospital, Naval Medical University, Shanghai 200433, China", "self",

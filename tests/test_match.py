@@ -46,7 +46,7 @@ def flags(raw: str, ror: str = "", name: str = "", country: str = "") -> set[str
     ("CETC 54th Research Institute, Shijiazhuang", {"cetc-54"}),
     ("Hikvision Research Institute, Hangzhou", {"hikvision"}),
     ("Department of Cardiology, Xijing Hospital, Fourth Military Medical University, Xi'an",
-     {"airforce-medical"}),
+     {"airforce-medical--xijing-hospital"}),  # the hospital, which rolls up to the university
     ("Joint Lab of Beihang University and Harbin Engineering University, Beijing",
      {"beihang", "heu"}),
     ("Ｎａｔｉｏｎａｌ Ｕｎｉｖｅｒｓｉｔｙ ｏｆ Ｄｅｆｅｎｓｅ Ｔｅｃｈｎｏｌｏｇｙ", {"nudt"}),
