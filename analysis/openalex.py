@@ -124,28 +124,25 @@ def pages(client: Client, query: Any, cursor: str = "*", per_page: int = 200
 # ---- institutions ------------------------------------------------------------------------------
 def resolve_institution(query: str, settings: Settings) -> dict[str, Any]:
     """The OpenAlex institution for a ROR id, an OpenAlex id or a name. A name never guesses:
-    it raises with the candidates so the user reruns with an id."""
+    it raises with the candidates so the user reruns with an id. Requests go through `Client`,
+    so pacing, retries and the budget check are the fetch's own."""
     from analysis.normalise import InputError, parse_institution
 
-    with configured(settings):
-        try:
-            try:
-                kind, ident = parse_institution(query)
-            except InputError:
-                found = Institutions().search(query).select(
-                    ["id", "ror", "display_name", "country_code"]).get(per_page=10)
-                lines = [f"  {i['id'].rsplit('/', 1)[-1]}  "
-                         f"{(i.get('ror') or '').rsplit('/', 1)[-1]:9}  "
-                         f"{i.get('display_name')} ({i.get('country_code')})" for i in found]
-                raise InputError(f"{query!r} is a name, not an id; rerun with one of these ids:\n"
-                                 + ("\n".join(lines) or "  (no institution found)")) from None
-            if kind == "openalex":
-                return dict(Institutions()[ident])
-            found = Institutions().filter(ror=f"https://ror.org/{ident}").get(per_page=5)
-        except (requests.exceptions.RetryError, requests.HTTPError, requests.ConnectionError,
-                requests.Timeout, pyalex.api.QueryError) as exc:
-            raise OpenAlexError("OpenAlex did not answer the institution lookup ("
-                                f"{_scrub(str(exc), settings)}); try again later") from None
+    client = Client(settings)
+    try:
+        kind, ident = parse_institution(query)
+    except InputError:
+        found = client.call(lambda: Institutions().search(query).select(
+            ["id", "ror", "display_name", "country_code"]).get(per_page=10))
+        lines = [f"  {i['id'].rsplit('/', 1)[-1]}  "
+                 f"{(i.get('ror') or '').rsplit('/', 1)[-1]:9}  "
+                 f"{i.get('display_name')} ({i.get('country_code')})" for i in found]
+        raise InputError(f"{query!r} is a name, not an id; rerun with one of these ids:\n"
+                         + ("\n".join(lines) or "  (no institution found)")) from None
+    if kind == "openalex":
+        return dict(client.call(lambda: Institutions()[ident]))
+    found = client.call(lambda: Institutions().filter(
+        ror=f"https://ror.org/{ident}").get(per_page=5))
     if not found:
         raise InputError(f"OpenAlex has no institution with ROR {ident}")
     return dict(found[0])
