@@ -9,15 +9,15 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from analysis import files
 from analysis.config import Paths
-from analysis.normalise import InputError, read_jsonl
+from analysis.errors import InputError
+from analysis.normalise import read_jsonl
 
 
 def sha256(path: Path) -> str:
@@ -28,21 +28,8 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
-    _atomic_write_bytes(path, (json.dumps(manifest, indent=2) + "\n").encode())
+    files.write_bytes(path, (json.dumps(manifest, indent=2) + "\n").encode())
 
 
 def store_bytes(data: bytes, path: Path, manifest: dict[str, Any], replace: bool = False
@@ -59,7 +46,7 @@ def store_bytes(data: bytes, path: Path, manifest: dict[str, Any], replace: bool
         if not replace:
             raise InputError(f"{path}: already stored with different content; raw data is "
                              "immutable, so remove it by hand if you really mean to replace it")
-    _atomic_write_bytes(path, data)
+    files.write_bytes(path, data)
     write_manifest(path.with_suffix("").with_suffix(".manifest.json"),
                    {**manifest, "file": path.name, "sha256": digest})
     return True

@@ -7,8 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from analysis import __version__, cache, config, normalise, pipeline, report, watchlist
-from analysis.normalise import InputError
+from analysis import __version__, cache, config, files, pipeline, profiles, watchlist
+from analysis.errors import InputError
+from analysis.ids import parse_institution
 from analysis.openalex import OpenAlexError
 from analysis.pdf import PdfError
 from analysis.watchlist import WatchlistError
@@ -71,19 +72,32 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    _kind, key = normalise.parse_institution(args.institution)
+    _kind, key = parse_institution(args.institution)
     target, count = cache.import_file(args.file, key, config.paths(args.data_dir))
     print(f"stored {count} records in {target}")
     return 0
 
 
+def _choices(value: str | None, option: str, valid: list[str]) -> set[str] | None:
+    """A comma-separated option checked against its valid values, or None for all."""
+    if not value:
+        return None
+    chosen = {v.strip() for v in value.split(",") if v.strip()}
+    unknown = sorted(chosen - set(valid))
+    if unknown or not chosen:
+        raise InputError(f"{option} {value!r}: unknown {', '.join(unknown) or 'value'}; "
+                         f"choose from {', '.join(valid)}")
+    return chosen
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    tiers = _choices(args.tiers, "--tiers", ["1", "2", "3"])
     result = pipeline.run(
         args.institution, pipeline.parse_years(args.years), roster=args.roster,
         departments_file=args.departments, watchlists=args.watchlist or None, out=args.out,
         data_dir=args.data_dir, quiet=args.quiet, pseudonymise=args.pseudonymise,
-        tiers={int(t) for t in args.tiers.split(",")} if args.tiers else None,
-        categories=set(args.categories.split(",")) if args.categories else None)
+        tiers={int(t) for t in tiers} if tiers else None, rebuild=args.rebuild,
+        categories=_choices(args.categories, "--categories", sorted(watchlist.CATEGORIES)))
     print(f"{result.counts['flagged_works']} flagged works of {result.counts['works']}; "
           f"report: {result.out / 'index.html'}")
     return _pdf(result.out) if args.pdf else 0
@@ -109,12 +123,11 @@ def cmd_match(args: argparse.Namespace) -> int:
     results = match.screen(rows, args.column, match.Matcher(
         merged, watchlist.load_not_watchlisted()))
     columns = ["input_row", *(rows[0].keys() if rows else [args.column]), *match.SCREEN_COLUMNS]
-    handle = args.out.open("w", newline="", encoding="utf-8") if args.out else sys.stdout
-    writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: report.safe_cell(v) for k, v in r.items()} for r in results)
+    text = files.csv_text([columns, *([r.get(c, "") for c in columns] for r in results)])
     if args.out:
-        handle.close()
+        files.write_text(args.out, text)
+    else:
+        sys.stdout.write(text)
     flagged = len({r["input_row"] for r in results if r["entry_id"]})
     print(f"{flagged} of {len(rows)} rows name a watchlisted institution", file=sys.stderr)
     return 0
@@ -125,7 +138,7 @@ def cmd_departments_suggest(args: argparse.Namespace) -> int:
     text, groups = pipeline.suggest_departments(args.institution, years,
                                                 data_dir=args.data_dir)
     if args.out:
-        args.out.write_text(text, encoding="utf-8")
+        files.write_text(args.out, text)
         print(f"{len(groups)} draft departments written to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -144,11 +157,11 @@ def cmd_watchlist_validate(args: argparse.Namespace) -> int:
 def cmd_watchlist_show(args: argparse.Namespace) -> int:
     merged = watchlist.load(args.watchlist or [])
     if not args.query:
-        print(json.dumps(watchlist.summary(merged), indent=2))
+        print(json.dumps(profiles.summary(merged), indent=2))
         return 0
     found = merged.find(args.query)
     for entry in found[:args.limit]:
-        print(watchlist.describe(merged, entry) + "\n")
+        print(profiles.describe(merged, entry) + "\n")
     if not found:
         print(f"no entry matches {args.query!r}", file=sys.stderr)
         return 1
@@ -156,7 +169,7 @@ def cmd_watchlist_show(args: argparse.Namespace) -> int:
 
 
 def cmd_watchlist_export(args: argparse.Namespace) -> int:
-    records = watchlist.to_records(watchlist.load(args.watchlist or []))
+    records = profiles.to_records(watchlist.load(args.watchlist or []))
     if args.format == "json":
         text = json.dumps(records, ensure_ascii=False, indent=1) + "\n"
     else:
@@ -168,7 +181,7 @@ def cmd_watchlist_export(args: argparse.Namespace) -> int:
                 frame[column] = frame[column].map("; ".join)
         text = frame.to_csv(index=False)
     if args.out:
-        args.out.write_text(text, encoding="utf-8")
+        files.write_text(args.out, text)
     else:
         sys.stdout.write(text)
     return 0
@@ -178,7 +191,7 @@ def cmd_watchlist_resolve(args: argparse.Namespace) -> int:
     from analysis import openalex
 
     paths = config.paths(args.data_dir)
-    resolved, unknown = watchlist.resolve_openalex(
+    resolved, unknown = openalex.resolve_watchlist(
         watchlist.load(args.watchlist or []), paths.openalex_cache,
         openalex.settings_from_env())
     print(f"{resolved} ROR ids resolved to OpenAlex institutions, {unknown} unknown to "
@@ -284,6 +297,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--tiers", help="count only flags of these tiers, e.g. 1 or 1,2")
     run.add_argument("--categories", help="count only flags of these watchlist categories, "
                      "e.g. security,surveillance_tech")
+    run.add_argument("--rebuild", action="store_true", help="rebuild every stage even when its "
+                     "inputs are unchanged (by default unchanged stages are reused)")
     _people(run)
     _common(run)
     run.set_defaults(func=cmd_run)

@@ -19,12 +19,16 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from analysis import files
+from analysis.errors import InputError
 from analysis.match import normalise_text
-from analysis.normalise import InputError
-from analysis.normalise import text as _text
+from analysis.text import text as _text
 from analysis.watchlist import date_is_valid
 
 UNATTRIBUTED = "unattributed"
+#: Ids a department cannot take: the institution row, the summary page, the unattributed row
+#: and faculty pages share the reports' namespace.
+RESERVED = ("all", "index", UNATTRIBUTED)
 ROSTER_REQUIRED = {"name", "department"}
 ROSTER_IDS = {"orcid", "openalex_id"}
 ATTRIBUTION_COLUMNS = ["work_id", "author_id", "department", "method", "basis"]
@@ -52,17 +56,25 @@ def load_departments(path: Path) -> list[Department]:
     items = data.get("departments") if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
         raise InputError(f"{path}: expected a 'departments:' list")
-    out = []
+    out: list[Department] = []
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict) or not item.get("name"):
             raise InputError(f"{path}: department #{number} has no name")
         name = str(item["name"])
-        ident = str(item.get("id") or normalise_text(name).replace(" ", "-"))
-        if ident == UNATTRIBUTED:
-            raise InputError(f"{path}: '{UNATTRIBUTED}' is reserved")
+        ident = department_id(item.get("id"), name, f"{path}: department #{number}")
+        if any(d.id == ident for d in out):
+            raise InputError(f"{path}: department #{number}: id {ident!r} is used twice")
         out.append(Department(ident, name, str(item.get("faculty") or ""),
                               tuple(str(a) for a in item.get("aliases") or [])))
     return out
+
+
+def department_id(given: Any, name: str, where: str) -> str:
+    """A department's id (given, or made from its name), safe as a file name and not reserved."""
+    ident = str(given) if given not in (None, "") else normalise_text(name).replace(" ", "-")
+    if ident.lower().startswith("faculty"):
+        raise InputError(f"{where}: id {ident!r} is reserved (faculty pages use it)")
+    return files.safe_name(ident, where, RESERVED)
 
 
 def read_roster(path: Path) -> list[tuple[int, dict[str, str]]]:
@@ -108,7 +120,8 @@ def load_roster(path: Path, departments: list[Department]) -> pd.DataFrame:
 def departments_from_roster(path: Path) -> list[Department]:
     """Without a departments file, the roster's own department names are the list."""
     names = sorted({(row.get("department") or "").strip() for _, row in read_roster(path)} - {""})
-    return [Department(normalise_text(n).replace(" ", "-"), n, "", ()) for n in names]
+    return [Department(department_id(None, n, f"{path}: department {n!r}"), n, "", ())
+            for n in names]
 
 
 def _department_lookup(departments: list[Department]) -> dict[str, str]:

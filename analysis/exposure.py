@@ -11,7 +11,9 @@ Definitions (also in reports/METHOD.md and each report's glossary):
 - partner entries / top partners: distinct linked entries rolled up to the top of their family.
 - recent / earlier: flagged works in the last two years of the range / before them.
 - before / after listing: flagged works published before every linked entry's earliest known
-  listing date / the rest ("listed by" dates never count as before).
+  listing date / the rest. An entry's listings include its ancestors' (a part of a listed
+  group is never "before" the group's listing); "listed by" dates never count; a work known
+  only by its year predates a listing only if the whole year does (see predates_listing).
 - sensitive area works: flagged works whose primary subfield maps to an NSI Act area.
 - defence funding works: works acknowledging a Chinese defence funder or a watchlisted body.
 - concentration: share of the group's flagged works involving its most involved researcher.
@@ -21,12 +23,14 @@ Definitions (also in reports/METHOD.md and each report's glossary):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from analysis.departments import UNATTRIBUTED, Department
-from analysis.normalise import text
+from analysis.text import text
+from analysis.watchlist import Watchlist
 
 DEPARTMENT_COLUMNS = ["department", "department_name", "faculty", "level", "works",
                       "works_fractional", "flagged_works", "flagged_works_fractional", "share",
@@ -35,7 +39,80 @@ DEPARTMENT_COLUMNS = ["department", "department_name", "faculty", "level", "work
                       "recent_flagged_works", "earlier_flagged_works", "before_listing_works",
                       "after_listing_works", "sensitive_area_works", "defence_funding_works",
                       "concentration", "top_partners", "review_priority"]
+FLAGGED_COLUMNS = ["work_id", "doi", "title", "publication_year", "publication_date",
+                   "departments", "home_authors", "partner_author", "raw_affiliation",
+                   "watchlist_id", "entry_name", "root_name", "rule", "confidence", "tier",
+                   "link_type", "lists", "listed_since", "before_listing", "evidence",
+                   "defence_funding", "sensitive_area"]
+#: The institution's own row in every table.
 INSTITUTION = "all"
+FACULTY_PREFIX = "faculty:"
+
+
+@dataclass(frozen=True)
+class Group:
+    """A row of the exposure table: a department, a faculty, the unattributed, the whole."""
+
+    id: str
+    name: str
+    faculty: str
+    level: str  # department | faculty | institution
+    members: frozenset[str] | None  # departments it covers; None for the whole institution
+
+    @property
+    def slug(self) -> str:
+        """The file name of its report page (department ids are checked safe at load)."""
+        if self.level != "faculty":
+            return self.id
+        return "faculty-" + "".join(c if c.isalnum() else "-" for c in self.faculty.lower())
+
+
+def groups(departments: list[Department]) -> list[Group]:
+    """Departments, then faculties (the union of their departments), then the unattributed
+    and the whole institution: the one place faculty membership is worked out."""
+    out = [Group(d.id, d.name, d.faculty, "department", frozenset({d.id})) for d in departments]
+    for faculty in sorted({d.faculty for d in departments if d.faculty}):
+        members = frozenset(d.id for d in departments if d.faculty == faculty)
+        out.append(Group(f"{FACULTY_PREFIX}{faculty}", faculty, faculty, "faculty", members))
+    out.append(Group(UNATTRIBUTED, "Unattributed", "", "department",
+                     frozenset({UNATTRIBUTED})))
+    out.append(Group(INSTITUTION, "Whole institution", "", "institution", None))
+    return out
+
+
+def select_flags(matches: pd.DataFrame, tiers: set[int] | None = None,
+                 categories: set[str] | None = None) -> pd.DataFrame:
+    """The one filter on flags, applied before every consumer: `flagged` stays true only for
+    flags of the chosen tiers and categories; `set_aside` marks the flags the filter removed,
+    so matches.csv still shows them."""
+    chosen = matches["flagged"].astype(bool)
+    if tiers:
+        chosen &= matches["tier"].isin(tiers)
+    if categories:
+        chosen &= matches["category"].isin(categories)
+    return matches.assign(set_aside=matches["flagged"].astype(bool) & ~chosen, flagged=chosen)
+
+
+def predates_listing(date: Any, year: Any, since: Any) -> bool:
+    """Was the work certainly published before the listing? Compares the latest day the work
+    can have appeared (its date, else 31 December of its year) with the earliest day the
+    listing can have started (a partial date's first day); unknown dates never predate."""
+    since = text(since)
+    published = text(date) or (f"{int(year)}-12-31" if pd.notna(year) else "")
+    if not since or not published:
+        return False
+    return published < since + ("-01-01" if len(since) == 4 else "-01" if len(since) == 7
+                                else "")
+
+
+def flag_rows(matches: pd.DataFrame, works: pd.DataFrame) -> pd.DataFrame:
+    """The counted flags with their works' dates and `before_listing`, computed once."""
+    flags = matches[matches["flagged"]].merge(
+        works[["work_id", "publication_year", "publication_date"]], on="work_id", how="left")
+    flags["before_listing"] = [predates_listing(d, y, s) for d, y, s in zip(
+        flags["publication_date"], flags["publication_year"], flags["listed_since"],
+        strict=True)]
+    return flags
 
 
 def sensitive_works(works: pd.DataFrame, mapping: pd.DataFrame) -> dict[str, str]:
@@ -45,85 +122,57 @@ def sensitive_works(works: pd.DataFrame, mapping: pd.DataFrame) -> dict[str, str
             if isinstance(s, str) and s in areas}
 
 
-def flagged_works(works: pd.DataFrame, authorships: pd.DataFrame, matches: pd.DataFrame,
+def group_works(attributions: pd.DataFrame, group: Group) -> set[str]:
+    attr = attributions if group.members is None else \
+        attributions[attributions["department"].isin(group.members)]
+    return set(attr["work_id"])
+
+
+def flagged_works(works: pd.DataFrame, authorships: pd.DataFrame, flags: pd.DataFrame,
                   attributions: pd.DataFrame, funding_flags: pd.DataFrame,
                   names: dict[str, str], sensitive: dict[str, str] | None = None
                   ) -> pd.DataFrame:
-    """One row per (flagged work, matched co-author affiliation), with everything to check it."""
-    flagged = matches[matches["flagged"]]
-    if flagged.empty:
-        return pd.DataFrame(columns=["work_id", "doi", "title", "publication_year", "departments",
-                                     "home_authors", "partner_author", "raw_affiliation",
-                                     "watchlist_id", "entry_name", "root_name", "rule",
-                                     "confidence", "tier", "link_type", "lists", "listed_since",
-                                     "before_listing", "evidence", "defence_funding",
-                                     "sensitive_area"])
+    """One row per (flagged work, matched co-author affiliation), with everything to check it.
+    `flags` are `flag_rows()`."""
+    if flags.empty:
+        return pd.DataFrame(columns=FLAGGED_COLUMNS)
     home = authorships[authorships["is_home"]]
-    home_names = home.groupby("work_id")["author_name"].agg(lambda s: "; ".join(sorted(set(s))))
+    home_names = home.groupby("work_id")["author_name"].agg(
+        lambda s: "; ".join(sorted({text(n) for n in s})))
     depts = attributions.groupby("work_id")["department"].agg(
         lambda s: "; ".join(sorted({names.get(d, d) for d in s})))
     partner = authorships.set_index(["work_id", "author_id"])["author_name"]
     funders = funding_flags.groupby("work_id")["funder_name"].agg(
-        lambda s: "; ".join(sorted(set(s))))
-    out = flagged.merge(works[["work_id", "doi", "title", "publication_year",
-                               "publication_date"]], on="work_id", how="left")
+        lambda s: "; ".join(sorted({text(n) for n in s})))
+    out = flags.merge(works[["work_id", "doi", "title"]], on="work_id", how="left")
     out["departments"] = out["work_id"].map(depts).fillna(names.get(UNATTRIBUTED, UNATTRIBUTED))
     out["home_authors"] = out["work_id"].map(home_names).fillna("")
     out["partner_author"] = [partner.get((w, a), "") for w, a in
                              zip(out["work_id"], out["author_id"], strict=True)]
-    out["before_listing"] = [bool(text(since)) and bool(text(date)) and text(date) < text(since)
-                             for date, since in zip(out["publication_date"],
-                                                    out["listed_since"], strict=True)]
     out["defence_funding"] = [text(v) for v in out["work_id"].map(funders)]
     out["sensitive_area"] = [(sensitive or {}).get(w, "") for w in out["work_id"]]
     out["lists"] = out["lists"].map(lambda v: "; ".join(v) if v is not None else "")
-    return out[["work_id", "doi", "title", "publication_year", "departments", "home_authors",
-                "partner_author", "raw_affiliation", "watchlist_id", "entry_name", "root_name",
-                "rule", "confidence", "tier", "link_type", "lists", "listed_since",
-                "before_listing", "evidence", "defence_funding", "sensitive_area"]
-               ].sort_values(["publication_year", "work_id"], ascending=[False, True])
+    return out[FLAGGED_COLUMNS].sort_values(["publication_year", "work_id"],
+                                            ascending=[False, True])
 
 
-def by_department(works: pd.DataFrame, matches: pd.DataFrame, attributions: pd.DataFrame,
-                  funding_flags: pd.DataFrame, departments: list[Department],
-                  years: tuple[int, int], sensitive: dict[str, str] | None = None,
-                  tiers: set[int] | None = None, categories: set[str] | None = None
-                  ) -> pd.DataFrame:
-    """Departments, then faculties, then `unattributed` and the whole institution (`all`).
-
-    `tiers` and `categories` restrict which flags count (e.g. tier 1 only).
-    """
-    flags = matches[matches["flagged"]]
-    if tiers:
-        flags = flags[flags["tier"].isin(tiers)]
-    if categories:
-        flags = flags[flags["category"].isin(categories)]
-    flagged = flags.merge(works[["work_id", "publication_year", "publication_date"]],
-                          on="work_id")
-    flagged = flagged.assign(before=[bool(text(s)) and text(d) < text(s) for d, s in
-                                     zip(flagged["publication_date"], flagged["listed_since"],
-                                         strict=True)])
-    per_work = flagged.groupby("work_id").agg(
+def by_department(works: pd.DataFrame, flags: pd.DataFrame, attributions: pd.DataFrame,
+                  funding_flags: pd.DataFrame, rows: list[Group], years: tuple[int, int],
+                  sensitive: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per group (`groups()`); `flags` are `flag_rows()`, already selected."""
+    per_work = flags.groupby("work_id").agg(
         tier=("tier", "min"), year=("publication_year", "first"),
         military=("link_type", lambda s: s.str.contains("military").any()),
         repression=("link_type", lambda s: s.str.contains("repression").any()),
-        before=("before", "all")) if len(flagged) else pd.DataFrame(
+        before=("before_listing", "all")) if len(flags) else pd.DataFrame(
         {"tier": pd.Series(dtype=int), "year": pd.Series(dtype=int),
          "military": pd.Series(dtype=bool), "repression": pd.Series(dtype=bool),
          "before": pd.Series(dtype=bool)})
     placements = attributions.groupby("work_id")["author_id"].transform("size")
     weighted = attributions.assign(weight=1 / placements)
     funded, sensitive = set(funding_flags["work_id"]), sensitive or {}
-    groups = [(d.id, d.name, d.faculty, "department", {d.id}) for d in departments]
-    faculties = sorted({d.faculty for d in departments if d.faculty})
-    groups += [(f"faculty:{f}", f, f, "faculty", {d.id for d in departments if d.faculty == f})
-               for f in faculties]
-    groups += [(UNATTRIBUTED, "Unattributed", "", "department", {UNATTRIBUTED}),
-               (INSTITUTION, "Whole institution", "", "institution", None)]
-    rows = [_group_row(ident, name, faculty, level, members, weighted, flagged, per_work,
-                       funded, sensitive, years)
-            for ident, name, faculty, level, members in groups]
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame([_group_row(g, weighted, flags, per_work, funded, sensitive, years)
+                          for g in rows])
     ranked = table[table["level"] == "department"].sort_values(
         "_priority", ascending=False, kind="stable")
     table["review_priority"] = table["department"].map(
@@ -131,11 +180,11 @@ def by_department(works: pd.DataFrame, matches: pd.DataFrame, attributions: pd.D
     return table.drop(columns="_priority")[DEPARTMENT_COLUMNS]
 
 
-def _group_row(ident: str, name: str, faculty: str, level: str, members: set[str] | None,
-               weighted: pd.DataFrame, flagged: pd.DataFrame, per_work: pd.DataFrame,
-               funded: set[str], sensitive: dict[str, str], years: tuple[int, int]
-               ) -> dict[str, Any]:
-    attr = weighted if members is None else weighted[weighted["department"].isin(members)]
+def _group_row(group: Group, weighted: pd.DataFrame, flagged: pd.DataFrame,
+               per_work: pd.DataFrame, funded: set[str], sensitive: dict[str, str],
+               years: tuple[int, int]) -> dict[str, Any]:
+    attr = weighted if group.members is None else \
+        weighted[weighted["department"].isin(group.members)]
     group_works = set(attr["work_id"])
     fractional = attr.groupby("work_id")["weight"].sum()
     hits = per_work[per_work.index.isin(group_works)]
@@ -145,8 +194,9 @@ def _group_row(ident: str, name: str, faculty: str, level: str, members: set[str
     per_person = involved.drop_duplicates(["work_id", "author_id"])["author_id"].value_counts()
     recent = int((hits["year"] >= years[1] - 1).sum())
     return {
-        "department": ident, "department_name": name, "faculty": faculty, "level": level,
-        "works": len(group_works), "works_fractional": round(float(fractional.sum()), 2),
+        "department": group.id, "department_name": group.name, "faculty": group.faculty,
+        "level": group.level, "works": len(group_works),
+        "works_fractional": round(float(fractional.sum()), 2),
         "flagged_works": len(hits),
         "flagged_works_fractional": round(float(fractional[fractional.index.isin(
             hits.index)].sum()), 2),
@@ -170,14 +220,40 @@ def _group_row(ident: str, name: str, faculty: str, level: str, members: set[str
     }
 
 
-def by_year(works: pd.DataFrame, matches: pd.DataFrame, attributions: pd.DataFrame,
-            department: str | None = None) -> pd.DataFrame:
-    """Works and flagged works per year (for the trend line)."""
-    attr = attributions if department is None else \
-        attributions[attributions["department"] == department]
-    ids = set(attr["work_id"])
+def by_year(works: pd.DataFrame, flags: pd.DataFrame, attributions: pd.DataFrame,
+            group: Group | None = None) -> pd.DataFrame:
+    """Works and flagged works per year (for the trend line) of a group, or of everything."""
+    ids = group_works(attributions, group) if group else set(attributions["work_id"])
     w = works[works["work_id"].isin(ids)]
-    flagged_ids = set(matches.loc[matches["flagged"], "work_id"]) & ids
+    flagged_ids = set(flags["work_id"]) & ids
     table = w.groupby("publication_year")["work_id"].agg(
         works="nunique", flagged_works=lambda s: len(set(s) & flagged_ids))
     return table.reset_index()
+
+
+PARTNER_COLUMNS = ["root_id", "root_name", "flagged_works", "tier", "link_type", "lists",
+                   "parts_lists"]
+
+
+def partners(flags: pd.DataFrame, watchlist: Watchlist) -> pd.DataFrame:
+    """Watchlisted partners rolled up to the top of their family: flagged works, most serious
+    tier, the partner's own lists and dates, and its named parts' where they differ."""
+    if flags.empty:
+        return pd.DataFrame(columns=PARTNER_COLUMNS)
+    rows = []
+    for (root_id, root_name), group in flags.groupby(["root_id", "root_name"]):
+        own = watchlist[root_id].lists if root_id in watchlist.entries else ()
+        parts = sorted({e for e in group["watchlist_id"] if e != root_id
+                        and e in watchlist.entries and watchlist[e].lists
+                        and watchlist[e].lists != own})
+        rows.append({
+            "root_id": root_id, "root_name": root_name,
+            "flagged_works": group["work_id"].nunique(), "tier": int(group["tier"].min()),
+            "link_type": ";".join(sorted({d for v in group["link_type"]
+                                          for d in text(v).split(";") if d})),
+            "lists": "; ".join(x.describe() for x in own) or "through no list of its own",
+            "parts_lists": "; ".join(
+                f"{watchlist[e].name}: " + ", ".join(x.describe() for x in watchlist[e].lists)
+                for e in parts)})
+    return pd.DataFrame(rows, columns=PARTNER_COLUMNS).sort_values(
+        ["flagged_works", "root_name"], ascending=[False, True]).reset_index(drop=True)

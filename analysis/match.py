@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 import ahocorasick
 import pandas as pd
 
-from analysis.normalise import text
+from analysis.text import text
 from analysis.watchlist import Entry, Funder, Name, Watchlist
 
 FLAG_AT = 0.5
@@ -178,12 +178,41 @@ def _grams(words: list[str]) -> list[str]:
     return [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
+class Link(NamedTuple):
+    """One reason to tie an affiliation to a watchlist entry."""
+
+    entry_id: str
+    rule: str
+    confidence: float
+    evidence: str
+
+
+class IdHit(NamedTuple):
+    entry_id: str
+    kind: str  # "ror" or "openalex_id": the rule family it starts
+    why: str
+
+
 class Found(NamedTuple):
     owner: str  # a watchlist id, or "" for a look-alike that is not on the watchlist
     label: str  # what kind of label matched, for the evidence
     matched: str  # the normalised label
     start: int  # token span in the string
     end: int
+
+
+class Context(NamedTuple):
+    """What the rules see of one affiliation: the string, OpenAlex's institution, the entry
+    its identifiers point to, and the watchlisted names and look-alikes the string names."""
+
+    raw: str
+    parsed: Parsed
+    institution: dict[str, Any]
+    inst_name: str
+    id_hit: IdHit | None
+    named: list[Found]
+    lookalikes: list[Found]
+    matcher: Matcher
 
 
 class Matcher:
@@ -342,72 +371,46 @@ class Matcher:
             return False
         return not after or key.endswith(CJK_UNIT_STARTS) or after.startswith(CJK_UNIT_STARTS)
 
-    # ---- rules -------------------------------------------------------------------------
-    def rule_ror(self, institution: dict[str, Any]) -> tuple[str, str] | None:
-        """OpenAlex's institution (or a parent in its lineage) has an entry's ROR or id."""
+    # ---- the rules' inputs -------------------------------------------------------------
+    def identifier(self, institution: dict[str, Any]) -> IdHit | None:
+        """The entry whose ROR or OpenAlex id OpenAlex's institution (or a parent in its
+        lineage) carries."""
         by_ror, by_openalex = self.by_ror, self.by_openalex
         ror = institution.get("ror")
         if ror and ror in by_ror:
-            return by_ror[ror], f"OpenAlex institution has ROR {ror}"
+            return IdHit(by_ror[ror], "ror", f"OpenAlex institution has ROR {ror}")
         for parent in institution.get("lineage_rors", []):
             if parent in by_ror:
-                return by_ror[parent], f"OpenAlex lineage includes ROR {parent}"
+                return IdHit(by_ror[parent], "ror", f"OpenAlex lineage includes ROR {parent}")
         for oid in [institution.get("institution_id"), *institution.get("lineage", [])]:
             if oid and oid in by_openalex:
-                return by_openalex[oid], f"OpenAlex institution id {oid}"
+                return IdHit(by_openalex[oid], "openalex_id", f"OpenAlex institution id {oid}")
         return None
 
     def related(self, a: str, b: str) -> bool:
         return self.roots[a] == self.roots[b]
 
-    def decide(self, raw: str, institution: dict[str, Any]
-               ) -> list[tuple[str, str, float, str]]:
-        """(entry id, rule, confidence, evidence) for one affiliation; empty if nothing links."""
-        wl = self.watchlist
-        inst_name = institution.get("institution_name") or ""
-        by_id = self.rule_ror(institution)
+    def context(self, raw: str, institution: dict[str, Any]) -> Context:
+        """Everything the rules look at for one (string, institution) pair, worked out once."""
         parsed = Parsed(raw)
         names = self.find(parsed) if raw else []
         named = self._most_specific([f for f in names if f.owner and self._in_context(f, names)])
         lookalikes = [f for f in names if not f.owner]
-        out: list[tuple[str, str, float, str]] = []
-        if by_id:
-            entry_id, why = by_id
-            own = {normalise_text(x) for x in _labels(wl[entry_id])}
+        hit = self.identifier(institution)
+        if hit:
+            own = {normalise_text(x) for x in _labels(self.watchlist[hit.entry_id])}
             lookalikes = [f for f in lookalikes if f.matched not in own]
-            agree = [f for f in named if self.related(f.owner, entry_id)]
-            if agree:
-                out.append((entry_id, "ror", 0.99, f"{why} ({inst_name}); the text also names "
-                            f"{wl[agree[0].owner].name} ({agree[0].label} "
-                            f"\"{agree[0].matched}\")"))
-            elif lookalikes and not named:
-                out.append((entry_id, "ror_conflict", 0.3, f"{why} ({inst_name}), but the text "
-                            f"names \"{lookalikes[0].matched}\", which is not on the watchlist"))
-            elif not named:
-                out.append((entry_id, "ror", 0.95, f"{why} ({inst_name}); the text does not "
-                            "name it"))
-        china = None
-        for f in named:
-            if by_id and self.related(f.owner, by_id[0]):
+        return Context(raw, parsed, institution, institution.get("institution_name") or "",
+                       hit, named, lookalikes, self)
+
+    def decide(self, raw: str, institution: dict[str, Any]) -> list[Link]:
+        """Every link the rules find for one affiliation, strongest evidence first."""
+        ctx = self.context(raw, institution)
+        out = [link for rule in ID_RULES if (link := rule(ctx))][:1]
+        for found in ctx.named:
+            if ctx.id_hit and self.related(found.owner, ctx.id_hit.entry_id):
                 continue
-            entry = wl[f.owner]
-            base = f"the text names {entry.name} ({f.label} \"{f.matched}\")"
-            country = institution.get("country_code")
-            if by_id:
-                out.append((f.owner, "name_over_id", 0.7, f"{base}; OpenAlex linked {inst_name} "
-                            f"({wl[by_id[0]].name} on the watchlist), which the text does not "
-                            "support"))
-            elif inst_name and country and country not in ("CN", "HK", "MO") and not (
-                    china if china is not None else (china := _mentions_china(parsed, raw))):
-                out.append((f.owner, "name_conflict", 0.3, f"{base}, but OpenAlex linked "
-                            f"{inst_name} ({country}) and the text gives no place in China"))
-            elif inst_name:
-                out.append((f.owner, "name", 0.75, f"{base}; OpenAlex linked {inst_name}, "
-                            "which is not on the watchlist"))
-            else:
-                linked = "; OpenAlex linked no institution" if "institution_id" in institution \
-                    else ""
-                out.append((f.owner, "name", 0.8, base + linked))
+            out += [link for rule in NAME_RULES if (link := rule(ctx, found))][:1]
         return out
 
     def _most_specific(self, named: list[Found]) -> list[Found]:
@@ -432,6 +435,117 @@ def _labels(entry: Entry) -> list[str]:
     return [x for x in (entry.name, entry.name_zh, *entry.aliases) if x]
 
 
+# ---- the rules -------------------------------------------------------------------------------
+# Each rule is a small function of the context that answers with a Link or None; the RULES
+# table holds every rule's confidence and meaning, and reports/METHOD.md's table is made from it.
+class Rule(NamedTuple):
+    name: str
+    confidence: float
+    doc: str
+
+
+RULES: dict[str, Rule] = {r.name: r for r in [
+    Rule("ror", 0.99, "OpenAlex's institution (or a parent in its lineage) has the entry's ROR "
+         "id, and the printed string names the entry or another part of its family"),
+    Rule("openalex_id", 0.99, "OpenAlex's institution (or a parent in its lineage) has the "
+         "entry's OpenAlex id, and the printed string names the entry or its family"),
+    Rule("ror_uncorroborated", 0.95, "the entry's ROR id as above, but the string names "
+         "neither the entry nor a look-alike (it may name only a department)"),
+    Rule("openalex_id_uncorroborated", 0.95, "the entry's OpenAlex id as above, but the string "
+         "names neither the entry nor a look-alike"),
+    Rule("ror_conflict", 0.3, "the entry's ROR id, but the string names a look-alike that is "
+         "not on the watchlist: OpenAlex probably linked the wrong institution"),
+    Rule("openalex_id_conflict", 0.3, "the entry's OpenAlex id, but the string names a "
+         "look-alike that is not on the watchlist"),
+    Rule("name_over_id", 0.7, "the string names the entry while OpenAlex linked another "
+         "watchlisted institution the string does not support: the string wins"),
+    Rule("name_conflict", 0.3, "the string names the entry, but OpenAlex linked an institution "
+         "outside China and the string names no place in China"),
+    Rule("name_unlisted_link", 0.75, "the string names the entry; OpenAlex linked an "
+         "institution that is not on the watchlist"),
+    Rule("name", 0.8, "the string names the entry (name, alias, Chinese name or distinctive "
+         "acronym, with the look-alike guards) and OpenAlex linked no institution"),
+]}
+
+
+def link(rule: str, entry_id: str, evidence: str) -> Link:
+    return Link(entry_id, rule, RULES[rule].confidence, evidence)
+
+
+def _id_corroborated(ctx: Context) -> Link | None:
+    hit = ctx.id_hit
+    agree = [f for f in ctx.named if hit and ctx.matcher.related(f.owner, hit.entry_id)]
+    if not hit or not agree:
+        return None
+    named = ctx.matcher.watchlist[agree[0].owner]
+    return link(hit.kind, hit.entry_id, f"{hit.why} ({ctx.inst_name}); the text also names "
+                f"{named.name} ({agree[0].label} \"{agree[0].matched}\")")
+
+
+def _id_conflict(ctx: Context) -> Link | None:
+    hit = ctx.id_hit
+    if not hit or ctx.named or not ctx.lookalikes:
+        return None
+    return link(f"{hit.kind}_conflict", hit.entry_id, f"{hit.why} ({ctx.inst_name}), but the "
+                f"text names \"{ctx.lookalikes[0].matched}\", which is not on the watchlist")
+
+
+def _id_uncorroborated(ctx: Context) -> Link | None:
+    hit = ctx.id_hit
+    if not hit or ctx.named:
+        return None
+    return link(f"{hit.kind}_uncorroborated", hit.entry_id,
+                f"{hit.why} ({ctx.inst_name}); the text does not name it")
+
+
+def _named(ctx: Context, found: Found) -> str:
+    entry = ctx.matcher.watchlist[found.owner]
+    return f"the text names {entry.name} ({found.label} \"{found.matched}\")"
+
+
+def _name_over_id(ctx: Context, found: Found) -> Link | None:
+    if not ctx.id_hit:
+        return None
+    listed = ctx.matcher.watchlist[ctx.id_hit.entry_id].name
+    return link("name_over_id", found.owner, f"{_named(ctx, found)}; OpenAlex linked "
+                f"{ctx.inst_name} ({listed} on the watchlist), which the text does not support")
+
+
+def _name_conflict(ctx: Context, found: Found) -> Link | None:
+    country = ctx.institution.get("country_code")
+    if not ctx.inst_name or not country or country in ("CN", "HK", "MO") \
+            or _mentions_china(ctx.parsed, ctx.raw):
+        return None
+    return link("name_conflict", found.owner, f"{_named(ctx, found)}, but OpenAlex linked "
+                f"{ctx.inst_name} ({country}) and the text gives no place in China")
+
+
+def _name_unlisted_link(ctx: Context, found: Found) -> Link | None:
+    if not ctx.inst_name:
+        return None
+    return link("name_unlisted_link", found.owner, f"{_named(ctx, found)}; OpenAlex linked "
+                f"{ctx.inst_name}, which is not on the watchlist")
+
+
+def _name(ctx: Context, found: Found) -> Link | None:
+    linked = "; OpenAlex linked no institution" if "institution_id" in ctx.institution else ""
+    return link("name", found.owner, _named(ctx, found) + linked)
+
+
+#: Tried in order; the first that answers gives the identifier link.
+ID_RULES = (_id_corroborated, _id_conflict, _id_uncorroborated)
+#: Tried in order for each watchlisted name in the string (not of the identifier's family).
+NAME_RULES = (_name_over_id, _name_conflict, _name_unlisted_link, _name)
+
+
+def rules_table() -> str:
+    """The Markdown table of rules that reports/METHOD.md carries (a test keeps them equal)."""
+    lines = ["| rule | confidence | counts as a flag | when |", "|---|---|---|---|"]
+    lines += [f"| `{r.name}` | {r.confidence:.2f} | {'yes' if r.confidence >= FLAG_AT else 'no'}"
+              f" | {r.doc} |" for r in RULES.values()]
+    return "\n".join(lines) + "\n"
+
+
 def match_affiliations(affiliations: pd.DataFrame, watchlist: Watchlist,
                        innocents: list[Name], matcher: Matcher | None = None) -> pd.DataFrame:
     """Match each distinct (string, institution) once, then join back to every authorship."""
@@ -447,10 +561,8 @@ def match_affiliations(affiliations: pd.DataFrame, watchlist: Watchlist,
                        "institution_name": text(row.institution_name),
                        "country_code": text(row.country_code), "lineage": lineage,
                        "lineage_rors": [id_to_ror[x] for x in lineage if x in id_to_ror]}
-        for entry_id, rule, confidence, evidence in matcher.decide(
-                text(row.raw_affiliation), institution):
-            decided.append((text(row.raw_affiliation), text(row.institution_id), entry_id,
-                            rule, confidence, evidence))
+        decided += [(text(row.raw_affiliation), text(row.institution_id), *found)
+                    for found in matcher.decide(text(row.raw_affiliation), institution)]
     # Join on text keys: a missing institution is "" on both sides, whatever the dtypes.
     join = ["_raw", "_inst"]
     links = pd.DataFrame(decided, columns=[*join, "watchlist_id", "rule", "confidence",
@@ -476,7 +588,7 @@ def _entry_table(watchlist: Watchlist, ids: set[str]) -> pd.DataFrame:
         entry, root = watchlist[entry_id], watchlist.root(entry_id)
         rows.append({
             "watchlist_id": entry_id, "entry_name": entry.name,
-            "lists": [x.describe() for x in watchlist.effective_lists(entry_id)],
+            "lists": watchlist.describe_lists(entry_id),
             "listed_since": watchlist.listed_since(entry_id) or None,
             "tier": watchlist.tier(entry_id), "category": entry.category,
             "link_type": entry.link_type, "root_id": root.id, "root_name": root.name})
@@ -532,20 +644,20 @@ def screen(rows: list[dict[str, str]], column: str, matcher: Matcher) -> list[di
     """
     wl = matcher.watchlist
     out: list[dict[str, Any]] = []
-    cache: dict[str, list[tuple[str, str, float, str]]] = {}
+    cache: dict[str, list[Link]] = {}
     for number, row in enumerate(rows, start=1):
         value = row.get(column) or ""
         if value not in cache:
             cache[value] = matcher.decide(value, {})
         base = {"input_row": number, **row}
         results = cache[value]
-        for entry_id, rule, confidence, evidence in results:
-            entry = wl[entry_id]
-            out.append({**base, "entry_id": entry_id, "entry_name": entry.name,
-                        "ror": "; ".join(entry.rors), "rule": rule, "confidence": confidence,
-                        "evidence": evidence,
-                        "lists": "; ".join(x.describe() for x in wl.effective_lists(entry_id)),
-                        "tier": wl.tier(entry_id)})
+        for found in results:
+            entry = wl[found.entry_id]
+            out.append({**base, "entry_id": entry.id, "entry_name": entry.name,
+                        "ror": "; ".join(entry.rors), "rule": found.rule,
+                        "confidence": found.confidence, "evidence": found.evidence,
+                        "lists": "; ".join(wl.describe_lists(entry.id)),
+                        "tier": wl.tier(entry.id)})
         if not results:
             out.append({**base, **dict.fromkeys(SCREEN_COLUMNS, "")})
     return out

@@ -12,21 +12,36 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
+from analysis import files
+from analysis.text import text
 
-def coauthor_graph(authorships: pd.DataFrame, matches: pd.DataFrame,
-                   attributions: pd.DataFrame, works: set[str] | None = None) -> nx.Graph:
-    """Home researchers, external co-authors and partner entries on flagged works."""
-    flagged = matches[matches["flagged"]]
-    if works is not None:
-        flagged = flagged[flagged["work_id"].isin(works)]
+#: Node kinds; partner and department nodes carry a prefix so they never collide with authors.
+HOME, EXTERNAL, PARTNER, DEPARTMENT = "home", "external", "partner", "department"
+PREFIX = {PARTNER: "entry:", DEPARTMENT: "dept:"}
+
+
+def node(kind: str, ident: str) -> str:
+    return f"{PREFIX[kind]}{ident}"
+
+
+def ident_of(name: str, kind: str) -> str | None:
+    """The entry or department id behind a node name, or None for a node of another kind."""
+    prefix = PREFIX[kind]
+    return name[len(prefix):] if name.startswith(prefix) else None
+
+
+def coauthor_graph(authorships: pd.DataFrame, flagged: pd.DataFrame,
+                   attributions: pd.DataFrame) -> nx.Graph:
+    """Home researchers, external co-authors and partner entries on flagged works (`flagged`:
+    the counted flags)."""
     flagged_works = set(flagged["work_id"])
     people = authorships[authorships["work_id"].isin(flagged_works)]
     depts = attributions.groupby("author_id")["department"].agg(
         lambda s: "; ".join(sorted(set(s))))
     graph = nx.Graph()
     for row in people.itertuples(index=False):
-        kind = "home" if row.is_home else "external"
-        graph.add_node(row.author_id, label=str(row.author_name or row.author_id), kind=kind,
+        kind = HOME if row.is_home else EXTERNAL
+        graph.add_node(row.author_id, label=text(row.author_name) or row.author_id, kind=kind,
                        department=str(depts.get(row.author_id, "")) if row.is_home else "")
     for _work, group in people.groupby("work_id"):
         home = [a for a, h in zip(group["author_id"], group["is_home"], strict=True) if h]
@@ -38,25 +53,32 @@ def coauthor_graph(authorships: pd.DataFrame, matches: pd.DataFrame,
                 graph.add_edge(h, o, weight=weight + 1)
     for row in flagged.drop_duplicates(["work_id", "author_id", "root_id"]).itertuples(
             index=False):
-        node = f"entry:{row.root_id}"
-        graph.add_node(node, label=str(row.root_name), kind="partner", department="")
-        weight = graph.get_edge_data(row.author_id, node, {}).get("weight", 0)
-        graph.add_edge(row.author_id, node, weight=weight + 1)
+        partner = node(PARTNER, row.root_id)
+        graph.add_node(partner, label=str(row.root_name), kind=PARTNER, department="")
+        weight = graph.get_edge_data(row.author_id, partner, {}).get("weight", 0)
+        graph.add_edge(row.author_id, partner, weight=weight + 1)
     return graph
 
 
-def bridging_researchers(graph: nx.Graph, authorships: pd.DataFrame, matches: pd.DataFrame,
+def subgraph(graph: nx.Graph, works: set[str], authorships: pd.DataFrame,
+             flagged: pd.DataFrame) -> nx.Graph:
+    """The part of the institution's graph that a set of works (a department's) brings in."""
+    authors = set(authorships.loc[authorships["work_id"].isin(works), "author_id"])
+    roots = set(flagged.loc[flagged["work_id"].isin(works), "root_id"])
+    return graph.subgraph([n for n in graph if n in authors or ident_of(n, PARTNER) in roots])
+
+
+def bridging_researchers(graph: nx.Graph, authorships: pd.DataFrame, flagged: pd.DataFrame,
                          limit: int = 10) -> pd.DataFrame:
     """Home authors with the most ties to watchlisted entries: distinct entries reached through
     their co-authors, then flagged works."""
-    flagged = matches[matches["flagged"]]
     home = authorships[authorships["is_home"] & authorships["work_id"].isin(
         set(flagged["work_id"]))]
     rows = []
     for author_id, group in home.groupby("author_id"):
         work_ids = set(group["work_id"])
         entries = flagged[flagged["work_id"].isin(work_ids)]["root_name"]
-        rows.append({"author_id": author_id, "researcher": group["author_name"].iloc[0],
+        rows.append({"author_id": author_id, "researcher": text(group["author_name"].iloc[0]),
                      "department": graph.nodes[author_id].get("department", "")
                      if author_id in graph else "",
                      "partner_entries": entries.nunique(), "flagged_works": len(work_ids),
@@ -67,16 +89,16 @@ def bridging_researchers(graph: nx.Graph, authorships: pd.DataFrame, matches: pd
                              ascending=[False, False, True]).head(limit).reset_index(drop=True)
 
 
-def partner_graph(matches: pd.DataFrame, attributions: pd.DataFrame) -> nx.Graph:
+def partner_graph(flagged: pd.DataFrame, attributions: pd.DataFrame) -> nx.Graph:
     """Departments and the partner entries their flagged works link to, weighted by works."""
-    flagged = matches[matches["flagged"]].drop_duplicates(["work_id", "root_id"])
-    pairs = flagged.merge(attributions.drop_duplicates(["work_id", "department"]),
-                          on="work_id")
+    pairs = flagged.drop_duplicates(["work_id", "root_id"]).merge(
+        attributions.drop_duplicates(["work_id", "department"]), on="work_id")
     graph = nx.Graph()
     for (dept, root, name), group in pairs.groupby(["department", "root_id", "root_name"]):
-        graph.add_node(f"dept:{dept}", label=dept, kind="department")
-        graph.add_node(f"entry:{root}", label=name, kind="partner")
-        graph.add_edge(f"dept:{dept}", f"entry:{root}", weight=group["work_id"].nunique())
+        graph.add_node(node(DEPARTMENT, dept), label=dept, kind=DEPARTMENT)
+        graph.add_node(node(PARTNER, root), label=name, kind=PARTNER)
+        graph.add_edge(node(DEPARTMENT, dept), node(PARTNER, root),
+                       weight=group["work_id"].nunique())
     return graph
 
 
@@ -90,4 +112,4 @@ def communities(graph: nx.Graph, seed: int = 1) -> list[set[str]]:
 
 def write_graphml(graph: nx.Graph, path: Path) -> None:
     """GraphML for Gephi and VOSviewer; node labels and kinds are attributes."""
-    nx.write_graphml(graph, path)
+    files.write_with(path, lambda tmp: nx.write_graphml(graph, tmp))

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from analysis import files
+from analysis.errors import InputError
+from analysis.ids import bare_ror, parse_institution, short_id
 
 WORK_COLUMNS = ["work_id", "doi", "title", "publication_year", "publication_date", "type",
                 "primary_field", "primary_subfield", "primary_topic", "is_authors_truncated",
@@ -27,10 +30,6 @@ AFFILIATION_COLUMNS = ["work_id", "author_id", "raw_affiliation", "institution_i
                        "institution_name", "country_code", "lineage"]
 FUNDING_COLUMNS = ["work_id", "funder_id", "funder_name", "funder_ror", "award_id",
                    "award_title"]
-
-
-class InputError(ValueError):
-    """A user's input file cannot be read; the message names the file and line."""
 
 
 @dataclass
@@ -49,24 +48,6 @@ class Warnings:
     def as_dict(self) -> dict[str, Any]:
         return {k: {"count": v, "examples": self.examples.get(k, [])}
                 for k, v in sorted(self.counts.items())}
-
-
-def text(value: Any) -> str:
-    """A string, or "" for None/NaN: missing values differ across pandas versions."""
-    return value if isinstance(value, str) else ""
-
-
-def short_id(value: Any) -> str | None:
-    """`https://openalex.org/W123` -> `W123`; ids are compared in this form everywhere."""
-    if not value or not isinstance(value, str):
-        return None
-    return value.rstrip("/").rsplit("/", 1)[-1]
-
-
-def bare_ror(value: Any) -> str | None:
-    if not value or not isinstance(value, str):
-        return None
-    return value.rstrip("/").rsplit("/", 1)[-1].lower()
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -106,22 +87,6 @@ class Home:
         ids = {short_id(institution.get("id"))} | {short_id(i) for i in
                                                     institution.get("lineage") or []}
         return bool(ids & self.openalex_ids)
-
-
-def parse_institution(value: str) -> tuple[str, str]:
-    """Classify a user's institution argument as ("ror", id) or ("openalex", id)."""
-    text = value.strip()
-    lowered = text.lower()
-    if lowered.startswith(("https://ror.org/", "http://ror.org/", "ror.org/", "ror:")):
-        return "ror", lowered.rstrip("/").rsplit("/", 1)[-1].removeprefix("ror:")
-    if lowered.startswith(("https://openalex.org/", "openalex.org/")):
-        text = text.rstrip("/").rsplit("/", 1)[-1]
-    if len(text) > 1 and text[0] in "Ii" and text[1:].isdigit():
-        return "openalex", "I" + text[1:]
-    if len(text) == 9 and text[0] == "0" and text.isalnum():
-        return "ror", lowered
-    raise InputError(f"{value!r} is not a ROR id (e.g. 052gg0110) or an OpenAlex institution id "
-                     "(e.g. I40120149)")
 
 
 def resolve_home(institution: str, records: Iterable[dict[str, Any]]) -> Home:
@@ -278,23 +243,13 @@ def normalise(records: Iterable[dict[str, Any]], home: Home, source: str = "open
     )
 
 
-def write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """All-or-nothing and owner-only: these tables name researchers."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        frame.to_parquet(tmp, index=False)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def write_tables(tables: Tables, directory: Path) -> None:
     for name, frame in tables.items():
-        write_parquet(frame, directory / f"{name}.parquet")
+        files.write_parquet(frame, directory / f"{name}.parquet")
+
+
+TABLE_NAMES = ["works", "authorships", "affiliations", "funding"]
 
 
 def read_tables(directory: Path) -> Tables:
-    return Tables(*(pd.read_parquet(directory / f"{n}.parquet")
-                    for n in ("works", "authorships", "affiliations", "funding")))
+    return Tables(*(pd.read_parquet(directory / f"{n}.parquet") for n in TABLE_NAMES))

@@ -121,12 +121,33 @@ def pages(client: Client, query: Any, cursor: str = "*", per_page: int = 200
         yield page
 
 
+def resolve_watchlist(watchlist: Any, cache: Path, settings: Settings) -> tuple[int, int]:
+    """Look up each watchlist entry's OpenAlex institution by ROR and cache the ids with
+    today's date; (RORs resolved, RORs OpenAlex does not know).
+
+    Shipped data keeps only ids a maintainer verified; the cache is local (data/cache,
+    git-ignored) and `watchlist.load` merges it.
+    """
+    from datetime import date
+
+    from analysis import files
+
+    found = resolve_rors(sorted({r for e in watchlist for r in e.rors}), settings)
+    today = date.today().isoformat()
+    rows = [(ror, inst["id"], inst["display_name"], today)
+            for ror, insts in sorted(found.items()) for inst in insts]
+    files.write_text(cache, files.csv_text([("ror", "openalex_id", "display_name",
+                                             "resolved_at"), *rows]))
+    return sum(1 for v in found.values() if v), sum(1 for v in found.values() if not v)
+
+
 # ---- institutions ------------------------------------------------------------------------------
 def resolve_institution(query: str, settings: Settings) -> dict[str, Any]:
     """The OpenAlex institution for a ROR id, an OpenAlex id or a name. A name never guesses:
     it raises with the candidates so the user reruns with an id. Requests go through `Client`,
     so pacing, retries and the budget check are the fetch's own."""
-    from analysis.normalise import InputError, parse_institution
+    from analysis.errors import InputError
+    from analysis.ids import parse_institution
 
     client = Client(settings)
     try:

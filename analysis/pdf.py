@@ -11,6 +11,8 @@ import shutil
 import time
 from pathlib import Path
 
+from analysis import files
+
 CHROMIUM_ENV = "EXPOSURE_CHROMIUM"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
@@ -40,7 +42,7 @@ def render(run_dir: Path) -> tuple[list[Path], float]:
     browser_path = chromium_path()
     pages = [run_dir / "index.html", *sorted((run_dir / "departments").glob("*.html"))]
     target = run_dir / "pdf"
-    target.mkdir(mode=0o700, exist_ok=True)
+    files.make_dir(target)
     start, written = time.perf_counter(), []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS)
@@ -48,12 +50,9 @@ def render(run_dir: Path) -> tuple[list[Path], float]:
         for html in pages:
             page.goto(html.resolve().as_uri())
             out = target / f"{html.stem}.pdf"
-            tmp = out.with_name(f".{out.name}.tmp")
-            page.pdf(path=str(tmp), format="A4", print_background=True,
-                     margin={"top": "15mm", "bottom": "15mm", "left": "12mm",
-                             "right": "12mm"})
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, out)
+            files.write_with(out, lambda tmp: page.pdf(
+                path=str(tmp), format="A4", print_background=True,
+                margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"}))
             written.append(out)
         browser.close()
     return written, time.perf_counter() - start

@@ -1,11 +1,18 @@
 """`run()`: raw records -> tables -> matches -> departments -> exposure -> reports.
 
-Each stage writes its output under the data folder (interim, processed) so any stage can be
-rerun or inspected alone; the CLI and the notebooks call these same functions.
+Stages meet only through files, the cookiecutter-data-science way: `normalise` writes the
+interim tables (data/interim/<run>), `match` and `attribute` read them and write processed
+tables (data/processed/<run>), and exposure, networks and reports read those. Each of the
+three stored stages writes a `<stage>.stage.json` beside its tables, last, holding the
+fingerprint of its inputs (raw checksums, years, watchlist version, departments and roster
+checksums, code, parameters); a run whose fingerprint is unchanged reuses the stage and says so.
+Editing the departments file reruns attribution onward, editing the watchlist reruns matching
+onward, and `rebuild=True` reruns everything. The CLI and the notebooks call these functions.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -14,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -25,25 +33,36 @@ from analysis import (
     config,
     departments,
     exposure,
+    files,
     match,
     network,
     normalise,
     report,
 )
 from analysis import watchlist as watchlist_mod
-from analysis.normalise import InputError, Warnings
+from analysis.errors import InputError
+from analysis.exposure import INSTITUTION
+from analysis.ids import bare_ror, parse_institution, short_id
+from analysis.normalise import Warnings
+
+STORED_STAGES = ("normalise", "match", "attribute")
 
 
 @dataclass
 class Result:
     out: Path
     run_id: str
+    interim: Path
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    stages: dict[str, str] = field(default_factory=dict)  # stage -> "built" | "reused"
     departments: pd.DataFrame | None = None
     matches: pd.DataFrame | None = None
     attributions: pd.DataFrame | None = None
-    tables: normalise.Tables | None = None
+
+    @cached_property
+    def tables(self) -> normalise.Tables:
+        return normalise.read_tables(self.interim)
 
 
 def _say(quiet: bool) -> Callable[[str], None]:
@@ -70,6 +89,14 @@ def code_version() -> str:
     return __version__
 
 
+def code_fingerprint() -> str:
+    """A hash of the package's source: any code change, committed or not, rebuilds stages."""
+    digest = hashlib.sha256()
+    for path in sorted(config.PACKAGE_DIR.rglob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def parse_years(text: str) -> tuple[int, int]:
     """`2019-2024` or `2022`; a clear error otherwise."""
     parts = text.strip().split("-")
@@ -79,15 +106,17 @@ def parse_years(text: str) -> tuple[int, int]:
         raise InputError(f"--years {text!r}: expected YEAR or FIRST-LAST, e.g. 2019-2024") from None
     if len(years) == 1:
         years *= 2
-    if len(years) != 2 or years[0] > years[1] or not 1900 < years[0] < 2100:
-        raise InputError(f"--years {text!r}: expected YEAR or FIRST-LAST, e.g. 2019-2024")
+    if len(years) != 2 or years[0] > years[1] or not 1900 < years[0] < 2100 \
+            or not 1900 < years[1] < 2100:
+        raise InputError(f"--years {text!r}: expected YEAR or FIRST-LAST between 1901 and 2099, "
+                         "e.g. 2019-2024")
     return years[0], years[1]
 
 
-def _load_records(files: list[Path], years: tuple[int, int], warnings: Warnings
+def _load_records(files_: list[Path], years: tuple[int, int], warnings: Warnings
                   ) -> list[dict[str, Any]]:
     records = []
-    for _path, record in cache.iter_raw(files):
+    for _path, record in cache.iter_raw(files_):
         year = record.get("publication_year")
         if not isinstance(year, int):
             warnings.add("work without publication_year (left out)", str(record.get("id")))
@@ -103,22 +132,20 @@ def pseudonym_key(paths: config.Paths) -> bytes:
 
     path = paths.data / "cache" / "pseudonym.key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        cache._atomic_write_bytes(path, secrets.token_hex(32).encode())
+        files.write_bytes(path, secrets.token_hex(32).encode())
     return path.read_bytes()
 
 
 def pseudonym(author_id: str, secret: bytes) -> str:
-    import hashlib
     import hmac
 
     return "Researcher " + hmac.new(secret, author_id.encode(), hashlib.sha256).hexdigest()[:8]
 
 
-def _queries(files: list[Path]) -> list[str]:
+def _queries(raw_files: list[Path]) -> list[str]:
     """The OpenAlex query behind each fetched file (from its manifest; never with the key)."""
     out = []
-    for path in files:
+    for path in raw_files:
         manifest = path.with_suffix("").with_suffix(".manifest.json")
         if manifest.exists():
             url = json.loads(manifest.read_text()).get("query_url")
@@ -127,20 +154,12 @@ def _queries(files: list[Path]) -> list[str]:
     return out
 
 
-def nx_nodes_of(graph: Any, works: set[str], tables: normalise.Tables,
-                matches: pd.DataFrame) -> list[str]:
-    """The nodes of the institution graph that a set of works brings in."""
-    authors = set(tables.authorships.loc[tables.authorships["work_id"].isin(works), "author_id"])
-    roots = set(matches.loc[matches["flagged"] & matches["work_id"].isin(works), "root_id"])
-    return [n for n in graph if n in authors or (n.startswith("entry:") and n[6:] in roots)]
-
-
 def _institution_name(records: list[dict[str, Any]], home: normalise.Home) -> str:
     for record in records:
         for a in record.get("authorships") or []:
             for inst in a.get("institutions") or []:
-                if normalise.short_id(inst.get("id")) in home.openalex_ids or \
-                        normalise.bare_ror(inst.get("ror")) in home.rors:
+                if short_id(inst.get("id")) in home.openalex_ids or \
+                        bare_ror(inst.get("ror")) in home.rors:
                     return inst.get("display_name") or "unknown"
     return "unknown"
 
@@ -154,118 +173,260 @@ def _departments(departments_file: Path | None, roster_file: Path | None
     return depts, roster
 
 
+# ---- stored stages -----------------------------------------------------------------------------
+def _fingerprint(**parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _checksum(path: Path | None) -> str:
+    return cache.sha256(path) if path else ""
+
+
+def _stage_file(folder: Path, stage: str) -> Path:
+    return folder / f"{stage}.stage.json"
+
+
+def _reusable(folder: Path, stage: str, key: str, outputs: list[str]) -> dict[str, Any] | None:
+    """The stage's record if it was built from exactly these inputs and its tables are there."""
+    try:
+        meta = json.loads(_stage_file(folder, stage).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if meta.get("key") != key or not all((folder / f"{o}.parquet").is_file() for o in outputs):
+        return None
+    return meta
+
+
+def _store(folder: Path, stage: str, key: str, tables: dict[str, pd.DataFrame],
+           meta: dict[str, Any]) -> dict[str, Any]:
+    """Write a stage's tables, then its record last: a stage killed half-way is never reused."""
+    _stage_file(folder, stage).unlink(missing_ok=True)
+    for name, frame in tables.items():
+        files.write_parquet(frame, folder / f"{name}.parquet")
+    meta = {"stage": stage, "key": key, "built_at": datetime.now(UTC).isoformat(
+        timespec="seconds"), **meta}
+    files.write_text(_stage_file(folder, stage), json.dumps(meta, indent=2, default=str) + "\n")
+    return meta
+
+
+@dataclass
+class _Run:
+    """One run's inputs, resolved once."""
+
+    institution: str
+    key: str
+    kind: str
+    years: tuple[int, int]
+    paths: config.Paths
+    raw_files: list[Path]
+    demo: bool
+    pseudonymise: bool
+    rebuild: bool
+    say: Callable[[str], None]
+    code: str = field(default_factory=code_fingerprint)
+
+    @property
+    def run_id(self) -> str:
+        return f"{self.key}_{self.years[0]}-{self.years[1]}"
+
+    @property
+    def interim(self) -> Path:
+        return self.paths.interim_run(self.run_id)
+
+    @property
+    def processed(self) -> Path:
+        return self.paths.processed_run(self.run_id)
+
+    def stored(self, stage: str, folder: Path, key: str, outputs: list[str],
+               build: Callable[[], tuple[dict[str, pd.DataFrame], dict[str, Any]]]
+               ) -> tuple[dict[str, Any], bool]:
+        """Reuse a stage whose inputs are unchanged, or build it and store it."""
+        if not self.rebuild and (meta := _reusable(folder, stage, key, outputs)):
+            self.say(f"[{stage}] reused: inputs unchanged since {meta.get('built_at')}")
+            return meta, True
+        tables, meta = build()
+        return _store(folder, stage, key, tables, meta), False
+
+
+def _normalise_stage(r: _Run, checksums: dict[str, str]) -> tuple[dict[str, Any], bool]:
+    key = _fingerprint(stage="normalise", code=r.code, raw=checksums, years=r.years,
+                       institution=r.key, demo=r.demo, pseudonymise=r.pseudonymise,
+                       secret=hashlib.sha256(pseudonym_key(r.paths)).hexdigest()
+                       if r.pseudonymise else "")
+
+    def build() -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+        warnings = Warnings()
+        records = _load_records(r.raw_files, r.years, warnings)
+        if not records:
+            raise InputError(f"no works from {r.years[0]}-{r.years[1]} stored for "
+                             f"{r.institution}")
+        home = normalise.resolve_home(r.institution, records)
+        tables = normalise.normalise(records, home, source="demo" if r.demo else "openalex",
+                                     warnings=warnings)
+        if not tables.authorships["is_home"].any():
+            raise InputError(f"no authorship in the stored records is affiliated with "
+                             f"{r.institution}; check the id (ROR or OpenAlex)")
+        if r.pseudonymise:
+            secret = pseudonym_key(r.paths)
+            tables.authorships["author_name"] = [pseudonym(a, secret) for a in
+                                                 tables.authorships["author_id"]]
+        meta = {"institution": {"name": _institution_name(records, home),
+                                "openalex_ids": sorted(home.openalex_ids),
+                                "rors": sorted(home.rors)},
+                "data_as_of": max((str(x.get("updated_date") or "")[:10] for x in records),
+                                  default="unknown"),
+                "raw": checksums, "warnings": warnings.as_dict()}
+        return dict(tables.items()), meta
+
+    return r.stored("normalise", r.interim, key, normalise.TABLE_NAMES, build)
+
+
+def _match_stage(r: _Run, interim_key: str, wl: watchlist_mod.Watchlist
+                 ) -> tuple[dict[str, Any], bool]:
+    innocents_file, funders_file = watchlist_mod.not_watchlisted_path(), \
+        watchlist_mod.defence_funders_path()
+    key = _fingerprint(stage="match", code=r.code, interim=interim_key, watchlist=wl.version,
+                       innocents=_checksum(innocents_file), funders=_checksum(funders_file),
+                       threshold=match.FLAG_AT)
+
+    def build() -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+        innocents = watchlist_mod.load_not_watchlisted(innocents_file)
+        funders = watchlist_mod.load_defence_funders(funders_file)
+        affiliations = pd.read_parquet(r.interim / "affiliations.parquet")
+        funding = pd.read_parquet(r.interim / "funding.parquet")
+        matcher = match.Matcher(wl, innocents)
+        tables = {"matches": match.match_affiliations(affiliations, wl, innocents, matcher),
+                  "funding_flags": match.match_funding(funding, funders, matcher)}
+        return tables, {"interim": interim_key, "watchlist": wl.version}
+
+    return r.stored("match", r.processed, key, ["matches", "funding_flags"], build)
+
+
+def _attribute_stage(r: _Run, interim_key: str, depts: list[departments.Department],
+                     roster: pd.DataFrame | None, sources: dict[str, str]
+                     ) -> tuple[dict[str, Any], bool]:
+    key = _fingerprint(stage="attribute", code=r.code, interim=interim_key,
+                       departments=[(d.id, d.name, d.faculty, d.aliases) for d in depts],
+                       sources=sources)
+
+    def build() -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+        warnings = Warnings()
+        read = normalise.read_tables(r.interim)
+        attributions = departments.attribute(read.authorships, read.affiliations, depts,
+                                             roster, read.works, warnings)
+        return {"attributions": attributions}, {"interim": interim_key,
+                                                "warnings": warnings.as_dict()}
+
+    return r.stored("attribute", r.processed, key, ["attributions"], build)
+
+
+def _merged_warnings(*metas: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for meta in metas:
+        for kind, value in (meta.get("warnings") or {}).items():
+            if kind in out:
+                out[kind] = {"count": out[kind]["count"] + value["count"],
+                             "examples": (out[kind]["examples"] + value["examples"])[:5]}
+            else:
+                out[kind] = value
+    return dict(sorted(out.items()))
+
+
+# ---- exposure and networks (always rebuilt: cheap, and they depend on the filter) ---------------
+def analyse(tables: normalise.Tables, matches: pd.DataFrame, funding_flags: pd.DataFrame,
+            attributions: pd.DataFrame, depts: list[departments.Department],
+            wl: watchlist_mod.Watchlist, years: tuple[int, int], tiers: set[int] | None,
+            categories: set[str] | None, timings: dict[str, float],
+            say: Callable[[str], None]) -> report.Outputs:
+    """Select the flags once, then compute every table, figure input and graph from them."""
+    with _stage("exposure", timings, say):
+        selected = exposure.select_flags(matches, tiers, categories)
+        flags = exposure.flag_rows(selected, tables.works)
+        rows = exposure.groups(depts)
+        sensitive = exposure.sensitive_works(tables.works, pd.read_csv(config.NSI_AREAS))
+        table = exposure.by_department(tables.works, flags, attributions, funding_flags, rows,
+                                       years, sensitive)
+        names = {g.id: g.name for g in rows if g.level == "department"}
+        flagged = exposure.flagged_works(tables.works, tables.authorships, flags, attributions,
+                                         funding_flags, names, sensitive)
+        works = {g.id: exposure.group_works(attributions, g) for g in rows}
+        by_year = {g.id: exposure.by_year(tables.works, flags, attributions, g) for g in rows}
+        partners = {g.id: exposure.partners(flags[flags["work_id"].isin(works[g.id])], wl)
+                    for g in rows}
+    with _stage("network", timings, say):
+        graph = network.coauthor_graph(tables.authorships, flags, attributions)
+        for number, members in enumerate(network.communities(graph), start=1):
+            for node in members:
+                graph.nodes[node]["community"] = number
+        departments_only = [g for g in rows if g.level == "department"]
+        graphs = {INSTITUTION: graph, "partners": network.partner_graph(flags, attributions)}
+        bridging = {INSTITUTION: network.bridging_researchers(graph, tables.authorships,
+                                                                 flags, 25)}
+        for g in departments_only:
+            graphs[g.id] = network.subgraph(graph, works[g.id], tables.authorships, flags)
+            bridging[g.id] = network.bridging_researchers(
+                graph, tables.authorships[tables.authorships["work_id"].isin(works[g.id])],
+                flags)
+    return report.Outputs(rows, table, flagged, selected, by_year, works, partners, bridging,
+                          graphs)
+
+
 def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
         departments_file: Path | None = None, watchlists: list[Path] | None = None,
         out: Path | None = None, data_dir: Path | None = None, quiet: bool = False,
         demo: bool = False, tiers: set[int] | None = None,
-        categories: set[str] | None = None, pseudonymise: bool = False) -> Result:
+        categories: set[str] | None = None, pseudonymise: bool = False,
+        rebuild: bool = False) -> Result:
     say = _say(quiet)
     paths = config.paths(data_dir)
-    kind, key = normalise.parse_institution(institution)
-    run_id = f"{key}_{years[0]}-{years[1]}"
-    out = Path(out) if out else config.reports_dir() / run_id
+    kind, key = parse_institution(institution)
     timings: dict[str, float] = {}
-    warnings = Warnings()
-
-    with _stage("load", timings, say):
-        files = cache.raw_files(paths, key)
-        missing = [y for y in range(years[0], years[1] + 1)
-                   if not (paths.raw_institution("openalex", key) / f"{y}.jsonl.gz").exists()]
-        if missing and not [f for f in files if "/openalex/" not in str(f)] \
-                and config.openalex_credentials()[0]:
-            fetch(institution, (missing[0], missing[-1]), data_dir=data_dir, quiet=quiet)
-            files = cache.raw_files(paths, key)
-        if not files:
-            raise InputError(f"no records stored for {institution} under {paths.raw}; set "
-                             f"{config.API_KEY_ENV} to fetch them from OpenAlex, or run "
-                             f"`exposure import FILE --institution {institution}`")
-        records = _load_records(files, years, warnings)
-        if not records:
-            raise InputError(f"no works from {years[0]}-{years[1]} stored for {institution}")
-        home = normalise.resolve_home(institution, records)
-        wl = watchlist_mod.load(watchlists or [], openalex_cache=paths.openalex_cache)
-        innocents = watchlist_mod.load_not_watchlisted()
-        funders = watchlist_mod.load_defence_funders()
-        depts, roster_frame = _departments(departments_file, roster)
+    r = _Run(institution, key, kind, years, paths, _raw_files(institution, key, years, paths,
+                                                               data_dir, quiet),
+             demo, pseudonymise, rebuild, say)
+    out = Path(out) if out else config.reports_dir() / r.run_id
+    wl = watchlist_mod.load(watchlists or [], openalex_cache=paths.openalex_cache)
+    depts, roster_frame = _departments(departments_file, roster)
+    checksums = {str(f): cache.sha256(f) for f in r.raw_files}
+    sources = {str(p): _checksum(p) for p in (roster, departments_file) if p}
     with _stage("normalise", timings, say):
-        tables = normalise.normalise(records, home, source="demo" if demo else "openalex",
-                                     warnings=warnings)
-        if not tables.authorships["is_home"].any():
-            raise InputError(f"no authorship in the stored records is affiliated with "
-                             f"{institution}; check the id (ROR or OpenAlex)")
-        if pseudonymise:
-            secret = pseudonym_key(paths)
-            tables.authorships["author_name"] = [pseudonym(a, secret) for a in
-                                                 tables.authorships["author_id"]]
-        normalise.write_tables(tables, paths.interim_run(run_id))
+        norm, norm_reused = _normalise_stage(r, checksums)
     with _stage("match", timings, say):
-        matcher = match.Matcher(wl, innocents)
-        matches = match.match_affiliations(tables.affiliations, wl, innocents, matcher)
-        funding_flags = match.match_funding(tables.funding, funders, matcher)
+        matched, match_reused = _match_stage(r, norm["key"], wl)
     with _stage("attribute", timings, say):
-        attributions = departments.attribute(tables.authorships, tables.affiliations, depts,
-                                             roster_frame, tables.works, warnings)
-        processed = paths.processed_run(run_id)
-        for name, frame in [("matches", matches), ("attributions", attributions),
-                            ("funding_flags", funding_flags)]:
-            normalise.write_parquet(frame, processed / f"{name}.parquet")
-    with _stage("exposure", timings, say):
-        sensitive = exposure.sensitive_works(tables.works, pd.read_csv(config.NSI_AREAS))
-        dept_table = exposure.by_department(tables.works, matches, attributions, funding_flags,
-                                            depts, years, sensitive, tiers=tiers,
-                                            categories=categories)
-        names = {d.id: d.name for d in depts} | {departments.UNATTRIBUTED: "Unattributed"}
-        flagged = exposure.flagged_works(tables.works, tables.authorships, matches,
-                                         attributions, funding_flags, names, sensitive)
-        dept_ids = [*(d.id for d in depts), departments.UNATTRIBUTED]
-        years_by_dept = {d: exposure.by_year(tables.works, matches, attributions, d)
-                         for d in dept_ids}
-        for faculty in sorted({d.faculty for d in depts if d.faculty}):
-            members = {d.id for d in depts if d.faculty == faculty}
-            years_by_dept[f"faculty:{faculty}"] = exposure.by_year(
-                tables.works, matches, attributions[attributions["department"].isin(members)])
-        dept_works = {d: set(attributions.loc[attributions["department"] == d, "work_id"])
-                      for d in dept_ids}
-    with _stage("network", timings, say):
-        graph = network.coauthor_graph(tables.authorships, matches, attributions)
-        groups = network.communities(graph)
-        for number, members in enumerate(groups, start=1):
-            for node in members:
-                graph.nodes[node]["community"] = number
-        graphs = {"institution": graph,
-                  "partners": network.partner_graph(matches, attributions)}
-        for d in dept_ids:
-            graphs[d] = graph.subgraph(set(nx_nodes_of(graph, dept_works[d], tables, matches)))
-        bridging = {d: network.bridging_researchers(
-            graph, tables.authorships[tables.authorships["work_id"].isin(dept_works[d])],
-            matches) for d in dept_ids}
-        bridging["all"] = network.bridging_researchers(graph, tables.authorships, matches, 25)
+        attributed, attr_reused = _attribute_stage(r, norm["key"], depts, roster_frame,
+                                                   sources)
+    stages = {"normalise": norm_reused, "match": match_reused, "attribute": attr_reused}
+    tables = normalise.read_tables(r.interim)
+    matches = pd.read_parquet(r.processed / "matches.parquet")
+    funding_flags = pd.read_parquet(r.processed / "funding_flags.parquet")
+    attributions = pd.read_parquet(r.processed / "attributions.parquet")
+    outputs = analyse(tables, matches, funding_flags, attributions, depts, wl, years, tiers,
+                      categories, timings, say)
+    counted = outputs.matches[outputs.matches["flagged"]]
     counts = {
         "works": len(tables.works), "authorships": len(tables.authorships),
         "home_authorships": int(tables.authorships["is_home"].sum()),
         "affiliations": len(tables.affiliations), "matches": len(matches),
-        "flagged_matches": int(matches["flagged"].sum()),
-        "flagged_works": int(matches.loc[matches["flagged"], "work_id"].nunique()),
+        "flagged_matches": len(counted),
+        "flagged_works": int(counted["work_id"].nunique()),
+        "set_aside_by_filter": int(outputs.matches["set_aside"].sum()),
         "defence_funding_works": int(funding_flags["work_id"].nunique()),
-        "network_nodes": graph.number_of_nodes(), "network_communities": len(groups),
+        "network_nodes": outputs.graphs[INSTITUTION].number_of_nodes(),
+        "network_communities": len({c for _, c in outputs.graphs[INSTITUTION].nodes(
+            data="community") if c}),
     }
     with _stage("report", timings, say):
+        warnings = _merged_warnings(norm, attributed)
         manifest = {
-            "run_id": run_id,
+            "run_id": r.run_id,
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "institution": {"id": institution, "key": key, "kind": kind,
-                            "name": _institution_name(records, home),
-                            "openalex_ids": sorted(home.openalex_ids),
-                            "rors": sorted(home.rors)},
+            "institution": {"id": institution, "key": key, "kind": kind, **norm["institution"]},
             "years": list(years),
-            "data_as_of": max((str(r.get("updated_date") or "")[:10] for r in records),
-                              default="unknown"),
+            "data_as_of": norm["data_as_of"],
             "source": "the embedded demo, fictional" if demo else "stored OpenAlex records",
-            "queries": _queries(files),
-            "inputs": {str(f): cache.sha256(f) for f in files}
-            | ({str(roster): cache.sha256(roster)} if roster else {})
-            | ({str(departments_file): cache.sha256(departments_file)}
-               if departments_file else {}),
+            "queries": _queries(r.raw_files),
+            "inputs": checksums | sources,
             "watchlist": {"version": wl.version, "files": wl.files, "entries": len(wl),
                           "suppressed": wl.suppressed, "tier_rule": watchlist_mod.TIER_RULE},
             "code_version": code_version(),
@@ -274,20 +435,42 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
                            "categories": sorted(categories) if categories else "all",
                            "pseudonymised": pseudonymise,
                            "departments": str(departments_file or "")},
+            "stages": {name: "reused" if reused else "built" for name, reused in stages.items()},
+            "stage_keys": {"normalise": norm["key"], "match": matched["key"],
+                           "attribute": attributed["key"]},
             "counts": counts,
-            "warnings": warnings.as_dict(),
-            "warnings_total": sum(warnings.counts.values()),
+            "warnings": warnings,
+            "warnings_total": sum(w["count"] for w in warnings.values()),
             "timings_seconds": timings,
         }
-        report.write_run(out, departments=dept_table, flagged=flagged, matches=matches,
-                         years_by_dept=years_by_dept, dept_works=dept_works,
-                         manifest=manifest, demo=demo, graphs=graphs, bridging=bridging)
+        report.write_run(out, outputs, manifest, demo=demo)
+    reused = [name for name, flag in stages.items() if flag]
+    say(f"reused {', '.join(reused)}; rebuilt the rest" if reused else "built every stage")
     say(f"wrote {out}")
-    return Result(out, run_id, timings, counts, dept_table, matches, attributions, tables)
+    return Result(out, r.run_id, r.interim, timings, counts,
+                  {k: "reused" if v else "built" for k, v in stages.items()},
+                  outputs.departments, outputs.matches, attributions)
+
+
+def _raw_files(institution: str, key: str, years: tuple[int, int], paths: config.Paths,
+               data_dir: Path | None, quiet: bool) -> list[Path]:
+    """The stored raw files, fetching missing years first when an API key is set."""
+    found = cache.raw_files(paths, key)
+    missing = [y for y in range(years[0], years[1] + 1)
+               if not (paths.raw_institution("openalex", key) / f"{y}.jsonl.gz").exists()]
+    if missing and not [f for f in found if "/openalex/" not in str(f)] \
+            and config.openalex_credentials()[0]:
+        fetch(institution, (missing[0], missing[-1]), data_dir=data_dir, quiet=quiet)
+        found = cache.raw_files(paths, key)
+    if not found:
+        raise InputError(f"no records stored for {institution} under {paths.raw}; set "
+                         f"{config.API_KEY_ENV} to fetch them from OpenAlex, or run "
+                         f"`exposure import FILE --institution {institution}`")
+    return found
 
 
 def run_demo(out: Path | None = None, data_dir: Path | None = None, quiet: bool = False,
-             pseudonymise: bool = False) -> Result:
+             pseudonymise: bool = False, rebuild: bool = False, **options: Any) -> Result:
     """Generate the fictional university's records (deterministic), store them, run it all."""
     from analysis import demo  # the generator is only needed here
 
@@ -302,11 +485,11 @@ def run_demo(out: Path | None = None, data_dir: Path | None = None, quiet: bool 
         "generated_by": "analysis.demo", "fictional": True}, replace=True)
     generate = round(time.perf_counter() - start, 3)
     say(f"[generate] done in {generate:.2f}s")
+    options = {"roster": config.DEMO_DIR / "roster.csv",
+               "departments_file": config.DEMO_DIR / "departments.yaml"} | options
     result = run(demo.HOME_KEY, (min(demo.YEARS), max(demo.YEARS)),
-                 roster=config.DEMO_DIR / "roster.csv",
-                 departments_file=config.DEMO_DIR / "departments.yaml",
                  out=out or config.reports_dir() / "demo", data_dir=data_dir, quiet=quiet,
-                 demo=True, pseudonymise=pseudonymise)
+                 demo=True, pseudonymise=pseudonymise, rebuild=rebuild, **options)
     result.timings = {"generate": generate, **result.timings}
     return result
 
@@ -356,13 +539,13 @@ def fetch(institution: str, years: tuple[int, int], *, data_dir: Path | None = N
     say = _say(quiet)
     settings = settings or replace(openalex.settings_from_env(), per_second=per_second)
     found = openalex.resolve_institution(institution, settings)  # a name stops here
-    _kind, key = normalise.parse_institution(institution)
+    _kind, key = parse_institution(institution)
     client = openalex.Client(settings)
-    openalex_id = normalise.short_id(found.get("id")) or key
+    openalex_id = short_id(found.get("id")) or key
     children = [a.get("display_name") for a in found.get("associated_institutions") or []
                 if a.get("relationship") == "child"]
     say(f"institution: {found.get('display_name')} ({openalex_id}, ROR "
-        f"{normalise.bare_ror(found.get('ror')) or 'none'}); its works include those of "
+        f"{bare_ror(found.get('ror')) or 'none'}); its works include those of "
         f"{len(children)} child institution(s)"
         + (f": {', '.join(children[:8])}{' ...' if len(children) > 8 else ''}" if children
            else ""))
@@ -385,13 +568,13 @@ def suggest_departments(institution: str, years: tuple[int, int] | None = None, 
                         data_dir: Path | None = None) -> tuple[str, list[dict[str, Any]]]:
     """A draft departments file from the stored records' home affiliation strings."""
     paths = config.paths(data_dir)
-    _kind, key = normalise.parse_institution(institution)
-    files = cache.raw_files(paths, key)
-    if not files:
+    _kind, key = parse_institution(institution)
+    stored = cache.raw_files(paths, key)
+    if not stored:
         raise InputError(f"no records stored for {institution} under {paths.raw}; fetch or "
                          "import them first")
     warnings = Warnings()
-    records = _load_records(files, years or (1900, 2100), warnings)
+    records = _load_records(stored, years or (1900, 2100), warnings)
     home = normalise.resolve_home(institution, records)
     tables = normalise.normalise(records, home, warnings=warnings)
     name = _institution_name(records, home)

@@ -18,6 +18,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from analysis import network  # noqa: E402
+
 TIER_COLOURS = {1: "#D55E00", 2: "#E69F00", 3: "#56B4E9"}
 TIER_HATCH = {1: "///", 2: "..", 3: ""}
 INK = "#222222"
@@ -109,13 +111,13 @@ def partner_network(graph: Any) -> Figure:
     link to; external co-authors are folded into the researcher-partner edges."""
     import networkx as nx
 
-    home = [n for n, k in graph.nodes(data="kind") if k == "home"]
-    partners = [n for n, k in graph.nodes(data="kind") if k == "partner"]
+    home = [n for n, k in graph.nodes(data="kind") if k == network.HOME]
+    partners = [n for n, k in graph.nodes(data="kind") if k == network.PARTNER]
     folded = nx.Graph()
     for h in home:
         for co in graph.neighbors(h):
             for p in graph.neighbors(co):
-                if graph.nodes[p].get("kind") == "partner":
+                if graph.nodes[p].get("kind") == network.PARTNER:
                     weight = folded.get_edge_data(h, p, {}).get("weight", 0)
                     folded.add_edge(h, p, weight=weight + 1)
     fig, ax = plt.subplots(figsize=(7, 4.5), dpi=100)

@@ -1,4 +1,4 @@
-"""The run directory: HTML reports, CSV tables and the manifest, written all-or-nothing.
+"""The run directory: HTML reports, CSV tables, workbook and manifest, written all-or-nothing.
 
 Reports name real researchers, so everything is created owner-only (files 0600, folders 0700)
 and built in a temporary folder that replaces the target only when complete. Every string from
@@ -11,28 +11,37 @@ import json
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from analysis import config, network, plots, workbook
+from analysis import config, files, network, plots, workbook
+from analysis.exposure import INSTITUTION, Group
 
-FORMULA_STARTS = workbook.FORMULA_STARTS
+
+@dataclass
+class Outputs:
+    """Everything one run shows, computed once from the selected flags."""
+
+    groups: list[Group]
+    departments: pd.DataFrame  # one row per group
+    flagged: pd.DataFrame  # one row per counted flag, with its evidence
+    matches: pd.DataFrame  # every link, counted or not
+    years: dict[str, pd.DataFrame]  # per group id
+    works: dict[str, set[str]]  # per group id
+    partners: dict[str, pd.DataFrame]  # per group id
+    bridging: dict[str, pd.DataFrame]  # per group id
+    graphs: dict[str, nx.Graph]  # per group id, plus "partners"
 
 
 def _environment() -> Environment:
     return Environment(loader=FileSystemLoader(config.TEMPLATES_DIR),
                        autoescape=select_autoescape(["html"]), keep_trailing_newline=True)
-
-
-def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text from the open web (a title starting with =)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _figure(fig: Any, name: str, alt: str) -> dict[str, Any]:
@@ -71,16 +80,6 @@ def doi_url(doi: Any) -> str | None:
     return None
 
 
-def _write(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    _write(path, frame.map(safe_cell).to_csv(index=False))
-
-
 def summary_sentence(total: dict[str, Any], departments: pd.DataFrame) -> str:
     named = departments[(departments["level"] == "department")
                         & (departments["department"] != "unattributed")]
@@ -94,78 +93,28 @@ def summary_sentence(total: dict[str, Any], departments: pd.DataFrame) -> str:
     return lead
 
 
-def write_run(out: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
-              matches: pd.DataFrame, years_by_dept: dict[str, pd.DataFrame],
-              dept_works: dict[str, set[str]],
-              manifest: dict[str, Any], demo: bool = False,
-              graphs: dict[str, Any] | None = None,
-              bridging: dict[str, pd.DataFrame] | None = None) -> Path:
+def counting(parameters: dict[str, Any]) -> str:
+    """What the flag filter keeps, in words, for every report's header ("" when everything)."""
+    parts = []
+    if parameters.get("tiers") not in (None, "all"):
+        parts.append("tier " + " and ".join(str(t) for t in parameters["tiers"]))
+    if parameters.get("categories") not in (None, "all"):
+        parts.append("categories " + ", ".join(parameters["categories"]))
+    return f"Counting {' in '.join(parts)} only." if parts else ""
+
+
+def write_run(out: Path, outputs: Outputs, manifest: dict[str, Any], demo: bool = False
+              ) -> Path:
     """Write the whole run directory; the previous one is replaced only on success."""
     out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
+    files.make_dir(out.parent)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         os.chmod(staging, 0o700)
-        (staging / "departments").mkdir(mode=0o700)
-        (staging / "tables").mkdir(mode=0o700)
-        (staging / "networks").mkdir(mode=0o700)
-        bridging = bridging or {}
-        env = _environment()
-        records = departments.to_dict("records")
-        total = next(r for r in records if r["department"] == "all")
-        listed = [r for r in records if r["level"] == "department"]
-        listed.sort(key=lambda r: r["review_priority"])
-        faculties = [r for r in records if r["level"] == "faculty"]
-        common = {"manifest": manifest, "demo": demo, "total": total}
-        figures = _index_figures(departments, flagged, manifest)
-        _write(staging / "index.html", env.get_template("index.html").render(
-            departments=listed, faculties=faculties, figures=figures,
-            summary=summary_sentence(total, departments), **common))
-        for faculty in faculties:  # a faculty's page covers its departments' works
-            members = {d["department"] for d in listed if d["faculty"] == faculty["faculty"]}
-            dept_works[faculty["department"]] = set().union(
-                *(dept_works.get(m, set()) for m in members))
-            faculty["slug"] = "faculty-" + "".join(
-                c if c.isalnum() else "-" for c in faculty["faculty"].lower())
-        for dept in [*listed, *faculties]:
-            rows = flagged[flagged["work_id"].isin(dept_works[dept["department"]])]
-            items = [dict(r, doi_url=doi_url(r["doi"])) for r in rows.to_dict("records")]
-            partners = (rows.drop_duplicates(["work_id", "root_name"])
-                        .groupby("root_name").agg(works=("work_id", "nunique"),
-                                                  tier=("tier", "min"),
-                                                  link_type=("link_type", "first"),
-                                                  lists=("lists", "first"))
-                        .reset_index().sort_values("works", ascending=False)
-                        .to_dict("records")) if len(rows) else []
-            people = bridging.get(dept["department"])
-            slug = dept.get("slug", dept["department"])
-            graph = (graphs or {}).get(dept["department"])
-            figure = _figure(plots.partner_network(graph), f"net-{slug}",
-                             "Network of the department's researchers and the watchlisted "
-                             "partners their flagged works link to") \
-                if graph is not None and graph.number_of_edges() else None
-            years = years_by_dept.get(dept["department"])
-            _write(staging / "departments" / f"{slug}.html",
-                   env.get_template("department.html").render(
-                       dept=dept, flagged=items, partners=partners, network=figure,
-                       bridging=[] if people is None else people.to_dict("records"),
-                       years=[] if years is None else years.to_dict("records"), **common))
-        _write_csv(departments, staging / "tables" / "departments.csv")
-        if "all" in bridging:
-            _write_csv(bridging["all"], staging / "tables" / "bridging_researchers.csv")
-        for name, graph in (graphs or {}).items():
-            target = staging / "networks" / f"{name}.graphml"
-            network.write_graphml(graph, target)
-            os.chmod(target, 0o600)
-        _write_csv(flagged, staging / "tables" / "flagged_works.csv")
-        matches_out = matches.assign(lists=matches["lists"].map(
-            lambda v: "; ".join(v) if v is not None else ""))
-        _write_csv(matches_out, staging / "tables" / "matches.csv")
-        _write(staging / "manifest.json", json.dumps(manifest, indent=2, default=str) + "\n")
-        workbook.write(staging / "exposure.xlsx", departments=departments, flagged=flagged,
-                       matches=matches_out, manifest=manifest,
-                       method=_method_text())
-        os.chmod(staging / "exposure.xlsx", 0o600)
+        for folder in ("departments", "tables", "networks"):
+            (staging / folder).mkdir(mode=0o700)
+        _write_pages(staging, outputs, manifest, demo)
+        _write_tables(staging, outputs, manifest)
         if out.exists():
             shutil.rmtree(out)
         staging.rename(out)
@@ -173,3 +122,52 @@ def write_run(out: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out
+
+
+def _write_pages(staging: Path, o: Outputs, manifest: dict[str, Any], demo: bool) -> None:
+    env = _environment()
+    rows = {r["department"]: r for r in o.departments.to_dict("records")}
+    shown = [g for g in o.groups if g.level != "institution"]
+    for g in shown:
+        rows[g.id]["slug"] = g.slug
+    total = rows[INSTITUTION]
+    listed = sorted((rows[g.id] for g in shown if g.level == "department"),
+                    key=lambda r: r["review_priority"])
+    faculties = [rows[g.id] for g in shown if g.level == "faculty"]
+    common = {"manifest": manifest, "demo": demo, "total": total,
+              "counting": counting(manifest["parameters"])}
+    files.write_text(staging / "index.html", env.get_template("index.html").render(
+        departments=listed, faculties=faculties,
+        figures=_index_figures(o.departments, o.flagged, manifest),
+        summary=summary_sentence(total, o.departments), **common))
+    for g in shown:
+        flagged = o.flagged[o.flagged["work_id"].isin(o.works[g.id])]
+        items = [dict(r, doi_url=doi_url(r["doi"])) for r in flagged.to_dict("records")]
+        graph = o.graphs.get(g.id)
+        figure = _figure(plots.partner_network(graph), f"net-{g.slug}",
+                         "Network of the department's researchers and the watchlisted "
+                         "partners their flagged works link to") \
+            if graph is not None and graph.number_of_edges() else None
+        people, years = o.bridging.get(g.id), o.years.get(g.id)
+        files.write_text(staging / "departments" / f"{g.slug}.html",
+                         env.get_template("department.html").render(
+            dept=rows[g.id], flagged=items, network=figure,
+            partners=o.partners[g.id].to_dict("records"),
+            bridging=[] if people is None else people.to_dict("records"),
+            years=[] if years is None else years.to_dict("records"), **common))
+
+
+def _write_tables(staging: Path, o: Outputs, manifest: dict[str, Any]) -> None:
+    tables = staging / "tables"
+    files.write_csv(o.departments, tables / "departments.csv")
+    files.write_csv(o.bridging[INSTITUTION], tables / "bridging_researchers.csv")
+    files.write_csv(o.partners[INSTITUTION], tables / "partners.csv")
+    files.write_csv(o.flagged, tables / "flagged_works.csv")
+    files.write_csv(o.matches, tables / "matches.csv")
+    by_slug = {g.id: g.slug for g in o.groups} | {INSTITUTION: "institution"}
+    for name, graph in o.graphs.items():
+        network.write_graphml(graph, staging / "networks" / f"{by_slug.get(name, name)}.graphml")
+    files.write_text(staging / "manifest.json", json.dumps(manifest, indent=2, default=str) + "\n")
+    files.write_with(staging / "exposure.xlsx", lambda tmp: workbook.write(
+        tmp, departments=o.departments, flagged=o.flagged, matches=o.matches,
+        partners=o.partners[INSTITUTION], manifest=manifest, method=_method_text()))

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 
-from analysis import config, normalise
+from analysis import config, ids
+from analysis.ids import ROR_PATTERN
 
 COLUMNS = [
     "id", "name", "name_zh", "aliases", "acronyms", "ambiguous", "ror", "openalex_ids", "parent",
@@ -55,7 +56,6 @@ TIER_RULE = (
     "institutes and subsidiaries take their parent's tier; a defence laboratory takes its "
     "parent's tier but never below 2. An analyst can override any entry's tier."
 )
-ROR_PATTERN = re.compile(r"^0[0-9a-hjkmnp-tv-z]{6}[0-9]{2}$")
 DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _ROR_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 
@@ -69,7 +69,7 @@ def split(value: str | None) -> list[str]:
 
 
 def bare_ror(value: str | None) -> str:
-    return normalise.bare_ror((value or "").strip()) or ""
+    return ids.bare_ror(value) or ""
 
 
 def ror_is_valid(ror: str) -> bool:
@@ -168,21 +168,12 @@ class Entry:
         return [x.code for x in self.lists]
 
     @property
-    def listed_since(self) -> str:
-        """Earliest date the entry is known to have been listed, or "" if no list says."""
-        dates = sorted(x.start for x in self.lists if x.start_known and x.start)
-        return dates[0] if dates else ""
-
-    @property
     def removed(self) -> bool:
         return bool(self.lists) and not any(x.current for x in self.lists)
 
     @property
     def link_type(self) -> str:
         return ";".join(self.dimensions)
-
-    def lists_text(self) -> str:
-        return "; ".join(x.describe() for x in self.lists)
 
 
 def _entry(row: dict[str, str]) -> Entry:
@@ -195,7 +186,7 @@ def _entry(row: dict[str, str]) -> Entry:
         acronyms=tuple(split(row.get("acronyms"))),
         ambiguous=tuple(split(row.get("ambiguous"))),
         rors=tuple(bare_ror(r) for r in split(row.get("ror"))),
-        openalex_ids=tuple(normalise.short_id(r) or "" for r in split(row.get("openalex_ids"))),
+        openalex_ids=tuple(ids.short_id(r) or "" for r in split(row.get("openalex_ids"))),
         parent=(row.get("parent") or "").strip(),
         kind=(row.get("kind") or "institution").strip(),
         places=tuple(split(row.get("places"))),
@@ -304,18 +295,23 @@ class Watchlist:
     def children(self, entry_id: str) -> list[Entry]:
         return [e for e in self if e.parent == entry_id]
 
+    def listings(self, entry_id: str) -> list[tuple[Entry, Listing]]:
+        """The entry's own list memberships and its ancestors', nearest first: a part of a
+        listed group is screened because of the group, and is never "before listing" it."""
+        return [(holder, x) for holder in self.chain(entry_id) for x in holder.lists]
+
     def effective_lists(self, entry_id: str) -> tuple[Listing, ...]:
-        """A child with no list of its own is screened because an ancestor is listed."""
-        for entry in self.chain(entry_id):
-            if entry.lists:
-                return entry.lists
-        return ()
+        return tuple(x for _, x in self.listings(entry_id))
+
+    def describe_lists(self, entry_id: str) -> list[str]:
+        """Each effective listing in words, saying which ancestor holds an inherited one."""
+        return [x.describe() + ("" if holder.id == entry_id else f" as part of {holder.name}")
+                for holder, x in self.listings(entry_id)]
 
     def listed_since(self, entry_id: str) -> str:
-        for entry in self.chain(entry_id):
-            if entry.lists:
-                return entry.listed_since
-        return ""
+        """Earliest known start among the effective listings ("listed by" dates never count)."""
+        dates = [x.start for x in self.effective_lists(entry_id) if x.start_known and x.start]
+        return min(dates, default="")
 
     def tier(self, entry_id: str) -> int:
         return tier_of(self, entry_id)[0]
@@ -433,13 +429,13 @@ def _cross_problems(rows: dict[str, dict[str, str]], entries: dict[str, Entry]
             if label:
                 key = label if label.isupper() else label.casefold()
                 owners.setdefault(key, set()).add(e.id)
-    for key, ids in sorted(owners.items()):
-        if len(ids) < 2:
+    for key, sharing in sorted(owners.items()):
+        if len(sharing) < 2:
             continue
-        undeclared = sorted(i for i in ids if not any(
+        undeclared = sorted(i for i in sharing if not any(
             (a if a.isupper() else a.casefold()) == key for a in entries[i].ambiguous))
         for ident in undeclared:
-            names = ", ".join(sorted(ids - {ident}))
+            names = ", ".join(sorted(sharing - {ident}))
             problems.append(Problem(*at(ident), f"label {key!r} is shared with {names}; "
                                     "declare it in `ambiguous` if that is intended"))
     for e in entries.values():
@@ -514,98 +510,6 @@ def _with_openalex_ids(entries: dict[str, Entry], cache: Path) -> dict[str, Entr
     return out
 
 
-def to_records(watchlist: Watchlist) -> list[dict[str, object]]:
-    """Merged entries with their computed tier, for export."""
-    out = []
-    for e in sorted(watchlist, key=lambda e: e.id):
-        tier, why = tier_of(watchlist, e.id)
-        out.append({
-            "id": e.id, "name": e.name, "name_zh": e.name_zh, "aliases": list(e.aliases),
-            "acronyms": list(e.acronyms), "ambiguous": list(e.ambiguous), "ror": list(e.rors),
-            "openalex_ids": list(e.openalex_ids), "parent": e.parent, "kind": e.kind,
-            "category": e.category, "dimensions": list(e.dimensions), "aspi_risk": e.aspi_risk,
-            "lists": [str(x) for x in e.lists], "listed_since": watchlist.listed_since(e.id),
-            "tier": tier, "tier_reason": why, "match_context": e.match_context,
-            "sources": list(e.sources), "notes": e.notes, "last_reviewed": e.last_reviewed,
-        })
-    return out
-
-
-def describe(watchlist: Watchlist, entry: Entry) -> str:
-    """A readable account of one entry: what it is, why it is listed, how serious, its family."""
-    tier, why = tier_of(watchlist, entry.id)
-    lines = [f"{entry.name}" + (f" ({entry.name_zh})" if entry.name_zh else "") + f"  [{entry.id}]",
-             f"  tier {tier}: {why}",
-             f"  category {entry.category}; links: {', '.join(entry.dimensions)}; "
-             f"kind {entry.kind}",
-             f"  ROR: {', '.join(entry.rors) or 'none found'}"
-             + (f"; OpenAlex: {', '.join(entry.openalex_ids)}" if entry.openalex_ids else "")]
-    if entry.aliases or entry.acronyms:
-        lines.append(f"  also: {'; '.join((*entry.aliases, *entry.acronyms))}")
-    if entry.ambiguous:
-        lines.append(f"  not matched alone (ambiguous): {'; '.join(entry.ambiguous)}")
-    lists = entry.lists or watchlist.effective_lists(entry.id)
-    inherited = "" if entry.lists else " (through its parent)"
-    lines.append(f"  lists{inherited}: " + ("; ".join(x.describe() for x in lists) or "none"))
-    if entry.aspi_risk:
-        lines.append(f"  ASPI risk: {entry.aspi_risk}")
-    if entry.parent:
-        parent = watchlist.entries.get(entry.parent)
-        lines.append(f"  part of: {parent.name if parent else entry.parent} [{entry.parent}]")
-    children = watchlist.children(entry.id)
-    if children:
-        lines.append(f"  {len(children)} part(s): " + "; ".join(c.name for c in children[:12])
-                     + (" ..." if len(children) > 12 else ""))
-    if entry.notes:
-        lines.append(f"  notes: {entry.notes}")
-    lines += [f"  source: {url}" for url in entry.sources]
-    return "\n".join(lines)
-
-
-def summary(watchlist: Watchlist) -> dict[str, dict[str, int]]:
-    """Counts per list, tier, category and dimension (for `watchlist show` and notes)."""
-    out: dict[str, dict[str, int]] = {"lists": {}, "tiers": {}, "categories": {},
-                                      "dimensions": {}, "kinds": {}}
-    for e in watchlist:
-        for code in {x.code for x in e.lists}:
-            out["lists"][code] = out["lists"].get(code, 0) + 1
-        tier = str(tier_of(watchlist, e.id)[0])
-        out["tiers"][tier] = out["tiers"].get(tier, 0) + 1
-        out["categories"][e.category] = out["categories"].get(e.category, 0) + 1
-        out["kinds"][e.kind] = out["kinds"].get(e.kind, 0) + 1
-        for d in e.dimensions:
-            out["dimensions"][d] = out["dimensions"].get(d, 0) + 1
-    total = len(watchlist)
-    out["coverage"] = {"entries": total,
-                       "with_ror": sum(1 for e in watchlist if e.rors),
-                       "with_source": sum(1 for e in watchlist if e.sources)}
-    return {k: dict(sorted(v.items())) for k, v in out.items()}
-
-
-def resolve_openalex(watchlist: Watchlist, cache: Path, settings: object) -> tuple[int, int]:
-    """Look up each entry's OpenAlex institution by ROR and cache the ids with today's date.
-
-    Returns (RORs resolved, RORs OpenAlex does not know). Shipped data keeps only ids a
-    maintainer verified; the cache is local (data/cache, git-ignored).
-    """
-    from analysis import openalex  # network code stays out of the watchlist's import path
-
-    rors = sorted({r for e in watchlist for r in e.rors})
-    found = openalex.resolve_rors(rors, settings)  # type: ignore[arg-type]
-    today = date.today().isoformat()
-    rows = [{"ror": ror, "openalex_id": inst["id"], "display_name": inst["display_name"],
-             "resolved_at": today} for ror, insts in sorted(found.items()) for inst in insts]
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_name(f".{cache.name}.tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["ror", "openalex_id", "display_name",
-                                                    "resolved_at"], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    tmp.replace(cache)
-    return sum(1 for v in found.values() if v), sum(1 for v in found.values() if not v)
-
-
 @dataclass(frozen=True)
 class Name:
     """A name that is not on the watchlist but looks like one (a hard negative)."""
@@ -618,8 +522,16 @@ class Name:
     why: str
 
 
+def not_watchlisted_path() -> Path:
+    return config.WATCHLIST_DIR / "not_watchlisted.csv"
+
+
+def defence_funders_path() -> Path:
+    return config.WATCHLIST_DIR / "defence_funders.csv"
+
+
 def load_not_watchlisted(path: Path | None = None) -> list[Name]:
-    path = path or config.WATCHLIST_DIR / "not_watchlisted.csv"
+    path = path or not_watchlisted_path()
     return [
         Name(r["name"], r.get("name_zh", ""), bare_ror(r.get("ror")), r.get("country", ""),
              r.get("confusable_with", ""), r.get("why", ""))
@@ -638,7 +550,7 @@ class Funder:
 
 
 def load_defence_funders(path: Path | None = None) -> list[Funder]:
-    path = path or config.WATCHLIST_DIR / "defence_funders.csv"
+    path = path or defence_funders_path()
     return [
         Funder(r["id"], r["name"], r.get("name_zh", ""), tuple(split(r.get("aliases"))),
                bare_ror(r.get("ror")), r.get("why", ""))

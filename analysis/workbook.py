@@ -10,18 +10,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from analysis.exposure import INSTITUTION
+from analysis.text import neutralise
 
 
 def safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    if isinstance(value, list | tuple):
+    if isinstance(value, str):
+        return neutralise(value)
+    if isinstance(value, list | tuple | np.ndarray):
         return "; ".join(str(v) for v in value)
     if value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return None
@@ -50,11 +52,18 @@ def _sheet(book: Workbook, title: str, frame: pd.DataFrame, link_column: str = "
         sheet.column_dimensions[get_column_letter(index)].width = min(60, max(8, longest + 2))
 
 
+def _counting(manifest: dict[str, Any]) -> str:
+    from analysis.report import counting
+
+    return counting(manifest["parameters"]) or "all tiers and categories"
+
+
 def write(path: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
-          matches: pd.DataFrame, manifest: dict[str, Any], method: str) -> None:
+          matches: pd.DataFrame, partners: pd.DataFrame, manifest: dict[str, Any],
+          method: str) -> None:
     book = Workbook()
     book.remove(book.active)
-    total = departments[departments["department"] == "all"].iloc[0]
+    total = departments[departments["department"] == INSTITUTION].iloc[0]
     summary = pd.DataFrame([
         ("Institution", manifest["institution"]["name"]),
         ("Years", f"{manifest['years'][0]}-{manifest['years'][1]}"),
@@ -65,17 +74,13 @@ def write(path: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
         ("Data as of", manifest["data_as_of"]),
         ("Watchlist version", manifest["watchlist"]["version"]),
         ("Code version", manifest["code_version"]),
+        ("Flags counted", _counting(manifest)),
         ("Note", "A screening aid, not a finding: every flag is a lead for human review."),
     ], columns=["Measure", "Value"])
     _sheet(book, "Summary", summary)
     _sheet(book, "Departments", departments)
     _sheet(book, "Flagged works", flagged, link_column="doi")
     _sheet(book, "Matches", matches)
-    partners = (matches[matches["flagged"]].drop_duplicates(["work_id", "root_id"])
-                .groupby(["root_id", "root_name"]).agg(
-                    flagged_works=("work_id", "nunique"), tier=("tier", "min"),
-                    link_type=("link_type", "first"), lists=("lists", "first"))
-                .reset_index().sort_values("flagged_works", ascending=False))
     _sheet(book, "Partners", partners)
     _sheet(book, "Method", pd.DataFrame({"Method": method.splitlines()}))
     book.save(path)

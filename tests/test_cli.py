@@ -196,7 +196,7 @@ def test_failed_report_leaves_previous_run_untouched(capsys, tmp_path, imported,
     def explode(*_args, **_kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(report, "_write_csv", explode)
+    monkeypatch.setattr(report, "_write_tables", explode)
     with pytest.raises(RuntimeError):
         cli.main(argv)
     assert (out_dir / "manifest.json").read_text() == before

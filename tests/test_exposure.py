@@ -44,12 +44,14 @@ def _matches() -> pd.DataFrame:
                           "flagged": True} for w, e, r, t, lt, c, ls in rows])
 
 
-def _table(**kwargs) -> pd.DataFrame:
+def _table(tiers=None, categories=None) -> pd.DataFrame:
     funding = pd.DataFrame({"work_id": ["W2"]})
     sensitive = exposure.sensitive_works(_works(), pd.DataFrame(
         {"subfield": ["Artificial Intelligence"], "area": ["Artificial Intelligence"]}))
-    return exposure.by_department(_works(), _matches(), _attributions(), funding, DEPTS,
-                                  (2019, 2024), sensitive, **kwargs).set_index("department")
+    flags = exposure.flag_rows(exposure.select_flags(_matches(), tiers, categories), _works())
+    return exposure.by_department(_works(), flags, _attributions(), funding,
+                                  exposure.groups(DEPTS), (2019, 2024), sensitive
+                                  ).set_index("department")
 
 
 def test_full_and_fractional_counts():

@@ -67,7 +67,7 @@ def test_ror_rule_with_agreeing_text():
 def test_ror_of_a_parent_in_the_lineage():
     institution = {"ror": "", "institution_name": "Some lab", "lineage_rors": ["05d2yfz11"]}
     result = MATCHER.decide("Some lab, Changsha", institution)
-    assert result[0][:2] == ("nudt", "ror")
+    assert result[0][:2] == ("nudt", "ror_uncorroborated")
     assert "lineage" in result[0][3]
 
 

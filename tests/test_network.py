@@ -22,7 +22,7 @@ def _toy():
         {"work_id": w, "author_id": a, "department": d}
         for w, a, d in [("W1", "H1", "physics"), ("W2", "H1", "physics"),
                         ("W2", "H2", "chemistry"), ("W3", "H3", "history")]])
-    return authorships, matches, attributions
+    return authorships, matches[matches["flagged"]], attributions  # the counted flags
 
 
 def test_graph_holds_flagged_works_only():

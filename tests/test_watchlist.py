@@ -256,10 +256,25 @@ def test_listing_syntax(text, start, end, known, current):
 
 
 def test_listed_since_ignores_unknown_start_dates():
-    beihang = WL["beihang"]
-    assert beihang.listed_since == "2019-11-25"  # not the Entity List's "by 2017-12"
+    assert WL.listed_since("beihang") == "2019-11-25"  # not the Entity List's "by 2017-12"
     removed = _entry("China Marine Information Electronics Company Limited")
-    assert removed.removed and removed.listed_since == "2021-06-03"
+    assert removed.removed and min(x.start for x in removed.lists) == "2021-06-03"
+    assert WL.listed_since(removed.id) == WL.listed_since(removed.parent) == "2019-11-25"
+
+
+def test_a_part_inherits_its_groups_earlier_listings():
+    # CETC's 14th institute has a 1260H listing of its own (2026) but CETC has been on the
+    # ASPI tracker since 2019 and on 1260H since 2021: the part is listed since the earliest.
+    own = min(x.start for x in WL["cetc-14"].lists if x.start)
+    assert own >= "2026"
+    assert WL.listed_since("cetc-14") == WL.listed_since("cetc") < "2020"
+    described = WL.describe_lists("cetc-14")
+    assert any("as part of" in d and "CETC" in d or "as part of China Electronics" in d
+               for d in described)
+    for entry in WL:
+        for ancestor in WL.chain(entry.id)[1:]:
+            since = WL.listed_since(ancestor.id)
+            assert not since or WL.listed_since(entry.id) <= since, entry.id
 
 
 def test_ror_checksum():

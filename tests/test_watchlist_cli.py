@@ -107,7 +107,9 @@ def test_resolve_caches_openalex_ids_and_matching_uses_them(capsys, tmp_path, em
         "institution_id": "I170215575", "ror": None, "institution_name": "?",
         "country_code": "CN", "lineage": ["I170215575"]}])
     m = match.match_affiliations(affiliations, merged, [])
-    assert m[["watchlist_id", "rule"]].values.tolist() == [["nudt", "ror"]]
+    # an OpenAlex id, not a ROR: the rule says which identifier linked it
+    assert m[["watchlist_id", "rule"]].values.tolist() == [["nudt",
+                                                            "openalex_id_uncorroborated"]]
     assert "OpenAlex institution id I170215575" in m.iloc[0]["evidence"]
 
 

@@ -1,0 +1,106 @@
+"""Every file the tool writes goes through here: owner-only, atomic, and named safely.
+
+Data, reports and caches name real researchers, so files are 0600 and folders 0700 (parents
+the tool creates included). A file is written to a unique temporary name created exclusively in
+the target folder (never following a planted symlink) and renamed over the target only when
+complete, so a reader or a killed run never sees half a file and two runs never share a name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis.errors import InputError
+from analysis.text import neutralise
+
+#: Identifiers that become file names: letters, digits, dot, dash, underscore; no leading dot.
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+def make_dir(path: Path) -> Path:
+    """Create a folder and any missing parents, each 0700."""
+    path = Path(path)
+    missing = []
+    for folder in [path, *path.parents]:
+        if folder.exists():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+    return path
+
+
+def write_with(path: Path, write: Callable[[Path], None]) -> Path:
+    """Let `write` fill a fresh private temporary file, then rename it over `path`."""
+    path = Path(path)
+    make_dir(path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        os.chmod(tmp, 0o600)
+        write(Path(tmp))
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    return write_with(path, lambda tmp: tmp.write_bytes(data))
+
+
+def write_text(path: Path, text: str) -> Path:
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def csv_text(rows: Iterable[Iterable[Any]]) -> str:
+    """Every field quoted (a bare carriage return cannot start a row) and neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    for row in rows:
+        writer.writerow(["" if _missing(v) else neutralise(_cell(v)) for v in row])
+    return buffer.getvalue()
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    return write_text(path, csv_text([list(frame.columns), *frame.itertuples(index=False)]))
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list | tuple | np.ndarray):
+        return "; ".join(str(v) for v in value)
+    return value
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and value != value
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> Path:
+    return write_with(path, lambda tmp: frame.to_parquet(tmp, index=False))
+
+
+def safe_name(ident: str, where: str, reserved: Iterable[str] = ()) -> str:
+    """An identifier that will name a file or folder, checked; `where` says file:line."""
+    if not isinstance(ident, str) or not SAFE_NAME.match(ident):
+        raise InputError(f"{where}: id {ident!r} cannot name a file: use letters, digits, '.', "
+                         "'-' and '_' only (at most 100, not starting with '.')")
+    if ident.lower() in {r.lower() for r in reserved}:
+        raise InputError(f"{where}: id {ident!r} is reserved; choose another")
+    return ident
