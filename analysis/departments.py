@@ -26,9 +26,9 @@ from analysis.text import text as _text
 from analysis.watchlist import date_is_valid
 
 UNATTRIBUTED = "unattributed"
-#: Ids a department cannot take: the institution row, the summary page, the unattributed row
-#: and faculty pages share the reports' namespace.
-RESERVED = ("all", "index", UNATTRIBUTED)
+#: Ids a department cannot take: the institution row, the summary page, the unattributed row,
+#: the institution and partner networks and faculty pages share the reports' namespace.
+RESERVED = ("all", "index", UNATTRIBUTED, "institution", "partners")
 ROSTER_REQUIRED = {"name", "department"}
 ROSTER_IDS = {"orcid", "openalex_id"}
 ATTRIBUTION_COLUMNS = ["work_id", "author_id", "department", "method", "basis"]

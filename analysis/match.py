@@ -24,6 +24,7 @@ import re
 import string
 import unicodedata
 from itertools import accumulate
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import ahocorasick
@@ -536,6 +537,23 @@ def _name(ctx: Context, found: Found) -> Link | None:
 ID_RULES = (_id_corroborated, _id_conflict, _id_uncorroborated)
 #: Tried in order for each watchlisted name in the string (not of the identifier's family).
 NAME_RULES = (_name_over_id, _name_conflict, _name_unlisted_link, _name)
+
+
+METHOD_MARKERS = ("<!-- rules: generated from analysis.match.RULES -->", "<!-- rules: end -->")
+
+
+def write_method_table(path: Path | None = None) -> None:
+    """Put `rules_table()` between METHOD.md's markers (`make method`)."""
+    from analysis import config, files
+
+    path = path or config.PROJECT_ROOT / "reports" / "METHOD.md"
+    text = path.read_text(encoding="utf-8")
+    start, end = METHOD_MARKERS
+    head, found, rest = text.partition(start)
+    _, found_end, tail = rest.partition(end)
+    if not found or not found_end:
+        raise ValueError(f"{path}: the markers {start} and {end} are missing")
+    files.write_text(path, f"{head}{start}\n{rules_table()}{end}{tail}")
 
 
 def rules_table() -> str:

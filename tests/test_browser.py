@@ -1,6 +1,7 @@
 """The demo's reports in a real browser (Debian's Chromium driven by Playwright) and as PDF.
 
-.ci/run installs Chromium and poppler-utils; these tests need both and fail without them.
+`make test` installs Chromium and poppler-utils where it can and otherwise skips these tests
+with the install command; .ci/run sets EXPOSURE_REQUIRE_BROWSER so there they always run.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from matplotlib import image
 from playwright.sync_api import sync_playwright
 
 from analysis import pdf
+
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture()

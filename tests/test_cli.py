@@ -10,18 +10,9 @@ import sys
 import pytest
 
 from analysis import cli, report
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, run_cli
 
 QUIRKS = FIXTURES / "quirks.jsonl"
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = cli.main(list(argv))
-    except SystemExit as exc:  # argparse exits for --help and usage errors
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.parametrize("command", [[], ["demo"], ["fetch"], ["import"], ["run"], ["match"],

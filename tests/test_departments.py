@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
 from analysis import departments
 from analysis.departments import Department
+from analysis.errors import InputError
 from analysis.normalise import Warnings
 
 DEPTS = [Department("physics", "Physics", "Science", ("School of Physics",)),
@@ -111,7 +114,7 @@ def test_suggest_recovers_the_demo_departments(capsys, demo_run, tmp_path):
     import yaml
 
     from analysis import demo
-    from tests.test_cli import run_cli
+    from tests.conftest import run_cli
 
     data = demo_run.out.parent / "data"
     target = tmp_path / "draft.yaml"
@@ -126,3 +129,24 @@ def test_suggest_recovers_the_demo_departments(capsys, demo_run, tmp_path):
         assert len(owners) == 1, group  # no group mixes two departments
         found += owners
     assert sorted(found) == sorted(d["id"] for d in demo.DEPARTMENTS)  # each exactly once
+
+
+@pytest.mark.parametrize(("ident", "message"), [
+    ("all", "reserved"), ("index", "reserved"), ("unattributed", "reserved"),
+    ("partners", "reserved"), ("institution", "reserved"),
+    ("Faculty-science", "reserved"), ("../../x", "cannot name a file"),
+    ("a/b", "cannot name a file"), (".hidden", "cannot name a file"),
+])
+def test_department_ids_that_would_collide_or_escape_are_refused(tmp_path, ident, message):
+    path = tmp_path / "d.yaml"
+    path.write_text(f"departments:\n  - name: Physics\n    id: {json.dumps(ident)}\n")
+    with pytest.raises(InputError, match=message):
+        departments.load_departments(path)
+
+
+def test_a_department_id_used_twice_is_an_error(tmp_path):
+    path = tmp_path / "d.yaml"
+    path.write_text("departments:\n  - name: Physics\n    id: phys\n  - name: Physics II\n"
+                    "    id: phys\n")
+    with pytest.raises(InputError, match="used twice"):
+        departments.load_departments(path)

@@ -10,8 +10,8 @@ import pytest
 import responses
 
 from analysis import openalex
+from tests.conftest import run_cli
 from tests.openalex_emulator import Killed, OpenAlexEmulator
-from tests.test_cli import run_cli
 
 HOME = "https://openalex.org/I1"
 CHILD = "https://openalex.org/I2"

@@ -6,7 +6,7 @@ import csv
 import io
 import sys
 
-from tests.test_cli import run_cli
+from tests.conftest import run_cli
 
 
 def test_match_a_csv_column(capsys, tmp_path):

@@ -8,7 +8,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from tests.test_cli import run_cli
+from tests.conftest import run_cli
 
 HOME = {"id": "https://openalex.org/I9900000001", "display_name": "Home University",
         "ror": None, "country_code": "GB", "type": "education",

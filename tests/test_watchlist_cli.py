@@ -10,8 +10,8 @@ import pytest
 import responses
 
 from analysis import match, openalex, watchlist
+from tests.conftest import run_cli
 from tests.openalex_emulator import OpenAlexEmulator
-from tests.test_cli import run_cli
 
 
 def test_validate_shipped_list(capsys):
