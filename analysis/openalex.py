@@ -299,14 +299,14 @@ def fetch_year(client: Client, institution_id: str, year: int, folder: Path,
     author list was cut at 100 are refetched whole by id. The year file and its manifest are
     written atomically, and the count is checked against OpenAlex's meta.count.
     """
-    from analysis import cache
+    from analysis import cache, files
 
     final = folder / f"{year}.jsonl.gz"
     manifest_path = folder / f"{year}.manifest.json"
     if final.exists() and not refresh:
         meta = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
         return YearResult(year, final, meta.get("count", 0), meta.get("meta_count"), 0, True)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    files.make_dir(folder)
     partial, checkpoint = folder / f".{year}.partial.jsonl", folder / f".{year}.checkpoint.json"
     state = json.loads(checkpoint.read_text()) if checkpoint.exists() and partial.exists() \
         else {"cursor": "*", "pages": 0, "meta_count": None}
@@ -314,7 +314,7 @@ def fetch_year(client: Client, institution_id: str, year: int, folder: Path,
         partial.unlink(missing_ok=True)
     query = works_query(institution_id, year)
     cursor, size = state["cursor"], state.get("per_page", 200)
-    with partial.open("a", encoding="utf-8") as out:
+    with files.append_private(partial) as out:
         while cursor:
             try:
                 page = client.call(lambda c=cursor, n=size: query.get(per_page=n, cursor=c))
