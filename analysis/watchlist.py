@@ -68,10 +68,6 @@ def split(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(";") if part.strip()]
 
 
-def bare_ror(value: str | None) -> str:
-    return ids.bare_ror(value) or ""
-
-
 def ror_is_valid(ror: str) -> bool:
     """Shape and ISO 7064 mod 97-10 checksum, as ROR issues them."""
     if not ROR_PATTERN.match(ror):
@@ -185,7 +181,7 @@ def _entry(row: dict[str, str]) -> Entry:
         aliases=tuple(split(row.get("aliases"))),
         acronyms=tuple(split(row.get("acronyms"))),
         ambiguous=tuple(split(row.get("ambiguous"))),
-        rors=tuple(bare_ror(r) for r in split(row.get("ror"))),
+        rors=tuple(ids.bare_ror(r) or "" for r in split(row.get("ror"))),
         openalex_ids=tuple(ids.short_id(r) or "" for r in split(row.get("openalex_ids"))),
         parent=(row.get("parent") or "").strip(),
         kind=(row.get("kind") or "institution").strip(),
@@ -221,7 +217,7 @@ def _row_problems(row: dict[str, str], new: bool) -> list[str]:
     if override and override not in {"1", "2", "3"}:
         out.append(f"tier_override {override!r} is not 1, 2 or 3")
     for ror in split(row.get("ror")):
-        if not ror_is_valid(bare_ror(ror)):
+        if not ror_is_valid(ids.bare_ror(ror) or ""):
             out.append(f"malformed ROR id {ror!r}")
     for item in split(row.get("lists")):
         out += Listing.parse(item).problems()
@@ -319,7 +315,7 @@ class Watchlist:
     def find(self, query: str) -> list[Entry]:
         """Entries whose id, ROR, name, Chinese name, alias or acronym matches the query."""
         q = query.strip()
-        ror = bare_ror(q)
+        ror = ids.bare_ror(q) or ""
         lowered = q.casefold()
         exact, partial = [], []
         for e in self:
@@ -502,11 +498,11 @@ def _with_openalex_ids(entries: dict[str, Entry], cache: Path) -> dict[str, Entr
     by_ror: dict[str, list[str]] = {}
     for row in read_rows(cache, ("ror", "openalex_id")):
         if row.get("openalex_id"):
-            by_ror.setdefault(bare_ror(row["ror"]), []).append(row["openalex_id"])
+            by_ror.setdefault(ids.bare_ror(row["ror"]) or "", []).append(row["openalex_id"])
     out = {}
     for ident, e in entries.items():
-        ids = [i for r in e.rors for i in by_ror.get(r, []) if i not in e.openalex_ids]
-        out[ident] = replace(e, openalex_ids=(*e.openalex_ids, *ids)) if ids else e
+        extra = [i for r in e.rors for i in by_ror.get(r, []) if i not in e.openalex_ids]
+        out[ident] = replace(e, openalex_ids=(*e.openalex_ids, *extra)) if extra else e
     return out
 
 
@@ -533,7 +529,8 @@ def defence_funders_path() -> Path:
 def load_not_watchlisted(path: Path | None = None) -> list[Name]:
     path = path or not_watchlisted_path()
     return [
-        Name(r["name"], r.get("name_zh", ""), bare_ror(r.get("ror")), r.get("country", ""),
+        Name(r["name"], r.get("name_zh", ""), ids.bare_ror(r.get("ror")) or "",
+             r.get("country", ""),
              r.get("confusable_with", ""), r.get("why", ""))
         for r in read_rows(path, required=["name", "confusable_with"])
     ]
@@ -553,6 +550,6 @@ def load_defence_funders(path: Path | None = None) -> list[Funder]:
     path = path or defence_funders_path()
     return [
         Funder(r["id"], r["name"], r.get("name_zh", ""), tuple(split(r.get("aliases"))),
-               bare_ror(r.get("ror")), r.get("why", ""))
+               ids.bare_ror(r.get("ror")) or "", r.get("why", ""))
         for r in read_rows(path, required=["id", "name"])
     ]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import config, watchlist
+from analysis import config, ids, watchlist
 from analysis.demo_catalogue import WATCHED
 from analysis.watchlist import Listing
 
@@ -76,10 +76,10 @@ def test_confusable_pairs_watchlisted_present_innocent_absent_or_separate():
         pairs = list(csv.DictReader(handle))
     by_ror = WL.by_ror()
     for pair in pairs:
-        listed = watchlist.bare_ror(pair["watchlisted_ror"])
+        listed = ids.bare_ror(pair["watchlisted_ror"])
         if listed:
             assert listed in by_ror, pair["watchlisted"]
-        innocent = watchlist.bare_ror(pair["confusable_ror"])
+        innocent = ids.bare_ror(pair["confusable_ror"])
         if innocent and innocent in by_ror:  # itself listed: a separate entry, not an alias
             assert by_ror[innocent] != by_ror.get(listed), pair["confusable_name"]
     assert "01rxvg760" in by_ror and by_ror["01rxvg760"] != by_ror["01scyh794"]
