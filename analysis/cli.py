@@ -104,21 +104,19 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
-    import csv
-
     from analysis import match
 
     if args.file and str(args.file) != "-":
-        if not args.file.exists():
-            raise InputError(f"{args.file}: no such file")
-        with args.file.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            if args.column not in (reader.fieldnames or []):
-                raise InputError(f"{args.file}:1: no column {args.column!r} (columns: "
-                                 f"{', '.join(reader.fieldnames or [])}); use --column NAME")
-            rows = list(reader)
+        columns, numbered = files.read_csv(args.file, "CSV file to screen")
+        if args.column not in columns:
+            raise InputError(f"{args.file}:1: no column {args.column!r} (columns: "
+                             f"{', '.join(columns)}); use --column NAME")
+        rows = [row for _, row in numbered]
     else:
-        rows = [{args.column: line.rstrip("\n")} for line in sys.stdin if line.strip()]
+        try:
+            rows = [{args.column: line.rstrip("\n")} for line in sys.stdin if line.strip()]
+        except UnicodeDecodeError:
+            raise InputError(f"standard input is not UTF-8 text; {files.UTF8_HINT}") from None
     merged = watchlist.load(args.watchlist or [])
     results = match.screen(rows, args.column, match.Matcher(
         merged, watchlist.load_not_watchlisted()))

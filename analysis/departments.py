@@ -8,7 +8,6 @@ dropped, because a hidden denominator would make every share wrong.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import unicodedata
@@ -44,15 +43,15 @@ class Department:
 
 
 def load_departments(path: Path) -> list[Department]:
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such departments file")
+    text = files.read_text(path, "departments file (YAML)", limit=4 * 1024 * 1024)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(text, Loader=_NoAliases) or {}  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = f":{mark.line + 1}" if mark else ""
-        raise InputError(f"{path}{line}: not valid YAML") from None
+        problem = getattr(exc, "problem", None)
+        raise InputError(f"{path}{line}: not valid YAML"
+                         + (f" ({problem})" if problem else "")) from None
     items = data.get("departments") if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
         raise InputError(f"{path}: expected a 'departments:' list")
@@ -69,6 +68,19 @@ def load_departments(path: Path) -> list[Department]:
     return out
 
 
+class _NoAliases(yaml.SafeLoader):
+    """YAML without anchors and aliases: a departments file needs none, and aliases are how a
+    few lines expand into gigabytes."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed in a departments file",
+                event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def department_id(given: Any, name: str, where: str) -> str:
     """A department's id (given, or made from its name), safe as a file name and not reserved."""
     ident = str(given) if given not in (None, "") else normalise_text(name).replace(" ", "-")
@@ -79,18 +91,13 @@ def department_id(given: Any, name: str, where: str) -> str:
 
 def read_roster(path: Path) -> list[tuple[int, dict[str, str]]]:
     """(line number, row) pairs of a roster CSV whose required columns are all present."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such roster file")
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        columns = set(reader.fieldnames or [])
-        missing = sorted(ROSTER_REQUIRED - columns)
-        if not columns & ROSTER_IDS:
-            missing.append("orcid or openalex_id")
-        if missing:
-            raise InputError(f"{path}:1: roster is missing column(s): {', '.join(missing)}")
-        return list(enumerate(reader, start=2))
+    columns, rows = files.read_csv(path, "roster file (CSV)")
+    missing = sorted(ROSTER_REQUIRED - set(columns))
+    if not set(columns) & ROSTER_IDS:
+        missing.append("orcid or openalex_id")
+    if missing:
+        raise InputError(f"{path}:1: roster is missing column(s): {', '.join(missing)}")
+    return rows
 
 
 def load_roster(path: Path, departments: list[Department]) -> pd.DataFrame:

@@ -45,6 +45,10 @@ def make_dir(path: Path) -> Path:
 def write_with(path: Path, write: Callable[[Path], None]) -> Path:
     """Let `write` fill a fresh private temporary file, then rename it over `path`."""
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give a file name to write")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise InputError(f"{path.parent}: is a file, not a folder")
     make_dir(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -101,6 +105,59 @@ def _missing(value: Any) -> bool:
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> Path:
     return write_with(path, lambda tmp: frame.to_parquet(tmp, index=False))
+
+
+UTF8_HINT = "save it as UTF-8 (in Excel: Save As 'CSV UTF-8')"
+MAX_INPUT_BYTES = 512 * 1024 * 1024
+
+
+def input_file(path: Path | str, what: str) -> Path:
+    """A user's input file, checked: it exists and is a regular file, not a folder."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: no such file (expected a {what})")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; expected a {what}")
+    return path
+
+
+def read_csv(path: Path | str, what: str, required: Iterable[str] = ()
+             ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """(columns, [(line number, row)]) of a user's CSV, or one InputError that says which file,
+    which line and what to do: not UTF-8, a field over csv's limit, a ragged row."""
+    path = input_file(path, what)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            columns = list(reader.fieldnames or [])
+            missing = [c for c in required if c not in columns]
+            if missing:
+                raise InputError(f"{path}:1: missing column(s) {', '.join(missing)}")
+            rows = []
+            for row in reader:
+                if None in row:
+                    raise InputError(f"{path}:{reader.line_num}: more fields than the header's "
+                                     f"{len(columns)} columns (a comma inside an unquoted "
+                                     "value?)")
+                rows.append((reader.line_num, row))
+            return columns, rows
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); {UTF8_HINT}") from None
+    except csv.Error as exc:
+        raise InputError(f"{path}: not a readable CSV ({exc}); a field over "
+                         f"{csv.field_size_limit():,} characters is not an affiliation") from None
+
+
+def read_text(path: Path | str, what: str, limit: int = 16 * 1024 * 1024) -> str:
+    """A user's text file (YAML, say), UTF-8, at most `limit` bytes."""
+    path = input_file(path, what)
+    if path.stat().st_size > limit:
+        raise InputError(f"{path}: larger than {limit // (1024 * 1024)} MiB; not a {what}")
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); save it as "
+                         "UTF-8") from None
 
 
 def safe_name(ident: str, where: str, reserved: Iterable[str] = ()) -> str:

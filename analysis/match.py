@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 import ahocorasick
 import pandas as pd
 
-from analysis.text import text
+from analysis.text import has_invisible, text, visible
 from analysis.watchlist import Entry, Funder, Name, Watchlist
 
 FLAG_AT = 0.5
@@ -110,7 +110,7 @@ def _is_cjk(ch: str) -> bool:
 def _fold(raw: str) -> str:
     """Width, accents and apostrophes folded; fast for the common all-ASCII string."""
     if not raw.isascii():
-        raw = unicodedata.normalize("NFKC", raw)
+        raw = unicodedata.normalize("NFKC", visible(raw))
         if not raw.isascii():
             decomposed = unicodedata.normalize("NFKD", raw)
             if len(decomposed) != len(raw):  # accents to strip (Chinese text has none)
@@ -412,6 +412,9 @@ class Matcher:
             if ctx.id_hit and self.related(found.owner, ctx.id_hit.entry_id):
                 continue
             out += [link for rule in NAME_RULES if (link := rule(ctx, found))][:1]
+        if out and has_invisible(raw):
+            out = [x._replace(evidence=f"{x.evidence} (invisible characters in the string were "
+                              "removed before matching)") for x in out]
         return out
 
     def _most_specific(self, named: list[Found]) -> list[Found]:

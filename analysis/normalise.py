@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ import pandas as pd
 from analysis import files
 from analysis.errors import InputError
 from analysis.ids import bare_ror, parse_institution, short_id
+from analysis.text import clean
 
 WORK_COLUMNS = ["work_id", "doi", "title", "publication_year", "publication_date", "type",
                 "primary_field", "primary_subfield", "primary_topic", "is_authors_truncated",
@@ -67,11 +68,20 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                     record = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+                except RecursionError:
+                    raise InputError(f"{path}:{number}: JSON nested too deeply to be an "
+                                     "OpenAlex Work") from None
+                except ValueError as exc:  # an integer of thousands of digits, say
+                    raise InputError(f"{path}:{number}: not usable JSON ({exc})") from None
                 if not isinstance(record, dict):
                     raise InputError(f"{path}:{number}: expected a JSON object (an OpenAlex Work)")
                 yield number, record
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot be read ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); OpenAlex records are "
+                         "UTF-8: save the file as UTF-8") from None
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{path}: cannot be read ({exc}); a gzip file may be cut short or "
+                         "corrupt") from None
 
 
 @dataclass(frozen=True)
@@ -84,8 +94,9 @@ class Home:
     def contains(self, institution: dict[str, Any]) -> bool:
         if bare_ror(institution.get("ror")) in self.rors:
             return True
-        ids = {short_id(institution.get("id"))} | {short_id(i) for i in
-                                                    institution.get("lineage") or []}
+        lineage = institution.get("lineage")
+        ids = {short_id(institution.get("id"))} | {
+            short_id(i) for i in (lineage if isinstance(lineage, list) else [])}
         return bool(ids & self.openalex_ids)
 
 
@@ -95,49 +106,66 @@ def resolve_home(institution: str, records: Iterable[dict[str, Any]]) -> Home:
     if kind == "openalex":
         return Home(frozenset({ident}), frozenset())
     ids = {short_id(inst.get("id"))
-           for record in records for a in record.get("authorships") or []
-           for inst in a.get("institutions") or [] if bare_ror(inst.get("ror")) == ident}
+           for record in records for a in _dicts(record.get("authorships"))
+           for inst in _dicts(a.get("institutions")) if bare_ror(inst.get("ror")) == ident}
     return Home(frozenset(i for i in ids if i), frozenset({ident}))
 
 
-def _topic_part(topic: dict[str, Any] | None, part: str) -> str | None:
+def institution_name(records: list[dict[str, Any]], home: Home) -> str:
+    """The analysed institution's name as OpenAlex prints it in the records."""
+    for record in records:
+        for a in _dicts(record.get("authorships")):
+            for inst in _dicts(a.get("institutions")):
+                if home.contains({"id": inst.get("id"), "ror": inst.get("ror")}):
+                    return clean(inst.get("display_name")) or "unknown"
+    return "unknown"
+
+
+def _topic_part(topic: Any, part: str) -> Any:
     if not isinstance(topic, dict):
         return None
     value = topic if part == "topic" else topic.get(part)
     return value.get("display_name") if isinstance(value, dict) else None
 
 
-def _work_row(record: dict[str, Any], source: str) -> dict[str, Any]:
+def _work_row(record: dict[str, Any], source: str, t: Callable[[Any], str | None]
+              ) -> dict[str, Any]:
     topic = record.get("primary_topic")
     year = record.get("publication_year")
     return {
-        "work_id": short_id(record.get("id")),
-        "doi": record.get("doi"),
-        "title": record.get("title") or record.get("display_name"),
-        "publication_year": int(year) if isinstance(year, int | float) else None,
-        "publication_date": record.get("publication_date"),
-        "type": record.get("type"),
-        "primary_field": _topic_part(topic, "field"),
-        "primary_subfield": _topic_part(topic, "subfield"),
-        "primary_topic": _topic_part(topic, "topic"),
+        "work_id": short_id(t(record.get("id"))),
+        "doi": t(record.get("doi")),
+        "title": t(record.get("title") or record.get("display_name")),
+        "publication_year": int(year) if isinstance(year, int | float) and
+        not isinstance(year, bool) and 0 < year < 10000 else None,
+        "publication_date": t(record.get("publication_date")),
+        "type": t(record.get("type")),
+        "primary_field": t(_topic_part(topic, "field")),
+        "primary_subfield": t(_topic_part(topic, "subfield")),
+        "primary_topic": t(_topic_part(topic, "topic")),
         "is_authors_truncated": bool(record.get("is_authors_truncated")),
         "source": source,
     }
 
 
-def _affiliation_rows(work_id: str, author_id: str, authorship: dict[str, Any]
-                      ) -> list[dict[str, Any]]:
-    institutions = {short_id(i.get("id")): i for i in authorship.get("institutions") or []
-                    if isinstance(i, dict)}
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _affiliation_rows(work_id: str, author_id: str, authorship: dict[str, Any],
+                      t: Callable[[Any], str | None]) -> list[dict[str, Any]]:
+    institutions = {short_id(t(i.get("id"))): i for i in _dicts(authorship.get("institutions"))}
     pairs: list[tuple[str, str | None]] = []
-    affiliations = authorship.get("affiliations")
-    if isinstance(affiliations, list) and affiliations:
+    affiliations = _dicts(authorship.get("affiliations"))
+    if affiliations:
         for aff in affiliations:
-            raw = (aff or {}).get("raw_affiliation_string") or ""
-            ids = [short_id(i) for i in (aff or {}).get("institution_ids") or []] or [None]
+            raw = t(aff.get("raw_affiliation_string")) or ""
+            ids = [short_id(t(i)) for i in aff.get("institution_ids") or []
+                   if isinstance(i, str)] or [None]
             pairs += [(raw, i) for i in ids]
     else:  # older records: only raw_affiliation_strings and institutions, unpaired
-        raws = [r for r in authorship.get("raw_affiliation_strings") or [] if r]
+        strings = authorship.get("raw_affiliation_strings")
+        raws = [r for r in (t(x) for x in strings) if r] if isinstance(strings, list) else []
         if len(raws) == 1:
             pairs = [(raws[0], i) for i in institutions] or [(raws[0], None)]
         else:
@@ -147,42 +175,42 @@ def _affiliation_rows(work_id: str, author_id: str, authorship: dict[str, Any]
     rows = []
     for raw, inst_id in pairs:
         inst = institutions.get(inst_id, {}) if inst_id else {}
+        lineage = inst.get("lineage") if isinstance(inst.get("lineage"), list) else []
         rows.append({
             "work_id": work_id, "author_id": author_id, "raw_affiliation": raw,
-            "institution_id": inst_id, "ror": bare_ror(inst.get("ror")),
-            "institution_name": inst.get("display_name"),
-            "country_code": inst.get("country_code"),
-            "lineage": [short_id(x) for x in inst.get("lineage") or [] if x] or
+            "institution_id": inst_id, "ror": bare_ror(t(inst.get("ror"))),
+            "institution_name": t(inst.get("display_name")),
+            "country_code": t(inst.get("country_code")),
+            "lineage": [short_id(t(x)) for x in lineage if isinstance(x, str) and x] or
                        ([inst_id] if inst_id else []),
         })
     return rows
 
 
-def _funding_rows(work_id: str, record: dict[str, Any]) -> list[dict[str, Any]]:
-    funders = {short_id(f.get("id")): f for f in record.get("funders") or [] if isinstance(f, dict)}
+def _funding_rows(work_id: str, record: dict[str, Any], t: Callable[[Any], str | None]
+                  ) -> list[dict[str, Any]]:
+    funders = {short_id(t(f.get("id"))): f for f in _dicts(record.get("funders"))}
     rows, awarded = [], set()
-    for award in record.get("awards") or []:
-        if not isinstance(award, dict):
-            continue
-        fid = short_id(award.get("funder_id"))
+    for award in _dicts(record.get("awards")):
+        fid = short_id(t(award.get("funder_id")))
         awarded.add(fid)
+        funder = funders.get(fid) or {}
         rows.append({"work_id": work_id, "funder_id": fid,
-                     "funder_name": award.get("funder_display_name")
-                     or (funders.get(fid) or {}).get("display_name"),
-                     "funder_ror": bare_ror((funders.get(fid) or {}).get("ror")),
-                     "award_id": award.get("funder_award_id"),
-                     "award_title": award.get("display_name")})
+                     "funder_name": t(award.get("funder_display_name")
+                                      or funder.get("display_name")),
+                     "funder_ror": bare_ror(t(funder.get("ror"))),
+                     "award_id": t(award.get("funder_award_id")),
+                     "award_title": t(award.get("display_name"))})
     for fid, funder in funders.items():
         if fid not in awarded:
             rows.append({"work_id": work_id, "funder_id": fid,
-                         "funder_name": funder.get("display_name"),
-                         "funder_ror": bare_ror(funder.get("ror")), "award_id": None,
+                         "funder_name": t(funder.get("display_name")),
+                         "funder_ror": bare_ror(t(funder.get("ror"))), "award_id": None,
                          "award_title": None})
-    for grant in record.get("grants") or []:  # the pre-December-2025 field
-        if isinstance(grant, dict):
-            rows.append({"work_id": work_id, "funder_id": short_id(grant.get("funder")),
-                         "funder_name": grant.get("funder_display_name"), "funder_ror": None,
-                         "award_id": grant.get("award_id"), "award_title": None})
+    for grant in _dicts(record.get("grants")):  # the pre-December-2025 field
+        rows.append({"work_id": work_id, "funder_id": short_id(t(grant.get("funder"))),
+                     "funder_name": t(grant.get("funder_display_name")), "funder_ror": None,
+                     "award_id": t(grant.get("award_id")), "award_title": None})
     return rows
 
 
@@ -200,12 +228,14 @@ class Tables:
 
 def normalise(records: Iterable[dict[str, Any]], home: Home, source: str = "openalex",
               warnings: Warnings | None = None) -> Tables:
-    """Flatten records into tables; duplicates (same work id) keep the first record."""
+    """Flatten records into tables; duplicates (same work id) keep the first record. Every
+    string passes `text.clean` (counted in `warnings`), so no writer meets a character its
+    format cannot hold and a value of the wrong type never stops the run."""
     warnings = warnings if warnings is not None else Warnings()
     works, authorships, affiliations, funding = [], [], [], []
     seen: set[str] = set()
     for record in records:
-        work_id = short_id(record.get("id"))
+        work_id = short_id(clean(record.get("id"), warnings, "work id"))
         if not work_id:
             warnings.add("record without id", str(record.get("title"))[:80])
             continue
@@ -213,28 +243,36 @@ def normalise(records: Iterable[dict[str, Any]], home: Home, source: str = "open
             warnings.add("duplicate work", work_id)
             continue
         seen.add(work_id)
-        works.append(_work_row(record, source))
+
+        def t(value: Any, where: str = work_id) -> str | None:
+            return clean(value, warnings, where)
+
+        works.append(_work_row(record, source, t))
         if record.get("is_authors_truncated"):
             warnings.add("author list truncated at 100 (refetch the single work)", work_id)
-        if not record.get("authorships"):
+        listed = record.get("authorships")
+        if listed and not isinstance(listed, list):
+            warnings.add("authorships is not a list (authors left out)", work_id)
+        elif not listed:
             warnings.add("work without authorships", work_id)
-        funding += _funding_rows(work_id, record)
-        for position, a in enumerate(record.get("authorships") or []):
+        funding += _funding_rows(work_id, record, t)
+        for position, a in enumerate(listed if isinstance(listed, list) else []):
             if not isinstance(a, dict):
+                warnings.add("authorship is not an object (left out)", work_id)
                 continue
-            author = a.get("author") or {}
-            author_id = short_id(author.get("id")) or f"{work_id}-anon{position}"
-            home_here = any(home.contains(i) for i in a.get("institutions") or []
-                            if isinstance(i, dict))
+            author = a.get("author") if isinstance(a.get("author"), dict) else {}
+            author_id = short_id(t(author.get("id"))) or f"{work_id}-anon{position}"
+            home_here = any(home.contains(i) for i in _dicts(a.get("institutions")))
+            orcid = t(author.get("orcid")) or ""
             authorships.append({
                 "work_id": work_id, "author_id": author_id,
-                "author_name": author.get("display_name") or a.get("raw_author_name"),
-                "orcid": (author.get("orcid") or "").removeprefix("https://orcid.org/") or None,
-                "author_position": a.get("author_position"),
+                "author_name": t(author.get("display_name") or a.get("raw_author_name")),
+                "orcid": orcid.removeprefix("https://orcid.org/") or None,
+                "author_position": t(a.get("author_position")),
                 "is_corresponding": bool(a.get("is_corresponding")),
                 "is_home": home_here,
             })
-            affiliations += _affiliation_rows(work_id, author_id, a)
+            affiliations += _affiliation_rows(work_id, author_id, a, t)
     return Tables(
         pd.DataFrame(works, columns=WORK_COLUMNS).astype({"publication_year": "Int64"}),
         pd.DataFrame(authorships, columns=AUTHORSHIP_COLUMNS),

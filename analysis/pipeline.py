@@ -154,16 +154,6 @@ def _queries(raw_files: list[Path]) -> list[str]:
     return out
 
 
-def _institution_name(records: list[dict[str, Any]], home: normalise.Home) -> str:
-    for record in records:
-        for a in record.get("authorships") or []:
-            for inst in a.get("institutions") or []:
-                if short_id(inst.get("id")) in home.openalex_ids or \
-                        bare_ror(inst.get("ror")) in home.rors:
-                    return inst.get("display_name") or "unknown"
-    return "unknown"
-
-
 def _departments(departments_file: Path | None, roster_file: Path | None
                  ) -> tuple[list[departments.Department], pd.DataFrame | None]:
     depts = departments.load_departments(departments_file) if departments_file else []
@@ -270,7 +260,7 @@ def _normalise_stage(r: _Run, checksums: dict[str, str]) -> tuple[dict[str, Any]
             secret = pseudonym_key(r.paths)
             tables.authorships["author_name"] = [pseudonym(a, secret) for a in
                                                  tables.authorships["author_id"]]
-        meta = {"institution": {"name": _institution_name(records, home),
+        meta = {"institution": {"name": normalise.institution_name(records, home),
                                 "openalex_ids": sorted(home.openalex_ids),
                                 "rors": sorted(home.rors)},
                 "data_as_of": max((str(x.get("updated_date") or "")[:10] for x in records),
@@ -577,6 +567,6 @@ def suggest_departments(institution: str, years: tuple[int, int] | None = None, 
     records = _load_records(stored, years or (1900, 2100), warnings)
     home = normalise.resolve_home(institution, records)
     tables = normalise.normalise(records, home, warnings=warnings)
-    name = _institution_name(records, home)
+    name = normalise.institution_name(records, home)
     groups = departments.suggest(tables.authorships, tables.affiliations, [name])
     return departments.suggestions_yaml(groups, name), groups

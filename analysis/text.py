@@ -1,8 +1,11 @@
-"""Text hygiene shared by every stage: missing values, and cells safe for spreadsheets."""
+"""Text hygiene shared by every stage: every string read from a record passes `clean`, the
+matcher reads `visible` text, and writers get `printable` text and `neutralise`d cells."""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+import unicodedata
+from typing import Any, Protocol
 
 #: A cell starting with one of these is run as a formula by spreadsheet programs. Full-width
 #: forms count too: Excel folds them.
@@ -18,4 +21,67 @@ def neutralise(value: Any) -> Any:
     """Text from the open web made inert for spreadsheets (a title starting with = stays text)."""
     if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_STARTS):
         return "'" + value
+    return value
+
+
+#: C0 and C1 control characters other than tab, line feed and carriage return: no spreadsheet
+#: cell or XML document can hold them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+#: Invisible format characters (Unicode category Cf: zero-width spaces and joiners, direction
+#: marks and overrides, the soft hyphen, the byte-order mark) hide a name from a text search.
+#: All are dropped, the zero-width space too: planted inside a word it would split a name.
+INVISIBLE = {c: None for c in [*range(0x20000), *range(0xE0000, 0xE0080)]
+             if unicodedata.category(chr(c)) == "Cf"}
+_INVISIBLE_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in INVISIBLE) + "]")
+
+
+class Counter(Protocol):
+    def add(self, kind: str, example: str) -> None: ...
+
+
+def clean(value: Any, warnings: Counter | None = None, where: str = "") -> str | None:
+    """Any value read from a record, as text every writer can hold, or None.
+
+    Lone surrogates (from JSON escapes) and control characters are replaced with U+FFFD and
+    counted; numbers and booleans where text belongs become text, anything else is dropped and
+    counted; the text is put in NFC (same characters, composed). Invisible format characters
+    are kept: the string stays as printed, and the matcher removes them (`visible`)."""
+    if value is None or isinstance(value, str) and value.isascii() and \
+            not _CONTROL.search(value):
+        return value
+    if not isinstance(value, str):
+        if isinstance(value, bool | int | float):
+            _count(warnings, "non-text value read as text", where, repr(value)[:60])
+            return str(value)
+        _count(warnings, "non-text value left out", where, repr(value)[:60])
+        return None
+    if _SURROGATE.search(value):
+        _count(warnings, "lone surrogate replaced with U+FFFD", where, value[:60])
+        value = _SURROGATE.sub("\ufffd", value)
+    if _CONTROL.search(value):
+        _count(warnings, "control character replaced with U+FFFD", where,
+               value.encode("unicode_escape").decode()[:60])
+        value = _CONTROL.sub("\ufffd", value)
+    return unicodedata.normalize("NFC", value)
+
+
+def _count(warnings: Counter | None, kind: str, where: str, example: str) -> None:
+    if warnings is not None:
+        warnings.add(kind, f"{where}: {example}" if where else example)
+
+
+def visible(value: str) -> str:
+    """The text with invisible format characters removed."""
+    return value.translate(INVISIBLE) if _INVISIBLE_RE.search(value) else value
+
+
+def has_invisible(value: str) -> bool:
+    return not value.isascii() and bool(_INVISIBLE_RE.search(value))
+
+
+def printable(value: Any) -> Any:
+    """Text a writer can hold whatever reached it (defence in depth behind `clean`)."""
+    if isinstance(value, str) and (_CONTROL.search(value) or not value.isascii()):
+        return _CONTROL.sub("\ufffd", _SURROGATE.sub("\ufffd", value))
     return value

@@ -11,7 +11,6 @@ Tiers come from one function, `tier_of`, whose rule is printed in every report (
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import re
@@ -20,7 +19,8 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
 
-from analysis import config, ids
+from analysis import config, files, ids
+from analysis.errors import InputError
 from analysis.ids import ROR_PATTERN
 
 COLUMNS = [
@@ -60,7 +60,7 @@ DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _ROR_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 
 
-class WatchlistError(ValueError):
+class WatchlistError(InputError):
     """A watchlist file is malformed; the message names the file and line."""
 
 
@@ -240,16 +240,17 @@ class Problem:
             f"{self.file}: {self.message}"
 
 
+def read_numbered(path: Path, required: Iterable[str] = ("id",)
+                  ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """(columns, [(line number, row)]); a file that cannot be read is one WatchlistError."""
+    try:
+        return files.read_csv(path, "watchlist CSV file", required)
+    except InputError as exc:
+        raise WatchlistError(str(exc)) from None
+
+
 def read_rows(path: Path, required: Iterable[str] = ("id",)) -> list[dict[str, str]]:
-    path = Path(path)
-    if not path.exists():
-        raise WatchlistError(f"{path}: no such file")
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in required if c not in (reader.fieldnames or [])]
-        if missing:
-            raise WatchlistError(f"{path}:1: missing column(s) {', '.join(missing)}")
-        return list(reader)
+    return [row for _, row in read_numbered(path, required)[1]]
 
 
 @dataclass
@@ -469,11 +470,11 @@ def check(extra: Iterable[Path] = (), base: Path | None = None,
     suppressed: list[str] = []
     for number, path in enumerate(files):
         required = ("id", "name", "category") if number == 0 else ("id",)
-        read = read_rows(path, required)
-        unknown = sorted(set(read[0]) - set(USER_COLUMNS)) if read else []
+        columns, read = read_numbered(path, required)
+        unknown = sorted(set(columns) - set(USER_COLUMNS))
         if unknown:
             problems.append(Problem(str(path), 1, f"unknown column(s) {', '.join(unknown)}"))
-        _merge(rows, list(enumerate(read, start=2)), path, problems, suppressed)
+        _merge(rows, read, path, problems, suppressed)
     entries = {ident: _entry(row) for ident, row in rows.items()}
     if openalex_cache and Path(openalex_cache).exists():
         entries = _with_openalex_ids(entries, Path(openalex_cache))
