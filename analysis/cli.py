@@ -43,7 +43,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     result = pipeline.run_demo(out=args.out, data_dir=args.data_dir, quiet=args.quiet,
-                               pseudonymise=args.pseudonymise)
+                               pseudonymise=args.pseudonymise, rebuild=args.rebuild)
     print(f"{result.counts['flagged_works']} flagged works of {result.counts['works']}; "
           f"report: {result.out / 'index.html'}")
     return _pdf(result.out) if args.pdf else 0
@@ -58,8 +58,10 @@ def _pdf(run_dir: Path) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    if not (args.run_dir / "index.html").exists():
-        raise InputError(f"{args.run_dir}: not a run directory (no index.html)")
+    from analysis import report
+
+    if args.run_dir.is_symlink() or not report.is_run_dir(args.run_dir):
+        raise InputError(f"{args.run_dir}: not a run directory written by exposure")
     return _pdf(args.run_dir)
 
 
@@ -250,6 +252,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run the whole pipeline on the embedded demo university",
                           formatter_class=raw, epilog="example:\n  exposure demo --out /tmp/demo")
     demo.add_argument("--out", type=Path, default=None, help="run directory (default reports/demo)")
+    demo.add_argument("--rebuild", action="store_true",
+                      help="rebuild every stage even when its inputs are unchanged")
     _people(demo)
     _common(demo)
     demo.set_defaults(func=cmd_demo)

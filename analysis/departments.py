@@ -21,6 +21,7 @@ import yaml
 from analysis import files
 from analysis.errors import InputError
 from analysis.match import normalise_text
+from analysis.text import clean
 from analysis.text import text as _text
 from analysis.watchlist import date_is_valid
 
@@ -59,13 +60,28 @@ def load_departments(path: Path) -> list[Department]:
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict) or not item.get("name"):
             raise InputError(f"{path}: department #{number} has no name")
-        name = str(item["name"])
+        name = clean(str(item["name"])) or ""
         ident = department_id(item.get("id"), name, f"{path}: department #{number}")
         if any(d.id == ident for d in out):
             raise InputError(f"{path}: department #{number}: id {ident!r} is used twice")
-        out.append(Department(ident, name, str(item.get("faculty") or ""),
-                              tuple(str(a) for a in item.get("aliases") or [])))
+        aliases = item.get("aliases") or []
+        if not isinstance(aliases, list):
+            raise InputError(f"{path}: department #{number}: aliases must be a list")
+        out.append(Department(ident, name, clean(str(item.get("faculty") or "")) or "",
+                              tuple(clean(str(a)) or "" for a in aliases)))
+    slugs: dict[str, str] = {}
+    for faculty in sorted({d.faculty for d in out if d.faculty}):
+        other = slugs.setdefault(faculty_slug(faculty), faculty)
+        if other != faculty:
+            raise InputError(f"{path}: faculties {other!r} and {faculty!r} would share the "
+                             f"report page {faculty_slug(faculty)}.html; rename one")
     return out
+
+
+def faculty_slug(faculty: str) -> str:
+    """A faculty's report page name: ASCII letters and digits, the rest dashes."""
+    return "faculty-" + "".join(c if c.isascii() and c.isalnum() else "-"
+                                for c in faculty.lower())
 
 
 class _NoAliases(yaml.SafeLoader):

@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.departments import UNATTRIBUTED, Department
+from analysis.departments import UNATTRIBUTED, Department, faculty_slug
 from analysis.text import text
 from analysis.watchlist import Watchlist
 
@@ -62,9 +62,7 @@ class Group:
     @property
     def slug(self) -> str:
         """The file name of its report page (department ids are checked safe at load)."""
-        if self.level != "faculty":
-            return self.id
-        return "faculty-" + "".join(c if c.isalnum() else "-" for c in self.faculty.lower())
+        return faculty_slug(self.faculty) if self.level == "faculty" else self.id
 
 
 def groups(departments: list[Department]) -> list[Group]:

@@ -13,7 +13,7 @@ import networkx as nx
 import pandas as pd
 
 from analysis import files
-from analysis.text import text
+from analysis.text import printable, text
 
 #: Node kinds; partner and department nodes carry a prefix so they never collide with authors.
 HOME, EXTERNAL, PARTNER, DEPARTMENT = "home", "external", "partner", "department"
@@ -111,5 +111,10 @@ def communities(graph: nx.Graph, seed: int = 1) -> list[set[str]]:
 
 
 def write_graphml(graph: nx.Graph, path: Path) -> None:
-    """GraphML for Gephi and VOSviewer; node labels and kinds are attributes."""
-    files.write_with(path, lambda tmp: nx.write_graphml(graph, tmp))
+    """GraphML for Gephi and VOSviewer; node labels and kinds are attributes, made printable
+    (XML cannot hold control characters)."""
+    clean = nx.relabel_nodes(graph, {n: printable(n) for n in graph if printable(n) != n})
+    for _node, data in clean.nodes(data=True):
+        for key, value in data.items():
+            data[key] = printable(value)
+    files.write_with(path, lambda tmp: nx.write_graphml(clean, tmp))

@@ -374,7 +374,18 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
     r = _Run(institution, key, kind, years, paths, _raw_files(institution, key, years, paths,
                                                                data_dir, quiet),
              demo, pseudonymise, rebuild, say)
-    out = Path(out) if out else config.reports_dir() / r.run_id
+    out = report.check_out(Path(out) if out else config.reports_dir() / r.run_id)
+    wait = f"another run of {r.run_id} is using {paths.data}; waiting for it to finish ..."
+    with files.lock(paths.data / f".{r.run_id}.lock", lambda: say(wait)):
+        return _run_locked(r, out, watchlists, roster, departments_file, tiers, categories,
+                           timings)
+
+
+def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path | None,
+                departments_file: Path | None, tiers: set[int] | None,
+                categories: set[str] | None, timings: dict[str, float]) -> Result:
+    say, paths, years = r.say, r.paths, r.years
+    institution, key, kind, demo = r.institution, r.key, r.kind, r.demo
     wl = watchlist_mod.load(watchlists or [], openalex_cache=paths.openalex_cache)
     depts, roster_frame = _departments(departments_file, roster)
     checksums = {str(f): cache.sha256(f) for f in r.raw_files}
@@ -423,7 +434,7 @@ def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
             "parameters": {"flag_threshold": match.FLAG_AT, "roster": str(roster or ""),
                            "tiers": sorted(tiers) if tiers else "all",
                            "categories": sorted(categories) if categories else "all",
-                           "pseudonymised": pseudonymise,
+                           "pseudonymised": r.pseudonymise,
                            "departments": str(departments_file or "")},
             "stages": {name: "reused" if reused else "built" for name, reused in stages.items()},
             "stage_keys": {"normalise": norm["key"], "match": matched["key"],

@@ -7,8 +7,10 @@ files, no requests).
 
 from __future__ import annotations
 
+import functools
 import io
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import matplotlib
 
@@ -25,6 +27,20 @@ TIER_HATCH = {1: "///", 2: "..", 3: ""}
 INK = "#222222"
 
 
+F = TypeVar("F", bound=Callable[..., Figure])
+
+
+def plain_text(draw: F) -> F:
+    """Labels come from the data: "$" in a department's name is a dollar sign, not maths."""
+
+    @functools.wraps(draw)
+    def wrapper(*args: Any, **kwargs: Any) -> Figure:
+        with plt.rc_context({"text.parse_math": False}):
+            return draw(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 def _figure(width: float = 7.0, height: float = 3.2) -> tuple[Figure, plt.Axes]:
     fig, ax = plt.subplots(figsize=(width, height), dpi=100)
     ax.spines[["top", "right"]].set_visible(False)
@@ -32,6 +48,7 @@ def _figure(width: float = 7.0, height: float = 3.2) -> tuple[Figure, plt.Axes]:
     return fig, ax
 
 
+@plain_text
 def flagged_by_year(flagged: pd.DataFrame, years: tuple[int, int]) -> Figure:
     """Flagged works per year, stacked by the work's most serious tier."""
     per_work = flagged.groupby("work_id").agg(year=("publication_year", "first"),
@@ -52,6 +69,7 @@ def flagged_by_year(flagged: pd.DataFrame, years: tuple[int, int]) -> Figure:
     return fig
 
 
+@plain_text
 def departments_compared(departments: pd.DataFrame) -> Figure:
     """Share of each department's works that are flagged, most exposed first."""
     rows = departments[departments["level"] == "department"].sort_values("share")
@@ -66,6 +84,7 @@ def departments_compared(departments: pd.DataFrame) -> Figure:
     return fig
 
 
+@plain_text
 def top_partners(flagged: pd.DataFrame, limit: int = 10) -> Figure:
     """Watchlisted partners (rolled up) by the number of flagged works."""
     counts = (flagged.drop_duplicates(["work_id", "root_name"])["root_name"]
@@ -78,6 +97,7 @@ def top_partners(flagged: pd.DataFrame, limit: int = 10) -> Figure:
     return fig
 
 
+@plain_text
 def military_vs_repression(departments: pd.DataFrame) -> Figure:
     """Flagged works with military links and with repression/surveillance links."""
     rows = departments[departments["level"] == "department"]
@@ -106,6 +126,7 @@ def svg(fig: Figure, name: str) -> str:
     return text[text.index("<svg"):]
 
 
+@plain_text
 def partner_network(graph: Any) -> Figure:
     """Home researchers (circles) and the watchlisted partners (squares) their flagged works
     link to; external co-authors are folded into the researcher-partner edges."""

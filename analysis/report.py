@@ -7,10 +7,12 @@ the data is escaped by Jinja2's autoescape; links are only ever https://doi.org/
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
+import secrets
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from analysis import config, files, network, plots, workbook
+from analysis.errors import InputError
 from analysis.exposure import INSTITUTION, Group
 
 
@@ -103,21 +106,116 @@ def counting(parameters: dict[str, Any]) -> str:
     return f"Counting {' in '.join(parts)} only." if parts else ""
 
 
+#: Every run folder carries this file; only a folder that has it (or an older run's manifest)
+#: may be replaced by a new run.
+MARKER = ".exposure-run"
+
+
+def check_out(out: Path) -> Path:
+    """`--out` must be a new folder or a run folder this tool wrote; anything else is refused
+    before any work is done, and a symbolic link is never followed to delete what it points to."""
+    out = Path(out).expanduser().absolute()
+    if out.is_symlink():
+        raise InputError(f"--out {out}: is a symbolic link; give the real folder (a run never "
+                         "deletes through a link)")
+    if not out.exists():
+        return out
+    if not out.is_dir():
+        raise InputError(f"--out {out}: is a file; give a new folder or an earlier run's folder")
+    if not is_run_dir(out):
+        raise InputError(f"--out {out}: exists and was not written by exposure (no {MARKER} "
+                         "marker), so it is left alone; choose a new folder")
+    return out
+
+
+def is_run_dir(folder: Path) -> bool:
+    if (folder / MARKER).is_file():
+        return True
+    try:  # runs written before the marker existed
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and {"run_id", "watchlist", "code_version"} <= set(
+        manifest) and (folder / "index.html").is_file()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale(out: Path) -> list[Path]:
+    """Staging and swapped-out folders of runs that died (they name researchers): an old run
+    left without its replacement goes back in place, the rest is removed."""
+    removed = []
+    for folder in out.parent.glob(f".{out.name}.*-*"):
+        kind, _, rest = folder.name[len(out.name) + 2:].partition("-")
+        pid = rest.split("-", 1)[0]
+        if kind not in ("staging", "old") or not pid.isdigit() or _alive(int(pid)) \
+                or folder.is_symlink() or not folder.is_dir():
+            continue
+        if kind == "old" and not out.exists():
+            folder.rename(out)
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    swap = getattr(libc, "renameat2", None)
+    if swap is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if swap(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Put the finished run at `out`. Where the kernel swaps in one step, a kill at any moment
+    leaves the old run or the new one at `out`; elsewhere the old run is moved aside first and
+    `clean_stale` puts it back if the new one never arrived."""
+    if not out.exists():
+        staging.rename(out)
+        return
+    if _exchange(staging, out):
+        shutil.rmtree(staging)  # now the previous run
+        return
+    aside = out.with_name(f".{out.name}.old-{os.getpid()}-{secrets.token_hex(4)}")
+    out.rename(aside)
+    staging.rename(out)
+    shutil.rmtree(aside)
+
+
 def write_run(out: Path, outputs: Outputs, manifest: dict[str, Any], demo: bool = False
               ) -> Path:
-    """Write the whole run directory; the previous one is replaced only on success."""
-    out = Path(out).resolve()
+    """Write the whole run directory beside the target, then swap it in."""
+    out = check_out(out)
     files.make_dir(out.parent)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    clean_stale(out)
+    staging = out.with_name(f".{out.name}.staging-{os.getpid()}-{secrets.token_hex(4)}")
+    staging.mkdir(mode=0o700)
     try:
-        os.chmod(staging, 0o700)
         for folder in ("departments", "tables", "networks"):
             (staging / folder).mkdir(mode=0o700)
         _write_pages(staging, outputs, manifest, demo)
         _write_tables(staging, outputs, manifest)
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
+        files.write_text(staging / MARKER, json.dumps(
+            {"written_by": "exposure", "run_id": manifest["run_id"],
+             "generated_at": manifest["generated_at"]}) + "\n")
+        check_out(out)  # the target may have changed while we worked
+        _swap_in(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -17,14 +17,14 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from analysis.exposure import INSTITUTION
-from analysis.text import neutralise
+from analysis.text import neutralise, printable
 
 
 def safe(value: Any) -> Any:
     if isinstance(value, str):
-        return neutralise(value)
+        return neutralise(printable(value))
     if isinstance(value, list | tuple | np.ndarray):
-        return "; ".join(str(v) for v in value)
+        return neutralise(printable("; ".join(str(v) for v in value)))
     if value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return None
     return value

@@ -191,7 +191,7 @@ def test_failed_report_leaves_previous_run_untouched(capsys, tmp_path, imported,
     with pytest.raises(RuntimeError):
         cli.main(argv)
     assert (out_dir / "manifest.json").read_text() == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".r-")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".r.")] == []
 
 
 def test_user_watchlist_adds_an_entry(capsys, tmp_path, imported):
