@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -46,6 +47,25 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
         code = exc.code
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def import_records(capsys: pytest.CaptureFixture[str], tmp_path: Path, records: list[dict],
+                   institution: str = "I9900000001") -> Path:
+    """Records written as JSONL (ASCII, so odd characters travel as escapes) and imported
+    through the CLI into tmp_path/data; returns the data folder."""
+    source = tmp_path / "works.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records))
+    data = tmp_path / "data"
+    code, _, err = run_cli(capsys, "import", str(source), "--institution", institution,
+                           "--data-dir", str(data))
+    assert code == 0, err
+    return data
+
+
+def run_imported(capsys: pytest.CaptureFixture[str], data: Path, out: Path, years: str,
+                 *extra: str, institution: str = "I9900000001") -> tuple[int, str, str]:
+    return run_cli(capsys, "run", "--institution", institution, "--years", years,
+                   "--data-dir", str(data), "--out", str(out), "--quiet", *extra)
 
 
 @pytest.fixture(scope="session")

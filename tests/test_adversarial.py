@@ -21,7 +21,7 @@ import pytest
 from openpyxl import load_workbook
 
 from analysis import files, match, report, text, watchlist
-from tests.conftest import run_cli
+from tests.conftest import import_records, run_cli, run_imported
 
 HOME_ID = "I9900000001"
 HOME = {"id": f"https://openalex.org/{HOME_ID}", "display_name": "Home University",
@@ -42,19 +42,8 @@ def _work(n: int, title="A title", partner=NUDT, home_name="Ann Home", **extra) 
                             _author(f"A{n}9", "Co Author", partner, [])], **extra}
 
 
-def _import(capsys, tmp_path: Path, records: list[dict]) -> Path:
-    source = tmp_path / "works.jsonl"
-    source.write_text("".join(json.dumps(r) + "\n" for r in records))  # ASCII, \\u escapes
-    data = tmp_path / "data"
-    code, _, err = run_cli(capsys, "import", str(source), "--institution", HOME_ID,
-                           "--data-dir", str(data))
-    assert code == 0, err
-    return data
-
-
 def _run(capsys, data: Path, out: Path, *extra: str) -> tuple[int, str, str]:
-    return run_cli(capsys, "run", "--institution", HOME_ID, "--years", "2022", "--data-dir",
-                   str(data), "--out", str(out), "--quiet", *extra)
+    return run_imported(capsys, data, out, "2022", *extra)
 
 
 def _one_line_error(code: int, err: str, *needles: str) -> None:
@@ -68,7 +57,7 @@ def _one_line_error(code: int, err: str, *needles: str) -> None:
 
 @pytest.fixture()
 def data(capsys, tmp_path) -> Path:
-    return _import(capsys, tmp_path, [_work(1), _work(2)])
+    return import_records(capsys, tmp_path, [_work(1), _work(2)])
 
 
 # ---- output folders ---------------------------------------------------------------------------
@@ -250,7 +239,7 @@ def test_hostile_values_are_inert_in_every_output(capsys, tmp_path):
         {**_work(4), "authorships": "Ann Home; Co Author"},
         _work(5, partner=NUDT.replace("Defense", "De\u202efense")),
     ]
-    data = _import(capsys, tmp_path, records)
+    data = import_records(capsys, tmp_path, records)
     out = tmp_path / "r"
     code, _, err = _run(capsys, data, out)
     assert code == 0, err
@@ -332,22 +321,18 @@ def test_a_folder_where_a_file_belongs(capsys, tmp_path, data):
     _one_line_error(*run_cli(capsys, "match", str(folder))[::2], "is a folder")
 
 
-def test_latin1_files_say_which_encoding_to_use(capsys, tmp_path, data):
-    roster = tmp_path / "roster.csv"
-    roster.write_bytes("name,orcid,department\nJos\u00e9,0000,Physics\n".encode("latin-1"))
-    _one_line_error(*_run(capsys, data, tmp_path / "r", "--roster", str(roster))[::2],
-                    "UTF-8", "roster.csv")
-    depts = tmp_path / "d.yaml"
-    depts.write_bytes("departments:\n  - name: G\u00e9ographie\n".encode("latin-1"))
-    _one_line_error(*_run(capsys, data, tmp_path / "r", "--departments", str(depts))[::2],
-                    "UTF-8")
-    mine = tmp_path / "wl.csv"
-    mine.write_bytes("id,name,category\nx,\u00c9cole,military\n".encode("latin-1"))
-    _one_line_error(*_run(capsys, data, tmp_path / "r", "--watchlist", str(mine))[::2],
-                    "UTF-8", "wl.csv")
-    partners = tmp_path / "p.csv"
-    partners.write_bytes("affiliation\n\u00c9cole Polytechnique\n".encode("latin-1"))
-    _one_line_error(*run_cli(capsys, "match", str(partners))[::2], "UTF-8")
+@pytest.mark.parametrize(("name", "body", "option"), [
+    ("roster.csv", "name,orcid,department\nJos\u00e9,0000,Physics\n", "--roster"),
+    ("d.yaml", "departments:\n  - name: G\u00e9ographie\n", "--departments"),
+    ("wl.csv", "id,name,category\nx,\u00c9cole,military\n", "--watchlist"),
+    ("p.csv", "affiliation\n\u00c9cole Polytechnique\n", "match"),
+])
+def test_latin1_files_say_which_encoding_to_use(capsys, tmp_path, data, name, body, option):
+    path = tmp_path / name
+    path.write_bytes(body.encode("latin-1"))
+    result = run_cli(capsys, "match", str(path)) if option == "match" else \
+        _run(capsys, data, tmp_path / "r", option, str(path))
+    _one_line_error(*result[::2], "UTF-8", name)
 
 
 def test_oversize_fields_and_ragged_rows(capsys, tmp_path, data):

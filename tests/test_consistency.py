@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from analysis import config, exposure, match, pipeline, watchlist
-from tests.conftest import demo_data_dir, run_cli
+from tests.conftest import demo_data_dir, import_records, run_imported
 
 WL = watchlist.load()
 pytestmark = pytest.mark.slow
@@ -132,13 +132,9 @@ def test_a_work_without_a_date_counts_the_same_in_every_table(capsys, tmp_path):
     # NUDT has been listed since 2015-02-18
     records = [work(1, 2014, None), work(2, 2015, None), work(3, 2015, "2015-01-02"),
                work(4, 2016, None)]
-    source = tmp_path / "w.jsonl"
-    source.write_text("".join(json.dumps(r) + "\n" for r in records))
-    data, out = tmp_path / "data", tmp_path / "out"
-    assert run_cli(capsys, "import", str(source), "--institution", "I9900000001",
-                   "--data-dir", str(data))[0] == 0
-    code, _, err = run_cli(capsys, "run", "--institution", "I9900000001", "--years",
-                           "2014-2016", "--data-dir", str(data), "--out", str(out), "--quiet")
+    out = tmp_path / "out"
+    code, _, err = run_imported(capsys, import_records(capsys, tmp_path, records), out,
+                                "2014-2016")
     assert code == 0, err
     flagged = pd.read_csv(out / "tables" / "flagged_works.csv")
     before = dict(zip(flagged["work_id"], flagged["before_listing"], strict=True))

@@ -8,7 +8,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import run_cli
+from tests.conftest import import_records, run_imported
 
 HOME = {"id": "https://openalex.org/I9900000001", "display_name": "Home University",
         "ror": None, "country_code": "GB", "type": "education",
@@ -43,13 +43,8 @@ HOSTILE = [
 
 @pytest.fixture()
 def hostile_run(capsys, tmp_path):
-    source = tmp_path / "hostile.jsonl"
-    source.write_text("".join(json.dumps(r) + "\n" for r in HOSTILE))
-    data, out = tmp_path / "data", tmp_path / "report"
-    assert run_cli(capsys, "import", str(source), "--institution", "I9900000001",
-                   "--data-dir", str(data))[0] == 0
-    code, _, err = run_cli(capsys, "run", "--institution", "I9900000001", "--years",
-                           "2022", "--data-dir", str(data), "--out", str(out), "--quiet")
+    out = tmp_path / "report"
+    code, _, err = run_imported(capsys, import_records(capsys, tmp_path, HOSTILE), out, "2022")
     assert code == 0, err
     return out
 
