@@ -19,6 +19,7 @@ matplotlib.use("Agg")  # no display on servers and in CI
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from analysis import network  # noqa: E402
 
@@ -63,6 +64,7 @@ def flagged_by_year(flagged: pd.DataFrame, years: tuple[int, int]) -> Figure:
                hatch=TIER_HATCH[tier], edgecolor=INK, linewidth=0.5, label=f"Tier {tier}")
         bottom = bottom + values
     ax.set_xticks(list(table.index))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("Flagged works")
     ax.legend(frameon=False, fontsize=8)
     fig.tight_layout()
@@ -93,6 +95,7 @@ def top_partners(flagged: pd.DataFrame, limit: int = 10) -> Figure:
     ax.barh(counts.index, counts.values, color="#009E73", hatch="//", edgecolor=INK,
             linewidth=0.5)
     ax.set_xlabel("Flagged works")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout()
     return fig
 
@@ -110,6 +113,7 @@ def military_vs_repression(departments: pd.DataFrame) -> Figure:
             hatch="xx", edgecolor=INK, linewidth=0.5, label="Repression / surveillance")
     ax.set_yticks(list(y), rows["department_name"])
     ax.set_xlabel("Flagged works")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(frameon=False, fontsize=8)
     fig.tight_layout()
     return fig
