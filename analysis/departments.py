@@ -20,8 +20,7 @@ import yaml
 
 from analysis import files
 from analysis.errors import InputError
-from analysis.match import normalise_text
-from analysis.text import clean
+from analysis.text import clean, normalise_text
 from analysis.text import text as _text
 from analysis.watchlist import date_is_valid
 

@@ -7,177 +7,26 @@ it wrong in both directions; the disagreement is written into the evidence and l
 confidence. Only links at or above `FLAG_AT` count as flags; weaker ones stay in the matches
 table for a reviewer.
 
-The text rule finds every watchlist name in a string at once (Latin names through an index on
-their rarest word, Chinese names through an Aho-Corasick automaton; each name in three stop-word
-variants so "Harbin Inst Technol" finds "Harbin Institute of Technology"), then keeps the
-longest non-overlapping names, so a look-alike that is not on the
-watchlist ("Northeastern University London") hides the shorter listed name inside it. Labels the
-watchlist declares ambiguous (HIT, AECC, "National Defense University"...) count only with
-support from the rest of the string: they must stand alone in their segment (or lead it, for an
-acronym) and the string must name the entry's city or China and no other country.
+The text rule reads the string through `names.NameIndex`, which finds every watchlist name and
+look-alike in it at once, with the guards for confusable names.
 """
 
 from __future__ import annotations
 
-import bisect
-import re
-import string
-import unicodedata
-from itertools import accumulate
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import ahocorasick
 import pandas as pd
 
-from analysis.text import has_invisible, text, visible
+from analysis.names import Found, NameIndex, mentions_china
+from analysis.text import Parsed, has_invisible, normalise_text, text
 from analysis.watchlist import Entry, Funder, Name, Watchlist
 
 FLAG_AT = 0.5
-MIN_LATIN, MIN_CJK = 4, 3  # shorter names occur inside too much other text
-ABBREVIATIONS = {
-    "univ": "university", "universidad": "university", "inst": "institute",
-    "institut": "institute", "technol": "technology", "tech": "technology",
-    "sci": "science", "sciences": "science", "lab": "laboratory", "labs": "laboratory",
-    "laboratories": "laboratory", "natl": "national", "acad": "academy", "engn": "engineering",
-    "eng": "engineering", "engineer": "engineering", "coll": "college", "dept": "department",
-    "res": "research", "ctr": "center", "cent": "center", "centre": "center",
-    "defence": "defense", "def": "defense", "informat": "information", "commun": "communication",
-    "aeronaut": "aeronautics", "astronaut": "astronautics", "polytech": "polytechnical",
-    "polytechnic": "polytechnical", "sch": "school", "minist": "ministry", "educ": "education",
-    "elect": "electronic", "electron": "electronic", "elect.": "electronic", "co": "company",
-    "corp": "corporation", "grp": "group", "acad.": "academy", "med": "medical",
-    "mil": "military", "hosp": "hospital", "peoples": "people", "phys": "physics",
-    "opt": "optics", "automat": "automation", "microelect": "microelectronics",
-    "aerodynam": "aerodynamics", "dev": "development", "telecommun": "telecommunications",
-    "telecom": "telecommunications",
-}
-_ABBREVIATED = frozenset(ABBREVIATIONS)
-#: Words too frequent in affiliation strings to index a name by (any other word is preferred).
-COMMON_WORDS = frozenset({
-    "the", "of", "and", "for", "in", "at", "on", "china", "chinese", "people", "republic",
-    "university", "institute", "college", "school", "department", "academy", "laboratory", "key",
-    "state", "national", "science", "technology", "engineering", "research", "center", "centre",
-    "beijing", "shanghai", "nanjing", "harbin", "xian", "wuhan", "chengdu", "changsha",
-    "hangzhou", "guangzhou", "shenzhen", "tianjin", "physics", "chemistry", "optics",
-    "information", "electronic", "company", "corporation", "group", "limited", "ltd", "co",
-    "hospital", "medical", "military", "defense"
-})
-STOPWORDS_WEAK = {"of", "the", "for", "in", "at", "on"}
-STOPWORDS = STOPWORDS_WEAK | {"and"}
-#: After a name ending in one of these, "of ..." or a subject word means a longer, different
-#: name ("Nanjing University" + "of Information Science..." is not Nanjing University).
-INSTITUTION_WORDS = {"university", "institute", "college", "academy", "school"}
-CONTINUATIONS = {"of", "for", "chinese", "information", "science", "technology", "posts",
-                 "chemical", "medicine", "medical", "finance", "economics", "normal", "traditional",
-                 "agriculture", "agricultural", "forestry", "mining", "petroleum", "aeronautics",
-                 "electronic", "electric", "industry", "industrial", "commerce", "foreign",
-                 "international", "political", "arts", "architecture", "civil", "mineral",
-                 "aviation", "ocean", "water", "jiaotong", "sport", "sports", "media"}
-#: "of PLA", "of China" qualify a name rather than continue it.
-QUALIFIERS = {"pla", "china", "prc"}
-#: Chinese names run on without spaces: a short name inside a longer one is another
-#: institution (中国航天 in 中国航天科工集团) unless what follows names a unit of it.
-CJK_UNIT_STARTS = ("大学", "学院", "研究院", "研究所", "研究中心", "集团", "公司", "有限", "股份",
-                   "中心", "实验室", "重点实验室", "医院", "附属", "分校", "校区", "系", "所",
-                   "科学院", "部", "局", "总院")
-CJK_PREFIXES = ("中国人民解放军", "解放军", "中国", "中国科学院", "国家")
-CHINA_MARKERS = {"china", "prc", "中国", "中华人民共和国"}
-#: Places that say a string is not about mainland China (Taiwan writes "Republic of China").
-FOREIGN_MARKERS = {
-    "usa", "us", "united", "america", "uk", "england", "scotland", "wales", "ireland", "canada",
-    "australia", "japan", "korea", "germany", "france", "italy", "spain", "india", "russia",
-    "taiwan", "taipei", "roc", "singapore", "netherlands", "belgium", "switzerland", "sweden",
-    "norway", "denmark", "finland", "austria", "poland", "brazil", "mexico", "israel", "iran",
-    "pakistan", "turkey", "egypt", "czech", "czechia", "moldova", "philippines", "vietnam",
-    "thailand", "malaysia", "indonesia", "zealand", "africa", "nigeria", "kenya", "portugal",
-    "greece", "hungary", "romania", "ukraine", "argentina", "chile", "colombia", "saudi",
-}
 MATCH_COLUMNS = ["work_id", "author_id", "raw_affiliation", "watchlist_id", "entry_name", "rule",
                  "confidence", "evidence", "lists", "listed_since", "tier", "category",
                  "link_type", "root_id", "root_name", "institution_id", "institution_name",
                  "flagged"]
-
-_SEGMENT = re.compile(r"[,;()（），；\[\]\n|/]+")
-_BROKEN_WORD = re.compile(r"(?<=\w)-\s*\n\s*(?=\w)")
-_ST = re.compile(r"\bs\s*&\s*t\b", re.I)
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
-
-
-def _fold(raw: str) -> str:
-    """Width, accents and apostrophes folded; fast for the common all-ASCII string."""
-    if not raw.isascii():
-        raw = unicodedata.normalize("NFKC", visible(raw))
-        if not raw.isascii():
-            decomposed = unicodedata.normalize("NFKD", raw)
-            if len(decomposed) != len(raw):  # accents to strip (Chinese text has none)
-                raw = unicodedata.normalize("NFC", "".join(
-                    c for c in decomposed if not unicodedata.combining(c)))
-    if "&" in raw:
-        raw = _ST.sub(" science and technology ", raw).replace("&", " and ")
-    if "\n" in raw:
-        raw = _BROKEN_WORD.sub("", raw)  # "Tech-\nnology": a word split across lines
-    return raw.replace("'", "").replace("’", "")
-
-
-#: Punctuation (ASCII and the CJK marks that NFKC leaves) becomes a space: str.translate is
-#: several times faster than a regular expression on the hot path.
-_SPACES = str.maketrans({c: " " for c in (string.punctuation.replace("_", "")
-                                          + "，。、；：（）【】《》“”‘·–—…・「」『』\u3000")})
-_PUNCT = string.punctuation.replace("_", "").encode()
-_SPACES_ASCII = bytes.maketrans(_PUNCT, b" " * len(_PUNCT))
-
-
-def _spaced(text: str) -> str:
-    """Punctuation to spaces; ASCII text (most of it) through bytes.translate, ten times faster."""
-    if text.isascii():
-        return text.encode("ascii").translate(_SPACES_ASCII).decode("ascii")
-    return text.translate(_SPACES)
-
-
-class Parsed:
-    """A string's normalised tokens and tokens as printed; segments (the comma-separated parts)
-    are worked out only when a rule asks, since most strings never need them."""
-
-    __slots__ = ("folded", "low", "cased", "_starts")
-
-    def __init__(self, raw: str) -> None:
-        self.folded = _fold(raw or "")
-        spaced = _spaced(self.folded)
-        self.cased = spaced.split()
-        lowered = spaced.lower().split()
-        if len(lowered) != len(self.cased):  # a letter whose lower case splits differently
-            lowered = [w.lower() for w in self.cased]
-        self.low = lowered if _ABBREVIATED.isdisjoint(lowered) else \
-            [ABBREVIATIONS.get(w, w) for w in lowered]
-        self._starts: set[int] | None = None
-
-    @property
-    def starts(self) -> set[int]:
-        """Index of the first token of each segment."""
-        if self._starts is None:
-            starts, count = set(), 0
-            for segment in _SEGMENT.split(self.folded):
-                words = len(_spaced(segment).split())
-                if words:
-                    starts.add(count)
-                    count += words
-            self._starts = starts
-        return self._starts
-
-
-def normalise_text(raw: str, drop: set[str] | frozenset[str] = frozenset()) -> str:
-    """Case, width, accents, punctuation, abbreviations and `drop` words folded away."""
-    return " ".join(w for w in Parsed(raw).low if w not in drop)
-
-
-def _grams(words: list[str]) -> list[str]:
-    """Adjacent word pairs: a name is indexed by its rarest pair, which few strings contain."""
-    return [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
-
 
 class Link(NamedTuple):
     """One reason to tie an affiliation to a watchlist entry."""
@@ -192,14 +41,6 @@ class IdHit(NamedTuple):
     entry_id: str
     kind: str  # "ror" or "openalex_id": the rule family it starts
     why: str
-
-
-class Found(NamedTuple):
-    owner: str  # a watchlist id, or "" for a look-alike that is not on the watchlist
-    label: str  # what kind of label matched, for the evidence
-    matched: str  # the normalised label
-    start: int  # token span in the string
-    end: int
 
 
 class Context(NamedTuple):
@@ -224,153 +65,8 @@ class Matcher:
         self.by_ror, self.by_openalex = watchlist.by_ror(), watchlist.by_openalex()
         self.roots = {e.id: watchlist.root(e.id).id for e in watchlist}
         self.ancestors = {e.id: [a.id for a in watchlist.chain(e.id)[1:]] for e in watchlist}
-        self.automaton = ahocorasick.Automaton()
-        self.acronyms: dict[str, list[tuple[str, bool]]] = {}
-        self.places: dict[str, set[str]] = {}
-        patterns: dict[str, list[tuple[str, str, bool]]] = {}
-        for entry in watchlist:
-            ambiguous = set(entry.ambiguous)
-            labels = [(entry.name, "name"), (entry.name_zh, "Chinese name"),
-                      *((a, "alias") for a in entry.aliases)]
-            for label, kind in labels:
-                if label:
-                    self._add(patterns, label, entry.id, kind, label in ambiguous)
-            for acronym in entry.acronyms:
-                self.acronyms.setdefault(acronym, []).append((entry.id, acronym in ambiguous))
-            self.places[entry.id] = {normalise_text(p) for e in watchlist.chain(entry.id)
-                                     for p in e.places}
-        self.acronym_set = frozenset(self.acronyms)
-        for name in innocents:
-            for label in (name.name, name.name_zh):
-                if label:
-                    self._add(patterns, label, "", f"look-alike ({name.why})", False)
-        # Latin names are found through their rarest word (a set intersection with the string's
-        # words, then one substring test each); Chinese names, which have no spaces, through an
-        # Aho-Corasick automaton that only strings with Chinese text go through.
-        frequency: dict[str, int] = {}
-        for key in patterns:
-            words = key.split()
-            for gram in set(_grams(words) if len(words) > 1 else words):
-                frequency[gram] = frequency.get(gram, 0) + 1
-        self.index: dict[str, list[tuple[str, list[tuple[str, str, bool]]]]] = {}
-        for key, owners in patterns.items():
-            if key.startswith(" "):
-                words = key.split()
-                grams = _grams(words) if len(words) > 1 else words
-                rarest = min(grams, key=lambda g: (all(w in COMMON_WORDS for w in g.split()),
-                                                   frequency[g], g))
-                self.index.setdefault(rarest, []).append((key, owners))
-            else:
-                self.automaton.add_word(key, (key, owners))
-        self.index_words = frozenset(self.index)
-        self.patterns = len(patterns)
-        if len(self.automaton):
-            self.automaton.make_automaton()
-
-    @staticmethod
-    def _add(patterns: dict[str, list[tuple[str, str, bool]]], label: str, owner: str,
-             kind: str, ambiguous: bool) -> None:
-        variants = {normalise_text(label), normalise_text(label, STOPWORDS_WEAK),
-                    normalise_text(label, STOPWORDS)}
-        for variant in variants:
-            cjk = any(_is_cjk(c) for c in variant)
-            if len(variant) < (MIN_CJK if cjk else MIN_LATIN):
-                continue
-            key = variant if cjk else f" {variant} "
-            owners = patterns.setdefault(key, [])
-            if (owner, kind, ambiguous) not in owners:
-                owners.append((owner, kind, ambiguous))
-
-    def find(self, raw: str | Parsed) -> list[Found]:
-        """Every entry and look-alike named in the string, in the order it names them."""
-        parsed = raw if isinstance(raw, Parsed) else Parsed(raw)
-        low, cased = parsed.low, parsed.cased
-        if not low:
-            return []
-        joined = " ".join(low)
-        padded = f" {joined} "
-        hits = []
-        for gram in self.index_words.intersection([*low, *_grams(low)]):
-            for key, owners in self.index[gram]:
-                at = padded.find(key)
-                while at != -1:
-                    hits.append((at + len(key) - 1, (key, owners)))
-                    at = padded.find(key, at + 1)
-        if not joined.isascii() and len(self.automaton):
-            hits += self.automaton.iter(padded)
-        acronyms = not self.acronym_set.isdisjoint(cased)
-        if not hits and not acronyms:
-            return []
-        offsets = list(accumulate((len(w) + 1 for w in low[:-1]), initial=0))
-        candidates = []
-        for end, (key, owners) in hits:
-            cjk = not key.startswith(" ")
-            first = end - len(key) + (0 if cjk else 1)  # char span in `joined`, end exclusive
-            last = end - (0 if cjk else 1)
-            token_start = bisect.bisect_right(offsets, first) - 1
-            token_end = bisect.bisect_right(offsets, max(first, last - 1))
-            if cjk and not self._cjk_whole(low[token_start], first - offsets[token_start],
-                                           last - offsets[token_start], key):
-                continue
-            candidates.append((last - first, first, last, token_start, token_end, key, owners))
-        if acronyms:
-            for i, word in enumerate(cased):
-                for owner, ambiguous in self.acronyms.get(word, ()):
-                    candidates.append((len(word), offsets[i], offsets[i] + len(low[i]), i,
-                                       i + 1, word, [(owner, "acronym", ambiguous)]))
-        candidates.sort(key=lambda c: (-c[0], c[1]))
-        taken: list[tuple[int, int]] = []
-        found: list[Found] = []
-        for _length, first, last, t0, t1, key, owners in candidates:
-            if any(first < b and a < last for a, b in taken):
-                continue
-            kept = [o for o in owners if self._supported(o, t0, t1, parsed)]
-            if not kept:
-                continue
-            taken.append((first, last))
-            found += [Found(owner, kind, key.strip(), t0, t1) for owner, kind, _ in kept]
-        unique: dict[str, Found] = {}
-        for f in sorted(found, key=lambda f: f.start):  # in the order the string names them
-            unique.setdefault(f.owner or f.matched, f)
-        return list(unique.values())
-
-    def _supported(self, owner: tuple[str, str, bool], t0: int, t1: int, parsed: Parsed
-                   ) -> bool:
-        entry_id, kind, ambiguous = owner
-        low = parsed.low
-        if t1 < len(low) and low[t1 - 1] in INSTITUTION_WORDS and low[t1] in CONTINUATIONS \
-                and kind != "acronym" and t1 not in parsed.starts \
-                and not self._qualified(low, t1):
-            return False  # a longer name goes on: "Nanjing University of Information Science"
-        if not ambiguous or not entry_id:
-            return True
-        starts = parsed.starts
-        segment_end = min((s for s in starts if s > t0), default=len(low))
-        if kind == "acronym":
-            if t0 not in starts:
-                return False
-        elif not (t0 in starts and t1 == segment_end):
-            return False
-        words = set(low)
-        if words & FOREIGN_MARKERS:
-            return False
-        places = self.places.get(entry_id, set())
-        joined = " ".join(low)
-        return bool(words & CHINA_MARKERS) or any(p and p in joined for p in places) \
-            or any(m in joined for m in ("中国",))
-
-    @staticmethod
-    def _qualified(low: list[str], t1: int) -> bool:
-        after = [w for w in low[t1 + 1:t1 + 4] if w != "the"]
-        return bool(after) and (after[0] in QUALIFIERS or after[:2] == ["chinese", "people"])
-
-    @staticmethod
-    def _cjk_whole(token: str, start: int, end: int, key: str) -> bool:
-        """A Chinese name must not be the middle of a longer name (see CJK_UNIT_STARTS)."""
-        before, after = token[:start], token[end:]
-        if before and not before.endswith(CJK_PREFIXES):
-            return False
-        return not after or key.endswith(CJK_UNIT_STARTS) or after.startswith(CJK_UNIT_STARTS)
+        self.names = NameIndex(watchlist, innocents)
+        self.find = self.names.find
 
     # ---- the rules' inputs -------------------------------------------------------------
     def identifier(self, institution: dict[str, Any]) -> IdHit | None:
@@ -429,10 +125,6 @@ class Matcher:
             return True
         owners = {f.owner for f in names}
         return any(a in owners for a in self.ancestors[found.owner])
-
-
-def _mentions_china(parsed: Parsed, raw: str) -> bool:
-    return bool(CHINA_MARKERS.intersection(parsed.low)) or any(_is_cjk(c) for c in raw)
 
 
 def _labels(entry: Entry) -> list[str]:
@@ -518,7 +210,7 @@ def _name_over_id(ctx: Context, found: Found) -> Link | None:
 def _name_conflict(ctx: Context, found: Found) -> Link | None:
     country = ctx.institution.get("country_code")
     if not ctx.inst_name or not country or country in ("CN", "HK", "MO") \
-            or _mentions_china(ctx.parsed, ctx.raw):
+            or mentions_china(ctx.parsed, ctx.raw):
         return None
     return link("name_conflict", found.owner, f"{_named(ctx, found)}, but OpenAlex linked "
                 f"{ctx.inst_name} ({country}) and the text gives no place in China")

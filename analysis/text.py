@@ -4,6 +4,7 @@ matcher reads `visible` text, and writers get `printable` text and `neutralise`d
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from typing import Any, Protocol
 
@@ -85,3 +86,98 @@ def printable(value: Any) -> Any:
     if isinstance(value, str) and (_CONTROL.search(value) or not value.isascii()):
         return _CONTROL.sub("\ufffd", _SURROGATE.sub("\ufffd", value))
     return value
+
+
+# ---- normalisation for matching names (watchlist entries, departments) ----------------------
+ABBREVIATIONS = {
+    "univ": "university", "universidad": "university", "inst": "institute",
+    "institut": "institute", "technol": "technology", "tech": "technology",
+    "sci": "science", "sciences": "science", "lab": "laboratory", "labs": "laboratory",
+    "laboratories": "laboratory", "natl": "national", "acad": "academy", "engn": "engineering",
+    "eng": "engineering", "engineer": "engineering", "coll": "college", "dept": "department",
+    "res": "research", "ctr": "center", "cent": "center", "centre": "center",
+    "defence": "defense", "def": "defense", "informat": "information", "commun": "communication",
+    "aeronaut": "aeronautics", "astronaut": "astronautics", "polytech": "polytechnical",
+    "polytechnic": "polytechnical", "sch": "school", "minist": "ministry", "educ": "education",
+    "elect": "electronic", "electron": "electronic", "elect.": "electronic", "co": "company",
+    "corp": "corporation", "grp": "group", "acad.": "academy", "med": "medical",
+    "mil": "military", "hosp": "hospital", "peoples": "people", "phys": "physics",
+    "opt": "optics", "automat": "automation", "microelect": "microelectronics",
+    "aerodynam": "aerodynamics", "dev": "development", "telecommun": "telecommunications",
+    "telecom": "telecommunications",
+}
+_ABBREVIATED = frozenset(ABBREVIATIONS)
+_SEGMENT = re.compile(r"[,;()（），；\[\]\n|/]+")
+_BROKEN_WORD = re.compile(r"(?<=\w)-\s*\n\s*(?=\w)")
+_ST = re.compile(r"\bs\s*&\s*t\b", re.I)
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def _fold(raw: str) -> str:
+    """Width, accents and apostrophes folded; fast for the common all-ASCII string."""
+    if not raw.isascii():
+        raw = unicodedata.normalize("NFKC", visible(raw))
+        if not raw.isascii():
+            decomposed = unicodedata.normalize("NFKD", raw)
+            if len(decomposed) != len(raw):  # accents to strip (Chinese text has none)
+                raw = unicodedata.normalize("NFC", "".join(
+                    c for c in decomposed if not unicodedata.combining(c)))
+    if "&" in raw:
+        raw = _ST.sub(" science and technology ", raw).replace("&", " and ")
+    if "\n" in raw:
+        raw = _BROKEN_WORD.sub("", raw)  # "Tech-\nnology": a word split across lines
+    return raw.replace("'", "").replace("’", "")
+
+
+#: Punctuation (ASCII and the CJK marks that NFKC leaves) becomes a space: str.translate is
+#: several times faster than a regular expression on the hot path.
+_SPACES = str.maketrans({c: " " for c in (string.punctuation.replace("_", "")
+                                          + "，。、；：（）【】《》“”‘·–—…・「」『』\u3000")})
+_PUNCT = string.punctuation.replace("_", "").encode()
+_SPACES_ASCII = bytes.maketrans(_PUNCT, b" " * len(_PUNCT))
+
+
+def _spaced(text: str) -> str:
+    """Punctuation to spaces; ASCII text (most of it) through bytes.translate, ten times faster."""
+    if text.isascii():
+        return text.encode("ascii").translate(_SPACES_ASCII).decode("ascii")
+    return text.translate(_SPACES)
+
+
+class Parsed:
+    """A string's normalised tokens and tokens as printed; segments (the comma-separated parts)
+    are worked out only when a rule asks, since most strings never need them."""
+
+    __slots__ = ("folded", "low", "cased", "_starts")
+
+    def __init__(self, raw: str) -> None:
+        self.folded = _fold(raw or "")
+        spaced = _spaced(self.folded)
+        self.cased = spaced.split()
+        lowered = spaced.lower().split()
+        if len(lowered) != len(self.cased):  # a letter whose lower case splits differently
+            lowered = [w.lower() for w in self.cased]
+        self.low = lowered if _ABBREVIATED.isdisjoint(lowered) else \
+            [ABBREVIATIONS.get(w, w) for w in lowered]
+        self._starts: set[int] | None = None
+
+    @property
+    def starts(self) -> set[int]:
+        """Index of the first token of each segment."""
+        if self._starts is None:
+            starts, count = set(), 0
+            for segment in _SEGMENT.split(self.folded):
+                words = len(_spaced(segment).split())
+                if words:
+                    starts.add(count)
+                    count += words
+            self._starts = starts
+        return self._starts
+
+
+def normalise_text(raw: str, drop: set[str] | frozenset[str] = frozenset()) -> str:
+    """Case, width, accents, punctuation, abbreviations and `drop` words folded away."""
+    return " ".join(w for w in Parsed(raw).low if w not in drop)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis import match, watchlist
 from analysis.demo_catalogue import ALL
+from analysis.text import normalise_text
 
 DEPARTMENTS = [
     "School of Physics", "Department of Chemistry", "Coll Comp", "Sch Mat Sci & Engn",
@@ -64,11 +65,11 @@ def distinct_strings(watch: watchlist.Watchlist, n: int, rng: random.Random,
 
 def naive_rate(strings: list[str], watch: watchlist.Watchlist) -> float:
     """Every name of every entry tested against every string: the loop an index replaces."""
-    labels = [f" {match.normalise_text(x)} " for e in watch
+    labels = [f" {normalise_text(x)} " for e in watch
               for x in (e.name, e.name_zh, *e.aliases) if x]
     start = time.perf_counter()
     for raw in strings:
-        text = f" {match.normalise_text(raw)} "
+        text = f" {normalise_text(raw)} "
         [label for label in labels if label in text]
     return len(strings) / (time.perf_counter() - start)
 

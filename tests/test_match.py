@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import match, watchlist
+from analysis import match, text, watchlist
 from analysis.demo_catalogue import NUDT_CEEE
 
 WL = watchlist.load()
@@ -150,7 +150,7 @@ def test_defence_funders_by_ror_and_name():
     ("Xi’an, Xi'an", "xian xian"),  # apostrophes
 ])
 def test_normalisation(raw, expected):
-    assert match.normalise_text(raw) == expected
+    assert text.normalise_text(raw) == expected
 
 
 @pytest.mark.parametrize(("raw", "expected"), [

@@ -1,0 +1,233 @@
+"""Finding watchlist names in an affiliation string: every name at once, with its guards.
+
+Latin names are found through an index on their rarest word pair, Chinese names through an
+Aho-Corasick automaton; each name in three stop-word variants so "Harbin Inst Technol" finds
+"Harbin Institute of Technology". The longest non-overlapping names win, so a look-alike that is
+not on the watchlist ("Northeastern University London") hides the shorter listed name inside
+it. Labels the watchlist declares ambiguous (HIT, AECC, "National Defense University"...) count
+only with support from the rest of the string: they must stand alone in their segment (or lead
+it, for an acronym) and the string must name the entry's city or China and no other country.
+"""
+
+from __future__ import annotations
+
+import bisect
+from itertools import accumulate
+from typing import NamedTuple
+
+import ahocorasick
+
+from analysis.text import Parsed, is_cjk, normalise_text
+from analysis.watchlist import Name, Watchlist
+
+MIN_LATIN, MIN_CJK = 4, 3  # shorter names occur inside too much other text
+#: Words too frequent in affiliation strings to index a name by (any other word is preferred).
+COMMON_WORDS = frozenset({
+    "the", "of", "and", "for", "in", "at", "on", "china", "chinese", "people", "republic",
+    "university", "institute", "college", "school", "department", "academy", "laboratory", "key",
+    "state", "national", "science", "technology", "engineering", "research", "center", "centre",
+    "beijing", "shanghai", "nanjing", "harbin", "xian", "wuhan", "chengdu", "changsha",
+    "hangzhou", "guangzhou", "shenzhen", "tianjin", "physics", "chemistry", "optics",
+    "information", "electronic", "company", "corporation", "group", "limited", "ltd", "co",
+    "hospital", "medical", "military", "defense"
+})
+STOPWORDS_WEAK = {"of", "the", "for", "in", "at", "on"}
+STOPWORDS = STOPWORDS_WEAK | {"and"}
+#: After a name ending in one of these, "of ..." or a subject word means a longer, different
+#: name ("Nanjing University" + "of Information Science..." is not Nanjing University).
+INSTITUTION_WORDS = {"university", "institute", "college", "academy", "school"}
+CONTINUATIONS = {"of", "for", "chinese", "information", "science", "technology", "posts",
+                 "chemical", "medicine", "medical", "finance", "economics", "normal", "traditional",
+                 "agriculture", "agricultural", "forestry", "mining", "petroleum", "aeronautics",
+                 "electronic", "electric", "industry", "industrial", "commerce", "foreign",
+                 "international", "political", "arts", "architecture", "civil", "mineral",
+                 "aviation", "ocean", "water", "jiaotong", "sport", "sports", "media"}
+#: "of PLA", "of China" qualify a name rather than continue it.
+QUALIFIERS = {"pla", "china", "prc"}
+#: Chinese names run on without spaces: a short name inside a longer one is another
+#: institution (中国航天 in 中国航天科工集团) unless what follows names a unit of it.
+CJK_UNIT_STARTS = ("大学", "学院", "研究院", "研究所", "研究中心", "集团", "公司", "有限", "股份",
+                   "中心", "实验室", "重点实验室", "医院", "附属", "分校", "校区", "系", "所",
+                   "科学院", "部", "局", "总院")
+CJK_PREFIXES = ("中国人民解放军", "解放军", "中国", "中国科学院", "国家")
+CHINA_MARKERS = {"china", "prc", "中国", "中华人民共和国"}
+#: Places that say a string is not about mainland China (Taiwan writes "Republic of China").
+FOREIGN_MARKERS = {
+    "usa", "us", "united", "america", "uk", "england", "scotland", "wales", "ireland", "canada",
+    "australia", "japan", "korea", "germany", "france", "italy", "spain", "india", "russia",
+    "taiwan", "taipei", "roc", "singapore", "netherlands", "belgium", "switzerland", "sweden",
+    "norway", "denmark", "finland", "austria", "poland", "brazil", "mexico", "israel", "iran",
+    "pakistan", "turkey", "egypt", "czech", "czechia", "moldova", "philippines", "vietnam",
+    "thailand", "malaysia", "indonesia", "zealand", "africa", "nigeria", "kenya", "portugal",
+    "greece", "hungary", "romania", "ukraine", "argentina", "chile", "colombia", "saudi",
+}
+
+
+def _grams(words: list[str]) -> list[str]:
+    """Adjacent word pairs: a name is indexed by its rarest pair, which few strings contain."""
+    return [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+class Found(NamedTuple):
+    owner: str  # a watchlist id, or "" for a look-alike that is not on the watchlist
+    label: str  # what kind of label matched, for the evidence
+    matched: str  # the normalised label
+    start: int  # token span in the string
+    end: int
+
+
+class NameIndex:
+    """All names of a watchlist (and its look-alikes), indexed once."""
+
+    def __init__(self, watchlist: Watchlist, innocents: list[Name]) -> None:
+        self.automaton = ahocorasick.Automaton()
+        self.acronyms: dict[str, list[tuple[str, bool]]] = {}
+        self.places: dict[str, set[str]] = {}
+        patterns: dict[str, list[tuple[str, str, bool]]] = {}
+        for entry in watchlist:
+            ambiguous = set(entry.ambiguous)
+            labels = [(entry.name, "name"), (entry.name_zh, "Chinese name"),
+                      *((a, "alias") for a in entry.aliases)]
+            for label, kind in labels:
+                if label:
+                    self._add(patterns, label, entry.id, kind, label in ambiguous)
+            for acronym in entry.acronyms:
+                self.acronyms.setdefault(acronym, []).append((entry.id, acronym in ambiguous))
+            self.places[entry.id] = {normalise_text(p) for e in watchlist.chain(entry.id)
+                                     for p in e.places}
+        self.acronym_set = frozenset(self.acronyms)
+        for name in innocents:
+            for label in (name.name, name.name_zh):
+                if label:
+                    self._add(patterns, label, "", f"look-alike ({name.why})", False)
+        # Latin names are found through their rarest word (a set intersection with the string's
+        # words, then one substring test each); Chinese names, which have no spaces, through an
+        # Aho-Corasick automaton that only strings with Chinese text go through.
+        frequency: dict[str, int] = {}
+        for key in patterns:
+            words = key.split()
+            for gram in set(_grams(words) if len(words) > 1 else words):
+                frequency[gram] = frequency.get(gram, 0) + 1
+        self.index: dict[str, list[tuple[str, list[tuple[str, str, bool]]]]] = {}
+        for key, owners in patterns.items():
+            if key.startswith(" "):
+                words = key.split()
+                grams = _grams(words) if len(words) > 1 else words
+                rarest = min(grams, key=lambda g: (all(w in COMMON_WORDS for w in g.split()),
+                                                   frequency[g], g))
+                self.index.setdefault(rarest, []).append((key, owners))
+            else:
+                self.automaton.add_word(key, (key, owners))
+        self.index_words = frozenset(self.index)
+        self.patterns = len(patterns)
+        if len(self.automaton):
+            self.automaton.make_automaton()
+
+    @staticmethod
+    def _add(patterns: dict[str, list[tuple[str, str, bool]]], label: str, owner: str,
+             kind: str, ambiguous: bool) -> None:
+        variants = {normalise_text(label), normalise_text(label, STOPWORDS_WEAK),
+                    normalise_text(label, STOPWORDS)}
+        for variant in variants:
+            cjk = any(is_cjk(c) for c in variant)
+            if len(variant) < (MIN_CJK if cjk else MIN_LATIN):
+                continue
+            key = variant if cjk else f" {variant} "
+            owners = patterns.setdefault(key, [])
+            if (owner, kind, ambiguous) not in owners:
+                owners.append((owner, kind, ambiguous))
+
+    def find(self, raw: str | Parsed) -> list[Found]:
+        """Every entry and look-alike named in the string, in the order it names them."""
+        parsed = raw if isinstance(raw, Parsed) else Parsed(raw)
+        low, cased = parsed.low, parsed.cased
+        if not low:
+            return []
+        joined = " ".join(low)
+        padded = f" {joined} "
+        hits = []
+        for gram in self.index_words.intersection([*low, *_grams(low)]):
+            for key, owners in self.index[gram]:
+                at = padded.find(key)
+                while at != -1:
+                    hits.append((at + len(key) - 1, (key, owners)))
+                    at = padded.find(key, at + 1)
+        if not joined.isascii() and len(self.automaton):
+            hits += self.automaton.iter(padded)
+        acronyms = not self.acronym_set.isdisjoint(cased)
+        if not hits and not acronyms:
+            return []
+        offsets = list(accumulate((len(w) + 1 for w in low[:-1]), initial=0))
+        candidates = []
+        for end, (key, owners) in hits:
+            cjk = not key.startswith(" ")
+            first = end - len(key) + (0 if cjk else 1)  # char span in `joined`, end exclusive
+            last = end - (0 if cjk else 1)
+            token_start = bisect.bisect_right(offsets, first) - 1
+            token_end = bisect.bisect_right(offsets, max(first, last - 1))
+            if cjk and not self._cjk_whole(low[token_start], first - offsets[token_start],
+                                           last - offsets[token_start], key):
+                continue
+            candidates.append((last - first, first, last, token_start, token_end, key, owners))
+        if acronyms:
+            for i, word in enumerate(cased):
+                for owner, ambiguous in self.acronyms.get(word, ()):
+                    candidates.append((len(word), offsets[i], offsets[i] + len(low[i]), i,
+                                       i + 1, word, [(owner, "acronym", ambiguous)]))
+        candidates.sort(key=lambda c: (-c[0], c[1]))
+        taken: list[tuple[int, int]] = []
+        found: list[Found] = []
+        for _length, first, last, t0, t1, key, owners in candidates:
+            if any(first < b and a < last for a, b in taken):
+                continue
+            kept = [o for o in owners if self._supported(o, t0, t1, parsed)]
+            if not kept:
+                continue
+            taken.append((first, last))
+            found += [Found(owner, kind, key.strip(), t0, t1) for owner, kind, _ in kept]
+        unique: dict[str, Found] = {}
+        for f in sorted(found, key=lambda f: f.start):  # in the order the string names them
+            unique.setdefault(f.owner or f.matched, f)
+        return list(unique.values())
+
+    def _supported(self, owner: tuple[str, str, bool], t0: int, t1: int, parsed: Parsed
+                   ) -> bool:
+        entry_id, kind, ambiguous = owner
+        low = parsed.low
+        if t1 < len(low) and low[t1 - 1] in INSTITUTION_WORDS and low[t1] in CONTINUATIONS \
+                and kind != "acronym" and t1 not in parsed.starts \
+                and not self._qualified(low, t1):
+            return False  # a longer name goes on: "Nanjing University of Information Science"
+        if not ambiguous or not entry_id:
+            return True
+        starts = parsed.starts
+        segment_end = min((s for s in starts if s > t0), default=len(low))
+        if kind == "acronym":
+            if t0 not in starts:
+                return False
+        elif not (t0 in starts and t1 == segment_end):
+            return False
+        words = set(low)
+        if words & FOREIGN_MARKERS:
+            return False
+        places = self.places.get(entry_id, set())
+        joined = " ".join(low)
+        return bool(words & CHINA_MARKERS) or any(p and p in joined for p in places) \
+            or any(m in joined for m in ("中国",))
+
+    @staticmethod
+    def _qualified(low: list[str], t1: int) -> bool:
+        after = [w for w in low[t1 + 1:t1 + 4] if w != "the"]
+        return bool(after) and (after[0] in QUALIFIERS or after[:2] == ["chinese", "people"])
+
+    @staticmethod
+    def _cjk_whole(token: str, start: int, end: int, key: str) -> bool:
+        """A Chinese name must not be the middle of a longer name (see CJK_UNIT_STARTS)."""
+        before, after = token[:start], token[end:]
+        if before and not before.endswith(CJK_PREFIXES):
+            return False
+        return not after or key.endswith(CJK_UNIT_STARTS) or after.startswith(CJK_UNIT_STARTS)
+
+
+def mentions_china(parsed: Parsed, raw: str) -> bool:
+    return bool(CHINA_MARKERS.intersection(parsed.low)) or any(is_cjk(c) for c in raw)
