@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from analysis.names import Found, NameIndex, mentions_china
-from analysis.text import Parsed, has_invisible, normalise_text, text
+from analysis.text import Parsed, has_invisible, normalise_text, simplified, text
 from analysis.watchlist import Entry, Funder, Name, Watchlist
 
 FLAG_AT = 0.5
@@ -91,6 +91,12 @@ class Matcher:
         """Everything the rules look at for one (string, institution) pair, worked out once."""
         parsed = Parsed(raw)
         names = self.find(parsed) if raw else []
+        if raw and not names:  # fallbacks, only where the string as printed names nothing
+            folded = simplified(raw)
+            if folded:
+                names = [f._replace(label=f"{f.label}, traditional characters folded")
+                         for f in self.find(Parsed(folded))]
+            names = names or self.names.find_squashed(parsed)
         named = self._most_specific([f for f in names if f.owner and self._in_context(f, names)])
         lookalikes = [f for f in names if not f.owner]
         hit = self.identifier(institution)

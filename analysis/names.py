@@ -63,6 +63,50 @@ FOREIGN_MARKERS = {
 }
 
 
+#: "Co., Ltd", "Corporation" and "Group" print interchangeably at the end of a company's name.
+CORPORATE_SUFFIXES = {"company", "ltd", "inc", "corporation", "group", "plc", "holdings"}
+
+
+def _without_corporate_suffix(variant: str) -> str:
+    """The name without its trailing corporate words, if what is left is still distinctive
+    (three words or more, two of them not common): "hangzhou hikvision digital technology"
+    yes, "china electronic" no."""
+    words = variant.split()
+    while words and words[-1] in CORPORATE_SUFFIXES:
+        words.pop()
+    distinctive = [w for w in words if w not in COMMON_WORDS and w not in STOPWORDS]
+    if len(words) == len(variant.split()) or len(words) < 3 or len(distinctive) < 2:
+        return ""
+    return " ".join(words)
+
+
+#: Letters a name must have to be looked for with its spaces ignored: shorter ones occur inside
+#: other words too easily.
+MIN_SQUASHED = 20
+
+
+def _squashed_automaton(patterns: dict[str, list[tuple[str, str, bool]]]) -> ahocorasick.Automaton:
+    """Latin names of three words or more and MIN_SQUASHED letters, with their spaces removed;
+    ambiguous labels are left out (they need the string's context, which squashing loses)."""
+    automaton = ahocorasick.Automaton()
+    squashed: dict[str, list[tuple[str, str, bool]]] = {}
+    for key, owners in patterns.items():
+        words = key.split()
+        letters = "".join(words)
+        if not key.startswith(" ") or len(words) < 3 or len(letters) < MIN_SQUASHED \
+                or not letters.isalpha():
+            continue
+        for owner in owners:
+            if not owner[2] and owner not in squashed.setdefault(letters, []):
+                squashed[letters].append(owner)
+    for letters, owners in squashed.items():
+        if owners:
+            automaton.add_word(letters, (letters, owners))
+    if len(automaton):
+        automaton.make_automaton()
+    return automaton
+
+
 def _grams(words: list[str]) -> list[str]:
     """Adjacent word pairs: a name is indexed by its rarest pair, which few strings contain."""
     return [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
@@ -119,6 +163,7 @@ class NameIndex:
             else:
                 self.automaton.add_word(key, (key, owners))
         self.index_words = frozenset(self.index)
+        self.squashed = _squashed_automaton(patterns)
         self.patterns = len(patterns)
         if len(self.automaton):
             self.automaton.make_automaton()
@@ -128,6 +173,7 @@ class NameIndex:
              kind: str, ambiguous: bool) -> None:
         variants = {normalise_text(label), normalise_text(label, STOPWORDS_WEAK),
                     normalise_text(label, STOPWORDS)}
+        variants |= {v for v in map(_without_corporate_suffix, variants) if v}
         for variant in variants:
             cjk = any(is_cjk(c) for c in variant)
             if len(variant) < (MIN_CJK if cjk else MIN_LATIN):
@@ -136,6 +182,26 @@ class NameIndex:
             owners = patterns.setdefault(key, [])
             if (owner, kind, ambiguous) not in owners:
                 owners.append((owner, kind, ambiguous))
+
+    def find_squashed(self, parsed: Parsed) -> list[Found]:
+        """Long watchlisted names in text whose spaces PDF extraction lost or scattered
+        ("NationalUniversityofDefenseTechnology", "Techno logy"): letters only, longest first.
+        A fallback for strings in which the normal pass finds nothing."""
+        letters = "".join(c for c in "".join(parsed.low) if c.isalpha() and c.isascii())
+        if len(letters) < MIN_SQUASHED or not len(self.squashed):
+            return []
+        hits = sorted(((end - len(key) + 1, end + 1, key, owners)
+                       for end, (key, owners) in self.squashed.iter(letters)),
+                      key=lambda h: (h[0] - h[1], h[0]))
+        taken: list[tuple[int, int]] = []
+        found: list[Found] = []
+        for first, last, key, owners in hits:
+            if any(first < b and a < last for a, b in taken):
+                continue
+            taken.append((first, last))
+            found += [Found(owner, f"{kind}, spaces ignored", key, 0, len(parsed.low))
+                      for owner, kind, _ambiguous in owners]
+        return list({f.owner or f.matched: f for f in found}.values())
 
     def find(self, raw: str | Parsed) -> list[Found]:
         """Every entry and look-alike named in the string, in the order it names them."""

@@ -3,9 +3,11 @@ matcher reads `visible` text, and writers get `printable` text and `neutralise`d
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 import unicodedata
+from collections.abc import Callable
 from typing import Any, Protocol
 
 #: A cell starting with one of these is run as a formula by spreadsheet programs. Full-width
@@ -103,8 +105,14 @@ ABBREVIATIONS = {
     "corp": "corporation", "grp": "group", "acad.": "academy", "med": "medical",
     "mil": "military", "hosp": "hospital", "peoples": "people", "phys": "physics",
     "opt": "optics", "automat": "automation", "microelect": "microelectronics",
-    "aerodynam": "aerodynamics", "dev": "development", "telecommun": "telecommunications",
-    "telecom": "telecommunications",
+    "aerodynam": "aerodynamics", "dev": "development", "telecommun": "telecommunication",
+    "telecom": "telecommunication",
+    # singular and plural print alike ("Posts and Telecommunications" / "Post and
+    # Telecommunication"); corporate suffixes too ("Co., Ltd" / "Company Limited")
+    "telecommunications": "telecommunication", "posts": "post",
+    "communications": "communication", "technologies": "technology", "systems": "system",
+    "materials": "material", "industries": "industry", "instruments": "instrument",
+    "limited": "ltd", "incorporated": "inc",
 }
 _ABBREVIATED = frozenset(ABBREVIATIONS)
 _SEGMENT = re.compile(r"[,;()（），；\[\]\n|/]+")
@@ -116,8 +124,24 @@ def is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
+@functools.cache
+def _simplified() -> Callable[[str], str]:
+    """OpenCC's traditional-to-simplified conversion (phrase-aware, the reference tables)."""
+    import opencc
+
+    return opencc.OpenCC("t2s").convert
+
+
+def simplified(raw: str) -> str:
+    """Traditional Chinese characters folded to simplified ("" when there are none to fold)."""
+    if raw.isascii() or not any(is_cjk(c) for c in raw):
+        return ""
+    folded = _simplified()(raw)
+    return folded if folded != raw else ""
+
+
 def _fold(raw: str) -> str:
-    """Width, accents and apostrophes folded; fast for the common all-ASCII string."""
+    """Width, accents, apostrophes and invisible characters folded; fast for ASCII."""
     if not raw.isascii():
         raw = unicodedata.normalize("NFKC", visible(raw))
         if not raw.isascii():
