@@ -18,7 +18,15 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from analysis.names import Found, NameIndex, mentions_china
+from analysis.names import (
+    COMMON_WORDS,
+    STOPWORDS,
+    Found,
+    NameIndex,
+    foreign_places,
+    mentions_china,
+    pla_mention,
+)
 from analysis.text import Parsed, has_invisible, normalise_text, simplified, text
 from analysis.watchlist import Entry, Funder, Name, Watchlist
 
@@ -67,6 +75,7 @@ class Matcher:
         self.ancestors = {e.id: [a.id for a in watchlist.chain(e.id)[1:]] for e in watchlist}
         self.names = NameIndex(watchlist, innocents)
         self.find = self.names.find
+        self._family_words: dict[str, frozenset[str]] = {}
 
     # ---- the rules' inputs -------------------------------------------------------------
     def identifier(self, institution: dict[str, Any]) -> IdHit | None:
@@ -106,6 +115,17 @@ class Matcher:
         return Context(raw, parsed, institution, institution.get("institution_name") or "",
                        hit, named, lookalikes, self)
 
+    def family_words(self, entry_id: str) -> frozenset[str]:
+        """The distinctive words of every name in an entry's family (the root and its parts):
+        a segment sharing one of them may be a variant of the family's name."""
+        root = self.roots[entry_id]
+        if root not in self._family_words:
+            words = {w for e in self.watchlist if self.roots[e.id] == root
+                     for label in _labels(e) for w in normalise_text(label).split()}
+            self._family_words[root] = frozenset(
+                w for w in words if w not in COMMON_WORDS and w not in STOPWORDS and len(w) > 2)
+        return self._family_words[root]
+
     def decide(self, raw: str, institution: dict[str, Any]) -> list[Link]:
         """Every link the rules find for one affiliation, strongest evidence first."""
         ctx = self.context(raw, institution)
@@ -114,6 +134,8 @@ class Matcher:
             if ctx.id_hit and self.related(found.owner, ctx.id_hit.entry_id):
                 continue
             out += [link for rule in NAME_RULES if (link := rule(ctx, found))][:1]
+        if not any(x.confidence >= FLAG_AT for x in out) and (pla := _pla(ctx)):
+            out.append(pla)
         if out and has_invisible(raw):
             out = [x._replace(evidence=f"{x.evidence} (invisible characters in the string were "
                               "removed before matching)") for x in out]
@@ -156,9 +178,11 @@ RULES: dict[str, Rule] = {r.name: r for r in [
     Rule("openalex_id_uncorroborated", 0.95, "the entry's OpenAlex id as above, but the string "
          "names neither the entry nor a look-alike"),
     Rule("ror_conflict", 0.3, "the entry's ROR id, but the string names a look-alike that is "
-         "not on the watchlist: OpenAlex probably linked the wrong institution"),
-    Rule("openalex_id_conflict", 0.3, "the entry's OpenAlex id, but the string names a "
-         "look-alike that is not on the watchlist"),
+         "not on the watchlist, another university, or a place outside mainland China (Taiwan, "
+         "Hong Kong and Macau included), and not the entry: OpenAlex probably linked the wrong "
+         "institution"),
+    Rule("openalex_id_conflict", 0.3, "the entry's OpenAlex id, but the string contradicts it "
+         "as for `ror_conflict`"),
     Rule("name_over_id", 0.7, "the string names the entry while OpenAlex linked another "
          "watchlisted institution the string does not support: the string wins"),
     Rule("name_conflict", 0.3, "the string names the entry, but OpenAlex linked an institution "
@@ -166,8 +190,16 @@ RULES: dict[str, Rule] = {r.name: r for r in [
     Rule("name_unlisted_link", 0.75, "the string names the entry; OpenAlex linked an "
          "institution that is not on the watchlist"),
     Rule("name", 0.8, "the string names the entry (name, alias, Chinese name or distinctive "
-         "acronym, with the look-alike guards) and OpenAlex linked no institution"),
+         "acronym, with the look-alike guards; traditional characters folded and spaces "
+         "ignored for long names only when the string as printed names nothing) and OpenAlex "
+         "linked no institution"),
+    Rule("pla", 0.8, "no listed entry flags, but the string names the People's Liberation Army "
+         "(PLA, 中国人民解放军, a theatre command or a numbered unit): a military body even "
+         "when the unit is on no list, flagged to the entry for unlisted PLA units"),
 ]}
+
+#: The watchlist entry that PLA bodies on no list are flagged to.
+PLA_ENTRY = "pla-unlisted-unit"
 
 
 def link(rule: str, entry_id: str, evidence: str) -> Link:
@@ -190,6 +222,37 @@ def _id_conflict(ctx: Context) -> Link | None:
         return None
     return link(f"{hit.kind}_conflict", hit.entry_id, f"{hit.why} ({ctx.inst_name}), but the "
                 f"text names \"{ctx.lookalikes[0].matched}\", which is not on the watchlist")
+
+
+def _id_contradicted(ctx: Context) -> Link | None:
+    """The string places the institution abroad, or names another university instead."""
+    hit = ctx.id_hit
+    if not hit or ctx.named:
+        return None
+    places = foreign_places(ctx.parsed)
+    if places:
+        why = f"the text places it outside mainland China ({', '.join(places[:3])})"
+    else:
+        other = _other_university(ctx)
+        if not other:
+            return None
+        why = f"the text names \"{other}\" instead"
+    listed = ctx.matcher.watchlist[hit.entry_id].name
+    return link(f"{hit.kind}_conflict", hit.entry_id,
+                f"{hit.why} ({ctx.inst_name}, {listed} on the watchlist), but {why}")
+
+
+def _other_university(ctx: Context) -> str:
+    """A segment naming a university that shares no distinctive word with the linked entry's
+    family, as printed ("" if none)."""
+    low, starts = ctx.parsed.low, sorted(ctx.parsed.starts)
+    family = ctx.matcher.family_words(ctx.id_hit.entry_id) if ctx.id_hit else frozenset()
+    for first, last in zip(starts, [*starts[1:], len(low)], strict=False):
+        words = low[first:last]
+        if UNIVERSITY_WORDS.isdisjoint(words) or not family.isdisjoint(words):
+            continue
+        return " ".join(ctx.parsed.cased[first:last])
+    return ""
 
 
 def _id_uncorroborated(ctx: Context) -> Link | None:
@@ -234,8 +297,19 @@ def _name(ctx: Context, found: Found) -> Link | None:
     return link("name", found.owner, _named(ctx, found) + linked)
 
 
+def _pla(ctx: Context) -> Link | None:
+    words = pla_mention(ctx.raw)
+    if not words or PLA_ENTRY not in ctx.matcher.watchlist.entries:
+        return None
+    return link("pla", PLA_ENTRY, f"the text names the People's Liberation Army (\"{words}\"), "
+                "a military body; the unit itself is on no list")
+
+
+#: Words that make a segment name a university (a place of its own, not a department).
+UNIVERSITY_WORDS = frozenset({"university", "universidad", "universite", "universitat",
+                              "universiteit", "universita", "universidade", "polytechnic"})
 #: Tried in order; the first that answers gives the identifier link.
-ID_RULES = (_id_corroborated, _id_conflict, _id_uncorroborated)
+ID_RULES = (_id_corroborated, _id_conflict, _id_contradicted, _id_uncorroborated)
 #: Tried in order for each watchlisted name in the string (not of the identifier's family).
 NAME_RULES = (_name_over_id, _name_conflict, _name_unlisted_link, _name)
 

@@ -12,6 +12,7 @@ it, for an acronym) and the string must name the entry's city or China and no ot
 from __future__ import annotations
 
 import bisect
+import re
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -51,6 +52,9 @@ CJK_UNIT_STARTS = ("大学", "学院", "研究院", "研究所", "研究中心",
                    "科学院", "部", "局", "总院")
 CJK_PREFIXES = ("中国人民解放军", "解放军", "中国", "中国科学院", "国家")
 CHINA_MARKERS = {"china", "prc", "中国", "中华人民共和国"}
+#: A word before a listed name that makes it a longer, different name.
+NAME_PREFIXES = {"national"}
+FOREIGN_CJK = ("台湾", "臺灣", "台北", "臺北", "香港", "澳门", "澳門", "高雄", "新竹", "台南")
 #: Places that say a string is not about mainland China (Taiwan writes "Republic of China").
 FOREIGN_MARKERS = {
     "usa", "us", "united", "america", "uk", "england", "scotland", "wales", "ireland", "canada",
@@ -58,6 +62,7 @@ FOREIGN_MARKERS = {
     "taiwan", "taipei", "roc", "singapore", "netherlands", "belgium", "switzerland", "sweden",
     "norway", "denmark", "finland", "austria", "poland", "brazil", "mexico", "israel", "iran",
     "pakistan", "turkey", "egypt", "czech", "czechia", "moldova", "philippines", "vietnam",
+    "kaohsiung", "hsinchu", "tainan", "taichung", "taoyuan", "macau", "macao",
     "thailand", "malaysia", "indonesia", "zealand", "africa", "nigeria", "kenya", "portugal",
     "greece", "hungary", "romania", "ukraine", "argentina", "chile", "colombia", "saudi",
 }
@@ -187,11 +192,21 @@ class NameIndex:
         """Long watchlisted names in text whose spaces PDF extraction lost or scattered
         ("NationalUniversityofDefenseTechnology", "Techno logy"): letters only, longest first.
         A fallback for strings in which the normal pass finds nothing."""
-        letters = "".join(c for c in "".join(parsed.low) if c.isalpha() and c.isascii())
+        tokens = ["".join(c for c in w if c.isalpha() and c.isascii()) for w in parsed.low]
+        letters = "".join(tokens)
         if len(letters) < MIN_SQUASHED or not len(self.squashed):
             return []
-        hits = sorted(((end - len(key) + 1, end + 1, key, owners)
-                       for end, (key, owners) in self.squashed.iter(letters)),
+        offsets = list(accumulate((len(t) for t in tokens[:-1]), initial=0))
+        starts, ends = set(offsets), set(accumulate(len(t) for t in tokens))
+        segments = [offsets[i] for i in parsed.starts if i < len(offsets)]
+        # a name starts where a word starts ("aerospace" does not hold "space ..."), ends where
+        # a word ends or where PDF extraction glued "of" on ("UniversityofPLA"), and stays
+        # inside one comma-separated segment
+        hits = sorted(((first, end + 1, key, owners)
+                       for end, (key, owners) in self.squashed.iter(letters)
+                       if (first := end - len(key) + 1) in starts
+                       and (end + 1 in ends or letters.startswith("of", end + 1))
+                       and not any(first < s <= end for s in segments)),
                       key=lambda h: (h[0] - h[1], h[0]))
         taken: list[tuple[int, int]] = []
         found: list[Found] = []
@@ -264,6 +279,8 @@ class NameIndex:
                 and kind != "acronym" and t1 not in parsed.starts \
                 and not self._qualified(low, t1):
             return False  # a longer name goes on: "Nanjing University of Information Science"
+        if t0 and kind != "acronym" and low[t0 - 1] in NAME_PREFIXES and t0 not in parsed.starts:
+            return False  # a longer name: "National Sun Yat-sen University" (Kaohsiung)
         if not ambiguous or not entry_id:
             return True
         starts = parsed.starts
@@ -297,3 +314,28 @@ class NameIndex:
 
 def mentions_china(parsed: Parsed, raw: str) -> bool:
     return bool(CHINA_MARKERS.intersection(parsed.low)) or any(is_cjk(c) for c in raw)
+
+
+def foreign_places(parsed: Parsed) -> list[str]:
+    """Places the string names outside mainland China (Taiwan, Hong Kong and Macau count)."""
+    low = parsed.low
+    found = [w for w in low if w in FOREIGN_MARKERS]
+    found += ["hong kong" for a, b in zip(low, low[1:], strict=False) if (a, b) == ("hong", "kong")]
+    folded = parsed.folded
+    found += [m for m in FOREIGN_CJK if m in folded]
+    return list(dict.fromkeys(found))
+
+
+#: The People's Liberation Army named in a string: its names, theatre commands, numbered
+#: units (military unit cover designators are five digits starting 3, 6 or 9).
+PLA_PATTERN = re.compile(
+    r"\bPLA(?:N|AF|RF)?\b|People'?s Liberation Army|中国人民解放军|解放军"
+    r"|\bTheat(?:er|re) Command\b|战区"
+    r"|\b(?:Unit|Troops?)\s*(?:No\.?\s*)?[369]\d{4}\b|\b[369]\d{4}\s*(?:Unit|Troops?)\b"
+    r"|[369]\d{4}\s*部队")
+
+
+def pla_mention(raw: str) -> str:
+    """The words that name the PLA in the string, or ""."""
+    found = PLA_PATTERN.search(raw)
+    return found.group(0) if found else ""

@@ -177,3 +177,89 @@ def test_funding_naming_a_watchlisted_institution():
          "funder_ror": None, "award_id": None, "award_title": None}])
     hits = match.match_funding(funding, watchlist.load_defence_funders(), MATCHER)
     assert hits[["work_id", "defence_funder_id"]].values.tolist() == [["W1", "caep"]]
+
+
+def _linked(raw: str, ror: str, name: str, country: str = "CN") -> list:
+    return MATCHER.decide(raw, {"institution_id": "I1", "ror": ror, "institution_name": name,
+                                "country_code": country, "lineage": [], "lineage_rors": []})
+
+
+# Real kinds of OpenAlex link error (issue 12): the string contradicts the linked watchlisted
+# institution, so the link is a conflict kept for review, not a flag; the same string linked to
+# the right institution, or the right string linked to this one, stays a flag.
+CONFLICTS = [
+    ("Department of Physics, Northeastern University, Boston, MA 02115, USA", "03awzbc87",
+     "Northeastern University", "neu-shenyang", "USA"),
+    ("Xi'an Jiaotong-Liverpool University, Suzhou 215123, China", "017zhmm22",
+     "Xi'an Jiaotong University", "xi-an-jiaotong-university", "Liverpool"),
+    ("Defence Science and Technology Laboratory, Porton Down, Salisbury SP4 0JQ, UK",
+     "05d2yfz11", "National University of Defense Technology", "nudt",
+     "science and technology laboratory"),
+    ("Defence Science and Technology Group, Fishermans Bend, Victoria 3207, Australia",
+     "05d2yfz11", "National University of Defense Technology", "nudt", "australia"),
+    ("Chinese Academy of Engineering, Beijing 100088, China", "039vqpp67",
+     "China Academy of Engineering Physics", "caep", "chinese academy of engineering"),
+    ("Department of Physics, National Sun Yat-sen University, Kaohsiung 80424, Taiwan",
+     "0064kty71", "Sun Yat-sen University", "sun-yat-sen-university", "sun yat"),
+    ("Department of Chemistry, Harvard University, Cambridge, MA 02138", "01yqg2h08",
+     "Harbin Institute of Technology", "hit", "Harvard University"),
+]
+CORRECT = [
+    ("School of Metallurgy, Northeastern University, Shenyang 110819, China", "03awzbc87",
+     "Northeastern University", "neu-shenyang"),
+    ("School of Energy and Power Engineering, Xi'an Jiaotong University, Xi'an 710049, China",
+     "017zhmm22", "Xi'an Jiaotong University", "xi-an-jiaotong-university"),
+    ("College of Computer, National University of Defense Technology, Changsha 410073",
+     "05d2yfz11", "National University of Defense Technology", "nudt"),
+    ("Institute of Fluid Physics, China Academy of Engineering Physics, Mianyang 621900",
+     "039vqpp67", "China Academy of Engineering Physics", "caep"),
+    ("School of Physics, Sun Yat-sen University, Guangzhou 510275, China", "0064kty71",
+     "Sun Yat-sen University", "sun-yat-sen-university"),
+    ("School of Astronautics, Harbin Institute of Technology, Harbin 150001, China",
+     "01yqg2h08", "Harbin Institute of Technology", "hit"),
+    ("Key Laboratory of Micro-systems, Changsha 410073, China", "05d2yfz11",
+     "National University of Defense Technology", "nudt"),  # a lab only: not contradicted
+]
+
+
+@pytest.mark.parametrize(("raw", "ror", "name", "entry", "why"), CONFLICTS)
+def test_a_link_the_string_contradicts_is_a_conflict_not_a_flag(raw, ror, name, entry, why):
+    links = _linked(raw, ror, name)
+    assert [(x.entry_id, x.confidence < match.FLAG_AT) for x in links] == [(entry, True)]
+    assert links[0].rule == "ror_conflict"
+    assert why.lower() in links[0].evidence.lower()
+
+
+@pytest.mark.parametrize(("raw", "ror", "name", "entry"), CORRECT)
+def test_the_same_links_made_correctly_stay_flags(raw, ror, name, entry):
+    flagged = [x for x in _linked(raw, ror, name) if x.confidence >= match.FLAG_AT]
+    assert [x.entry_id for x in flagged] == [entry] and flagged[0].rule.startswith("ror")
+
+
+@pytest.mark.parametrize("raw", [
+    "Department of Physics, National Sun Yat-sen University, Kaohsiung, Taiwan",
+    "國防大學, 台北",  # Taiwan's National Defense University, in traditional characters
+    "Department of Aerospace Engineering, University of Michigan, Ann Arbor",
+    "China Electronics Standardization Institute, Beijing",
+])
+def test_names_inside_longer_unlisted_names_are_not_flags(raw):
+    assert flags(raw) == set()
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("國防科技大學 計算機學院, 長沙", {"nudt"}),  # traditional characters folded
+    ("哈爾濱工業大學 航天學院", {"hit"}),
+    ("NationalUniversityofDefenseTechnology, Changsha", {"nudt"}),  # spaces lost
+    ("Harbin Institute of Techno logy, Harbin 150001", {"hit"}),  # a stray space
+    ("College of Computer, National University of DefenseTechnologyof PLA", {"nudt"}),
+    ("Beijing University of Post and Telecommunication, Beijing", {"beijing-university-of-posts-and-telecommunications"}),
+    ("Hangzhou Hikvision Digital Technology Company Limited, Hangzhou", {"hikvision"}),
+    ("Department of Cardiology, Chinese PLA General Hospital, Beijing 100853", {match.PLA_ENTRY}),
+    ("General Hospital of Northern Theater Command, Shenyang 110016", {match.PLA_ENTRY}),
+    ("Unit 61001 of PLA, Beijing", {match.PLA_ENTRY}),
+    ("92941部队, 葫芦岛", {match.PLA_ENTRY}),
+    ("Army Medical University (Third Military Medical University), Chongqing", {"army-medical"}),
+    ("Pla Group, Plasma Physics Laboratory, Princeton", set()),  # not the PLA
+])
+def test_strings_as_papers_print_them(raw, expected):
+    assert flags(raw) == expected
