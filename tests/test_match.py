@@ -252,7 +252,8 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
     ("NationalUniversityofDefenseTechnology, Changsha", {"nudt"}),  # spaces lost
     ("Harbin Institute of Techno logy, Harbin 150001", {"hit"}),  # a stray space
     ("College of Computer, National University of DefenseTechnologyof PLA", {"nudt"}),
-    ("Beijing University of Post and Telecommunication, Beijing", {"beijing-university-of-posts-and-telecommunications"}),
+    ("Beijing University of Post and Telecommunication, Beijing",
+     {"beijing-university-of-posts-and-telecommunications"}),
     ("Hangzhou Hikvision Digital Technology Company Limited, Hangzhou", {"hikvision"}),
     ("Department of Cardiology, Chinese PLA General Hospital, Beijing 100853", {match.PLA_ENTRY}),
     ("General Hospital of Northern Theater Command, Shenyang 110016", {match.PLA_ENTRY}),
