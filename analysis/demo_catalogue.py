@@ -249,8 +249,8 @@ WATCHED = [
     ), watchlisted=True),
     _inst("caep", "China Academy of Engineering Physics", "039vqpp67", "CN", "facility", (
         Variant("China Academy of Engineering Physics, Mianyang 621900, China", "self", "caep"),
-        Variant("Institute of Applied Electronics, CAEP, Mianyang 621900, China", None, "caep",
-                "distinctive_acronym"),
+        Variant("Institute of Applied Electronics, CAEP, Mianyang 621900, China", None,
+                "caep--institute-of-applied-electronics", "distinctive_acronym"),
     ), watchlisted=True),
     _inst("caep_lfrc", "Laser Fusion Research Center", "02ggaqt78", None, "facility", (
         Variant("Research Center of Laser Fusion, China Academy of Engineering Physics, "
@@ -309,7 +309,7 @@ WATCHED = [
         Variant("AECC Beijing Institute of Aeronautical Materials, Beijing 100095, China", None,
                 AECC_BIAM, "subsidiary_named"),
         Variant("AECC Commercial Aircraft Engine Co., Ltd., Shanghai 200241, China", None,
-                "aecc", "ambiguous_acronym_in_context"),
+                "aecc--commercial-aircraft-engine", "ambiguous_acronym_in_context"),
     ), watchlisted=True),
     _inst("uestc", "University of Electronic Science and Technology of China", "04qr3zq92", "CN",
           "funder", (

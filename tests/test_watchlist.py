@@ -147,7 +147,7 @@ def test_translation_variants_are_merged_with_reasons():
 @pytest.mark.parametrize(("entry_id", "tier", "why"), [
     ("nudt", 1, "Entity List"),
     ("hikvision", 1, "1260H"),
-    ("national-defense-university", 1, "category military"),
+    ("national-defense-university", 1, "on Canada Named Research Organizations"),
     ("xidian", 1, "ASPI rates it very high"),
     ("hdu", 2, "1286"),
     ("nju", 3, "ASPI China Defence Universities Tracker"),
