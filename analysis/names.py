@@ -88,6 +88,7 @@ def _without_corporate_suffix(variant: str) -> str:
 #: Letters a name must have to be looked for with its spaces ignored: shorter ones occur inside
 #: other words too easily.
 MIN_SQUASHED = 20
+_NOT_LETTERS = re.compile(r"[^a-z]+")
 
 
 def _squashed_automaton(patterns: dict[str, list[tuple[str, str, bool]]]) -> ahocorasick.Automaton:
@@ -192,10 +193,15 @@ class NameIndex:
         """Long watchlisted names in text whose spaces PDF extraction lost or scattered
         ("NationalUniversityofDefenseTechnology", "Techno logy"): letters only, longest first.
         A fallback for strings in which the normal pass finds nothing."""
-        tokens = ["".join(c for c in w if c.isalpha() and c.isascii()) for w in parsed.low]
-        letters = "".join(tokens)
-        if len(letters) < MIN_SQUASHED or not len(self.squashed):
+        if not len(self.squashed):
             return []
+        letters = _NOT_LETTERS.sub("", " ".join(parsed.low))
+        if len(letters) < MIN_SQUASHED:
+            return []
+        candidates = list(self.squashed.iter(letters))  # most strings stop here, with none
+        if not candidates:
+            return []
+        tokens = [_NOT_LETTERS.sub("", w) for w in parsed.low]
         offsets = list(accumulate((len(t) for t in tokens[:-1]), initial=0))
         starts, ends = set(offsets), set(accumulate(len(t) for t in tokens))
         segments = [offsets[i] for i in parsed.starts if i < len(offsets)]
@@ -203,7 +209,7 @@ class NameIndex:
         # a word ends or where PDF extraction glued "of" on ("UniversityofPLA"), and stays
         # inside one comma-separated segment
         hits = sorted(((first, end + 1, key, owners)
-                       for end, (key, owners) in self.squashed.iter(letters)
+                       for end, (key, owners) in candidates
                        if (first := end - len(key) + 1) in starts
                        and (end + 1 in ends or letters.startswith("of", end + 1))
                        and not any(first < s <= end for s in segments)),
@@ -335,7 +341,16 @@ PLA_PATTERN = re.compile(
     r"|[369]\d{4}\s*部队")
 
 
+#: Every PLA_PATTERN match holds one of these; most strings hold none, and skip the pattern.
+PLA_HINTS = ("PLA", "Liberation", "解放军", "Theat", "战区", "Unit ", " Unit", "Troop", "部队")
+
+
 def pla_mention(raw: str) -> str:
     """The words that name the PLA in the string, or ""."""
+    for hint in PLA_HINTS:
+        if hint in raw:
+            break
+    else:
+        return ""
     found = PLA_PATTERN.search(raw)
     return found.group(0) if found else ""

@@ -132,9 +132,12 @@ def _simplified() -> Callable[[str], str]:
     return opencc.OpenCC("t2s").convert
 
 
+_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+
+
 def simplified(raw: str) -> str:
     """Traditional Chinese characters folded to simplified ("" when there are none to fold)."""
-    if raw.isascii() or not any(is_cjk(c) for c in raw):
+    if raw.isascii() or not _CJK.search(raw):
         return ""
     folded = _simplified()(raw)
     return folded if folded != raw else ""

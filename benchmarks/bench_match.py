@@ -110,7 +110,7 @@ def main() -> None:
     sample = rng.sample(strings, args.sample)
     naive = naive_rate(sample, watch)
     ours = len(strings) / text_seconds
-    print(f"watchlist {len(watch)} entries, {matcher.patterns} name patterns; "
+    print(f"watchlist {len(watch)} entries, {matcher.names.patterns} name patterns; "
           f"matcher built in {built:.2f} s")
     print(f"text rule: {len(strings):,} distinct strings in {text_seconds:.2f} s = "
           f"{ours:,.0f} distinct strings/s ({flagged:,} name a watchlisted entry)")
