@@ -113,16 +113,20 @@ def parse_years(text: str) -> tuple[int, int]:
     return years[0], years[1]
 
 
-def _load_records(files_: list[Path], years: tuple[int, int], warnings: Warnings
-                  ) -> list[dict[str, Any]]:
-    records = []
+def _records(files_: list[Path], years: tuple[int, int], warnings: Warnings
+             ) -> Iterator[dict[str, Any]]:
+    """The stored records of the years asked for, one at a time."""
     for _path, record in cache.iter_raw(files_):
         year = record.get("publication_year")
-        if not isinstance(year, int):
+        if not isinstance(year, int) or isinstance(year, bool):
             warnings.add("work without publication_year (left out)", str(record.get("id")))
         elif years[0] <= year <= years[1]:
-            records.append(record)
-    return records
+            yield record
+
+
+def _load_records(files_: list[Path], years: tuple[int, int], warnings: Warnings
+                  ) -> list[dict[str, Any]]:
+    return list(_records(files_, years, warnings))
 
 
 def pseudonym_key(paths: config.Paths) -> bytes:
@@ -234,6 +238,7 @@ class _Run:
         if not self.rebuild and (meta := _reusable(folder, stage, key, outputs)):
             self.say(f"[{stage}] reused: inputs unchanged since {meta.get('built_at')}")
             return meta, True
+        _stage_file(folder, stage).unlink(missing_ok=True)  # a stage half-built is never reused
         tables, meta = build()
         return _store(folder, stage, key, tables, meta), False
 
@@ -246,27 +251,29 @@ def _normalise_stage(r: _Run, checksums: dict[str, str]) -> tuple[dict[str, Any]
 
     def build() -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
         warnings = Warnings()
-        records = _load_records(r.raw_files, r.years, warnings)
-        if not records:
+        secret = pseudonym_key(r.paths) if r.pseudonymise else b""
+
+        def rename(authorships: pd.DataFrame) -> None:
+            authorships["author_name"] = [pseudonym(a, secret) for a in
+                                          authorships["author_id"]]
+
+        stream = normalise.normalise_stream(
+            _records(r.raw_files, r.years, warnings), r.institution, r.interim,
+            source="demo" if r.demo else "openalex", warnings=warnings,
+            rename=rename if r.pseudonymise else None)
+        if not stream.works:
             raise InputError(f"no works from {r.years[0]}-{r.years[1]} stored for "
                              f"{r.institution}")
-        home = normalise.resolve_home(r.institution, records)
-        tables = normalise.normalise(records, home, source="demo" if r.demo else "openalex",
-                                     warnings=warnings)
-        if not tables.authorships["is_home"].any():
+        home = normalise.read_parquet(r.interim / "authorships.parquet", ["is_home"])
+        if not home["is_home"].any():
             raise InputError(f"no authorship in the stored records is affiliated with "
                              f"{r.institution}; check the id (ROR or OpenAlex)")
-        if r.pseudonymise:
-            secret = pseudonym_key(r.paths)
-            tables.authorships["author_name"] = [pseudonym(a, secret) for a in
-                                                 tables.authorships["author_id"]]
-        meta = {"institution": {"name": normalise.institution_name(records, home),
-                                "openalex_ids": sorted(home.openalex_ids),
-                                "rors": sorted(home.rors)},
-                "data_as_of": max((str(x.get("updated_date") or "")[:10] for x in records),
-                                  default="unknown"),
+        meta = {"institution": {"name": stream.institution_name,
+                                "openalex_ids": sorted(stream.home.openalex_ids),
+                                "rors": sorted(stream.home.rors)},
+                "data_as_of": stream.data_as_of or "unknown", "works": stream.works,
                 "raw": checksums, "warnings": warnings.as_dict()}
-        return dict(tables.items()), meta
+        return {}, meta
 
     return r.stored("normalise", r.interim, key, normalise.TABLE_NAMES, build)
 
@@ -282,8 +289,8 @@ def _match_stage(r: _Run, interim_key: str, wl: watchlist_mod.Watchlist
     def build() -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
         innocents = watchlist_mod.load_not_watchlisted(innocents_file)
         funders = watchlist_mod.load_defence_funders(funders_file)
-        affiliations = pd.read_parquet(r.interim / "affiliations.parquet")
-        funding = pd.read_parquet(r.interim / "funding.parquet")
+        affiliations = normalise.read_parquet(r.interim / "affiliations.parquet")
+        funding = normalise.read_parquet(r.interim / "funding.parquet")
         matcher = match.Matcher(wl, innocents)
         tables = {"matches": match.match_affiliations(affiliations, wl, innocents, matcher),
                   "funding_flags": match.match_funding(funding, funders, matcher)}
@@ -399,9 +406,9 @@ def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path 
                                                    sources)
     stages = {"normalise": norm_reused, "match": match_reused, "attribute": attr_reused}
     tables = normalise.read_tables(r.interim)
-    matches = pd.read_parquet(r.processed / "matches.parquet")
-    funding_flags = pd.read_parquet(r.processed / "funding_flags.parquet")
-    attributions = pd.read_parquet(r.processed / "attributions.parquet")
+    matches = normalise.read_parquet(r.processed / "matches.parquet")
+    funding_flags = normalise.read_parquet(r.processed / "funding_flags.parquet")
+    attributions = normalise.read_parquet(r.processed / "attributions.parquet")
     outputs = analyse(tables, matches, funding_flags, attributions, depts, wl, years, tiers,
                       categories, timings, say)
     counted = outputs.matches[outputs.matches["flagged"]]

@@ -50,8 +50,8 @@ def clean(value: Any, warnings: Counter | None = None, where: str = "") -> str |
     counted; numbers and booleans where text belongs become text, anything else is dropped and
     counted; the text is put in NFC (same characters, composed). Invisible format characters
     are kept: the string stays as printed, and the matcher removes them (`visible`)."""
-    if value is None or isinstance(value, str) and value.isascii() and \
-            not _CONTROL.search(value):
+    if value is None or type(value) is str and value.isascii() and (
+            value.isprintable() or not _CONTROL.search(value)):
         return value
     if not isinstance(value, str):
         if isinstance(value, bool | int | float):
