@@ -113,8 +113,11 @@ def communities(graph: nx.Graph, seed: int = 1) -> list[set[str]]:
 def write_graphml(graph: nx.Graph, path: Path) -> None:
     """GraphML for Gephi and VOSviewer; node labels and kinds are attributes, made printable
     (XML cannot hold control characters)."""
-    clean = nx.relabel_nodes(graph, {n: printable(n) for n in graph if printable(n) != n})
-    for _node, data in clean.nodes(data=True):
-        for key, value in data.items():
-            data[key] = printable(value)
-    files.write_with(path, lambda tmp: nx.write_graphml(clean, tmp))
+    mapping = {n: p for n in graph if (p := printable(n)) != n}
+    dirty = [(n, key, p) for n, data in graph.nodes(data=True) for key, value in data.items()
+             if (p := printable(value)) != value]
+    if mapping or dirty:  # a cleaned copy; the caller's graph stays as it is
+        graph = nx.relabel_nodes(graph, mapping)
+        for node, key, value in dirty:
+            graph.nodes[mapping.get(node, node)][key] = value
+    files.write_with(path, lambda tmp: nx.write_graphml(graph, tmp))
