@@ -124,11 +124,6 @@ def _records(files_: list[Path], years: tuple[int, int], warnings: Warnings
             yield record
 
 
-def _load_records(files_: list[Path], years: tuple[int, int], warnings: Warnings
-                  ) -> list[dict[str, Any]]:
-    return list(_records(files_, years, warnings))
-
-
 def pseudonym_key(paths: config.Paths) -> bytes:
     """A secret kept beside the data (git-ignored), so pseudonyms are stable across reruns
     but cannot be reversed by looking up public author ids."""
@@ -193,8 +188,8 @@ def _reusable(folder: Path, stage: str, key: str, outputs: list[str]) -> dict[st
 
 def _store(folder: Path, stage: str, key: str, tables: dict[str, pd.DataFrame],
            meta: dict[str, Any]) -> dict[str, Any]:
-    """Write a stage's tables, then its record last: a stage killed half-way is never reused."""
-    _stage_file(folder, stage).unlink(missing_ok=True)
+    """Write a stage's tables, then its record last (`_Run.stored` removed the old record
+    before building, so a stage killed half-way is never reused)."""
     for name, frame in tables.items():
         files.write_parquet(frame, folder / f"{name}.parquet")
     meta = {"stage": stage, "key": key, "built_at": datetime.now(UTC).isoformat(
@@ -582,7 +577,7 @@ def suggest_departments(institution: str, years: tuple[int, int] | None = None, 
         raise InputError(f"no records stored for {institution} under {paths.raw}; fetch or "
                          "import them first")
     warnings = Warnings()
-    records = _load_records(stored, years or (1900, 2100), warnings)
+    records = list(_records(stored, years or (1900, 2100), warnings))
     home = normalise.resolve_home(institution, records)
     tables = normalise.normalise(records, home, warnings=warnings)
     name = normalise.institution_name(records, home)
