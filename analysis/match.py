@@ -13,6 +13,7 @@ look-alike in it at once, with the guards for confusable names.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -297,9 +298,16 @@ def _name(ctx: Context, found: Found) -> Link | None:
     return link("name", found.owner, _named(ctx, found) + linked)
 
 
+#: Words that name the PLA itself; other PLA words (a military region, a rocket force) also
+#: name other countries' forces, so they count only where the string places nothing abroad.
+_PLA_ITSELF = re.compile(r"PLA|People|解放军|Unit|Troop|\d")
+
+
 def _pla(ctx: Context) -> Link | None:
     words = pla_mention(ctx.raw)
     if not words or PLA_ENTRY not in ctx.matcher.watchlist.entries:
+        return None
+    if not _PLA_ITSELF.match(words) and foreign_places(ctx.parsed):
         return None
     return link("pla", PLA_ENTRY, f"the text names the People's Liberation Army (\"{words}\"), "
                 "a military body; the unit itself is on no list")

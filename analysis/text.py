@@ -115,7 +115,7 @@ ABBREVIATIONS = {
     "limited": "ltd", "incorporated": "inc",
 }
 _ABBREVIATED = frozenset(ABBREVIATIONS)
-_SEGMENT = re.compile(r"[,;()（），；\[\]\n|/]+")
+_SEGMENT = re.compile(r"[,;()（），；\[\]\n|/+]+")
 _BROKEN_WORD = re.compile(r"(?<=\w)-\s*\n\s*(?=\w)")
 _ST = re.compile(r"\bs\s*&\s*t\b", re.I)
 

@@ -261,6 +261,21 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
     ("92941部队, 葫芦岛", {match.PLA_ENTRY}),
     ("Army Medical University (Third Military Medical University), Chongqing", {"army-medical"}),
     ("Pla Group, Plasma Physics Laboratory, Princeton", set()),  # not the PLA
+    # PLA bodies that do not print the PLA's name
+    ("No. 901 Hospital of the Joint Logistics Support Force, Hefei", {match.PLA_ENTRY}),
+    ("联勤保障部队第九〇一医院, 合肥", {match.PLA_ENTRY}),
+    ("海军第九〇五医院, 上海", {match.PLA_ENTRY}),
+    ("Nanjing Military Region General Hospital, Nanjing", {match.PLA_ENTRY}),
+    ("Second Artillery General Hospital, Beijing", {match.PLA_ENTRY}),
+    # ... and other countries' forces with the same words are not the PLA
+    ("Military Hospital 175, Military Region 7, Ho Chi Minh City, Vietnam", set()),
+    ("Strategic Rocket Forces Academy, Moscow, Russia", set()),
+    ("Department of Physics, United States Naval Academy, Annapolis", set()),
+    # a group's Chinese name without "(有限)公司", followed by its numbered institute
+    ("中国兵器工业集团第二〇二研究所, 咸阳", {"china-north-industries"}),
+    ("中國船舶重工集團第七一八研究所", {"china-shipbuilding-industry"}),
+    # "+" separates affiliations as a comma does
+    ("School of Computer Science+Harbin Engineering University, Harbin", {"heu"}),
 ])
 def test_strings_as_papers_print_them(raw, expected):
     assert flags(raw) == expected
