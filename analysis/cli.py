@@ -199,10 +199,52 @@ def cmd_watchlist_resolve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_watchlist_update(args: argparse.Namespace) -> int:
+    from analysis import changeset
+
+    path, lines = changeset.update(args.source, args.file, data_dir=args.data_dir,
+                                 as_of=args.as_of, complete=args.complete)
+    print("\n".join(lines))
+    print(f"change set written to {path}; review it, then: exposure watchlist accept {path}",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_watchlist_diff(args: argparse.Namespace) -> int:
+    from analysis import watchlist_diff
+
+    paths = config.paths(args.data_dir)
+    found = watchlist_diff.diff(watchlist_diff.resolve(args.a, paths),
+                                watchlist_diff.resolve(args.b, paths))
+    print(json.dumps(found, ensure_ascii=False, indent=1) if args.json
+          else "\n".join(watchlist_diff.lines(found)))
+    return 0
+
+
+def cmd_watchlist_accept(args: argparse.Namespace) -> int:
+    from analysis import changeset
+
+    categories = dict(_pair(v, "--category") for v in args.category or [])
+    layer, old, new, count = changeset.accept(args.changeset, config.paths(args.data_dir),
+                                              categories, set(args.skip or []))
+    print(f"{count} change(s) accepted into {layer}; watchlist version {old} -> {new}. "
+          "Rerun to see which works this flags or clears.")
+    return 0
+
+
+def _pair(value: str, option: str) -> tuple[str, str]:
+    key, sep, val = value.partition("=")
+    if not sep or not key.strip() or not val.strip():
+        raise InputError(f"{option} {value!r}: expected ID=VALUE")
+    return key.strip(), val.strip()
+
+
 def _watchlist_parser(sub: argparse._SubParsersAction) -> None:
     raw = argparse.RawDescriptionHelpFormatter
     wl = sub.add_parser("watchlist", help="check, look up and export the watchlist",
                         formatter_class=raw, epilog="examples:\n  exposure watchlist validate\n"
+                        "  exposure watchlist update --source csl consolidated.csv\n"
+                        "  exposure watchlist accept data/user_watchlist/changes/X.json\n"
                         "  exposure watchlist show Hikvision\n"
                         "  exposure watchlist export --format json --out watchlist.json")
     wsub = wl.add_subparsers(dest="watchlist_command", required=True, metavar="ACTION")
@@ -238,6 +280,62 @@ def _watchlist_parser(sub: argparse._SubParsersAction) -> None:
     resolve.add_argument("--data-dir", type=Path, default=None,
                          help=f"data folder (default: ${config.DATA_DIR_ENV} or ./data)")
     resolve.set_defaults(func=cmd_watchlist_resolve)
+    _watchlist_update_parsers(wsub, raw)
+
+
+def _watchlist_update_parsers(wsub: argparse._SubParsersAction, raw: type) -> None:
+    from analysis.listsources import READERS
+
+    data = {"type": Path, "default": None,
+            "help": f"data folder (default: ${config.DATA_DIR_ENV} or ./data)"}
+    update = wsub.add_parser(
+        "update", help="propose changes from a publisher's list file (nothing is written to "
+        "the watchlist until you accept)", formatter_class=raw, epilog="examples:\n"
+        "  exposure watchlist update --source csl consolidated.csv\n"
+        "  exposure watchlist update --source sdn sdn.xml\n"
+        "  exposure watchlist update --source generic 1260h_2027.csv\n\nsources:\n"
+        + "\n".join(f"  {k:8} {v[1]}" for k, v in READERS.items()))
+    update.add_argument("--source", required=True, choices=list(READERS))
+    update.add_argument("file", type=Path, help="the publisher's file")
+    update.add_argument("--as-of", help="the file's date, YYYY-MM-DD: removals end on it, "
+                        "and OFAC's undated listings are 'on the list by' it (default: the "
+                        "file's own date where it has one, else today)")
+    whole = update.add_mutually_exclusive_group()
+    whole.add_argument("--complete", dest="complete", action="store_true", default=None,
+                       help="the file is the whole list: entries it no longer names are ended "
+                       "(default for csl, sdn, uk, nro)")
+    whole.add_argument("--partial", dest="complete", action="store_false",
+                       help="the file is an extract: nothing is ended for being absent "
+                       "(default for generic)")
+    update.add_argument("--data-dir", **data)
+    update.set_defaults(func=cmd_watchlist_update)
+
+    diff = wsub.add_parser("diff", help="what changed between two watchlist versions",
+                           formatter_class=raw, epilog="examples:\n"
+                           "  exposure watchlist diff shipped current\n"
+                           "  exposure watchlist diff current data/user_watchlist/changes/"
+                           "X.json\n  exposure watchlist diff old/watchlist.csv "
+                           "data/watchlist/watchlist.csv")
+    for name in ("a", "b"):
+        diff.add_argument(name, help="shipped, current (shipped + accepted changes), a change "
+                          "set (.json) or a watchlist CSV")
+    diff.add_argument("--json", action="store_true", help="machine-readable output")
+    diff.add_argument("--data-dir", **data)
+    diff.set_defaults(func=cmd_watchlist_diff)
+
+    accept = wsub.add_parser("accept", help="apply a reviewed change set to your watchlist "
+                             "layer (atomic; the shipped file is never edited)",
+                             formatter_class=raw, epilog="example:\n  exposure watchlist "
+                             "accept data/user_watchlist/changes/X.json --category "
+                             "some-new-entry=civilian")
+    accept.add_argument("changeset", type=Path, help="a change set written by update")
+    accept.add_argument("--category", action="append", metavar="ID=CATEGORY",
+                        help="category of a proposed new entry the source leaves open "
+                        "(repeatable)")
+    accept.add_argument("--skip", action="append", metavar="ID",
+                        help="leave this proposed change out (repeatable)")
+    accept.add_argument("--data-dir", **data)
+    accept.set_defaults(func=cmd_watchlist_accept)
 
 
 def build_parser() -> argparse.ArgumentParser:
