@@ -319,7 +319,7 @@ def accept(path: Path, paths: config.Paths, categories: dict[str, str] | None = 
                          f"but it is now {before.version}; run `exposure watchlist update` "
                          "again")
     categories = categories or {}
-    unknown = sorted(set(categories) | set(skip) - {c["entry"] for c in changeset["changes"]})
+    unknown = sorted((set(categories) | set(skip)) - {c["entry"] for c in changeset["changes"]})
     if unknown:
         raise InputError(f"{path}: no proposed change for {', '.join(unknown)}")
     missing = [c["entry"] for c in changeset["changes"] if c["status"] == "new"

@@ -327,10 +327,11 @@ def _uk_csv(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
             name = " ".join(clean(row.get(f"Name {i}")) for i in (1, 2, 3, 4, 5, 6)).strip()
             name = " ".join(name.split())
             target = d["names"]
-            if clean(row["Name type"]).casefold().startswith("primary name") and \
-                    not clean(row["Name type"]).casefold().endswith("variation"):
+            if name in target:
+                target.remove(name)
+            if clean(row["Name type"]).casefold() == "primary name":
                 target.insert(0, name)
-            elif name not in target:
+            else:
                 target.append(name)
             if clean(row.get("Name non-latin script")):
                 d["non_latin"].append(clean(row["Name non-latin script"]))
