@@ -147,6 +147,7 @@ def propose(wl: Watchlist, records: list[dict[str, Any]], source: str, path: Pat
     if complete:
         for code in listsources.COVERS.get(source, set()):
             _removals(wl, changes, seen, code, as_of)
+    _suggest_parents(wl, [c for c in changes.values() if c["status"] == "new"])
     for change in changes.values():
         _finish(change)
     kept = [c for c in changes.values() if c["summary"]]
@@ -227,6 +228,23 @@ def _removals(wl: Watchlist, changes: dict[str, Change], seen: set[str], code: s
         change["_listings"] = _merge_listings(change["_listings"], fake, change["summary"])
         change["summary"][-1] = f"no longer on {wl_mod.LIST_NAMES[code]} in this file: ended " \
             f"{as_of}"
+
+
+def _suggest_parents(wl: Watchlist, new: list[Change]) -> None:
+    """A new name the matcher reads as naming an entry (a campus, an institute, a company of a
+    group) is proposed with that entry as its likely parent; the analyst sets `parent`."""
+    if not new:
+        return
+    from analysis import match
+
+    matcher = match.Matcher(wl, wl_mod.load_not_watchlisted())
+    for change in new:
+        links = [x for x in matcher.decide(change["name"], {}) if x.confidence >= match.FLAG_AT]
+        if links:
+            entry = wl[links[0].entry_id]
+            change["suggested_parent"] = entry.id
+            change["summary"].append(f"the matcher reads this name as {entry.name} "
+                                     f"({entry.id}): set parent={entry.id} if it is a part")
 
 
 def _finish(change: Change) -> None:
@@ -379,7 +397,7 @@ def update(source: str, path: Path, data_dir: Path | None = None, as_of: str | N
                        as_of or datetime.now(UTC).date().isoformat(), complete)
     target = write(proposed, paths)
     before, after = preview(paths, proposed)
-    head = [f"{len(records)} Chinese entries on the tracked lists in {path}; "
+    head = [f"{len(records)} listings of Chinese entities read from {path}; "
             f"{len(proposed['changes'])} entries change"
             + ("" if complete else " (an extract: nothing ended for being absent)")]
     return target, [*head, *summary_lines(proposed), "",

@@ -119,7 +119,7 @@ def cmd_match(args: argparse.Namespace) -> int:
             rows = [{args.column: line.rstrip("\n")} for line in sys.stdin if line.strip()]
         except UnicodeDecodeError:
             raise InputError(f"standard input is not UTF-8 text; {files.UTF8_HINT}") from None
-    merged = watchlist.load(args.watchlist or [])
+    merged = _current(args.watchlist)
     results = match.screen(rows, args.column, match.Matcher(
         merged, watchlist.load_not_watchlisted()))
     columns = ["input_row", *(rows[0].keys() if rows else [args.column]), *match.SCREEN_COLUMNS]
@@ -131,6 +131,13 @@ def cmd_match(args: argparse.Namespace) -> int:
     flagged = len({r["input_row"] for r in results if r["entry_id"]})
     print(f"{flagged} of {len(rows)} rows name a watchlisted institution", file=sys.stderr)
     return 0
+
+
+def _current(extra: list[Path] | None) -> watchlist.Watchlist:
+    """The shipped list, the changes accepted in the data folder, then the user's files."""
+    from analysis import changeset
+
+    return watchlist.load([*changeset.layers(config.paths(None)), *(extra or [])])
 
 
 def cmd_departments_suggest(args: argparse.Namespace) -> int:
@@ -146,7 +153,9 @@ def cmd_departments_suggest(args: argparse.Namespace) -> int:
 
 
 def cmd_watchlist_validate(args: argparse.Namespace) -> int:
-    merged, problems = watchlist.check(args.files)
+    from analysis import changeset
+
+    merged, problems = watchlist.check([*changeset.layers(config.paths(None)), *args.files])
     for problem in problems:
         print(problem)
     print(f"{len(merged)} entries from {len(merged.files)} file(s), version {merged.version}: "
@@ -155,7 +164,7 @@ def cmd_watchlist_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_watchlist_show(args: argparse.Namespace) -> int:
-    merged = watchlist.load(args.watchlist or [])
+    merged = _current(args.watchlist)
     if not args.query:
         print(json.dumps(profiles.summary(merged), indent=2))
         return 0
@@ -169,7 +178,7 @@ def cmd_watchlist_show(args: argparse.Namespace) -> int:
 
 
 def cmd_watchlist_export(args: argparse.Namespace) -> int:
-    records = profiles.to_records(watchlist.load(args.watchlist or []))
+    records = profiles.to_records(_current(args.watchlist))
     if args.format == "json":
         text = json.dumps(records, ensure_ascii=False, indent=1) + "\n"
     else:
@@ -192,7 +201,7 @@ def cmd_watchlist_resolve(args: argparse.Namespace) -> int:
 
     paths = config.paths(args.data_dir)
     resolved, unknown = openalex.resolve_watchlist(
-        watchlist.load(args.watchlist or []), paths.openalex_cache,
+        _current(args.watchlist), paths.openalex_cache,
         openalex.settings_from_env())
     print(f"{resolved} ROR ids resolved to OpenAlex institutions, {unknown} unknown to "
           f"OpenAlex; cached in {paths.openalex_cache}")

@@ -329,3 +329,24 @@ def test_gzip_is_not_a_list_file(tmp_path):
     path.write_bytes(gzip.compress(b"_id,source\n"))
     with pytest.raises(InputError, match="c.csv"):
         listsources.read("csl", path)
+
+
+def test_a_new_name_the_matcher_reads_as_a_part_gets_a_suggested_parent(tmp_path):
+    path = tmp_path / "g.csv"
+    path.write_text("name,lists\nHarbin Institute of Technology Example Robotics Institute,"
+                    "US_ENTITY_LIST:2026-11-20\n")
+    cs = changeset.propose(watchlist.load(), listsources.read("generic", path), "generic",
+                           path, "2026-12-01", False)
+    (change,) = cs["changes"]
+    assert change["status"] == "new" and change["suggested_parent"] == "hit"
+    assert change["row"]["parent"] == ""  # the analyst decides
+
+
+def test_show_and_match_use_the_accepted_layer(capsys, tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    cs = update(capsys, data, "csl", "csl.csv", "--partial")
+    assert run_cli(capsys, "watchlist", "accept", str(cs), "--data-dir", str(data),
+                   "--category", f"{ECNU}=civilian")[0] == 0
+    monkeypatch.setenv(config.DATA_DIR_ENV, str(data))
+    code, out, _ = run_cli(capsys, "watchlist", "show", "华东师范大学")
+    assert code == 0 and out.startswith("East China Normal University")
