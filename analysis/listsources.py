@@ -43,6 +43,8 @@ LIST_DIMENSIONS = {"US_OFAC_GLOMAG": "repression", "UK_SANCTIONS": "repression",
                    "US_MEU": "military", "US_NS_CMIC": "military"}
 #: OFAC programme tags kept (Xinjiang designations of 2020 were made under Global Magnitsky).
 OFAC_PROGRAMS = {"GLOMAG": "US_OFAC_GLOMAG", "CMIC-EO13959": "US_NS_CMIC"}
+#: Regime names read as substrings: the CSV prints the regulations' title ("The Global Human
+#: Rights Sanctions Regulations 2020"), older files the short name.
 UK_REGIMES = {"global human rights": "UK_SANCTIONS"}
 CHINA = {"cn", "china", "people's republic of china", "prc", "chn"}
 SDN_CSV = "https://www.treasury.gov/ofac/downloads/sdn.csv"
@@ -291,7 +293,7 @@ def read_uk(path: Path) -> Iterator[Record]:
     files.input_file(path, "UK Sanctions List file")
     designations = _uk_xml(path) if path.suffix.lower() == ".xml" else _uk_csv(path)
     for where, d in designations:
-        code = UK_REGIMES.get(d["regime"].casefold())
+        code = next((c for key, c in UK_REGIMES.items() if key in d["regime"].casefold()), "")
         if not code or d["type"].casefold() != "entity" or not any(map(is_china, d["countries"])):
             continue
         names = [n for n in d["names"] if n]
