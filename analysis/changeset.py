@@ -74,11 +74,18 @@ class Index:
             if len(hit) == 1:
                 (entry,) = hit
                 return entry, f"{how} {label!r}", others - hit
-        by_alias = [(a, self.owners(a)) for a in rec["aliases"] if len(self.owners(a)) == 1]
+        by_alias = [(a, self.owners(a)) for a in rec["aliases"]
+                    if len(self.owners(a)) == 1 and _distinctive(a)]
         if by_alias:
             alias, (entry,) = by_alias[0][0], tuple(by_alias[0][1])
             return entry, f"alias {alias!r}", others - {entry}
         return "", "", others
+
+
+def _distinctive(alias: str) -> bool:
+    """An acronym alone ("CETC", "HEU") says an entity belongs to a family, not which member
+    it is: it relates the two (suggesting a parent) but never merges them."""
+    return " " in alias.strip() or any(text.is_cjk(ch) for ch in alias)
 
 
 def _listing_text(x: Listing) -> str:

@@ -350,3 +350,13 @@ def test_show_and_match_use_the_accepted_layer(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv(config.DATA_DIR_ENV, str(data))
     code, out, _ = run_cli(capsys, "watchlist", "show", "华东师范大学")
     assert code == 0 and out.startswith("East China Normal University")
+
+
+def test_an_acronym_alone_relates_but_never_merges(tmp_path):
+    path = tmp_path / "g.csv"
+    path.write_text("name,aliases,lists\nExample Harbin Ship Design Co.,HEU,"
+                    "US_ENTITY_LIST:2026-11-20\n")
+    cs = changeset.propose(watchlist.load(), listsources.read("generic", path), "generic",
+                           path, "2026-12-01", False)
+    (change,) = cs["changes"]
+    assert change["status"] == "new" and change["related"] == ["heu"]
