@@ -354,9 +354,9 @@ def test_show_and_match_use_the_accepted_layer(capsys, tmp_path, monkeypatch):
 
 def test_an_acronym_alone_relates_but_never_merges(tmp_path):
     path = tmp_path / "g.csv"
-    path.write_text("name,aliases,lists\nExample Harbin Ship Design Co.,HEU,"
+    path.write_text("name,aliases,lists\nExample Changsha Computing Co.,NUDT,"
                     "US_ENTITY_LIST:2026-11-20\n")
     cs = changeset.propose(watchlist.load(), listsources.read("generic", path), "generic",
                            path, "2026-12-01", False)
     (change,) = cs["changes"]
-    assert change["status"] == "new" and change["related"] == ["heu"]
+    assert change["status"] == "new" and change["related"] == ["nudt"]
