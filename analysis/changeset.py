@@ -400,6 +400,10 @@ def update(source: str, path: Path, data_dir: Path | None = None, as_of: str | N
     paths = config.paths(data_dir)
     records = listsources.read(source, Path(path), as_of or "")
     complete = source != "generic" if complete is None else complete
+    if complete and not records:
+        raise InputError(f"{path}: no Chinese entries of the lists {source!r} covers; a "
+                         "complete file would end every such membership. If the file is an "
+                         "extract, pass --partial")
     proposed = propose(current(paths), records, source, Path(path),
                        as_of or datetime.now(UTC).date().isoformat(), complete)
     target = write(proposed, paths)
@@ -407,5 +411,10 @@ def update(source: str, path: Path, data_dir: Path | None = None, as_of: str | N
     head = [f"{len(records)} listings of Chinese entities read from {path}; "
             f"{len(proposed['changes'])} entries change"
             + ("" if complete else " (an extract: nothing ended for being absent)")]
+    ended = sum(1 for c in proposed["changes"] for x in c["summary"]
+                if x.startswith("no longer on"))
+    if ended > max(5, len(records)):
+        head.append(f"warning: {ended} memberships would end because this file does not name "
+                    "them; if it is not the whole list, rerun with --partial")
     return target, [*head, *summary_lines(proposed), "",
                     *watchlist_diff.lines(watchlist_diff.diff(before, after))]

@@ -360,3 +360,14 @@ def test_an_acronym_alone_relates_but_never_merges(tmp_path):
                            path, "2026-12-01", False)
     (change,) = cs["changes"]
     assert change["status"] == "new" and change["related"] == ["nudt"]
+
+
+def test_a_complete_file_with_nothing_in_scope_is_refused(capsys, tmp_path):
+    empty = tmp_path / "c.csv"
+    empty.write_text((SOURCES / "csl.csv").read_text().splitlines()[0] + "\n")
+    code, _, err = run_cli(capsys, "watchlist", "update", "--source", "csl", str(empty),
+                           "--data-dir", str(tmp_path / "data"))
+    assert code == 2 and "--partial" in err
+    code, out, err = run_cli(capsys, "watchlist", "update", "--source", "nro",
+                             str(SOURCES / "nro.csv"), "--data-dir", str(tmp_path / "data"))
+    assert code == 0 and "warning: 80 memberships would end" in out  # 83 listed; 3 named
