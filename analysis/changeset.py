@@ -343,7 +343,7 @@ def accept(path: Path, paths: config.Paths, categories: dict[str, str] | None = 
         raise InputError(f"{path}: made against watchlist version {changeset['base_version']}, "
                          f"but it is now {before.version}; run `exposure watchlist update` "
                          "again")
-    categories = categories or {}
+    categories = _expand(categories or {}, changeset)
     unknown = sorted((set(categories) | set(skip)) - {c["entry"] for c in changeset["changes"]})
     if unknown:
         raise InputError(f"{path}: no proposed change for {', '.join(unknown)}")
@@ -373,6 +373,24 @@ def accept(path: Path, paths: config.Paths, categories: dict[str, str] | None = 
                                   timespec="seconds")}) + "\n")
     applied = sum(1 for c in changeset["changes"] if c["entry"] not in skip)
     return target, before.version, after.version, applied
+
+
+def _expand(categories: dict[str, str], changeset: dict[str, Any]) -> dict[str, str]:
+    """`*=CATEGORY` gives every proposed new entry still without one that category (a full
+    Entity List proposes hundreds of companies the list does not describe)."""
+    out = {k: v for k, v in categories.items() if k != "*"}
+    if "*" in categories:
+        out |= {c["entry"]: categories["*"] for c in changeset["changes"]
+                if c["status"] == "new" and not c["row"].get("category") and c["entry"] not in out}
+    bad = sorted({v for v in out.values() if v not in wl_mod.CATEGORIES})
+    if bad:
+        raise InputError(f"--category: unknown category {', '.join(bad)}; choose from "
+                         + ", ".join(sorted(wl_mod.CATEGORIES)))
+    return out
+
+
+def new_entries(changeset: dict[str, Any]) -> set[str]:
+    return {c["entry"] for c in changeset["changes"] if c["status"] == "new"}
 
 
 def summary_lines(changeset: dict[str, Any]) -> list[str]:

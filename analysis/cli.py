@@ -234,8 +234,11 @@ def cmd_watchlist_accept(args: argparse.Namespace) -> int:
     from analysis import changeset
 
     categories = dict(_pair(v, "--category") for v in args.category or [])
+    skip = set(args.skip or [])
+    if args.existing_only:
+        skip |= changeset.new_entries(changeset.load_changeset(args.changeset))
     layer, old, new, count = changeset.accept(args.changeset, config.paths(args.data_dir),
-                                              categories, set(args.skip or []))
+                                              categories, skip)
     print(f"{count} change(s) accepted into {layer}; watchlist version {old} -> {new}. "
           "Rerun to see which works this flags or clears.")
     return 0
@@ -340,9 +343,11 @@ def _watchlist_update_parsers(wsub: argparse._SubParsersAction, raw: type) -> No
     accept.add_argument("changeset", type=Path, help="a change set written by update")
     accept.add_argument("--category", action="append", metavar="ID=CATEGORY",
                         help="category of a proposed new entry the source leaves open "
-                        "(repeatable)")
+                        "(repeatable; *=CATEGORY for every one still open)")
     accept.add_argument("--skip", action="append", metavar="ID",
                         help="leave this proposed change out (repeatable)")
+    accept.add_argument("--existing-only", action="store_true",
+                        help="apply only the changes to existing entries; propose no new ones")
     accept.add_argument("--data-dir", **data)
     accept.set_defaults(func=cmd_watchlist_accept)
 

@@ -371,3 +371,22 @@ def test_a_complete_file_with_nothing_in_scope_is_refused(capsys, tmp_path):
     code, out, err = run_cli(capsys, "watchlist", "update", "--source", "nro",
                              str(SOURCES / "nro.csv"), "--data-dir", str(tmp_path / "data"))
     assert code == 0 and "warning: 80 memberships would end" in out  # 83 listed; 3 named
+
+
+def test_accept_a_category_for_every_open_new_entry_or_existing_entries_only(capsys, tmp_path):
+    data = tmp_path / "data"
+    cs = update(capsys, data, "csl", "csl.csv", "--partial")
+    code, _, err = run_cli(capsys, "watchlist", "accept", str(cs), "--data-dir", str(data),
+                           "--category", "*=spies")
+    assert code == 2 and "unknown category spies" in err
+    assert run_cli(capsys, "watchlist", "accept", str(cs), "--data-dir", str(data),
+                   "--existing-only")[0] == 0
+    wl = changeset.current(config.paths(data))
+    assert ECNU not in wl.entries and "US_NS_CMIC" in wl["hikvision"].list_codes
+    other = tmp_path / "other"
+    cs = update(capsys, other, "csl", "csl.csv", "--partial")
+    assert run_cli(capsys, "watchlist", "accept", str(cs), "--data-dir", str(other),
+                   "--category", "*=civilian")[0] == 0
+    wl = changeset.current(config.paths(other))
+    assert wl[ECNU].category == "civilian"
+    assert wl["example-photonics-company-ltd"].category == "military"  # the MEU list's
