@@ -390,3 +390,25 @@ def test_accept_a_category_for_every_open_new_entry_or_existing_entries_only(cap
     wl = changeset.current(config.paths(other))
     assert wl[ECNU].category == "civilian"
     assert wl["example-photonics-company-ltd"].category == "military"  # the MEU list's
+
+
+def test_diff_between_two_watchlist_files(capsys, tmp_path):
+    """Renamed, removed, re-dated and re-tiered entries, as the analyst reads them."""
+    shipped = watchlist.shipped_path().read_text(encoding="utf-8")
+    edited = (shipped.replace("360 Security Technology Inc.,", "360 Digital Security Group,", 1)
+              .replace("US_1260H:2022-10-05,", "US_1260H:2022-10-05..2026-06-08,", 1))
+    lines = edited.splitlines(keepends=True)
+    dropped = next(i for i, x in enumerate(lines) if x.startswith("15th-research-institute"))
+    new_file = tmp_path / "new.csv"
+    new_file.write_text("".join(lines[:dropped] + lines[dropped + 1:]), encoding="utf-8")
+    code, out, err = run_cli(capsys, "watchlist", "diff", str(watchlist.shipped_path()),
+                             str(new_file), "--data-dir", str(tmp_path / "data"))
+    assert code == 0, err
+    assert "- removed  15th-research-institute-of-cetc: 15th Research Institute of CETC" in out
+    assert ("~ renamed  360-security-technology: '360 Security Technology Inc.' -> "
+            "'360 Digital Security Group'") in out
+    assert ("~ listing  360-security-technology: US_1260H (since 2022-10-05) -> US_1260H "
+            "(since 2022-10-05, removed 2026-06-08)") in out
+    assert "~ tier     360-security-technology: 1 -> 3" in out
+    assert out.strip().endswith("0 added, 1 removed, 1 renamed, 1 memberships, 0 aliases, "
+                                "1 tiers")
