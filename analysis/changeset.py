@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -409,14 +410,17 @@ def summary_lines(changeset: dict[str, Any]) -> list[str]:
 
 
 def update(source: str, path: Path, data_dir: Path | None = None, as_of: str | None = None,
-           complete: bool | None = None) -> tuple[Path, list[str]]:
+           complete: bool | None = None, say: Callable[[str], None] = print
+           ) -> tuple[Path, list[str]]:
     """Read a publisher's file, write the change set, return it with the lines to print."""
     from analysis import watchlist_diff
 
     if as_of and not wl_mod.date_is_valid(as_of):
         raise InputError(f"--as-of {as_of!r}: expected a date as YYYY-MM-DD")
     paths = config.paths(data_dir)
+    say(f"reading {path} ...")
     records = listsources.read(source, Path(path), as_of or "")
+    say(f"matching {len(records)} listings to the watchlist ...")
     complete = source != "generic" if complete is None else complete
     if complete and not records:
         raise InputError(f"{path}: no Chinese entries of the lists {source!r} covers; a "

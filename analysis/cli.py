@@ -212,7 +212,8 @@ def cmd_watchlist_update(args: argparse.Namespace) -> int:
     from analysis import changeset
 
     path, lines = changeset.update(args.source, args.file, data_dir=args.data_dir,
-                                 as_of=args.as_of, complete=args.complete)
+                                 as_of=args.as_of, complete=args.complete,
+                                 say=lambda m: print(m, file=sys.stderr))
     print("\n".join(lines))
     print(f"change set written to {path}; review it, then: exposure watchlist accept {path}",
           file=sys.stderr)

@@ -47,6 +47,8 @@ OFAC_PROGRAMS = {"GLOMAG": "US_OFAC_GLOMAG", "CMIC-EO13959": "US_NS_CMIC"}
 #: Rights Sanctions Regulations 2020"), older files the short name.
 UK_REGIMES = {"global human rights": "UK_SANCTIONS"}
 CHINA = {"cn", "china", "people's republic of china", "prc", "chn"}
+CSL_DOWNLOAD = ("https://data.trade.gov/downloadable_consolidated_screening_list/v1/"
+                "consolidated.json")
 SDN_CSV = "https://www.treasury.gov/ofac/downloads/sdn.csv"
 SDN_XML = "https://www.treasury.gov/ofac/downloads/sdn.xml"
 UK_LIST = "https://www.gov.uk/government/publications/the-uk-sanctions-list"
@@ -138,6 +140,10 @@ def _csl_json(path: Path, raw: str) -> Iterator[Record]:
     results = data.get("results") if isinstance(data, dict) else data
     if not isinstance(results, list):
         raise InputError(f"{path}:1: no `results` list (expected the CSL JSON layout)")
+    total = data.get("total") if isinstance(data, dict) else None
+    if isinstance(total, int) and total > len(results):
+        raise InputError(f"{path}: one page of an API search ({len(results)} of {total} "
+                         f"results); use the whole list: {CSL_DOWNLOAD}")
     for number, row in enumerate(results, start=1):
         if not isinstance(row, dict):
             raise InputError(f"{path}: results[{number - 1}] is not an object")

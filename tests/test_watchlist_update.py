@@ -412,3 +412,12 @@ def test_diff_between_two_watchlist_files(capsys, tmp_path):
     assert "~ tier     360-security-technology: 1 -> 3" in out
     assert out.strip().endswith("0 added, 1 removed, 1 renamed, 1 memberships, 0 aliases, "
                                 "1 tiers")
+
+
+def test_one_page_of_an_api_search_is_not_the_list(tmp_path):
+    page = json.loads((SOURCES / "csl.json").read_text())
+    page["total"] = 5000
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps(page))
+    with pytest.raises(InputError, match="3 of 5000 results"):
+        listsources.read("csl", path)
