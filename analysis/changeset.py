@@ -197,6 +197,7 @@ def _start(wl: Watchlist, entry_id: str, rec: dict[str, Any], how: str,
                           "dimensions": rec["dimensions"], "places": "; ".join(rec["places"]),
                           "ror": rec["ror"]}}
     change.update({"where": [], "summary": [], "related": []})
+    change["_before"] = _cells(change)
     changes[entry_id] = change
     return change
 
@@ -255,16 +256,19 @@ def _suggest_parents(wl: Watchlist, new: list[Change]) -> None:
                                      f"({entry.id}): set parent={entry.id} if it is a part")
 
 
+def _cells(change: Change) -> dict[str, str]:
+    return {"lists": ";".join(_listing_text(x) for x in change["_listings"]),
+            "aliases": ";".join(change["_aliases"]), "name_zh": change["_name_zh"],
+            "sources": ";".join(change["_sources"])}
+
+
 def _finish(change: Change) -> None:
-    """Private working fields -> the cells the user layer will hold."""
+    """Private working fields -> the cells the user layer will hold: for an existing entry
+    only the cells that change, so the layer never pins the rest of the shipped entry."""
     row = change.setdefault("row", {"id": change["entry"]})
-    row["lists"] = ";".join(_listing_text(x) for x in change.pop("_listings"))
-    if change["_aliases"]:
-        row["aliases"] = ";".join(change["_aliases"])
-    if change["_name_zh"]:
-        row["name_zh"] = change["_name_zh"]
-    row["sources"] = ";".join(change.pop("_sources"))
-    for private in ("_aliases", "_name_zh", "_have", "_keys"):
+    before = change.pop("_before", {})
+    row.update({k: v for k, v in _cells(change).items() if v and v != before.get(k)})
+    for private in ("_listings", "_sources", "_aliases", "_name_zh", "_have", "_keys"):
         change.pop(private, None)
     change["related"] = sorted(set(change["related"]))
     if change["status"] == "new":

@@ -172,7 +172,7 @@ def test_a_complete_file_ends_memberships_it_no_longer_names():
     complete = by_entry(propose("csl", "csl.csv", complete=True))
     nudt = complete["nudt"]
     assert "US_ENTITY_LIST:2015-02-18..2026-12-01" in nudt["row"]["lists"]
-    assert "hit" in complete and "..2026" not in complete["hit"]["row"]["lists"]
+    assert "hit" in complete and "lists" not in complete["hit"]["row"]  # named: not ended
     partial = by_entry(propose("csl", "csl.csv", complete=False))
     assert "nudt" not in partial
 
@@ -421,3 +421,10 @@ def test_one_page_of_an_api_search_is_not_the_list(tmp_path):
     path.write_text(json.dumps(page))
     with pytest.raises(InputError, match="3 of 5000 results"):
         listsources.read("csl", path)
+
+
+def test_the_layer_holds_only_the_cells_an_update_changes():
+    heu = by_entry(propose("nro", "nro.csv"))["heu"]
+    assert set(heu["row"]) == {"id", "lists"}
+    hit = by_entry(propose("csl", "csl.csv"))["hit"]
+    assert set(hit["row"]) == {"id", "aliases", "sources"}  # a new alias and the CSL's URL
