@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint method browser-tools clean
+.PHONY: demo test lint method watchlist browser-tools clean
 INSTALL_BROWSER_TOOLS := apt-get install -y -qq chromium poppler-utils
 
 $(BIN)/exposure: pyproject.toml
@@ -46,6 +46,9 @@ lint: $(BIN)/exposure
 
 method: $(BIN)/exposure  ## regenerate the rules table in reports/METHOD.md from the code
 	$(BIN)/python -c "from analysis import match; match.write_method_table()"
+
+watchlist: $(BIN)/exposure  ## rebuild data/watchlist/watchlist.csv from curated.csv + sources/
+	$(BIN)/python -m analysis.watchlist_build
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -119,7 +119,7 @@ def cmd_match(args: argparse.Namespace) -> int:
             rows = [{args.column: line.rstrip("\n")} for line in sys.stdin if line.strip()]
         except UnicodeDecodeError:
             raise InputError(f"standard input is not UTF-8 text; {files.UTF8_HINT}") from None
-    merged = watchlist.load(args.watchlist or [])
+    merged = _current(args.watchlist)
     results = match.screen(rows, args.column, match.Matcher(
         merged, watchlist.load_not_watchlisted()))
     columns = ["input_row", *(rows[0].keys() if rows else [args.column]), *match.SCREEN_COLUMNS]
@@ -131,6 +131,13 @@ def cmd_match(args: argparse.Namespace) -> int:
     flagged = len({r["input_row"] for r in results if r["entry_id"]})
     print(f"{flagged} of {len(rows)} rows name a watchlisted institution", file=sys.stderr)
     return 0
+
+
+def _current(extra: list[Path] | None) -> watchlist.Watchlist:
+    """The shipped list, the changes accepted in the data folder, then the user's files."""
+    from analysis import changeset
+
+    return watchlist.load([*changeset.layers(config.paths(None)), *(extra or [])])
 
 
 def cmd_departments_suggest(args: argparse.Namespace) -> int:
@@ -146,7 +153,9 @@ def cmd_departments_suggest(args: argparse.Namespace) -> int:
 
 
 def cmd_watchlist_validate(args: argparse.Namespace) -> int:
-    merged, problems = watchlist.check(args.files)
+    from analysis import changeset
+
+    merged, problems = watchlist.check([*changeset.layers(config.paths(None)), *args.files])
     for problem in problems:
         print(problem)
     print(f"{len(merged)} entries from {len(merged.files)} file(s), version {merged.version}: "
@@ -155,7 +164,7 @@ def cmd_watchlist_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_watchlist_show(args: argparse.Namespace) -> int:
-    merged = watchlist.load(args.watchlist or [])
+    merged = _current(args.watchlist)
     if not args.query:
         print(json.dumps(profiles.summary(merged), indent=2))
         return 0
@@ -169,7 +178,7 @@ def cmd_watchlist_show(args: argparse.Namespace) -> int:
 
 
 def cmd_watchlist_export(args: argparse.Namespace) -> int:
-    records = profiles.to_records(watchlist.load(args.watchlist or []))
+    records = profiles.to_records(_current(args.watchlist))
     if args.format == "json":
         text = json.dumps(records, ensure_ascii=False, indent=1) + "\n"
     else:
@@ -192,17 +201,63 @@ def cmd_watchlist_resolve(args: argparse.Namespace) -> int:
 
     paths = config.paths(args.data_dir)
     resolved, unknown = openalex.resolve_watchlist(
-        watchlist.load(args.watchlist or []), paths.openalex_cache,
+        _current(args.watchlist), paths.openalex_cache,
         openalex.settings_from_env())
     print(f"{resolved} ROR ids resolved to OpenAlex institutions, {unknown} unknown to "
           f"OpenAlex; cached in {paths.openalex_cache}")
     return 0
 
 
+def cmd_watchlist_update(args: argparse.Namespace) -> int:
+    from analysis import changeset
+
+    path, lines = changeset.update(args.source, args.file, data_dir=args.data_dir,
+                                 as_of=args.as_of, complete=args.complete,
+                                 say=lambda m: print(m, file=sys.stderr))
+    print("\n".join(lines))
+    print(f"change set written to {path}; review it, then: exposure watchlist accept {path}",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_watchlist_diff(args: argparse.Namespace) -> int:
+    from analysis import watchlist_diff
+
+    paths = config.paths(args.data_dir)
+    found = watchlist_diff.diff(watchlist_diff.resolve(args.a, paths),
+                                watchlist_diff.resolve(args.b, paths))
+    print(json.dumps(found, ensure_ascii=False, indent=1) if args.json
+          else "\n".join(watchlist_diff.lines(found)))
+    return 0
+
+
+def cmd_watchlist_accept(args: argparse.Namespace) -> int:
+    from analysis import changeset
+
+    categories = dict(_pair(v, "--category") for v in args.category or [])
+    skip = set(args.skip or [])
+    if args.existing_only:
+        skip |= changeset.new_entries(changeset.load_changeset(args.changeset))
+    layer, old, new, count = changeset.accept(args.changeset, config.paths(args.data_dir),
+                                              categories, skip)
+    print(f"{count} change(s) accepted into {layer}; watchlist version {old} -> {new}. "
+          "Rerun to see which works this flags or clears.")
+    return 0
+
+
+def _pair(value: str, option: str) -> tuple[str, str]:
+    key, sep, val = value.partition("=")
+    if not sep or not key.strip() or not val.strip():
+        raise InputError(f"{option} {value!r}: expected ID=VALUE")
+    return key.strip(), val.strip()
+
+
 def _watchlist_parser(sub: argparse._SubParsersAction) -> None:
     raw = argparse.RawDescriptionHelpFormatter
     wl = sub.add_parser("watchlist", help="check, look up and export the watchlist",
                         formatter_class=raw, epilog="examples:\n  exposure watchlist validate\n"
+                        "  exposure watchlist update --source csl consolidated.csv\n"
+                        "  exposure watchlist accept data/user_watchlist/changes/X.json\n"
                         "  exposure watchlist show Hikvision\n"
                         "  exposure watchlist export --format json --out watchlist.json")
     wsub = wl.add_subparsers(dest="watchlist_command", required=True, metavar="ACTION")
@@ -238,6 +293,64 @@ def _watchlist_parser(sub: argparse._SubParsersAction) -> None:
     resolve.add_argument("--data-dir", type=Path, default=None,
                          help=f"data folder (default: ${config.DATA_DIR_ENV} or ./data)")
     resolve.set_defaults(func=cmd_watchlist_resolve)
+    _watchlist_update_parsers(wsub, raw)
+
+
+def _watchlist_update_parsers(wsub: argparse._SubParsersAction, raw: type) -> None:
+    from analysis.listsources import READERS
+
+    data = {"type": Path, "default": None,
+            "help": f"data folder (default: ${config.DATA_DIR_ENV} or ./data)"}
+    update = wsub.add_parser(
+        "update", help="propose changes from a publisher's list file (nothing is written to "
+        "the watchlist until you accept)", formatter_class=raw, epilog="examples:\n"
+        "  exposure watchlist update --source csl consolidated.csv\n"
+        "  exposure watchlist update --source sdn sdn.xml\n"
+        "  exposure watchlist update --source generic 1260h_2027.csv\n\nsources:\n"
+        + "\n".join(f"  {k:8} {v[1]}" for k, v in READERS.items()))
+    update.add_argument("--source", required=True, choices=list(READERS))
+    update.add_argument("file", type=Path, help="the publisher's file")
+    update.add_argument("--as-of", help="the file's date, YYYY-MM-DD: removals end on it, "
+                        "and OFAC's undated listings are 'on the list by' it (default: the "
+                        "file's own date where it has one, else today)")
+    whole = update.add_mutually_exclusive_group()
+    whole.add_argument("--complete", dest="complete", action="store_true", default=None,
+                       help="the file is the whole list: entries it no longer names are ended "
+                       "(default for csl, sdn, uk, nro)")
+    whole.add_argument("--partial", dest="complete", action="store_false",
+                       help="the file is an extract: nothing is ended for being absent "
+                       "(default for generic)")
+    update.add_argument("--data-dir", **data)
+    update.set_defaults(func=cmd_watchlist_update)
+
+    diff = wsub.add_parser("diff", help="what changed between two watchlist versions",
+                           formatter_class=raw, epilog="examples:\n"
+                           "  exposure watchlist diff shipped current\n"
+                           "  exposure watchlist diff current data/user_watchlist/changes/"
+                           "X.json\n  exposure watchlist diff old/watchlist.csv "
+                           "data/watchlist/watchlist.csv")
+    for name in ("a", "b"):
+        diff.add_argument(name, help="shipped, current (shipped + accepted changes), a change "
+                          "set (.json) or a watchlist CSV")
+    diff.add_argument("--json", action="store_true", help="machine-readable output")
+    diff.add_argument("--data-dir", **data)
+    diff.set_defaults(func=cmd_watchlist_diff)
+
+    accept = wsub.add_parser("accept", help="apply a reviewed change set to your watchlist "
+                             "layer (atomic; the shipped file is never edited)",
+                             formatter_class=raw, epilog="example:\n  exposure watchlist "
+                             "accept data/user_watchlist/changes/X.json --category "
+                             "some-new-entry=civilian")
+    accept.add_argument("changeset", type=Path, help="a change set written by update")
+    accept.add_argument("--category", action="append", metavar="ID=CATEGORY",
+                        help="category of a proposed new entry the source leaves open "
+                        "(repeatable; *=CATEGORY for every one still open)")
+    accept.add_argument("--skip", action="append", metavar="ID",
+                        help="leave this proposed change out (repeatable)")
+    accept.add_argument("--existing-only", action="store_true",
+                        help="apply only the changes to existing entries; propose no new ones")
+    accept.add_argument("--data-dir", **data)
+    accept.set_defaults(func=cmd_watchlist_accept)
 
 
 def build_parser() -> argparse.ArgumentParser:

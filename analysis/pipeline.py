@@ -30,10 +30,12 @@ import pandas as pd
 from analysis import (
     __version__,
     cache,
+    changeset,
     config,
     departments,
     exposure,
     files,
+    flagchanges,
     match,
     network,
     normalise,
@@ -388,7 +390,8 @@ def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path 
                 categories: set[str] | None, timings: dict[str, float]) -> Result:
     say, paths, years = r.say, r.paths, r.years
     institution, key, kind, demo = r.institution, r.key, r.kind, r.demo
-    wl = watchlist_mod.load(watchlists or [], openalex_cache=paths.openalex_cache)
+    wl = watchlist_mod.load([*changeset.layers(paths), *(watchlists or [])],
+                            openalex_cache=paths.openalex_cache)
     depts, roster_frame = _departments(departments_file, roster)
     checksums = {str(f): cache.sha256(f) for f in r.raw_files}
     sources = {str(p): _checksum(p) for p in (roster, departments_file) if p}
@@ -419,6 +422,9 @@ def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path 
         "network_communities": len({c for _, c in outputs.graphs[INSTITUTION].nodes(
             data="community") if c}),
     }
+    reflagged = flagchanges.compare(out, outputs.matches, wl.version)
+    for line in flagchanges.describe(reflagged) if reflagged else []:
+        say(line)
     with _stage("report", timings, say):
         warnings = _merged_warnings(norm, attributed)
         manifest = {
@@ -432,6 +438,7 @@ def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path 
             "inputs": checksums | sources,
             "watchlist": {"version": wl.version, "files": wl.files, "entries": len(wl),
                           "suppressed": wl.suppressed, "tier_rule": watchlist_mod.TIER_RULE},
+            "watchlist_changes": reflagged,
             "code_version": code_version(),
             "parameters": {"flag_threshold": match.FLAG_AT, "roster": str(roster or ""),
                            "tiers": sorted(tiers) if tiers else "all",

@@ -42,14 +42,18 @@ LIST_NAMES = {
     "CA_NRO": "Canada Named Research Organizations",
     "UK_SANCTIONS": "UK Global Human Rights sanctions",
     "US_OFAC_GLOMAG": "US Treasury Global Magnitsky sanctions",
+    "US_MEU": "US Commerce Military End-User list",
+    "US_NS_CMIC": "US Treasury non-SDN Chinese Military-Industrial Complex companies list",
 }
 #: Lists whose current membership alone makes an entry tier 1.
-TIER1_LISTS = {"UK_SANCTIONS", "US_OFAC_GLOMAG", "US_ENTITY_LIST", "US_1260H", "CA_NRO"}
+TIER1_LISTS = {"UK_SANCTIONS", "US_OFAC_GLOMAG", "US_ENTITY_LIST", "US_1260H", "CA_NRO",
+               "US_MEU", "US_NS_CMIC"}
 TIER_RULE = (
     "Tier 1: PLA and other military institutions, security services, surveillance-technology "
     "companies, defence conglomerates and their subsidiaries, the Seven Sons of National "
     "Defence, institutions ASPI rates very high risk, and anything currently sanctioned (UK, "
-    "US Treasury), on the US Entity List, on the DoD 1260H list or on Canada's Named Research "
+    "US Treasury), on the US Entity List or Military End-User list, on the DoD 1260H list or "
+    "Treasury's Chinese military companies (CMIC) list, or on Canada's Named Research "
     "Organizations. Tier 2: on the DoD 1286 list or rated high risk by ASPI. Tier 3: the other "
     "ASPI-tracked institutions (mostly large civilian universities whose ASPI rating the "
     "reference data lacks, rated medium or low) and entries no longer on any list. Campuses, "
