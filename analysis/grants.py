@@ -458,3 +458,16 @@ def section(go: GrantOutputs | None, group: Group) -> dict[str, Any]:
     total, count = go.counts.get(group.id, (len(ids), flagged["grant_id"].nunique()))
     return {"grants": total, "flagged_grants": count, "sources": go.sources,
             "rows": flagged.to_dict("records")}
+
+
+def fetch_openalex(institution: str, *, data_dir: Path | None = None, refresh: bool = False,
+                   settings: Any = None) -> tuple[Path, int, bool]:
+    """`exposure fetch --grants openalex`: the institution's OpenAlex awards (needs a key)."""
+    from analysis import openalex
+    from analysis.ids import parse_institution, short_id
+
+    settings = settings or openalex.settings_from_env()
+    found = openalex.resolve_institution(institution, settings)
+    _kind, key = parse_institution(institution)
+    return openalex.fetch_awards(openalex.Client(settings), short_id(found.get("id")) or key,
+                                 folder(config.paths(data_dir), "openalex", key), refresh)

@@ -275,3 +275,52 @@ def _stored_ids(partial: Path) -> set[str]:
             continue
     files.write_text(partial, "".join(line + "\n" for line in kept))
     return ids
+
+
+# ---- the command -------------------------------------------------------------------------------
+def fetch_institution(institution: str, orgs: list[str], *, search: str | None = None,
+                      data_dir: Path | None = None, refresh: bool = False,
+                      settings: Settings | None = None,
+                      say: Callable[[str], None] = lambda _m: None) -> FetchResult:
+    """`exposure fetch --grants gtr`: the organisations chosen now or before, their projects.
+
+    Without a choice (now or remembered) it lists GtR's candidate records for the name and
+    stops: GtR holds many records per university and only the user can tell which are theirs.
+    """
+    from analysis import grants
+    from analysis.ids import parse_institution
+
+    client = Client(settings or Settings())
+    try:
+        _kind, key = parse_institution(institution)
+    except InputError:
+        raise GtrError(_listing(client, institution) + "\nrerun with --institution ROR_OR_"
+                       "OPENALEX_ID (the university's id, as for its works) and --gtr-org ID "
+                       "for each record that is the university") from None
+    paths = config.paths(data_dir)
+    if orgs:
+        remember(paths, key, orgs)
+    orgs = orgs or remembered(paths, key)
+    if not orgs:
+        if not search:
+            raise GtrError("which GtR organisation records are this university? Give "
+                           "--gtr-search NAME to list them, then --gtr-org ID (repeatable)")
+        raise GtrError(_listing(client, search) + "\nrerun with --gtr-org ID for each record "
+                       "that is the university (the choice is remembered)")
+    say(f"GtR organisations: {', '.join(orgs)} (remembered in {choices_file(paths)})")
+
+    def progress(org: str, page: int, total: int, count: int) -> None:
+        say(f"[gtr {org[:8]}] page {page} of {total}; {count} projects so far")
+
+    result = fetch(client, orgs, grants.folder(paths, "gtr", key), refresh, progress)
+    for warning in result.warnings[:10]:
+        say(f"warning: {warning}")
+    return result
+
+
+def _listing(client: Client, name: str) -> str:
+    found = candidates(client, name)
+    lines = [f"  {c['id']}  {c['postcode'] or '-':9}  {c['region'] or '-':16}  {c['name']}"
+             for c in found]
+    return (f"GtR organisation records named like {name!r} ({len(found)}):\n"
+            + ("\n".join(lines) or "  (none: GtR found nothing; try a shorter name)"))
