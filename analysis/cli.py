@@ -74,7 +74,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         raise InputError("--years is required to fetch works, e.g. --years 2019-2024")
     results = pipeline.fetch(args.institution, pipeline.parse_years(args.years),
                              data_dir=args.data_dir, refresh=args.refresh, quiet=args.quiet,
-                             per_second=args.per_second)
+                             per_second=10.0 if args.per_second is None else args.per_second)
     print(f"{sum(r.count for r in results)} works in {len(results)} year file(s)")
     return 0
 
@@ -84,9 +84,11 @@ def cmd_fetch_grants(args: argparse.Namespace) -> int:
 
     say = (lambda _m: None) if args.quiet else (lambda m: print(m, file=sys.stderr))
     if args.grants == "gtr":
+        settings = gtr.Settings() if args.per_second is None else \
+            gtr.Settings(per_second=args.per_second)
         result = gtr.fetch_institution(args.institution, args.gtr_org or [],
                                        search=args.gtr_search, data_dir=args.data_dir,
-                                       refresh=args.refresh, say=say)
+                                       refresh=args.refresh, settings=settings, say=say)
         path, count, cached = result.path, result.count, result.cached
     else:
         path, count, cached = grants.fetch_openalex(args.institution, data_dir=args.data_dir,
@@ -339,8 +341,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "remembered in the data folder)")
     fetch.add_argument("--gtr-search", metavar="NAME",
                        help="list GtR's organisation records for this name, with postcodes")
-    fetch.add_argument("--per-second", type=float, default=10.0,
-                       help="request cap per second (default 10)")
+    fetch.add_argument("--per-second", type=float, default=None,
+                       help="request cap per second (default 10 for OpenAlex, 2 for GtR)")
     _common(fetch)
     fetch.set_defaults(func=cmd_fetch)
 

@@ -10,9 +10,13 @@ Investigators are demo people, found in the roster by ORCID or by name, or not a
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+from analysis import config
 from analysis.demo import DEFENCE_FUNDERS, DEPARTMENTS, Demo
 
 API = "https://gtr.ukri.org:443/gtr/api"
@@ -154,3 +158,19 @@ def build(demo: Demo) -> tuple[list[dict[str, Any]], list[dict[str, str]], list[
                       "expected_flag": spec["flags"], "department": expected,
                       "trap": spec["trap"]})
     return bundles, truth, HOME_ORGS
+
+
+def write_truth(directory: Path = config.DEMO_DIR) -> None:
+    """Regenerate data/demo/truth_grants.csv (run after changing the projects above)."""
+    from analysis import demo
+
+    _bundles, truth, _orgs = build(demo.build())
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(truth[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(truth)
+    (directory / "truth_grants.csv").write_text(buffer.getvalue(), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write_truth()

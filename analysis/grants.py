@@ -166,7 +166,8 @@ def from_cordis(record: dict[str, Any], _home: set[str]) -> dict[str, Any]:
     lead = next((o for o in orgs if text(o.get("role")).lower() == "coordinator"), {})
     partners = [{"name": _text(o.get("name")), "role": _text(o.get("role")),
                  "country": _text(o.get("country")), "org_id": _text(o.get("organisationID")),
-                 "region": _text(o.get("city"))}
+                 "region": "; ".join(x for x in (_text(o.get("city")),
+                                                 _text(o.get("country_note"))) if x)}
                 for o in orgs if text(o.get("organisationID")) not in home]
     return {
         "grant_id": f"cordis:{_text(project.get('id'))}", "reference": _text(project.get("id")),
