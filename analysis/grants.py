@@ -43,6 +43,8 @@ FLAGGED_GRANT_COLUMNS = ["grant_id", "source", "reference", "title", "funder", "
                          "role", "country", "watchlist_id", "entry_name", "root_name", "rule",
                          "confidence", "tier", "lists", "listed_since",
                          "started_before_listing", "evidence"]
+SOURCE_NAMES = {"gtr": "UKRI Gateway to Research", "openalex": "OpenAlex awards",
+                "cordis": "CORDIS (EU)", "demo": "the demo's GtR-shaped projects (fictional)"}
 #: A paper's acknowledgement of a defence funder is strong but indirect evidence about the grant.
 DEFENCE_ON_PAPERS = 0.8
 COUNTRY_NAMES = {"CN": "China", "HK": "Hong Kong", "MO": "Macau", "TW": "Taiwan",
@@ -457,7 +459,8 @@ def section(go: GrantOutputs | None, group: Group) -> dict[str, Any]:
     ids = set(rows["grant_id"])
     flagged = go.flagged[go.flagged["grant_id"].isin(ids)]
     total, count = go.counts.get(group.id, (len(ids), flagged["grant_id"].nunique()))
-    return {"grants": total, "flagged_grants": count, "sources": go.sources,
+    return {"grants": total, "flagged_grants": count,
+            "sources": [SOURCE_NAMES.get(s, s) for s in go.sources],
             "rows": flagged.to_dict("records")}
 
 
