@@ -451,15 +451,16 @@ def outputs(data: GrantData, groups: list[Group], names: dict[str, str],
 
 
 def section(go: GrantOutputs | None, group: Group) -> dict[str, Any]:
-    """What a report page's grants section shows for one group."""
+    """What a report page's grants section shows for one group; the whole institution's (the
+    leadership summary) names no researcher."""
     if go is None:
-        return {"grants": 0, "flagged_grants": 0, "rows": [], "sources": []}
+        return {"grants": 0, "flagged_grants": 0, "rows": [], "sources": [], "people": False}
     rows = go.attributions if group.members is None else \
         go.attributions[go.attributions["department"].isin(group.members)]
     ids = set(rows["grant_id"])
     flagged = go.flagged[go.flagged["grant_id"].isin(ids)]
     total, count = go.counts.get(group.id, (len(ids), flagged["grant_id"].nunique()))
-    return {"grants": total, "flagged_grants": count,
+    return {"grants": total, "flagged_grants": count, "people": group.members is not None,
             "sources": [SOURCE_NAMES.get(s, s) for s in go.sources],
             "rows": flagged.to_dict("records")}
 
