@@ -394,3 +394,53 @@ def test_help_shows_the_grant_commands(capsys):
     assert code == 0 and "--grants gtr" in out and "--gtr-org" in out
     code, out, _ = run_cli(capsys, "grants", "import-cordis", "--help")
     assert code == 0 and "exposure grants import-cordis project.csv" in out
+
+
+def test_a_defence_funder_as_partner_flags_the_grant_and_every_funder_row_is_sourced():
+    rows = watchlist.load_defence_funders()
+    assert {"nsaf", "defence-key-lab-fund", "cmc-edd"} <= {f.id for f in rows}
+    with open(watchlist.defence_funders_path(), newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            assert all(s.startswith("https://") for s in row["source"].split(";")), row["id"]
+    grant = {"grant_id": "gtr:X", "reference": "EP/X000001/1", "investigators": [],
+             "partners": [{"name": "NSAF Joint Fund", "role": "co-funder", "country": ""},
+                          {"name": "National Natural Science Foundation of China",
+                           "role": "co-funder", "country": "CN"}]}
+    links = grants.screen([grant], watchlist.load([]), watchlist.load_not_watchlisted(), rows,
+                          pd.DataFrame(columns=["work_id", "award_id"]),
+                          pd.DataFrame(columns=["work_id"]))
+    flagged = links[links["flagged"].astype(bool)]
+    assert list(flagged["watchlist_id"]) == ["nsaf"]
+    assert flagged["rule"].iloc[0] == "defence_funder_partner"
+    assert "partner (co-funder) is a Chinese defence funder" in flagged["evidence"].iloc[0]
+
+
+def test_attribution_lead_department_then_roster_by_orcid_then_name():
+    from analysis.departments import Department
+
+    depts = [Department("physics", "Physics", "", ("School of Physics",)),
+             Department("history", "History", "", ("School of History",))]
+    roster = pd.DataFrame([{"name": "Ada Lovelace", "orcid": PI_ORCID, "openalex_id": None,
+                            "department": "physics"},
+                           {"name": "Bryn Ironside", "orcid": None, "openalex_id": None,
+                            "department": "history"}])
+    person = {"role": "principal investigator"}
+    grant_list = [
+        {"grant_id": "a", "lead_department": "School of History", "investigators": []},
+        {"grant_id": "b", "lead_department": "", "investigators": [
+            {**person, "name": "A. Lovelace", "orcid": PI_ORCID}]},
+        {"grant_id": "c", "lead_department": "", "investigators": [
+            {**person, "name": "Bryn  IRONSIDE", "orcid": ""}]},
+        {"grant_id": "d", "lead_department": "Dept of Nothing", "investigators": [
+            {**person, "name": "Someone Else", "orcid": "0000-0000-0000-0000"}]}]
+    got = grants.attribute(grant_list, depts, roster)
+    placed = dict(zip(got["grant_id"], got["department"], strict=True))
+    assert placed == {"a": "history", "b": "physics", "c": "history", "d": "unattributed"}
+    methods = dict(zip(got["grant_id"], got["method"], strict=True))
+    assert "by ORCID" in methods["b"] and "by name" in methods["c"]
+
+
+def test_fetch_of_works_still_needs_years(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "fetch", "--institution", "I9900000001", "--data-dir",
+                           str(tmp_path))
+    assert code == 2 and "--years is required" in err
