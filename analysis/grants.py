@@ -183,6 +183,8 @@ def from_cordis(record: dict[str, Any], _home: set[str]) -> dict[str, Any]:
 
 
 def _number(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
     try:
         return float(text(value).replace(",", "."))
     except ValueError:
@@ -425,6 +427,23 @@ def build(files_: list[Path], wl: Watchlist, innocents: list[Name], funders: lis
         return GrantData(files=files_)
     return GrantData(grants, screen(grants, wl, innocents, funders, funding, funding_flags,
                                     matcher), attribute(grants, depts, roster), files_)
+
+
+def contract_table(data: GrantData) -> pd.DataFrame:
+    """The `grants` table of DESIGN section 4 (one row per grant; `department` holds the
+    department ids joined with "; "; partners as {name, country, role}), plus the rest."""
+    depts = data.attributions.groupby("grant_id")["department"].agg(
+        lambda s: "; ".join(sorted(set(s))))
+    rows = [{"grant_id": g["grant_id"], "source": g["source"], "title": g["title"],
+             "funder": g["funder"], "start": g["start"], "end": g["end"],
+             "lead_org": g["lead_org"], "department": depts.get(g["grant_id"], ""),
+             "partners": [{"name": p["name"], "country": p.get("country") or "",
+                           "role": p["role"]} for p in g["partners"]],
+             "reference": g["reference"], "value": _number(g["value"]),
+             "currency": g["currency"], "lead_department": g["lead_department"],
+             "investigators": [{"name": p["name"], "orcid": p["orcid"], "role": p["role"]}
+                               for p in g["investigators"]]} for g in data.grants]
+    return pd.DataFrame(rows)
 
 
 @dataclass

@@ -323,6 +323,7 @@ def _grants_stage(r: _Run, wl: watchlist_mod.Watchlist, depts: list[departments.
         watchlist_mod.load_defence_funders(), depts, roster,
         normalise.read_parquet(r.interim / "funding.parquet"), funding_flags)
     if data.grants:
+        files.write_parquet(grants.contract_table(data), r.processed / "grants.parquet")
         files.write_parquet(data.links.astype({"tier": "Int64", "confidence": float}),
                             r.processed / "grant_links.parquet")
         files.write_parquet(data.attributions, r.processed / "grant_attributions.parquet")

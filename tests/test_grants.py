@@ -444,3 +444,14 @@ def test_fetch_of_works_still_needs_years(capsys, tmp_path):
     code, _, err = run_cli(capsys, "fetch", "--institution", "I9900000001", "--data-dir",
                            str(tmp_path))
     assert code == 2 and "--years is required" in err
+
+
+def test_the_grants_table_keeps_the_design_contract(demo_run):
+    table = pd.read_parquet(demo_run.interim.parent.parent / "processed" / demo_run.run_id
+                            / "grants.parquet")
+    assert list(table.columns[:9]) == ["grant_id", "source", "title", "funder", "start", "end",
+                                       "lead_org", "department", "partners"]
+    hit = table[table["title"] == "Robotic manipulators for extreme environments"].iloc[0]
+    assert [dict(p) for p in hit["partners"]] == [
+        {"name": "Harbin Institute of Technology", "country": "", "role": "project partner"}]
+    assert hit["department"] == "mechanical" and hit["lead_org"] == "University of Wessexford"
