@@ -18,6 +18,8 @@ EPILOG = """examples:
   exposure demo                                   # whole pipeline on the fictional demo university
   exposure fetch --institution 052gg0110 --years 2019-2024   # needs OPENALEX_API_KEY
   exposure import works.jsonl.gz --institution 052gg0110
+  exposure fetch --grants gtr --institution 052gg0110 --gtr-org GTR_ORG_ID   # UKRI projects
+  exposure grants import-cordis project.csv organization.csv --institution 052gg0110 --org-name NAME
   exposure run --institution 052gg0110 --years 2019-2024 --roster staff.csv --departments depts.yaml
   exposure match partners.csv --column name     # vet a proposed partner list
   exposure departments suggest --institution 052gg0110 --out departments.yaml
@@ -66,11 +68,68 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
+    if args.grants:
+        return cmd_fetch_grants(args)
+    if not args.years:
+        raise InputError("--years is required to fetch works, e.g. --years 2019-2024")
     results = pipeline.fetch(args.institution, pipeline.parse_years(args.years),
                              data_dir=args.data_dir, refresh=args.refresh, quiet=args.quiet,
-                             per_second=args.per_second)
+                             per_second=10.0 if args.per_second is None else args.per_second)
     print(f"{sum(r.count for r in results)} works in {len(results)} year file(s)")
     return 0
+
+
+def cmd_fetch_grants(args: argparse.Namespace) -> int:
+    from analysis import grants, gtr
+
+    say = (lambda _m: None) if args.quiet else (lambda m: print(m, file=sys.stderr))
+    if args.grants == "gtr":
+        settings = gtr.Settings() if args.per_second is None else \
+            gtr.Settings(per_second=args.per_second)
+        result = gtr.fetch_institution(args.institution, args.gtr_org or [],
+                                       search=args.gtr_search, data_dir=args.data_dir,
+                                       refresh=args.refresh, settings=settings, say=say)
+        path, count, cached = result.path, result.count, result.cached
+    else:
+        path, count, cached = grants.fetch_openalex(args.institution, data_dir=args.data_dir,
+                                                    refresh=args.refresh)
+    print(f"{count} {args.grants} grant records {'already stored' if cached else 'stored'} "
+          f"in {path}")
+    return 0
+
+
+def cmd_grants_import_cordis(args: argparse.Namespace) -> int:
+    from analysis import cordis
+
+    _kind, key = parse_institution(args.institution)
+    target, count, partners = cordis.import_files(
+        args.projects, args.organisations, key, config.paths(args.data_dir),
+        args.cordis_org or [], args.org_name or [])
+    print(f"stored {count} CORDIS projects ({partners} partner rows) in {target}")
+    return 0
+
+
+def _grants_parser(sub: argparse._SubParsersAction) -> None:
+    raw = argparse.RawDescriptionHelpFormatter
+    example = ("example:\n  exposure grants import-cordis project.csv organization.csv "
+               "--institution 052gg0110 --org-name \"UNIVERSITY OF OXFORD\"")
+    grants = sub.add_parser("grants", help="import grant records (EU CORDIS bulk files)",
+                            formatter_class=raw, epilog=example)
+    gsub = grants.add_subparsers(dest="grants_command", required=True, metavar="ACTION")
+    cordis = gsub.add_parser("import-cordis", help="keep the university's projects from "
+                             "CORDIS's project.csv and organization.csv (semicolon-separated)",
+                             formatter_class=raw, epilog=example)
+    cordis.add_argument("projects", type=Path, help="CORDIS project.csv")
+    cordis.add_argument("organisations", type=Path, help="CORDIS organization.csv")
+    cordis.add_argument("--institution", required=True, help="ROR id or OpenAlex id (the "
+                        "same as for its works)")
+    cordis.add_argument("--cordis-org", action="append", help="CORDIS organisationID of the "
+                        "university (repeatable)")
+    cordis.add_argument("--org-name", action="append", help="the university's name exactly as "
+                        "CORDIS prints it (repeatable)")
+    cordis.add_argument("--data-dir", type=Path, default=None,
+                        help=f"data folder (default: ${config.DATA_DIR_ENV} or ./data)")
+    cordis.set_defaults(func=cmd_grants_import_cordis)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -373,16 +432,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     fetch = sub.add_parser("fetch", help=f"fetch an institution's works from OpenAlex (needs "
                            f"{config.API_KEY_ENV})", formatter_class=raw,
-                           epilog="example:\n  exposure fetch --institution 052gg0110 --years "
-                           "2019-2024\n\nEach year is cached in data/raw/openalex/<id>/<year>"
+                           epilog="examples:\n  exposure fetch --institution 052gg0110 --years "
+                           "2019-2024\n  exposure fetch --grants gtr --institution 052gg0110 "
+                           "--gtr-search \"University of Oxford\"   # lists GtR's records\n"
+                           "  exposure fetch --grants gtr --institution 052gg0110 --gtr-org "
+                           "ID1 --gtr-org ID2\n  exposure fetch --grants openalex "
+                           "--institution 052gg0110   # awards, needs the key\n\n"
+                           "Each year is cached in data/raw/openalex/<id>/<year>"
                            ".jsonl.gz; rerunning fetches only missing years, and a stopped "
-                           "fetch resumes where it stopped.")
+                           "fetch resumes where it stopped. Grants go to data/raw/grants/"
+                           "<source>/<id>/; the GtR records chosen are remembered.")
     fetch.add_argument("--institution", required=True,
                        help="ROR id, OpenAlex id, or a name (which lists candidates)")
-    fetch.add_argument("--years", required=True, help="YEAR or FIRST-LAST, e.g. 2019-2024")
-    fetch.add_argument("--refresh", action="store_true", help="refetch cached years")
-    fetch.add_argument("--per-second", type=float, default=10.0,
-                       help="request cap per second (default 10)")
+    fetch.add_argument("--years", help="YEAR or FIRST-LAST, e.g. 2019-2024 (works only)")
+    fetch.add_argument("--refresh", action="store_true", help="refetch cached years or grants")
+    fetch.add_argument("--grants", choices=["gtr", "openalex"],
+                       help="fetch grant projects instead of works: gtr (UKRI Gateway to "
+                       "Research, keyless, with partners) or openalex (awards, no partners)")
+    fetch.add_argument("--gtr-org", action="append", metavar="ID",
+                       help="a GtR organisation id that is the university (repeatable; "
+                       "remembered in the data folder)")
+    fetch.add_argument("--gtr-search", metavar="NAME",
+                       help="list GtR's organisation records for this name, with postcodes")
+    fetch.add_argument("--per-second", type=float, default=None,
+                       help="request cap per second (default 10 for OpenAlex, 2 for GtR)")
     _common(fetch)
     fetch.set_defaults(func=cmd_fetch)
 
@@ -432,6 +505,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="your own watchlist CSV on top of the shipped one (repeatable)")
     screen.set_defaults(func=cmd_match)
     _watchlist_parser(sub)
+    _grants_parser(sub)
 
     rep = sub.add_parser("report", help="print an existing run's reports to PDF",
                          formatter_class=raw, epilog="example:\n  exposure report reports/demo "

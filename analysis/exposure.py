@@ -17,8 +17,11 @@ Definitions (also in reports/METHOD.md and each report's glossary):
 - sensitive area works: flagged works whose primary subfield maps to an NSI Act area.
 - defence funding works: works acknowledging a Chinese defence funder or a watchlisted body.
 - concentration: share of the group's flagged works involving its most involved researcher.
-- review priority: departments by tier-1 flagged works in the last three years, then all
-  tier-1 flagged works, then all flagged works; a ranking, not a score.
+- grants / flagged grants: grant projects attributed to the group / those with a flagged
+  partner or defence funding (analysis.grants).
+- review priority: departments by flagged grants, then tier-1 flagged works in the last three
+  years, then all tier-1 flagged works, then all flagged works; a ranking, not a score. A
+  flagged grant is a formal, funded tie, so it ranks above co-authorship alone.
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ DEPARTMENT_COLUMNS = ["department", "department_name", "faculty", "level", "work
                       "tier3_works", "military_works", "repression_works",
                       "recent_flagged_works", "earlier_flagged_works", "before_listing_works",
                       "after_listing_works", "sensitive_area_works", "defence_funding_works",
-                      "concentration", "top_partners", "review_priority"]
+                      "concentration", "top_partners", "review_priority", "grants",
+                      "flagged_grants"]
 FLAGGED_COLUMNS = ["work_id", "doi", "title", "publication_year", "publication_date",
                    "departments", "home_authors", "partner_author", "raw_affiliation",
                    "watchlist_id", "entry_name", "root_name", "rule", "confidence", "tier",
@@ -156,8 +160,10 @@ def flagged_works(works: pd.DataFrame, authorships: pd.DataFrame, flags: pd.Data
 
 def by_department(works: pd.DataFrame, flags: pd.DataFrame, attributions: pd.DataFrame,
                   funding_flags: pd.DataFrame, rows: list[Group], years: tuple[int, int],
-                  sensitive: dict[str, str] | None = None) -> pd.DataFrame:
-    """One row per group (`groups()`); `flags` are `flag_rows()`, already selected."""
+                  sensitive: dict[str, str] | None = None,
+                  grant_counts: dict[str, tuple[int, int]] | None = None) -> pd.DataFrame:
+    """One row per group (`groups()`); `flags` are `flag_rows()`, already selected;
+    `grant_counts` is group id -> (grants, flagged grants)."""
     per_work = flags.groupby("work_id").agg(
         tier=("tier", "min"), year=("publication_year", "first"),
         military=("link_type", lambda s: s.str.contains("military").any()),
@@ -171,6 +177,10 @@ def by_department(works: pd.DataFrame, flags: pd.DataFrame, attributions: pd.Dat
     funded, sensitive = set(funding_flags["work_id"]), sensitive or {}
     table = pd.DataFrame([_group_row(g, weighted, flags, per_work, funded, sensitive, years)
                           for g in rows])
+    counts = [(grant_counts or {}).get(g.id, (0, 0)) for g in rows]
+    table["grants"], table["flagged_grants"] = [c[0] for c in counts], [c[1] for c in counts]
+    table["_priority"] = [(f, *p) for f, p in zip(table["flagged_grants"], table["_priority"],
+                                                   strict=True)]
     ranked = table[table["level"] == "department"].sort_values(
         "_priority", ascending=False, kind="stable")
     table["review_priority"] = table["department"].map(

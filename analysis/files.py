@@ -139,14 +139,14 @@ def input_file(path: Path | str, what: str) -> Path:
     return path
 
 
-def read_csv(path: Path | str, what: str, required: Iterable[str] = ()
+def read_csv(path: Path | str, what: str, required: Iterable[str] = (), delimiter: str = ","
              ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """(columns, [(line number, row)]) of a user's CSV, or one InputError that says which file,
     which line and what to do: not UTF-8, a field over csv's limit, a ragged row."""
     path = input_file(path, what)
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
+            reader = csv.DictReader(handle, delimiter=delimiter)
             columns = list(reader.fieldnames or [])
             missing = [c for c in required if c not in columns]
             if missing:

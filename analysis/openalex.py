@@ -364,3 +364,33 @@ def fetch_year(client: Client, institution_id: str, year: int, folder: Path,
 
 def _short(value: Any) -> str:
     return str(value or "").rstrip("/").rsplit("/", 1)[-1]
+
+
+# ---- awards (grants) -----------------------------------------------------------------------------
+def awards_query(institution_id: str) -> Any:
+    """The institution's awards (its children's included); OpenAlex carries no partners."""
+    from pyalex import Awards
+
+    return Awards().filter(institution_awarded={"lineage": institution_id})
+
+
+def fetch_awards(client: Client, institution_id: str, folder: Path, refresh: bool = False
+                 ) -> tuple[Path, int, bool]:
+    """All of an institution's awards into `folder/awards.jsonl.gz`: (file, count, cached)."""
+    from analysis import cache
+
+    final = folder / "awards.jsonl.gz"
+    if final.exists() and not refresh:
+        meta = final.with_suffix("").with_suffix(".manifest.json")
+        return final, json.loads(meta.read_text()).get("count", 0) if meta.exists() else 0, True
+    query = awards_query(institution_id)
+    seen: dict[str, dict[str, Any]] = {}
+    for page in pages(client, query):
+        for award in page:
+            seen.setdefault(_short(award.get("id")), dict(award))
+    body = "".join(json.dumps(a, ensure_ascii=False) + "\n" for a in seen.values())
+    cache.store_bytes(gzip.compress(body.encode("utf-8"), mtime=0), final, {
+        "source": "openalex-awards", "institution": institution_id,
+        "query_url": _scrub(query.url, client.settings), "count": len(seen),
+        "fetched_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}, replace=True)
+    return final, len(seen), False

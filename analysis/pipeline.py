@@ -36,6 +36,7 @@ from analysis import (
     exposure,
     files,
     flagchanges,
+    grants,
     match,
     network,
     normalise,
@@ -314,6 +315,26 @@ def _attribute_stage(r: _Run, interim_key: str, depts: list[departments.Departme
     return r.stored("attribute", r.processed, key, ["attributions"], build)
 
 
+def _grants_stage(r: _Run, wl: watchlist_mod.Watchlist, depts: list[departments.Department],
+                  roster: pd.DataFrame | None, funding_flags: pd.DataFrame
+                  ) -> grants.GrantData:
+    """Stored grant projects screened and attributed (cheap: rebuilt on every run); the
+    tables are written to the processed folder for notebooks."""
+    data = grants.build(
+        grants.raw_files(r.paths, r.key), wl, watchlist_mod.load_not_watchlisted(),
+        watchlist_mod.load_defence_funders(), depts, roster,
+        normalise.read_parquet(r.interim / "funding.parquet"), funding_flags)
+    if data.grants:
+        files.write_parquet(grants.contract_table(data), r.processed / "grants.parquet")
+        files.write_parquet(data.links.astype({"tier": "Int64", "confidence": float}),
+                            r.processed / "grant_links.parquet")
+        files.write_parquet(data.attributions, r.processed / "grant_attributions.parquet")
+        r.say(f"[grants] {len(data.grants)} grants from {', '.join(data.sources)}; "
+              f"{data.links['grant_id'][data.links['flagged'].astype(bool)].nunique()} with "
+              "a flag")
+    return data
+
+
 def _merged_warnings(*metas: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for meta in metas:
@@ -331,16 +352,19 @@ def analyse(tables: normalise.Tables, matches: pd.DataFrame, funding_flags: pd.D
             attributions: pd.DataFrame, depts: list[departments.Department],
             wl: watchlist_mod.Watchlist, years: tuple[int, int], tiers: set[int] | None,
             categories: set[str] | None, timings: dict[str, float],
-            say: Callable[[str], None]) -> report.Outputs:
+            say: Callable[[str], None], grant_data: grants.GrantData | None = None
+            ) -> report.Outputs:
     """Select the flags once, then compute every table, figure input and graph from them."""
     with _stage("exposure", timings, say):
+        rows = exposure.groups(depts)
+        names = {g.id: g.name for g in rows if g.level == "department"}
+        granted = grants.outputs(grant_data or grants.GrantData(), rows,
+                                 names | {"unattributed": "Unattributed"}, tiers, categories)
         selected = exposure.select_flags(matches, tiers, categories)
         flags = exposure.flag_rows(selected, tables.works)
-        rows = exposure.groups(depts)
         sensitive = exposure.sensitive_works(tables.works, pd.read_csv(config.NSI_AREAS))
         table = exposure.by_department(tables.works, flags, attributions, funding_flags, rows,
-                                       years, sensitive)
-        names = {g.id: g.name for g in rows if g.level == "department"}
+                                       years, sensitive, granted.counts)
         flagged = exposure.flagged_works(tables.works, tables.authorships, flags, attributions,
                                          funding_flags, names, sensitive)
         works = {g.id: exposure.group_works(attributions, g) for g in rows}
@@ -362,7 +386,7 @@ def analyse(tables: normalise.Tables, matches: pd.DataFrame, funding_flags: pd.D
                 graph, tables.authorships[tables.authorships["work_id"].isin(works[g.id])],
                 flags)
     return report.Outputs(rows, table, flagged, selected, by_year, works, partners, bridging,
-                          graphs)
+                          graphs, granted)
 
 
 def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
@@ -407,8 +431,10 @@ def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path 
     matches = normalise.read_parquet(r.processed / "matches.parquet")
     funding_flags = normalise.read_parquet(r.processed / "funding_flags.parquet")
     attributions = normalise.read_parquet(r.processed / "attributions.parquet")
+    with _stage("grants", timings, say):
+        grant_data = _grants_stage(r, wl, depts, roster_frame, funding_flags)
     outputs = analyse(tables, matches, funding_flags, attributions, depts, wl, years, tiers,
-                      categories, timings, say)
+                      categories, timings, say, grant_data)
     counted = outputs.matches[outputs.matches["flagged"]]
     counts = {
         "works": len(tables.works), "authorships": len(tables.authorships),
@@ -418,6 +444,8 @@ def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path 
         "flagged_works": int(counted["work_id"].nunique()),
         "set_aside_by_filter": int(outputs.matches["set_aside"].sum()),
         "defence_funding_works": int(funding_flags["work_id"].nunique()),
+        "grants": len(grant_data.grants),
+        "flagged_grants": int(outputs.grants.table["flagged"].sum()),
         "network_nodes": outputs.graphs[INSTITUTION].number_of_nodes(),
         "network_communities": len({c for _, c in outputs.graphs[INSTITUTION].nodes(
             data="community") if c}),
@@ -435,7 +463,8 @@ def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path 
             "data_as_of": norm["data_as_of"],
             "source": "the embedded demo, fictional" if demo else "stored OpenAlex records",
             "queries": _queries(r.raw_files),
-            "inputs": checksums | sources,
+            "inputs": checksums | sources | {str(f): cache.sha256(f) for f in grant_data.files},
+            "grant_sources": grant_data.sources,
             "watchlist": {"version": wl.version, "files": wl.files, "entries": len(wl),
                           "suppressed": wl.suppressed, "tier_rule": watchlist_mod.TIER_RULE},
             "watchlist_changes": reflagged,
@@ -493,6 +522,7 @@ def run_demo(out: Path | None = None, data_dir: Path | None = None, quiet: bool 
     cache.store_records(built.records, target, {
         "source": "demo", "institution": demo.HOME_KEY, "seed": demo.SEED,
         "generated_by": "analysis.demo", "fictional": True}, replace=True)
+    _store_demo_grants(built, paths)
     generate = round(time.perf_counter() - start, 3)
     say(f"[generate] done in {generate:.2f}s")
     options = {"roster": config.DEMO_DIR / "roster.csv",
@@ -502,6 +532,17 @@ def run_demo(out: Path | None = None, data_dir: Path | None = None, quiet: bool 
                  demo=True, pseudonymise=pseudonymise, rebuild=rebuild, **options)
     result.timings = {"generate": generate, **result.timings}
     return result
+
+
+def _store_demo_grants(built: Any, paths: config.Paths) -> None:
+    """The demo's GtR-shaped grant projects, stored like a GtR fetch."""
+    from analysis import demo, demo_grants
+
+    bundles, _truth, orgs = demo_grants.build(built)
+    cache.store_records(bundles, grants.folder(paths, "demo", demo.HOME_KEY) /
+                        "projects.jsonl.gz", {"source": "demo", "shape": "gtr",
+                                              "organisations": orgs, "fictional": True},
+                        replace=True)
 
 
 class _FetchProgress:

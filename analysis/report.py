@@ -22,7 +22,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from analysis import config, files, network, plots, workbook
+from analysis import config, files, grants, network, plots, workbook
 from analysis.errors import InputError
 from analysis.exposure import INSTITUTION, Group
 
@@ -40,6 +40,7 @@ class Outputs:
     partners: dict[str, pd.DataFrame]  # per group id
     bridging: dict[str, pd.DataFrame]  # per group id
     graphs: dict[str, nx.Graph]  # per group id, plus "partners"
+    grants: Any = None  # grants.GrantOutputs
 
 
 def _environment() -> Environment:
@@ -237,6 +238,7 @@ def _write_pages(staging: Path, o: Outputs, manifest: dict[str, Any], demo: bool
     files.write_text(staging / "index.html", env.get_template("index.html").render(
         departments=listed, faculties=faculties,
         figures=_index_figures(o.departments, o.flagged, manifest),
+        grants=grants.section(o.grants, next(g for g in o.groups if g.id == INSTITUTION)),
         summary=summary_sentence(total, o.departments), **common))
     for g in shown:
         flagged = o.flagged[o.flagged["work_id"].isin(o.works[g.id])]
@@ -250,7 +252,7 @@ def _write_pages(staging: Path, o: Outputs, manifest: dict[str, Any], demo: bool
         files.write_text(staging / "departments" / f"{g.slug}.html",
                          env.get_template("department.html").render(
             dept=rows[g.id], flagged=items, network=figure,
-            partners=o.partners[g.id].to_dict("records"),
+            partners=o.partners[g.id].to_dict("records"), grants=grants.section(o.grants, g),
             bridging=[] if people is None else people.to_dict("records"),
             years=[] if years is None else years.to_dict("records"), **common))
 
@@ -262,10 +264,15 @@ def _write_tables(staging: Path, o: Outputs, manifest: dict[str, Any]) -> None:
     files.write_csv(o.partners[INSTITUTION], tables / "partners.csv")
     files.write_csv(o.flagged, tables / "flagged_works.csv")
     files.write_csv(o.matches, tables / "matches.csv")
+    if o.grants is not None:
+        files.write_csv(o.grants.table, tables / "grants.csv")
+        files.write_csv(o.grants.flagged, tables / "flagged_grants.csv")
     by_slug = {g.id: g.slug for g in o.groups} | {INSTITUTION: "institution"}
     for name, graph in o.graphs.items():
         network.write_graphml(graph, staging / "networks" / f"{by_slug.get(name, name)}.graphml")
     files.write_text(staging / "manifest.json", json.dumps(manifest, indent=2, default=str) + "\n")
     files.write_with(staging / "exposure.xlsx", lambda tmp: workbook.write(
         tmp, departments=o.departments, flagged=o.flagged, matches=o.matches,
-        partners=o.partners[INSTITUTION], manifest=manifest, method=_method_text()))
+        partners=o.partners[INSTITUTION], manifest=manifest, method=_method_text(),
+        grants=None if o.grants is None else o.grants.table,
+        flagged_grants=None if o.grants is None else o.grants.flagged))

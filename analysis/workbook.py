@@ -60,7 +60,8 @@ def _counting(manifest: dict[str, Any]) -> str:
 
 def write(path: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
           matches: pd.DataFrame, partners: pd.DataFrame, manifest: dict[str, Any],
-          method: str) -> None:
+          method: str, grants: pd.DataFrame | None = None,
+          flagged_grants: pd.DataFrame | None = None) -> None:
     book = Workbook()
     book.remove(book.active)
     total = departments[departments["department"] == INSTITUTION].iloc[0]
@@ -71,6 +72,7 @@ def write(path: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
         ("Flagged works", int(total["flagged_works"])),
         ("Share flagged", float(total["share"])),
         ("Tier 1 flagged works", int(total["tier1_works"])),
+        ("Grant projects / flagged", f"{int(total['grants'])} / {int(total['flagged_grants'])}"),
         ("Data as of", manifest["data_as_of"]),
         ("Watchlist version", manifest["watchlist"]["version"]),
         ("Code version", manifest["code_version"]),
@@ -82,5 +84,8 @@ def write(path: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
     _sheet(book, "Flagged works", flagged, link_column="doi")
     _sheet(book, "Matches", matches)
     _sheet(book, "Partners", partners)
+    if grants is not None:
+        _sheet(book, "Grants", grants)
+        _sheet(book, "Flagged grants", flagged_grants)
     _sheet(book, "Method", pd.DataFrame({"Method": method.splitlines()}))
     book.save(path)

@@ -159,7 +159,8 @@ def test_intermediate_tables_are_owner_only_and_complete(demo_run):
     files = sorted((data / "interim").rglob("*.parquet")) + \
         sorted((data / "processed").rglob("*.parquet"))
     assert {p.stem for p in files} == {"works", "authorships", "affiliations", "funding",
-                                       "matches", "attributions", "funding_flags"}
+                                       "matches", "attributions", "funding_flags",
+                                       "grants", "grant_links", "grant_attributions"}
     for path in files + sorted((data / "raw").rglob("*.gz")):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     assert not list(data.rglob(".*.tmp"))
