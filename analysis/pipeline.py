@@ -30,6 +30,7 @@ import pandas as pd
 from analysis import (
     __version__,
     cache,
+    changes,
     config,
     departments,
     exposure,
@@ -38,6 +39,7 @@ from analysis import (
     network,
     normalise,
     report,
+    review,
 )
 from analysis import watchlist as watchlist_mod
 from analysis.errors import InputError
@@ -341,6 +343,10 @@ def analyse(tables: normalise.Tables, matches: pd.DataFrame, funding_flags: pd.D
         names = {g.id: g.name for g in rows if g.level == "department"}
         flagged = exposure.flagged_works(tables.works, tables.authorships, flags, attributions,
                                          funding_flags, names, sensitive)
+        dismissed = exposure.flagged_works(
+            tables.works, tables.authorships, exposure.flag_rows(
+                selected.assign(flagged=selected["dismissed"]), tables.works),
+            attributions, funding_flags, names, sensitive)
         works = {g.id: exposure.group_works(attributions, g) for g in rows}
         by_year = {g.id: exposure.by_year(tables.works, flags, attributions, g) for g in rows}
         partners = {g.id: exposure.partners(flags[flags["work_id"].isin(works[g.id])], wl)
@@ -360,7 +366,7 @@ def analyse(tables: normalise.Tables, matches: pd.DataFrame, funding_flags: pd.D
                 graph, tables.authorships[tables.authorships["work_id"].isin(works[g.id])],
                 flags)
     return report.Outputs(rows, table, flagged, selected, by_year, works, partners, bridging,
-                          graphs)
+                          graphs, review={"dismissed": dismissed})
 
 
 def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
@@ -404,6 +410,7 @@ def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path 
     matches = normalise.read_parquet(r.processed / "matches.parquet")
     funding_flags = normalise.read_parquet(r.processed / "funding_flags.parquet")
     attributions = normalise.read_parquet(r.processed / "attributions.parquet")
+    matches, orphaned, reviewed = review.apply(matches, wl, paths.data)
     outputs = analyse(tables, matches, funding_flags, attributions, depts, wl, years, tiers,
                       categories, timings, say)
     counted = outputs.matches[outputs.matches["flagged"]]
@@ -414,6 +421,7 @@ def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path 
         "flagged_matches": len(counted),
         "flagged_works": int(counted["work_id"].nunique()),
         "set_aside_by_filter": int(outputs.matches["set_aside"].sum()),
+        "dismissed_by_review": int(outputs.matches["dismissed"].sum()),
         "defence_funding_works": int(funding_flags["work_id"].nunique()),
         "network_nodes": outputs.graphs[INSTITUTION].number_of_nodes(),
         "network_communities": len({c for _, c in outputs.graphs[INSTITUTION].nodes(
@@ -445,7 +453,10 @@ def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path 
             "warnings": warnings,
             "warnings_total": sum(w["count"] for w in warnings.values()),
             "timings_seconds": timings,
+            "review": reviewed,
         }
+        outputs.review |= changes.since_last(out, outputs, tables.works, wl, manifest,
+                                             orphaned)
         report.write_run(out, outputs, manifest, demo=demo)
     reused = [name for name, flag in stages.items() if flag]
     say(f"reused {', '.join(reused)}; rebuilt the rest" if reused else "built every stage")
