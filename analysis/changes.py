@@ -68,7 +68,8 @@ def build(matches: pd.DataFrame, works: pd.DataFrame, watchlist: Any,
                            lists=matches["lists"].map(
                                lambda v: "; ".join(v) if v is not None
                                and not isinstance(v, str) else text(v)))
-    entries = {e.id: {"name": e.name, "parent": e.parent, "sources": list(e.sources),
+    entries = {e.id: {"name": e.name, "name_zh": e.name_zh, "parent": e.parent,
+                      "category": e.category, "sources": list(e.sources),
                       **listing_signature(watchlist, e.id)} for e in watchlist}
     return Snapshot(_as_read(flags[FLAG_COLUMNS]), {k: int(v) for k, v in years.items()},
                     entries, _as_read(departments), meta)
@@ -106,18 +107,18 @@ def _csv(path: Path) -> pd.DataFrame:
 
 def read_flags(run_dir: Path) -> pd.DataFrame:
     """A run's flags (every match that reached the threshold), with keys and decisions."""
-    flags = _csv(_run(run_dir) / SNAPSHOT / "flags.csv")
+    flags = _csv(checked_run(run_dir) / SNAPSHOT / "flags.csv")
     return flags[flags["status"] != "below_threshold"].reset_index(drop=True)
 
 
 def read_watchlist(run_dir: Path) -> dict[str, dict[str, Any]]:
-    path = _run(run_dir) / SNAPSHOT / "watchlist.json"
+    path = checked_run(run_dir) / SNAPSHOT / "watchlist.json"
     if not path.is_file():
         raise InputError(f"{run_dir}: no {SNAPSHOT}/watchlist.json; rerun it")
     return json.loads(path.read_text(encoding="utf-8"))["entries"]
 
 
-def _run(run_dir: Path) -> Path:
+def checked_run(run_dir: Path) -> Path:
     from analysis.report import is_run_dir
 
     run_dir = Path(run_dir)
@@ -127,7 +128,7 @@ def _run(run_dir: Path) -> Path:
 
 
 def read(run_dir: Path) -> Snapshot:
-    run_dir = _run(run_dir)
+    run_dir = checked_run(run_dir)
     flags = _csv(run_dir / SNAPSHOT / "flags.csv")
     works = _csv(run_dir / SNAPSHOT / "works.csv")
     stored = json.loads((run_dir / SNAPSHOT / "watchlist.json").read_text(encoding="utf-8"))
