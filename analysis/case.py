@@ -95,6 +95,7 @@ def context(query: str, run_dir: Path, *, pseudonymise: bool = False,
             mine[column] = ["; ".join(_people(pd.Series([v]), rename)) for v in mine[column]]
     dismissed = _read(run_dir / "tables" / "dismissed_flags.csv")
     dismissed = dismissed[dismissed["watchlist_id"].isin(parts)] if len(dismissed) else dismissed
+    works = mine.drop_duplicates("work_id") if len(mine) else mine
     listings = [Listing.parse(x) for x in entries[entry_id].get("lists", [])]
     years = tuple(manifest["years"])
     per_year = mine.drop_duplicates("work_id")["publication_year"].astype(int).value_counts() \
@@ -113,10 +114,10 @@ def context(query: str, run_dir: Path, *, pseudonymise: bool = False,
         "works": mine["work_id"].nunique() if len(mine) else 0,
         "dismissed": dismissed.to_dict("records"),
         "grants": _grants(run_dir, parts),
-        "departments": Counter(d for v in mine.get("departments", []) for d in
+        "departments": Counter(d for v in works.get("departments", []) for d in
                                (x.strip() for x in v.split(";")) if d).most_common(),
-        "researchers": Counter(_people(mine["home_authors"], lambda n: n)).most_common()
-        if len(mine) else [],
+        "researchers": Counter(_people(works["home_authors"], lambda n: n)).most_common()
+        if len(works) else [],
         "timeline": {"svg": plots.svg(figure, f"timeline-{entry_id}"),
                      "alt": "Flagged works per year with this partner against its listing "
                             "dates"},

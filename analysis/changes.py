@@ -250,7 +250,8 @@ def moved(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     old = before[cols].astype({m: str for m in MOVED_MEASURES}).set_index("department")
     new = after[cols].astype({m: str for m in MOVED_MEASURES}).set_index("department")
     rows = []
-    for dept in sorted(set(old.index) | set(new.index)):
+    order = list(new.index) + [d for d in old.index if d not in new.index]
+    for dept in order:
         a = old.loc[dept] if dept in old.index else None
         b = new.loc[dept] if dept in new.index else None
         changed = {m: (int(a[m]) if a is not None else 0, int(b[m]) if b is not None else 0)

@@ -248,3 +248,27 @@ def test_case_file_pseudonymises(runs):
 def test_help_has_an_example(capsys, command):
     code, out, _ = run_cli(capsys, *command, "--help")
     assert code == 0 and "example" in out
+
+
+def test_flag_keys_do_not_depend_on_id_form_and_string_keys_ignore_spacing_and_case():
+    assert review.flag_key("https://openalex.org/W1", "https://openalex.org/A2", "X Inst", "e") \
+        == review.flag_key("W1", "A2", "X Inst", "e")
+    assert review.flag_key("W1", "A2", "X Inst", "e") != review.flag_key("W1", "A3", "X Inst",
+                                                                          "e")
+    assert review.string_key("X  Inst,\tBeijing", "e") == review.string_key("x inst, beijing",
+                                                                            "e")
+
+
+def test_a_bad_row_in_an_imported_sheet_names_its_line_and_records_nothing(runs, tmp_path,
+                                                                         capsys):
+    sheet = tmp_path / "filled.csv"
+    code, _, err = run_cli(capsys, "review", "export", "--run", str(runs["r0"]), "--out",
+                           str(sheet))
+    assert code == 0, err
+    frame = pd.read_csv(sheet, dtype=str, keep_default_na=False).head(3)
+    frame["decision"] = ["confirmed", "", "maybe"]
+    frame.to_csv(sheet, index=False)
+    code, _, err = run_cli(capsys, "review", "import", str(sheet), "--data-dir",
+                           str(tmp_path / "data"))
+    assert code == 2 and f"{sheet}:4:" in err and "maybe" in err
+    assert not review.log_path(tmp_path / "data").exists()
