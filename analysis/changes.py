@@ -304,9 +304,35 @@ def since_last(out: Path, outputs: Any, works: pd.DataFrame, watchlist: Any,
         "run": manifest["run_id"], "generated_at": manifest["generated_at"],
         "watchlist_version": manifest["watchlist"]["version"]})
     since = None
-    if (Path(out) / SNAPSHOT / "flags.csv").is_file():
+    earlier = last_run(Path(out), manifest["institution"]["key"])
+    if earlier is not None:
         try:
-            since = compare(read(out), snap)
+            since = compare(read(earlier), snap)
         except (InputError, OSError, ValueError, KeyError):
             since = None  # an unreadable earlier run is no reason to stop this one
     return {"snapshot": snap, "orphans": orphans, "since": since}
+
+
+def _institution(folder: Path) -> tuple[str, str] | None:
+    """(institution key, generated_at) of a run folder with a snapshot, else None."""
+    try:
+        if folder.is_symlink() or not (folder / SNAPSHOT / "flags.csv").is_file():
+            return None
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        return manifest["institution"]["key"], manifest["generated_at"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def last_run(out: Path, institution_key: str) -> Path | None:
+    """The last review to compare with: the run this one replaces at `out`, else the newest
+    run of the same institution beside it (last year's run when a year is added)."""
+    own = _institution(out)
+    if own and own[0] == institution_key:
+        return out
+    if not out.parent.is_dir():
+        return None
+    found = [(info[1], folder) for folder in out.parent.iterdir()
+             if folder != out and not folder.name.startswith(".") and folder.is_dir()
+             and (info := _institution(folder)) and info[0] == institution_key]
+    return max(found)[1] if found else None

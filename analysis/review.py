@@ -252,7 +252,7 @@ def summary(matches: pd.DataFrame, orphaned: pd.DataFrame, log: Path, decisions:
             ) -> dict[str, Any]:
     """The manifest's review block: what was applied from which log."""
     reviewed = matches[matches["review"] != ""]
-    return {"log": str(log), "decisions_in_log": decisions,
+    return {"log": str(log), "decisions_in_log": decisions, "snapshot": "snapshot/",
             "flags_reviewed": len(reviewed),
             "by_decision": {k: int((reviewed["review"] == k).sum()) for k in DECISIONS},
             "stale": int(reviewed["review_stale"].sum()), "orphans": len(orphaned)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -153,6 +154,10 @@ def test_diff_shows_exactly_the_year_the_watchlist_change_and_the_decision(runs,
         b_counted[b_counted["flag_key"].isin(listed)]["work_id"].unique())
     moved = diff["departments_moved"].set_index("department")
     assert moved.loc["all", "works_now"] > moved.loc["all", "works_before"]
+    page = (runs["b"] / "index.html").read_text()  # b's last review is a, beside it
+    assert "Compared with run I9900000001_2019-2023" in page
+    since = pd.read_csv(runs["b"] / "since_last_review" / "new_flags.csv", dtype=str)
+    assert set(since["flag_key"]) == new_year | listed
     code, out, err = run_cli(capsys, "diff", str(runs["a"]), str(runs["b"]))
     assert code == 0, err
     assert f"new flags: {len(new_year) + len(listed)}" in out
@@ -272,3 +277,29 @@ def test_a_bad_row_in_an_imported_sheet_names_its_line_and_records_nothing(runs,
                            str(tmp_path / "data"))
     assert code == 2 and f"{sheet}:4:" in err and "maybe" in err
     assert not review.log_path(tmp_path / "data").exists()
+
+
+def test_a_string_linked_to_two_entries_needs_the_entry():
+    string = "School of Automation, Harbin Engineering University; Harbin Institute of Technology"
+    flags = pd.DataFrame({"flag_key": ["f-1", "f-2", "f-3"], "work_id": ["W1", "W1", "W2"],
+                          "raw_affiliation": [string, string, "HIT, Harbin"],
+                          "watchlist_id": ["heu", "hit", "hit"]})
+    with pytest.raises(review.ReviewError, match="add --entry"):
+        review.select(flags, string=string)
+    picked, scope = review.select(flags, string=f"  {string.upper()} ", entry="hit")
+    assert picked["flag_key"].tolist() == ["f-2"] and scope == "string"
+    with pytest.raises(review.ReviewError, match="no flag of the run"):
+        review.select(flags, string="Harbin", entry="hit")
+
+
+@pytest.mark.browser
+def test_case_file_prints_to_pdf(runs, capsys):
+    code, out, err = run_cli(capsys, "case", "caep", "--run", str(runs["r0"]), "--pdf",
+                             "--data-dir", str(runs["data"]))
+    assert code == 0, err
+    pdf = Path(out.split()[-1])
+    assert pdf.suffix == ".pdf" and oct(pdf.stat().st_mode & 0o777) == "0o600"
+    first = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    assert "Case file: Chinese Academy of" in first
+    assert "Collaboration against listing dates" in first
