@@ -210,9 +210,14 @@ def annotate(matches: pd.DataFrame, state: dict[str, dict[str, Any]], signatures
     string), and the decisions that found no flag (orphans, reported, never dropped).
     `signatures` are `listing_signature` per entry of the run's watchlist."""
     flags, strings = keys(matches)
+    present = set(flags)
+    moved = _by_work({t: d for t, d in state.items() if t not in present})
+    works = [(_short(w), text(r).strip(), text(e)) for w, r, e in zip(
+        matches["work_id"], matches["raw_affiliation"], matches["watchlist_id"], strict=True)]
     rows = []
-    for fkey, skey, entry in zip(flags, strings, matches["watchlist_id"], strict=True):
-        decision = state.get(fkey) or state.get(skey)
+    for fkey, skey, wkey, entry in zip(flags, strings, works, matches["watchlist_id"],
+                                       strict=True):
+        decision = state.get(fkey) or moved.get(wkey) or state.get(skey)
         if decision is None:
             rows.append({"flag_key": fkey, **EMPTY_REVIEW})
             continue
@@ -227,8 +232,22 @@ def annotate(matches: pd.DataFrame, state: dict[str, dict[str, Any]], signatures
                      review], axis=1)
     flagged = matches["flagged"].astype(bool)
     live = {k for k, f in zip(flags, flagged, strict=True) if f} | \
-        {k for k, f in zip(strings, flagged, strict=True) if f}
+        {k for k, f in zip(strings, flagged, strict=True) if f} | \
+        {moved[w]["target"] for w, f in zip(works, flagged, strict=True) if f and w in moved}
     return out, orphans(state, live, signatures)
+
+
+def _by_work(state: dict[str, dict[str, Any]]) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Flag decisions by (work, string, entry): OpenAlex can re-disambiguate an author between
+    fetches, and a decision whose exact flag is gone should follow it when only the author id
+    changed. Two such decisions on one (work, string, entry) are ambiguous: left as orphans."""
+    seen: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for decision in state.values():
+        if decision.get("scope") == "flag":
+            key = (text(decision.get("work_id")), text(decision.get("raw_affiliation")).strip(),
+                   text(decision.get("entry_id")))
+            seen.setdefault(key, []).append(decision)
+    return {k: v[0] for k, v in seen.items() if len(v) == 1}
 
 
 ORPHAN_COLUMNS = ["target", "scope", "decision", "note", "reviewer", "date", "work_id",

@@ -303,3 +303,23 @@ def test_case_file_prints_to_pdf(runs, capsys):
                            text=True, check=True).stdout
     assert "Case file: Chinese Academy of" in first
     assert "Collaboration against listing dates" in first
+
+
+def test_a_flag_decision_follows_its_flag_when_openalex_renumbers_the_author():
+    matches = pd.DataFrame({"work_id": ["W1", "W1"], "author_id": ["A9", "A8"],
+                            "raw_affiliation": ["X Institute", "X Institute"],
+                            "watchlist_id": ["x", "x"], "flagged": [True, True]})
+    old = {"work_id": "W1", "author_id": "A1", "raw_affiliation": "X Institute",
+           "watchlist_id": "x", "rule": "name", "confidence": 0.8, "evidence": ""}
+    decision = review.check(review.decision_for(old, "dismissed", "a namesake", "t", "flag",
+                                                {}, "test"))
+    out, orphans = review.annotate(matches, {decision["target"]: decision}, {})
+    assert out["review"].tolist() == ["dismissed", "dismissed"] and orphans.empty
+    exact = review.check(review.decision_for(old | {"author_id": "A9"}, "confirmed", "", "t",
+                                             "flag", {}, "test"))
+    out, orphans = review.annotate(matches, {exact["target"]: exact}, {})
+    assert out["review"].tolist() == ["confirmed", ""] and orphans.empty
+    gone = matches.assign(raw_affiliation="Y Institute")
+    out, orphans = review.annotate(gone, {decision["target"]: decision}, {})
+    assert out["review"].tolist() == ["", ""]
+    assert orphans["target"].tolist() == [decision["target"]]
