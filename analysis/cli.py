@@ -7,7 +7,16 @@ import json
 import sys
 from pathlib import Path
 
-from analysis import __version__, cache, config, files, pipeline, profiles, watchlist
+from analysis import (
+    __version__,
+    cache,
+    config,
+    files,
+    pipeline,
+    profiles,
+    review_cli,
+    watchlist,
+)
 from analysis.errors import InputError
 from analysis.ids import parse_institution
 from analysis.openalex import OpenAlexError
@@ -24,6 +33,9 @@ EPILOG = """examples:
   exposure match partners.csv --column name     # vet a proposed partner list
   exposure departments suggest --institution 052gg0110 --out departments.yaml
   exposure watchlist show "Harbin Institute of Technology"
+  exposure review set --run reports/demo --string S --entry E --decision dismissed --note WHY
+  exposure diff reports/2024 reports/2025      # what changed since the last review
+  exposure case caep --run reports/demo --pdf  # one partner's dossier
 
 Reports name real researchers: they are written owner-only under ./reports and must not be
 shared beyond the people reviewing them. A flag is a lead for human review, not a finding.
@@ -529,6 +541,7 @@ def build_parser() -> argparse.ArgumentParser:
     suggest.add_argument("--data-dir", type=Path, default=None,
                          help=f"data folder (default: ${config.DATA_DIR_ENV} or ./data)")
     suggest.set_defaults(func=cmd_departments_suggest)
+    review_cli.add_parsers(sub)
     return parser
 
 

@@ -47,7 +47,8 @@ FLAGGED_COLUMNS = ["work_id", "doi", "title", "publication_year", "publication_d
                    "departments", "home_authors", "partner_author", "raw_affiliation",
                    "watchlist_id", "entry_name", "root_name", "rule", "confidence", "tier",
                    "link_type", "lists", "listed_since", "before_listing", "evidence",
-                   "defence_funding", "sensitive_area"]
+                   "defence_funding", "sensitive_area", "flag_key", "review", "review_note",
+                   "review_stale"]
 #: The institution's own row in every table.
 INSTITUTION = "all"
 FACULTY_PREFIX = "faculty:"
@@ -85,14 +86,18 @@ def groups(departments: list[Department]) -> list[Group]:
 def select_flags(matches: pd.DataFrame, tiers: set[int] | None = None,
                  categories: set[str] | None = None) -> pd.DataFrame:
     """The one filter on flags, applied before every consumer: `flagged` stays true only for
-    flags of the chosen tiers and categories; `set_aside` marks the flags the filter removed,
+    flags of the chosen tiers and categories that no reviewer dismissed; `set_aside` marks the
+    flags the filter removed and `dismissed` those a review decision removed (review.apply),
     so matches.csv still shows them."""
     chosen = matches["flagged"].astype(bool)
     if tiers:
         chosen &= matches["tier"].isin(tiers)
     if categories:
         chosen &= matches["category"].isin(categories)
-    return matches.assign(set_aside=matches["flagged"].astype(bool) & ~chosen, flagged=chosen)
+    dismissed = chosen & (matches["review"] == "dismissed") if "review" in matches else \
+        pd.Series(False, index=matches.index)
+    return matches.assign(set_aside=matches["flagged"].astype(bool) & ~chosen,
+                          dismissed=dismissed, flagged=chosen & ~dismissed)
 
 
 def predates_listing(date: Any, year: Any, since: Any) -> bool:
@@ -154,6 +159,9 @@ def flagged_works(works: pd.DataFrame, authorships: pd.DataFrame, flags: pd.Data
     out["defence_funding"] = [text(v) for v in out["work_id"].map(funders)]
     out["sensitive_area"] = [(sensitive or {}).get(w, "") for w in out["work_id"]]
     out["lists"] = out["lists"].map(lambda v: "; ".join(v) if v is not None else "")
+    for column in ("flag_key", "review", "review_note", "review_stale"):
+        if column not in out:  # matches no review was applied to
+            out[column] = ""
     return out[FLAGGED_COLUMNS].sort_values(["publication_year", "work_id"],
                                             ascending=[False, True])
 

@@ -56,3 +56,22 @@ def render(run_dir: Path) -> tuple[list[Path], float]:
             written.append(out)
         browser.close()
     return written, time.perf_counter() - start
+
+
+def render_file(html: Path, out: Path) -> float:
+    """Print one HTML file (a case file, say) to `out`; returns the seconds it took."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise PdfError("PDFs need Playwright: pip install 'exposure-analyser[pdf]'") from None
+    browser_path = chromium_path()
+    start = time.perf_counter()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(Path(html).resolve().as_uri())
+        files.write_with(out, lambda tmp: page.pdf(
+            path=str(tmp), format="A4", print_background=True,
+            margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"}))
+        browser.close()
+    return time.perf_counter() - start

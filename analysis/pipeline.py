@@ -30,6 +30,7 @@ import pandas as pd
 from analysis import (
     __version__,
     cache,
+    changes,
     changeset,
     config,
     departments,
@@ -41,6 +42,7 @@ from analysis import (
     network,
     normalise,
     report,
+    review,
 )
 from analysis import watchlist as watchlist_mod
 from analysis.errors import InputError
@@ -367,6 +369,10 @@ def analyse(tables: normalise.Tables, matches: pd.DataFrame, funding_flags: pd.D
                                        years, sensitive, granted.counts)
         flagged = exposure.flagged_works(tables.works, tables.authorships, flags, attributions,
                                          funding_flags, names, sensitive)
+        dismissed = exposure.flagged_works(
+            tables.works, tables.authorships, exposure.flag_rows(
+                selected.assign(flagged=selected["dismissed"]), tables.works),
+            attributions, funding_flags, names, sensitive)
         works = {g.id: exposure.group_works(attributions, g) for g in rows}
         by_year = {g.id: exposure.by_year(tables.works, flags, attributions, g) for g in rows}
         partners = {g.id: exposure.partners(flags[flags["work_id"].isin(works[g.id])], wl)
@@ -386,7 +392,7 @@ def analyse(tables: normalise.Tables, matches: pd.DataFrame, funding_flags: pd.D
                 graph, tables.authorships[tables.authorships["work_id"].isin(works[g.id])],
                 flags)
     return report.Outputs(rows, table, flagged, selected, by_year, works, partners, bridging,
-                          graphs, granted)
+                          graphs, granted, review={"dismissed": dismissed})
 
 
 def run(institution: str, years: tuple[int, int], *, roster: Path | None = None,
@@ -433,6 +439,7 @@ def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path 
     attributions = normalise.read_parquet(r.processed / "attributions.parquet")
     with _stage("grants", timings, say):
         grant_data = _grants_stage(r, wl, depts, roster_frame, funding_flags)
+    matches, orphaned, reviewed = review.apply(matches, wl, paths.data)
     outputs = analyse(tables, matches, funding_flags, attributions, depts, wl, years, tiers,
                       categories, timings, say, grant_data)
     counted = outputs.matches[outputs.matches["flagged"]]
@@ -443,6 +450,7 @@ def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path 
         "flagged_matches": len(counted),
         "flagged_works": int(counted["work_id"].nunique()),
         "set_aside_by_filter": int(outputs.matches["set_aside"].sum()),
+        "dismissed_by_review": int(outputs.matches["dismissed"].sum()),
         "defence_funding_works": int(funding_flags["work_id"].nunique()),
         "grants": len(grant_data.grants),
         "flagged_grants": int(outputs.grants.table["flagged"].sum()),
@@ -481,7 +489,10 @@ def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path 
             "warnings": warnings,
             "warnings_total": sum(w["count"] for w in warnings.values()),
             "timings_seconds": timings,
+            "review": reviewed,
         }
+        outputs.review |= changes.since_last(out, outputs, tables.works, wl, manifest,
+                                             orphaned)
         report.write_run(out, outputs, manifest, demo=demo)
     reused = [name for name, flag in stages.items() if flag]
     say(f"reused {', '.join(reused)}; rebuilt the rest" if reused else "built every stage")

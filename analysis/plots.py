@@ -161,3 +161,31 @@ def partner_network(graph: Any) -> Figure:
                                 labels={n: graph.nodes[n]["label"] for n in parts})
     fig.tight_layout()
     return fig
+
+
+@plain_text
+def partner_timeline(per_year: pd.Series, listings: list[tuple[str, str, bool]],
+                     years: tuple[int, int]) -> Figure:
+    """Flagged works with one partner per year against its listing dates: a dashed line where a
+    list added it (dotted where only "listed by" that date is known)."""
+    first = min([years[0], *(int(d[:4]) for _, d, _ in listings if d)])
+    span = range(first, years[1] + 1)
+    counts = per_year.reindex(span, fill_value=0)
+    fig, ax = _figure(height=3.0)
+    ax.bar(counts.index, counts.values, color=TIER_COLOURS[1], hatch=TIER_HATCH[1],
+           edgecolor=INK, linewidth=0.5, label="Flagged works")
+    top = max(1, int(counts.max()))
+    for number, (code, start, known) in enumerate(sorted(listings, key=lambda x: x[1])):
+        if not start:
+            continue
+        parts = [int(p) for p in start.split("-")]
+        x = parts[0] - 0.5 + ((parts[1] - 1) / 12 if len(parts) > 1 else 0)
+        ax.axvline(x, color=INK, linestyle="--" if known else ":", linewidth=1)
+        ax.text(x, top * (1.05 + 0.12 * (number % 3)), f" {code} {'' if known else 'by '}"
+                f"{start}", fontsize=7, color=INK)
+    ax.set_xticks(list(span))
+    ax.set_ylim(0, top * 1.45)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylabel("Flagged works")
+    fig.tight_layout()
+    return fig

@@ -13,7 +13,7 @@ import json
 import os
 import secrets
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from analysis import config, files, grants, network, plots, workbook
+from analysis import config, files, grants, network, plots, review_view, workbook
 from analysis.errors import InputError
 from analysis.exposure import INSTITUTION, Group
 
@@ -41,6 +41,7 @@ class Outputs:
     bridging: dict[str, pd.DataFrame]  # per group id
     graphs: dict[str, nx.Graph]  # per group id, plus "partners"
     grants: Any = None  # grants.GrantOutputs
+    review: dict[str, Any] = field(default_factory=dict)  # dismissed, orphans, snapshot, since
 
 
 def _environment() -> Environment:
@@ -239,7 +240,8 @@ def _write_pages(staging: Path, o: Outputs, manifest: dict[str, Any], demo: bool
         departments=listed, faculties=faculties,
         figures=_index_figures(o.departments, o.flagged, manifest),
         grants=grants.section(o.grants, next(g for g in o.groups if g.id == INSTITUTION)),
-        summary=summary_sentence(total, o.departments), **common))
+        summary=summary_sentence(total, o.departments),
+        review=review_view.context(o.review, None), **common))
     for g in shown:
         flagged = o.flagged[o.flagged["work_id"].isin(o.works[g.id])]
         items = [dict(r, doi_url=doi_url(r["doi"])) for r in flagged.to_dict("records")]
@@ -254,7 +256,8 @@ def _write_pages(staging: Path, o: Outputs, manifest: dict[str, Any], demo: bool
             dept=rows[g.id], flagged=items, network=figure,
             partners=o.partners[g.id].to_dict("records"), grants=grants.section(o.grants, g),
             bridging=[] if people is None else people.to_dict("records"),
-            years=[] if years is None else years.to_dict("records"), **common))
+            years=[] if years is None else years.to_dict("records"),
+            review=review_view.context(o.review, o.works[g.id]), **common))
 
 
 def _write_tables(staging: Path, o: Outputs, manifest: dict[str, Any]) -> None:
@@ -270,9 +273,11 @@ def _write_tables(staging: Path, o: Outputs, manifest: dict[str, Any]) -> None:
     by_slug = {g.id: g.slug for g in o.groups} | {INSTITUTION: "institution"}
     for name, graph in o.graphs.items():
         network.write_graphml(graph, staging / "networks" / f"{by_slug.get(name, name)}.graphml")
+    review_view.write_tables(staging, o.review)
     files.write_text(staging / "manifest.json", json.dumps(manifest, indent=2, default=str) + "\n")
     files.write_with(staging / "exposure.xlsx", lambda tmp: workbook.write(
         tmp, departments=o.departments, flagged=o.flagged, matches=o.matches,
         partners=o.partners[INSTITUTION], manifest=manifest, method=_method_text(),
         grants=None if o.grants is None else o.grants.table,
-        flagged_grants=None if o.grants is None else o.grants.flagged))
+        flagged_grants=None if o.grants is None else o.grants.flagged,
+        review=review_view.sheet(o.review)))

@@ -61,7 +61,8 @@ def _counting(manifest: dict[str, Any]) -> str:
 def write(path: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
           matches: pd.DataFrame, partners: pd.DataFrame, manifest: dict[str, Any],
           method: str, grants: pd.DataFrame | None = None,
-          flagged_grants: pd.DataFrame | None = None) -> None:
+          flagged_grants: pd.DataFrame | None = None,
+          review: pd.DataFrame | None = None) -> None:
     book = Workbook()
     book.remove(book.active)
     total = departments[departments["department"] == INSTITUTION].iloc[0]
@@ -88,4 +89,15 @@ def write(path: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
         _sheet(book, "Grants", grants)
         _sheet(book, "Flagged grants", flagged_grants)
     _sheet(book, "Method", pd.DataFrame({"Method": method.splitlines()}))
+    if review is not None:
+        _sheet(book, "Review", review)
+    book.save(path)
+
+
+def write_sheets(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
+    """A workbook of the given sheets only (a review sheet to fill in, say)."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, frame in sheets.items():
+        _sheet(book, title, frame)
     book.save(path)

@@ -64,7 +64,10 @@ def test_csv_and_workbook_neutralise_formulas(hostile_run):
     assert "'=HYPERLINK(\"http://evil.example\",\"click\")" in titles
     book = load_workbook(hostile_run / "exposure.xlsx")
     assert book.sheetnames == ["Summary", "Departments", "Flagged works", "Matches",
-                               "Partners", "Grants", "Flagged grants", "Method"]
+                               "Partners", "Grants", "Flagged grants", "Method",
+                               "Review"]
+    review = book["Review"]
+    assert all(c.data_type != "f" for row in review.iter_rows() for c in row)
     sheet = book["Flagged works"]
     header = [c.value for c in sheet[1]]
     cells = [dict(zip(header, (c.value for c in row), strict=True))
