@@ -42,6 +42,9 @@ browser-tools:
 	  echo "      install them with: sudo apt-get install chromium poppler-utils fonts-noto-cjk"; \
 	fi
 
+notebooks: $(BIN)/exposure  ## execute every notebook headless on the demo (copies in reports/demo/notebooks)
+	$(BIN)/exposure notebooks
+
 lint: $(BIN)/exposure
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check analysis tests benchmarks
