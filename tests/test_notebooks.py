@@ -85,6 +85,40 @@ def test_check_compares_stored_works_with_openalex_counts_and_the_run(tmp_path):
     assert "OpenAlex counted 2 more works" in table.loc[2021, "reason"]
 
 
+@pytest.fixture()
+def openalex_emulated(monkeypatch):
+    """The OpenAlex emulation of test_fetch (three years of an institution I1)."""
+    import responses
+
+    from analysis import openalex
+    from tests import test_fetch
+    from tests.openalex_emulator import OpenAlexEmulator
+
+    works, merged = test_fetch._works()
+    emu = OpenAlexEmulator(institutions=test_fetch._institutions(), works=works, merged=merged)
+    monkeypatch.setattr(openalex, "settings_from_env", lambda: openalex.Settings(
+        api_key="TESTKEY", backoff=0, per_second=0))
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        emu.install(rsps)
+        yield test_fetch.PER_YEAR
+
+
+def test_check_after_a_real_fetch_and_a_year_added(capsys, tmp_path, openalex_emulated):
+    data = tmp_path / "data"
+    fetch = ["fetch", "--institution", "I1", "--data-dir", str(data), "--per-second", "0"]
+    assert run_cli(capsys, *fetch, "--years", "2019-2020")[0] == 0
+    table = inventory.check("I1", (2019, 2021), data).set_index("year")
+    for year in (2019, 2020):
+        assert table.loc[year, "stored"] == table.loc[year, "openalex_count"] == \
+            openalex_emulated[year]
+        assert table.loc[year, "status"] == "stored"
+    assert table.loc[2021, "status"] == "missing"
+    assert run_cli(capsys, *fetch, "--years", "2019-2021")[0] == 0  # adds 2021 only
+    table = inventory.check("I1", (2019, 2021), data)
+    assert table["stored"].tolist() == [openalex_emulated[y] for y in (2019, 2020, 2021)]
+    assert (table["stored"] == table["openalex_count"]).all()
+
+
 def test_judge_explains_each_verdict():
     assert inventory.judge(10, 10, 10) == ("ok", "every stored work is in the run, as OpenAlex "
                                                  "counted")
