@@ -18,7 +18,8 @@ import pandas as pd
 from analysis import cache, config, normalise
 from analysis.ids import parse_institution, short_id
 
-COLUMNS = ["year", "stored", "sources", "openalex_count", "in_run", "status", "reason"]
+COLUMNS = ["year", "stored", "sources", "openalex_count", "openalex_now", "in_run", "status",
+           "reason"]
 
 
 def _manifest(path: Path) -> dict[str, Any]:
@@ -52,6 +53,19 @@ def openalex_counts(raw_files: list[Path]) -> dict[int, int]:
     return counts
 
 
+def openalex_now(institution: str, years: tuple[int, int], settings: Any = None
+                 ) -> dict[int, int]:
+    """OpenAlex's count per year today, from the fetch's own query (one small request a year,
+    through the fetch's client: pacing, retries, the budget check)."""
+    from analysis import openalex
+
+    settings = settings or openalex.settings_from_env()
+    found = openalex.resolve_institution(institution, settings)
+    institution_id, client = short_id(found.get("id")), openalex.Client(settings)
+    return {year: int((client.call(lambda y=year: openalex.works_query(institution_id, y).get(
+        per_page=1)).meta or {}).get("count", 0)) for year in range(years[0], years[1] + 1)}
+
+
 def run_counts(interim: Path) -> dict[int, int] | None:
     """Works per year in a run's normalised tables; None when there is no run yet."""
     path = interim / "works.parquet"
@@ -61,10 +75,16 @@ def run_counts(interim: Path) -> dict[int, int] | None:
     return {int(y): n for y, n in Counter(years.dropna().astype(int)).items()}
 
 
-def judge(stored: int, openalex: int | None, in_run: int | None) -> tuple[str, str]:
+def judge(stored: int, openalex: int | None, in_run: int | None, now: int | None = None
+          ) -> tuple[str, str]:
     """One year's verdict and the reason for it."""
     if not stored:
         return "missing", "nothing stored for this year: fetch or import it"
+    if now is not None and now != stored:
+        more = "more" if now > stored else "fewer"
+        return "check", (f"OpenAlex now counts {abs(now - stored)} {more} works than are "
+                         "stored (added, corrected or merged since the fetch): refetch the year "
+                         "with `exposure fetch --refresh`")
     if openalex is not None and openalex != stored:
         more = "more" if openalex > stored else "fewer"
         return "check", (f"OpenAlex counted {abs(openalex - stored)} {more} works than were "
@@ -82,10 +102,11 @@ def judge(stored: int, openalex: int | None, in_run: int | None) -> tuple[str, s
     return "ok", f"every stored work is in the run, {source}"
 
 
-def check(institution: str, years: tuple[int, int], data_dir: Path | str | None = None
-          ) -> pd.DataFrame:
-    """One row per year asked for: stored works, their sources, OpenAlex's count where the year
-    was fetched, works in the run of these years, and a verdict with its reason."""
+def check(institution: str, years: tuple[int, int], data_dir: Path | str | None = None,
+          now: dict[int, int] | None = None) -> pd.DataFrame:
+    """One row per year asked for: stored works, their sources, OpenAlex's count when the year
+    was fetched and today (`now`, from `openalex_now`, when asked), works in the run of these
+    years, and a verdict with its reason."""
     paths = config.paths(data_dir)
     _kind, key = parse_institution(institution)
     raw = cache.raw_files(paths, key)
@@ -96,10 +117,12 @@ def check(institution: str, years: tuple[int, int], data_dir: Path | str | None 
     for year in range(years[0], years[1] + 1):
         stored, openalex = len(works.get(year, ())), counted.get(year)
         run = None if in_run is None else in_run.get(year, 0)
-        status, reason = judge(stored, openalex, run)
+        today = None if now is None else now.get(year)
+        status, reason = judge(stored, openalex, run, today)
         rows.append({"year": year, "stored": stored,
                      "sources": ", ".join(sorted(sources.get(year, ()))),
-                     "openalex_count": openalex, "in_run": run, "status": status,
-                     "reason": reason})
+                     "openalex_count": openalex, "openalex_now": today, "in_run": run,
+                     "status": status, "reason": reason})
     return pd.DataFrame(rows, columns=COLUMNS).astype({"openalex_count": "Int64",
+                                                      "openalex_now": "Int64",
                                                       "in_run": "Int64"})

@@ -42,21 +42,24 @@ from analysis import config, inventory, notebooks, pipeline
 
 years = pipeline.parse_years(YEARS)
 data_dir = config.data_dir(DATA_DIR)
+now = None  # OpenAlex's count today, per year
 if notebooks.is_demo(INSTITUTION):
     print("stored the demo's records in", pipeline.store_demo(data_dir))
 elif config.openalex_credentials()[0]:
     for result in pipeline.fetch(INSTITUTION, years, data_dir=data_dir):
         print(result.year, result.count, "cached" if result.cached else "fetched")
+    now = inventory.openalex_now(INSTITUTION, years)
 else:
-    print(f"no {config.API_KEY_ENV}: checking what is stored without fetching")
+    print(f"no {config.API_KEY_ENV}: checking what is stored without asking OpenAlex")
 
 # %% [markdown]
 # One row per year: works stored (a work fetched and imported counts once), where they came
-# from, OpenAlex's count when the year was fetched, works in the last run of these years, and a
-# verdict with its reason. `check` rows need a look before the reports are trusted.
+# from, OpenAlex's count when the year was fetched and today (one small request a year), works
+# in the last run of these years, and a verdict with its reason. `check` rows need a look
+# before the reports are trusted.
 
 # %%
-counts = inventory.check(INSTITUTION, years, data_dir)
+counts = inventory.check(INSTITUTION, years, data_dir, now=now)
 with pd.option_context("display.max_colwidth", 120):
     display(counts)
 

@@ -100,23 +100,32 @@ def openalex_emulated(monkeypatch):
         api_key="TESTKEY", backoff=0, per_second=0))
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         emu.install(rsps)
-        yield test_fetch.PER_YEAR
+        yield emu, test_fetch.PER_YEAR
 
 
 def test_check_after_a_real_fetch_and_a_year_added(capsys, tmp_path, openalex_emulated):
+    emu, per_year = openalex_emulated
     data = tmp_path / "data"
     fetch = ["fetch", "--institution", "I1", "--data-dir", str(data), "--per-second", "0"]
     assert run_cli(capsys, *fetch, "--years", "2019-2020")[0] == 0
     table = inventory.check("I1", (2019, 2021), data).set_index("year")
     for year in (2019, 2020):
-        assert table.loc[year, "stored"] == table.loc[year, "openalex_count"] == \
-            openalex_emulated[year]
+        assert table.loc[year, "stored"] == table.loc[year, "openalex_count"] == per_year[year]
         assert table.loc[year, "status"] == "stored"
     assert table.loc[2021, "status"] == "missing"
     assert run_cli(capsys, *fetch, "--years", "2019-2021")[0] == 0  # adds 2021 only
     table = inventory.check("I1", (2019, 2021), data)
-    assert table["stored"].tolist() == [openalex_emulated[y] for y in (2019, 2020, 2021)]
+    assert table["stored"].tolist() == [per_year[y] for y in (2019, 2020, 2021)]
     assert (table["stored"] == table["openalex_count"]).all()
+    now = inventory.openalex_now("I1", (2019, 2021))
+    assert now == per_year
+    late = {**emu.works[0], "id": "https://openalex.org/W777777", "publication_year": 2020}
+    emu.works.append(late)  # OpenAlex indexed one more 2020 work after the fetch
+    table = inventory.check("I1", (2019, 2021), data, now=inventory.openalex_now(
+        "I1", (2019, 2021))).set_index("year")
+    assert table["status"].tolist() == ["stored", "check", "stored"]
+    assert table.loc[2020, "openalex_now"] == per_year[2020] + 1
+    assert "OpenAlex now counts 1 more works" in table.loc[2020, "reason"]
 
 
 def test_judge_explains_each_verdict():
