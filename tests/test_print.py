@@ -15,6 +15,7 @@ from xml.etree import ElementTree
 import pytest
 
 from analysis import pdf
+from tests.conftest import run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -124,3 +125,11 @@ def test_missing_cjk_font_is_a_clear_warning(monkeypatch, demo_run):
     assert "1 of these 2 reports hold Chinese text" in message
     monkeypatch.setattr(pdf, "cjk_fonts", lambda: ["Noto Sans CJK SC"])
     assert pdf.font_warning(pages) is None
+
+
+@pytest.mark.browser
+def test_printing_without_a_cjk_font_warns_the_user(capsys, monkeypatch, demo_run):
+    monkeypatch.setattr(pdf, "cjk_fonts", lambda: [])
+    code, out, err = run_cli(capsys, "report", str(demo_run.out), "--pdf")
+    assert code == 0 and "PDFs in" in out
+    assert "warning: no CJK font found" in err and "fonts-noto-cjk" in err
