@@ -19,6 +19,7 @@ from analysis import (
 )
 from analysis.errors import InputError
 from analysis.ids import parse_institution
+from analysis.notebooks import NotebookError
 from analysis.openalex import OpenAlexError
 from analysis.pdf import PdfError
 from analysis.watchlist import WatchlistError
@@ -36,6 +37,7 @@ EPILOG = """examples:
   exposure review set --run reports/demo --string S --entry E --decision dismissed --note WHY
   exposure diff reports/2024 reports/2025      # what changed since the last review
   exposure case caep --run reports/demo --pdf  # one partner's dossier
+  exposure notebooks                              # run the analyst notebooks on the demo
 
 Reports name real researchers: they are written owner-only under ./reports and must not be
 shared beyond the people reviewing them. A flag is a lead for human review, not a finding.
@@ -209,6 +211,21 @@ def _current(extra: list[Path] | None) -> watchlist.Watchlist:
     from analysis import changeset
 
     return watchlist.load([*changeset.layers(config.paths(None)), *(extra or [])])
+
+
+def cmd_notebooks(args: argparse.Namespace) -> int:
+    from analysis import demo, notebooks
+
+    institution = args.institution or demo.HOME_KEY
+    if args.institution and not args.years:
+        raise InputError("--years is needed with --institution, e.g. --years 2019-2024")
+    years = pipeline.parse_years(args.years) if args.years else (min(demo.YEARS), max(demo.YEARS))
+    run_dir = args.run or notebooks.default_run_dir(institution, years)
+    done = notebooks.execute(notebooks.parameters(institution, years, args.data_dir, run_dir),
+                             notebooks.selected(args.only))
+    for item in done:
+        print(f"{item.name}: {item.seconds:.1f} s, executed copy {item.path}")
+    return 0
 
 
 def cmd_departments_suggest(args: argparse.Namespace) -> int:
@@ -527,6 +544,22 @@ def build_parser() -> argparse.ArgumentParser:
                      help="print index.html and every department report to pdf/")
     rep.set_defaults(func=cmd_report)
 
+    nbs = sub.add_parser("notebooks", help="execute the analyst notebooks headless (papermill)",
+                         formatter_class=raw, epilog="examples:\n  exposure notebooks       "
+                         "                  # on the demo, copies in reports/demo/notebooks/\n"
+                         "  exposure notebooks --institution 052gg0110 --years 2019-2024 "
+                         "--only 01 03\n\nExecuted copies name researchers: they are written "
+                         "owner-only into the run folder's notebooks/.")
+    nbs.add_argument("--institution", help="ROR id or OpenAlex id (default: the demo)")
+    nbs.add_argument("--years", help="YEAR or FIRST-LAST (needed with --institution)")
+    nbs.add_argument("--run", type=Path, help="run folder (default: reports/demo, or "
+                     "reports/<id>_<years>)")
+    nbs.add_argument("--only", nargs="+", metavar="NN", help="run only these notebooks, by "
+                     "number or name prefix (e.g. 01 03)")
+    nbs.add_argument("--data-dir", type=Path, default=None,
+                     help=f"data folder (default: ${config.DATA_DIR_ENV} or ./data)")
+    nbs.set_defaults(func=cmd_notebooks)
+
     depts = sub.add_parser("departments", help="draft a departments file from the data",
                            formatter_class=raw, epilog="example:\n  exposure departments "
                            "suggest --institution 052gg0110 --out departments.yaml")
@@ -549,7 +582,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (InputError, WatchlistError, OpenAlexError, PdfError) as exc:
+    except (InputError, WatchlistError, OpenAlexError, PdfError, NotebookError) as exc:
         print(f"exposure: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -7,6 +7,7 @@ hierarchy) those co-authors' affiliations link to. Edge weights count works.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import networkx as nx
@@ -121,3 +122,46 @@ def write_graphml(graph: nx.Graph, path: Path) -> None:
         for node, key, value in dirty:
             graph.nodes[mapping.get(node, node)][key] = value
     files.write_with(path, lambda tmp: nx.write_graphml(graph, tmp))
+
+
+def read_graphml(path: Path) -> nx.Graph:
+    """A run's exported network read back (the file the reports point Gephi users to)."""
+    return nx.read_graphml(path)
+
+
+def summary(graph: nx.Graph) -> dict[str, int]:
+    """Size at a glance: nodes by kind, edges, connected pieces, communities."""
+    kinds = pd.Series([k for _, k in graph.nodes(data="kind")], dtype=object).value_counts()
+    return {"home researchers": int(kinds.get(HOME, 0)),
+            "external co-authors": int(kinds.get(EXTERNAL, 0)),
+            "watchlisted partners": int(kinds.get(PARTNER, 0)),
+            "edges": graph.number_of_edges(),
+            "connected pieces": nx.number_connected_components(graph) if len(graph) else 0,
+            "communities": len(communities(graph))}
+
+
+def brokers(graph: nx.Graph) -> pd.DataFrame:
+    """Home researchers through whom the department reaches watchlisted partners: the partners
+    each reaches through a co-author, those no other home researcher reaches (sole link), and
+    whether removing them splits the network (a bridge in the graph-theory sense)."""
+    kind = dict(graph.nodes(data="kind"))
+    reach: dict[str, set[str]] = {}
+    for person in (n for n, k in kind.items() if k == HOME):
+        reach[person] = {p for co in graph[person] for p in graph[co] if kind.get(p) == PARTNER}
+    cut = set(nx.articulation_points(graph)) if len(graph) else set()
+    label = dict(graph.nodes(data="label"))
+    rows = []
+    reached_by = Counter(p for partners in reach.values() for p in partners)
+    for person, partners in reach.items():
+        if not partners:
+            continue
+        rows.append({"researcher": label.get(person) or person, "author_id": person,
+                     "partners_reached": len(partners),
+                     "partners": "; ".join(sorted(label.get(p) or p for p in partners)),
+                     "sole_link_to": "; ".join(sorted(label.get(p) or p
+                                                      for p in partners if reached_by[p] == 1)),
+                     "splits_network": person in cut})
+    table = pd.DataFrame(rows, columns=["researcher", "author_id", "partners_reached",
+                                        "partners", "sole_link_to", "splits_network"])
+    return table.sort_values(["partners_reached", "researcher"], ascending=[False, True]
+                             ).reset_index(drop=True)

@@ -1,14 +1,20 @@
 """PDF copies of the HTML reports, printed by headless Chromium through Playwright.
 
 Chromium is Debian's package (`apt-get install chromium`), never a browser downloaded at run
-time; the reports' print CSS gives page breaks and repeated table headers.
+time; the reports' print CSS lays out the pages. Chinese affiliation strings are evidence: without
+a CJK font (Debian's fonts-noto-cjk) Chromium prints them as empty boxes, so `render` warns when
+fontconfig knows none.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
+import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from analysis import files
@@ -17,6 +23,10 @@ CHROMIUM_ENV = "EXPOSURE_CHROMIUM"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
+
+
+CJK_INSTALL = "sudo apt-get install fonts-noto-cjk"
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 class PdfError(RuntimeError):
@@ -33,7 +43,33 @@ def chromium_path() -> str:
     return found
 
 
-def render(run_dir: Path) -> tuple[list[Path], float]:
+def cjk_fonts() -> list[str]:
+    """Font families fontconfig offers for Chinese; [] when none (or no fontconfig)."""
+    try:
+        listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True,
+                                text=True, timeout=30, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted({name.split(",")[0].strip() for name in listed.splitlines() if name.strip()})
+
+
+def font_warning(pages: list[Path]) -> str | None:
+    """Why Chinese text would print as boxes, and the fix; None when a CJK font is there."""
+    if cjk_fonts():
+        return None
+    chinese = sum(1 for page in pages if HAN.search(page.read_text(encoding="utf-8")))
+    held = f"{chinese} of these {len(pages)} reports hold Chinese text, which" if chinese \
+        else "Chinese text in affiliation strings"
+    return (f"warning: no CJK font found (fc-list :lang=zh lists none): {held} will print as "
+            f"empty boxes in the PDFs; install one ({CJK_INSTALL}) and print again with "
+            "`exposure report RUN_DIR --pdf`")
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def render(run_dir: Path, warn: Callable[[str], None] = _stderr) -> tuple[list[Path], float]:
     """Print index.html and every department page to run_dir/pdf/; (files, seconds)."""
     try:
         from playwright.sync_api import sync_playwright
@@ -41,6 +77,8 @@ def render(run_dir: Path) -> tuple[list[Path], float]:
         raise PdfError("PDFs need Playwright: pip install 'exposure-analyser[pdf]'") from None
     browser_path = chromium_path()
     pages = [run_dir / "index.html", *sorted((run_dir / "departments").glob("*.html"))]
+    if message := font_warning(pages):
+        warn(message)
     target = run_dir / "pdf"
     files.make_dir(target)
     start, written = time.perf_counter(), []

@@ -519,21 +519,29 @@ def _raw_files(institution: str, key: str, years: tuple[int, int], paths: config
     return found
 
 
-def run_demo(out: Path | None = None, data_dir: Path | None = None, quiet: bool = False,
-             pseudonymise: bool = False, rebuild: bool = False, **options: Any) -> Result:
-    """Generate the fictional university's records (deterministic), store them, run it all."""
-    from analysis import demo  # the generator is only needed here
+def store_demo(data_dir: Path | None = None) -> Path:
+    """The demo's records, generated (deterministic) and stored as an import would store them."""
+    from analysis import demo
 
-    say = _say(quiet)
     paths = config.paths(data_dir)
-    start = time.perf_counter()
-    say("[generate] building the demo university ...")
     built = demo.build()
     target = paths.raw_institution("demo", demo.HOME_KEY) / "works.jsonl.gz"
     cache.store_records(built.records, target, {
         "source": "demo", "institution": demo.HOME_KEY, "seed": demo.SEED,
         "generated_by": "analysis.demo", "fictional": True}, replace=True)
     _store_demo_grants(built, paths)
+    return target
+
+
+def run_demo(out: Path | None = None, data_dir: Path | None = None, quiet: bool = False,
+             pseudonymise: bool = False, rebuild: bool = False, **options: Any) -> Result:
+    """Generate the fictional university's records (deterministic), store them, run it all."""
+    from analysis import demo  # the generator is only needed here
+
+    say = _say(quiet)
+    start = time.perf_counter()
+    say("[generate] building the demo university ...")
+    store_demo(data_dir)
     generate = round(time.perf_counter() - start, 3)
     say(f"[generate] done in {generate:.2f}s")
     options = {"roster": config.DEMO_DIR / "roster.csv",

@@ -8,22 +8,23 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import cli, config, pipeline
+from analysis import cli, config, pdf, pipeline
 
 FIXTURES = Path(__file__).parent / "fixtures"
 #: Set by .ci/run: browser tests must run there, never be skipped.
 REQUIRE_BROWSER = "EXPOSURE_REQUIRE_BROWSER"
 BROWSER_TOOLS = {"chromium": ("chromium", "chromium-browser"), "pdftotext": ("pdftotext",),
                  "pdfinfo": ("pdfinfo",)}
-INSTALL = "sudo apt-get install chromium poppler-utils"
+INSTALL = "sudo apt-get install chromium poppler-utils fonts-noto-cjk"
 
 
 def missing_browser_tools() -> list[str]:
     """The system programs the browser and PDF tests need that this machine lacks."""
     have_chromium = os.environ.get("EXPOSURE_CHROMIUM")
-    return [tool for tool, names in BROWSER_TOOLS.items()
-            if not (tool == "chromium" and have_chromium)
-            and not any(shutil.which(n) for n in names)]
+    missing = [tool for tool, names in BROWSER_TOOLS.items()
+               if not (tool == "chromium" and have_chromium)
+               and not any(shutil.which(n) for n in names)]
+    return missing + ([] if pdf.cjk_fonts() else ["a CJK font"])
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
