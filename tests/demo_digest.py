@@ -4,8 +4,9 @@ Each output is hashed in a canonical form so that only real differences count: C
 the summary page byte for byte; department pages without their partner-network drawing (a
 force-directed layout whose coordinates vary between processes); GraphML as its sorted nodes
 and edges (their order and an edge's direction follow set iteration); the workbook as its cell
-values (openpyxl stamps the time of writing); the manifest's counts, warnings and institution; the interim and processed parquet
-tables as their schema plus every row in stored order.
+values (openpyxl stamps the time of writing); the manifest's counts, warnings and
+institution; the interim and processed parquet tables as their schema plus every row in
+stored order.
 
 Regenerate after a change that is MEANT to alter results (a watchlist or matcher change):
 `.venv/bin/python -m tests.demo_digest` rewrites tests/fixtures/demo_digest.json.
