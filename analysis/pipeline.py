@@ -252,10 +252,10 @@ def _normalise_stage(r: _Run, checksums: dict[str, str]) -> tuple[dict[str, Any]
             authorships["author_name"] = [pseudonym(a, secret) for a in
                                           authorships["author_id"]]
 
-        stream = normalise.normalise_stream(
-            _records(r.raw_files, r.years, warnings), r.institution, r.interim,
-            source="demo" if r.demo else "openalex", warnings=warnings,
-            rename=rename if r.pseudonymise else None)
+        stream = normalise.normalise_files(
+            r.raw_files, lambda path: _records([path], r.years, warnings), r.years,
+            r.institution, r.interim, source="demo" if r.demo else "openalex",
+            warnings=warnings, rename=rename if r.pseudonymise else None, say=r.say)
         if not stream.works:
             raise InputError(f"no works from {r.years[0]}-{r.years[1]} stored for "
                              f"{r.institution}")
