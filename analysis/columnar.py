@@ -12,7 +12,6 @@ runs unchanged over a national snapshot's parquet files, and it reads Arrow with
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,15 +86,15 @@ def connection() -> duckdb.DuckDBPyConnection:
 def blocks(path: Path) -> Iterator[pa.RecordBatch]:
     """The file's records as Arrow batches, typed by WORK; any deviation raises Refused."""
     try:
-        stream = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")  # noqa: SIM115
-        with stream:
+        compression = "gzip" if path.suffix == ".gz" else None
+        with pa.input_stream(str(path), compression=compression) as stream:
             reader = pj.open_json(stream, read_options=pj.ReadOptions(block_size=BLOCK_BYTES),
                                   parse_options=pj.ParseOptions(
                                       explicit_schema=WORK, unexpected_field_behavior="ignore"))
             yield from reader
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
         raise Refused(str(exc).splitlines()[0][:200]) from None
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
+    except (OSError, EOFError) as exc:
         raise Refused(f"unreadable: {exc}") from None
 
 

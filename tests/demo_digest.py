@@ -4,13 +4,15 @@ Each output is hashed in a canonical form so that only real differences count (t
 version printed in pages and workbook is masked): CSV tables and
 the summary page byte for byte; department pages without their partner-network drawing (a
 force-directed layout whose coordinates vary between processes); GraphML as its sorted nodes
-and edges (their order and an edge's direction follow set iteration); the workbook as its cell
-values (openpyxl stamps the time of writing); the manifest's counts, warnings and
-institution; the interim and processed parquet tables as their schema plus every row in
-stored order.
+and edges (their order and an edge's direction follow set iteration); the workbook as its
+cell values, trailing empty cells left out (openpyxl stamps the time of writing); the
+manifest's counts, warnings and institution; the interim and processed parquet tables as their
+schema plus every row in stored order.
 
 Regenerate after a change that is MEANT to alter results (a watchlist or matcher change):
-`.venv/bin/python -m tests.demo_digest` rewrites tests/fixtures/demo_digest.json.
+`.venv/bin/python -m tests.demo_digest` rewrites tests/fixtures/demo_digest.json. With
+`--code DIR` the demo is run by the package in DIR (e.g. the main branch exported with
+`git archive main | tar -x -C DIR`), to take the fingerprint of the code before a change.
 """
 
 from __future__ import annotations
@@ -29,12 +31,20 @@ from openpyxl import load_workbook
 DIGEST_FILE = Path(__file__).parent / "fixtures" / "demo_digest.json"
 NETWORK_FIGURE = re.compile(
     r'(<div role="img" aria-label="[^"]*">).*?(</div><figcaption>The department)', re.S)
-CODE_VERSION = re.compile(r"0\.\d+\.\d+\+[0-9a-f]+(-dirty)?")
+CODE_VERSION = re.compile(r"\b0\.\d+\.\d+(\+[0-9a-f]+(-dirty)?)?\b")
 MANIFEST_KEYS = ("institution", "years", "data_as_of", "counts", "warnings", "warnings_total")
 
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _trimmed(row: tuple) -> list:
+    """A row without its trailing empty cells (a streamed sheet does not store them)."""
+    values = list(row)
+    while values and values[-1] is None:
+        values.pop()
+    return values
 
 
 def _canonical(path: Path) -> bytes:
@@ -50,7 +60,7 @@ def _canonical(path: Path) -> bytes:
         return json.dumps([nodes, edges], default=str, ensure_ascii=False).encode()
     if path.suffix == ".xlsx":
         book = load_workbook(path, read_only=True)
-        cells = [[ws.title, *[list(row) for row in ws.iter_rows(values_only=True)]]
+        cells = [[ws.title, *[_trimmed(row) for row in ws.iter_rows(values_only=True)]]
                  for ws in book.worksheets]
         book.close()
         return CODE_VERSION.sub("CODE", json.dumps(cells, default=str)).encode()
@@ -74,6 +84,8 @@ def digest(out: Path, data: Path) -> dict[str, str]:
 
 
 def main() -> None:
+    if "--code" in sys.argv:
+        sys.path.insert(0, sys.argv[sys.argv.index("--code") + 1])
     from analysis import pipeline
 
     with tempfile.TemporaryDirectory() as tmp:
