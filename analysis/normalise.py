@@ -511,12 +511,40 @@ TABLE_NAMES = ["works", "authorships", "affiliations", "funding"]
 def read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
     """A stored table with text as Python strings: later stages loop over some columns, and
     pandas' Arrow-backed strings are ten times slower to iterate."""
-    frame = pd.read_parquet(path, columns=columns)
+    return _python_strings(pd.read_parquet(path, columns=columns))
+
+
+def _python_strings(frame: pd.DataFrame) -> pd.DataFrame:
     for column in frame.columns:
         if isinstance(frame[column].dtype, pd.StringDtype):
             frame[column] = frame[column].astype(object)
     return frame
 
 
-def read_tables(directory: Path) -> Tables:
-    return Tables(*(read_parquet(directory / f"{n}.parquet") for n in TABLE_NAMES))
+def read_tables(directory: Path, names: list[str] | None = None) -> Tables:
+    """The stored tables; those not in `names` (when given) are left empty, so a stage that
+    needs two tables does not hold the large affiliation table in memory."""
+    columns = {"works": WORK_COLUMNS, "authorships": AUTHORSHIP_COLUMNS,
+               "affiliations": AFFILIATION_COLUMNS, "funding": FUNDING_COLUMNS}
+    return Tables(*(read_parquet(directory / f"{n}.parquet") if names is None or n in names
+                    else pd.DataFrame(columns=columns[n]) for n in TABLE_NAMES))
+
+
+def home_affiliations(directory: Path) -> pd.DataFrame:
+    """The affiliation rows of home authorships only, in stored order: all that attribution
+    reads, and at a large university a small part of the table (co-authors are most rows)."""
+    import pyarrow.compute as pc
+
+    home = pq.read_table(directory / "authorships.parquet",
+                         columns=["work_id", "author_id", "is_home"])
+    home = home.filter(pc.field("is_home"))
+    affiliations = pq.read_table(directory / "affiliations.parquet")
+    keep = pc.is_in(pc.binary_join_element_wise(affiliations["work_id"],
+                                                affiliations["author_id"], "\x1f"),
+                    value_set=pc.binary_join_element_wise(home["work_id"], home["author_id"],
+                                                          "\x1f"))
+    return _python_strings(affiliations.filter(keep).to_pandas())
+
+
+def row_count(path: Path) -> int:
+    return pq.ParquetFile(path).metadata.num_rows
