@@ -7,7 +7,8 @@ force-directed layout whose coordinates vary between processes); GraphML as its 
 and edges (their order and an edge's direction follow set iteration); the workbook as its
 cell values, trailing empty cells left out (openpyxl stamps the time of writing); the
 manifest's counts, warnings and institution; the interim and processed parquet tables as their
-schema plus every row in stored order.
+schema plus every row in stored order. PDFs (which other tests may print into the same run)
+are left out: Chromium stamps them, and they are printed from the pages compared here.
 
 Regenerate after a change that is MEANT to alter results (a watchlist or matcher change):
 `.venv/bin/python -m tests.demo_digest` rewrites tests/fixtures/demo_digest.json. With
@@ -77,7 +78,8 @@ def _canonical(path: Path) -> bytes:
 def digest(out: Path, data: Path) -> dict[str, str]:
     """name -> hash of the canonical form, for the report folder and the stored stages."""
     found = {f"report/{p.relative_to(out)}": p for p in out.rglob("*")
-             if p.is_file() and p.name != ".exposure-run"}
+             if p.is_file() and p.name != ".exposure-run"
+             and p.relative_to(out).parts[0] != "pdf"}  # printed by Chromium, with dates
     found |= {f"{p.parent.parent.name}/{p.name}": p for p in data.glob("*/*/*.parquet")
               if p.parent.parent.name in ("interim", "processed")}
     return {name: _sha(_canonical(path)) for name, path in sorted(found.items())}
