@@ -55,7 +55,7 @@ def store_bytes(data: bytes, path: Path, manifest: dict[str, Any], replace: bool
 def store_records(records: list[dict[str, Any]], path: Path, manifest: dict[str, Any],
                   replace: bool = False) -> bool:
     body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    return store_bytes(gzip.compress(body.encode("utf-8"), mtime=0), path,
+    return store_bytes(gzip.compress(body.encode("utf-8"), compresslevel=1, mtime=0), path,
                        {**manifest, "count": len(records)}, replace)
 
 

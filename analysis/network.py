@@ -13,7 +13,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from analysis import files
+from analysis import files, graphml
 from analysis.text import printable, text
 
 #: Node kinds; partner and department nodes carry a prefix so they never collide with authors.
@@ -121,7 +121,7 @@ def write_graphml(graph: nx.Graph, path: Path) -> None:
         graph = nx.relabel_nodes(graph, mapping)
         for node, key, value in dirty:
             graph.nodes[mapping.get(node, node)][key] = value
-    files.write_with(path, lambda tmp: nx.write_graphml(graph, tmp))
+    files.write_with(path, lambda tmp: graphml.write(graph, tmp))
 
 
 def read_graphml(path: Path) -> nx.Graph:

@@ -320,6 +320,51 @@ class Stream:
     recomputed_home: bool = False
 
 
+class _Output:
+    """The four parquet tables being written, and what the stream has learnt so far."""
+
+    def __init__(self, institution: str, folder: Path) -> None:
+        kind, ident = parse_institution(institution)
+        self.kind, self.folder, self.seen, self.written = kind, folder, set[str](), False
+        self.state = Stream(Home(frozenset({ident}) if kind == "openalex" else frozenset(),
+                                 frozenset() if kind == "openalex" else frozenset({ident})))
+        self.tmp = {name: folder / f".{name}.parquet.{os.getpid()}.part" for name in SCHEMAS}
+        files.make_dir(folder)
+        self.writers = {name: pq.ParquetWriter(self.tmp[name], SCHEMAS[name])
+                        for name in SCHEMAS}
+
+    def learn_home(self, ids: set[str]) -> frozenset[str]:
+        """Add home ids found in a batch; ids arriving after works were written mean is_home
+        is worked out again at the end."""
+        if not ids <= self.state.home.openalex_ids:
+            self.state.recomputed_home = self.state.recomputed_home or self.written
+            self.state.home = Home(self.state.home.openalex_ids | ids, self.state.home.rors)
+        return self.state.home.openalex_ids
+
+    def close(self) -> None:
+        for writer in self.writers.values():
+            writer.close()
+
+    def finish(self) -> Stream:
+        self.close()
+        if self.state.recomputed_home:
+            _recompute_home(self.tmp["authorships"], self.tmp["affiliations"], self.state.home)
+        for name, path in self.tmp.items():
+            os.chmod(path, 0o600)
+            os.replace(path, self.folder / f"{name}.parquet")
+        return self.state
+
+
+def _chunks(records: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    yield chunk
+
+
 def normalise_stream(records: Iterable[dict[str, Any]], institution: str, folder: Path,
                      source: str = "openalex", warnings: Warnings | None = None,
                      batch: int = 5000, rename: Callable[[pd.DataFrame], None] | None = None
@@ -328,58 +373,116 @@ def normalise_stream(records: Iterable[dict[str, Any]], institution: str, folder
     with the batch, not with the number of works. The home institution's OpenAlex ids (for a
     ROR id) are learnt from the records as they come; if a later batch adds one, `is_home` is
     worked out again from the affiliation table at the end."""
-    from analysis import files
-
     warnings = warnings if warnings is not None else Warnings()
-    kind, ident = parse_institution(institution)
-    state = Stream(Home(frozenset({ident}) if kind == "openalex" else frozenset(),
-                        frozenset() if kind == "openalex" else frozenset({ident})))
-    seen: set[str] = set()
-    tmp = {name: folder / f".{name}.parquet.{os.getpid()}.part" for name in SCHEMAS}
-    files.make_dir(folder)
-    writers = {name: pq.ParquetWriter(tmp[name], SCHEMAS[name]) for name in SCHEMAS}
-    written = False
+    out = _Output(institution, folder)
     try:
-        chunk: list[dict[str, Any]] = []
-        for record in records:
-            chunk.append(record)
-            if len(chunk) >= batch:
-                written = _flush(chunk, kind, state, writers, seen, source, warnings, rename,
-                                 written)
-                chunk = []
-        _flush(chunk, kind, state, writers, seen, source, warnings, rename, written)
+        for chunk in _chunks(records, batch):
+            _flush(chunk, out, source, warnings, rename)
+    finally:
+        out.close()
+    return out.finish()
+
+
+def normalise_files(paths: list[Path], records_of: Callable[[Path], Iterable[dict[str, Any]]],
+                    years: tuple[int, int], institution: str, folder: Path,
+                    source: str = "openalex", warnings: Warnings | None = None,
+                    batch: int = 5000, rename: Callable[[pd.DataFrame], None] | None = None,
+                    say: Callable[[str], None] = lambda _m: None) -> Stream:
+    """As `normalise_stream`, but each raw file is first read by the columnar reader
+    (analysis/columnar.py, several times faster); a file it refuses goes through
+    `records_of(path)` record by record, which repairs and counts what it finds."""
+    warnings = warnings if warnings is not None else Warnings()
+    out = _Output(institution, folder)
+    try:
+        for path in paths:
+            refused = _columnar_file(path, out, years, source, warnings, rename)
+            if refused:
+                say(f"[normalise] {path.name}: read record by record ({refused})")
+                for chunk in _chunks(records_of(path), batch):
+                    _flush(chunk, out, source, warnings, rename)
+    finally:
+        out.close()
+    return out.finish()
+
+
+def _columnar_file(path: Path, out: _Output, years: tuple[int, int], source: str,
+                   warnings: Warnings, rename: Callable[[pd.DataFrame], None] | None) -> str:
+    """Normalise one file with the columnar reader into side files, then append them; on a
+    refusal nothing of the file is kept and the reason is returned."""
+    from analysis import columnar
+
+    parts = {name: path_.with_name(path_.name + ".file") for name, path_ in out.tmp.items()}
+    writers = {name: pq.ParquetWriter(parts[name], SCHEMAS[name]) for name in SCHEMAS}
+    seen, home = set(out.seen), out.state.home
+    found: list[columnar.Batch] = []
+    written, recompute = out.written, out.state.recomputed_home
+    try:
+        con = columnar.connection()
+        ror = next(iter(home.rors)) if out.kind == "ror" else None
+        for block in columnar.blocks(path):
+            b = columnar.normalise_batch(con, block, years, seen, ror, home.openalex_ids,
+                                         source)
+            if not b.home_ids <= home.openalex_ids:
+                recompute = recompute or written
+                home = Home(home.openalex_ids | b.home_ids, home.rors)
+            if rename is not None:
+                frame = b.tables["authorships"].to_pandas()
+                rename(frame)
+                b.tables["authorships"] = pa.Table.from_pandas(
+                    frame, schema=SCHEMAS["authorships"], preserve_index=False)
+            for name, table in b.tables.items():
+                writers[name].write_table(table)
+            b.works = len(b.tables["works"])
+            written = written or bool(b.works)
+            b.tables = {}
+            found.append(b)
+        for writer in writers.values():
+            writer.close()
+        _commit(out, found, parts, seen, home, written, recompute, warnings)
+    except columnar.Refused as exc:
+        return str(exc)
     finally:
         for writer in writers.values():
             writer.close()
-    if state.recomputed_home:
-        _recompute_home(tmp["authorships"], tmp["affiliations"], state.home)
-    for name, path in tmp.items():
-        os.chmod(path, 0o600)
-        os.replace(path, folder / f"{name}.parquet")
-    return state
+        for part in parts.values():
+            part.unlink(missing_ok=True)
+    return ""
 
 
-def _flush(chunk: list[dict[str, Any]], kind: str, state: Stream,
-           writers: dict[str, pq.ParquetWriter], seen: set[str], source: str,
-           warnings: Warnings, rename: Callable[[pd.DataFrame], None] | None,
-           written: bool) -> bool:
-    if kind == "ror":
+def _commit(out: _Output, found: list[Any], parts: dict[str, Path], seen: set[str],
+            home: Home, written: bool, recompute: bool, warnings: Warnings) -> None:
+    for name, part in parts.items():
+        for batch in pq.ParquetFile(part).iter_batches():
+            out.writers[name].write_batch(batch)
+    out.seen, out.written = seen, written
+    out.state.home, out.state.recomputed_home = home, recompute
+    for b in found:
+        for kind, example in b.warnings:
+            warnings.add(kind, example)
+        if out.state.institution_name == "unknown" and b.institution_name:
+            out.state.institution_name = clean(b.institution_name) or "unknown"
+        out.state.data_as_of = max(out.state.data_as_of, b.data_as_of)
+    out.state.works += sum(b.works for b in found)
+
+
+def _flush(chunk: list[dict[str, Any]], out: _Output, source: str, warnings: Warnings,
+           rename: Callable[[pd.DataFrame], None] | None) -> None:
+    state = out.state
+    if out.kind == "ror":
         found = resolve_home(f"ror:{next(iter(state.home.rors))}", chunk)
-        if not found.openalex_ids <= state.home.openalex_ids:
-            state.recomputed_home = state.recomputed_home or written
-            state.home = Home(state.home.openalex_ids | found.openalex_ids, state.home.rors)
+        out.learn_home(set(found.openalex_ids))
     if state.institution_name == "unknown":
         state.institution_name = institution_name(chunk, state.home)
     state.data_as_of = max([state.data_as_of, *(str(r.get("updated_date") or "")[:10]
                                                 for r in chunk)])
-    tables = normalise(chunk, state.home, source, warnings, seen)
+    tables = normalise(chunk, state.home, source, warnings, out.seen)
     state.works += len(tables.works)
     if rename is not None:
         rename(tables.authorships)
     for name, frame in tables.items():
-        writers[name].write_table(pa.Table.from_pandas(frame, schema=SCHEMAS[name],
-                                                       preserve_index=False))
-    return written or bool(len(tables.works))
+        out.writers[name].write_table(pa.Table.from_pandas(frame, schema=SCHEMAS[name],
+                                                           preserve_index=False))
+    out.written = out.written or bool(len(tables.works))
 
 
 def _recompute_home(authorships_path: Path, affiliations_path: Path, home: Home) -> None:
@@ -408,12 +511,40 @@ TABLE_NAMES = ["works", "authorships", "affiliations", "funding"]
 def read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
     """A stored table with text as Python strings: later stages loop over some columns, and
     pandas' Arrow-backed strings are ten times slower to iterate."""
-    frame = pd.read_parquet(path, columns=columns)
+    return _python_strings(pd.read_parquet(path, columns=columns))
+
+
+def _python_strings(frame: pd.DataFrame) -> pd.DataFrame:
     for column in frame.columns:
         if isinstance(frame[column].dtype, pd.StringDtype):
             frame[column] = frame[column].astype(object)
     return frame
 
 
-def read_tables(directory: Path) -> Tables:
-    return Tables(*(read_parquet(directory / f"{n}.parquet") for n in TABLE_NAMES))
+def read_tables(directory: Path, names: list[str] | None = None) -> Tables:
+    """The stored tables; those not in `names` (when given) are left empty, so a stage that
+    needs two tables does not hold the large affiliation table in memory."""
+    columns = {"works": WORK_COLUMNS, "authorships": AUTHORSHIP_COLUMNS,
+               "affiliations": AFFILIATION_COLUMNS, "funding": FUNDING_COLUMNS}
+    return Tables(*(read_parquet(directory / f"{n}.parquet") if names is None or n in names
+                    else pd.DataFrame(columns=columns[n]) for n in TABLE_NAMES))
+
+
+def home_affiliations(directory: Path) -> pd.DataFrame:
+    """The affiliation rows of home authorships only, in stored order: all that attribution
+    reads, and at a large university a small part of the table (co-authors are most rows)."""
+    import pyarrow.compute as pc
+
+    home = pq.read_table(directory / "authorships.parquet",
+                         columns=["work_id", "author_id", "is_home"])
+    home = home.filter(pc.field("is_home"))
+    affiliations = pq.read_table(directory / "affiliations.parquet")
+    keep = pc.is_in(pc.binary_join_element_wise(affiliations["work_id"],
+                                                affiliations["author_id"], "\x1f"),
+                    value_set=pc.binary_join_element_wise(home["work_id"], home["author_id"],
+                                                          "\x1f"))
+    return _python_strings(affiliations.filter(keep).to_pandas())
+
+
+def row_count(path: Path) -> int:
+    return pq.ParquetFile(path).metadata.num_rows

@@ -257,10 +257,10 @@ def _normalise_stage(r: _Run, checksums: dict[str, str]) -> tuple[dict[str, Any]
             authorships["author_name"] = [pseudonym(a, secret) for a in
                                           authorships["author_id"]]
 
-        stream = normalise.normalise_stream(
-            _records(r.raw_files, r.years, warnings), r.institution, r.interim,
-            source="demo" if r.demo else "openalex", warnings=warnings,
-            rename=rename if r.pseudonymise else None)
+        stream = normalise.normalise_files(
+            r.raw_files, lambda path: _records([path], r.years, warnings), r.years,
+            r.institution, r.interim, source="demo" if r.demo else "openalex",
+            warnings=warnings, rename=rename if r.pseudonymise else None, say=r.say)
         if not stream.works:
             raise InputError(f"no works from {r.years[0]}-{r.years[1]} stored for "
                              f"{r.institution}")
@@ -308,8 +308,9 @@ def _attribute_stage(r: _Run, interim_key: str, depts: list[departments.Departme
 
     def build() -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
         warnings = Warnings()
-        read = normalise.read_tables(r.interim)
-        attributions = departments.attribute(read.authorships, read.affiliations, depts,
+        read = normalise.read_tables(r.interim, ["works", "authorships"])
+        attributions = departments.attribute(read.authorships,
+                                             normalise.home_affiliations(r.interim), depts,
                                              roster, read.works, warnings)
         return {"attributions": attributions}, {"interim": interim_key,
                                                 "warnings": warnings.as_dict()}
@@ -433,7 +434,7 @@ def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path 
         attributed, attr_reused = _attribute_stage(r, norm["key"], depts, roster_frame,
                                                    sources)
     stages = {"normalise": norm_reused, "match": match_reused, "attribute": attr_reused}
-    tables = normalise.read_tables(r.interim)
+    tables = normalise.read_tables(r.interim, ["works", "authorships"])  # all analyse reads
     matches = normalise.read_parquet(r.processed / "matches.parquet")
     funding_flags = normalise.read_parquet(r.processed / "funding_flags.parquet")
     attributions = normalise.read_parquet(r.processed / "attributions.parquet")
@@ -446,7 +447,8 @@ def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path 
     counts = {
         "works": len(tables.works), "authorships": len(tables.authorships),
         "home_authorships": int(tables.authorships["is_home"].sum()),
-        "affiliations": len(tables.affiliations), "matches": len(matches),
+        "affiliations": normalise.row_count(r.interim / "affiliations.parquet"),
+        "matches": len(matches),
         "flagged_matches": len(counted),
         "flagged_works": int(counted["work_id"].nunique()),
         "set_aside_by_filter": int(outputs.matches["set_aside"].sum()),

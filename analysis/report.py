@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -203,6 +204,7 @@ def _swap_in(staging: Path, out: Path) -> None:
 def write_run(out: Path, outputs: Outputs, manifest: dict[str, Any], demo: bool = False
               ) -> Path:
     """Write the whole run directory beside the target, then swap it in."""
+    start = time.perf_counter()
     out = check_out(out)
     files.make_dir(out.parent)
     clean_stale(out)
@@ -213,6 +215,10 @@ def write_run(out: Path, outputs: Outputs, manifest: dict[str, Any], demo: bool 
             (staging / folder).mkdir(mode=0o700)
         _write_pages(staging, outputs, manifest, demo)
         _write_tables(staging, outputs, manifest)
+        manifest.setdefault("timings_seconds", {})["report"] = round(
+            time.perf_counter() - start, 3)  # the manifest is written last, so it can say
+        files.write_text(staging / "manifest.json",
+                         json.dumps(manifest, indent=2, default=str) + "\n")
         files.write_text(staging / MARKER, json.dumps(
             {"written_by": "exposure", "run_id": manifest["run_id"],
              "generated_at": manifest["generated_at"]}) + "\n")
@@ -274,7 +280,6 @@ def _write_tables(staging: Path, o: Outputs, manifest: dict[str, Any]) -> None:
     for name, graph in o.graphs.items():
         network.write_graphml(graph, staging / "networks" / f"{by_slug.get(name, name)}.graphml")
     review_view.write_tables(staging, o.review)
-    files.write_text(staging / "manifest.json", json.dumps(manifest, indent=2, default=str) + "\n")
     files.write_with(staging / "exposure.xlsx", lambda tmp: workbook.write(
         tmp, departments=o.departments, flagged=o.flagged, matches=o.matches,
         partners=o.partners[INSTITUTION], manifest=manifest, method=_method_text(),

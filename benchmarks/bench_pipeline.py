@@ -1,9 +1,17 @@
-"""Time each pipeline stage on the demo, stage reuse, and the matcher against a naive baseline.
+"""Time each pipeline stage on the demo, stage reuse, and the matcher against a naive baseline;
+or, with --works, `exposure run` on a large university built by benchmarks/scaled.py.
 
 Run: `.venv/bin/python benchmarks/bench_pipeline.py [--repeat 3]`. Figures are medians of the
 repeats; the matcher is compared with matching every affiliation row separately (the baseline),
 and a rerun after a departments-file change (normalise and match reused) with a full rebuild,
 each pair measured in the same process, so the ratios hold on a noisy machine.
+
+Scale: `.venv/bin/python benchmarks/bench_pipeline.py --works 10000 100000 [--baseline DIR]`
+imports N scaled works and times a whole `exposure run` (a process of its own, --rebuild) per
+size: each stage's wall time from the manifest (report writing included), the process's peak
+memory (RSS), time and memory per work at the largest size over the smallest, and, with
+--baseline (an older checkout, e.g. `git archive main | tar -x -C /tmp/base`), the same runs
+with that code, interleaved, so both see the same machine load.
 """
 
 from __future__ import annotations
@@ -13,6 +21,8 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+
+import scale
 
 from analysis import config, match, pipeline, watchlist
 from analysis.text import text
@@ -31,9 +41,17 @@ def _naive_match(affiliations, matcher: match.Matcher) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--works", type=int, nargs="+", help="scaled sizes, e.g. 10000 100000")
+    parser.add_argument("--baseline", type=Path, help="an older checkout to compare with")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) /
+                        "exposure-scaled", help="where generated works files are kept")
     args = parser.parse_args()
+    if args.works:
+        scale.main(args.works, args.repeat, args.baseline, args.cache)
+        return
     stages: dict[str, list[float]] = {}
     totals, ours, naive, reruns, rebuilds = [], [], [], [], []
     wl, innocents = watchlist.load(), watchlist.load_not_watchlisted()

@@ -1,0 +1,74 @@
+"""GraphML written in one pass over the graph.
+
+networkx's writer builds an element tree with a type check per attribute value, which made
+GraphML the largest part of report writing at scale (8 s of 19 at 10,000 works). This writer
+declares the same keys with the same types (string, long, double, boolean) and writes each
+node and edge as one line, so Gephi, VOSviewer and `networkx.read_graphml` read the same graph.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import networkx as nx
+
+HEADER = ("<?xml version='1.0' encoding='utf-8'?>\n<graphml "
+          'xmlns="http://graphml.graphdrawing.org/xmlns" '
+          'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+          'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+          'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+
+
+def _type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, numbers.Integral):
+        return "long"
+    if isinstance(value, numbers.Real):
+        return "double"
+    return "string"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return escape(str(value))
+
+
+def _keys(domain: str, items: Iterable[dict[str, Any]], keys: dict[tuple[str, str], str],
+          types: dict[tuple[str, str], str]) -> None:
+    for data in items:
+        for name, value in data.items():
+            if (domain, name) not in keys:
+                keys[domain, name] = f"d{len(keys)}"
+                types[domain, name] = _type(value)
+
+
+def _data(domain: str, data: dict[str, Any], keys: dict[tuple[str, str], str]) -> str:
+    return "".join(f'<data key="{keys[domain, name]}">{_text(value)}</data>'
+                   for name, value in data.items())
+
+
+def write(graph: nx.Graph, path: Path) -> None:
+    """The graph as GraphML at `path` (node ids and values as text, escaped)."""
+    keys: dict[tuple[str, str], str] = {}
+    types: dict[tuple[str, str], str] = {}
+    _keys("graph", [graph.graph], keys, types)
+    _keys("node", (d for _, d in graph.nodes(data=True)), keys, types)
+    _keys("edge", (d for _, _, d in graph.edges(data=True)), keys, types)
+    kind = "directed" if graph.is_directed() else "undirected"
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(HEADER)
+        out.writelines(f'<key id="{ident}" for="{domain}" attr.name={quoteattr(name)} '
+                       f'attr.type="{types[domain, name]}"/>\n'
+                       for (domain, name), ident in keys.items())
+        out.write(f'<graph edgedefault="{kind}">{_data("graph", graph.graph, keys)}\n')
+        out.writelines(f"<node id={quoteattr(str(n))}>{_data('node', d, keys)}</node>\n"
+                       for n, d in graph.nodes(data=True))
+        out.writelines(f"<edge source={quoteattr(str(u))} target={quoteattr(str(v))}>"
+                       f"{_data('edge', d, keys)}</edge>\n" for u, v, d in graph.edges(data=True))
+        out.write("</graph></graphml>\n")
