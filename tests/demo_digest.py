@@ -65,6 +65,8 @@ def _canonical(path: Path) -> bytes:
                  for ws in book.worksheets]
         book.close()
         return CODE_VERSION.sub("CODE", json.dumps(cells, default=str)).encode()
+    if path.name == "watchlist.json" and path.parent.name == "snapshot":
+        return json.dumps(json.loads(data)["entries"], sort_keys=True).encode()  # meta: when, where
     if path.name == "manifest.json":
         manifest = json.loads(data)
         return json.dumps({k: manifest.get(k) for k in MANIFEST_KEYS}, sort_keys=True).encode()
