@@ -77,6 +77,7 @@ class Matcher:
         self.names = NameIndex(watchlist, innocents)
         self.find = self.names.find
         self._family_words: dict[str, frozenset[str]] = {}
+        self._own_labels: dict[str, frozenset[str]] = {}
 
     # ---- the rules' inputs -------------------------------------------------------------
     def identifier(self, institution: dict[str, Any]) -> IdHit | None:
@@ -110,11 +111,19 @@ class Matcher:
         named = self._most_specific([f for f in names if f.owner and self._in_context(f, names)])
         lookalikes = [f for f in names if not f.owner]
         hit = self.identifier(institution)
-        if hit:
-            own = {normalise_text(x) for x in _labels(self.watchlist[hit.entry_id])}
+        if hit and lookalikes:
+            own = self.own_labels(hit.entry_id)
             lookalikes = [f for f in lookalikes if f.matched not in own]
         return Context(raw, parsed, institution, institution.get("institution_name") or "",
                        hit, named, lookalikes, self)
+
+    def own_labels(self, entry_id: str) -> frozenset[str]:
+        """An entry's names as the index holds them: a look-alike that is one of them (a
+        look-alike's name the entry also uses) does not contradict a link to the entry."""
+        if entry_id not in self._own_labels:
+            self._own_labels[entry_id] = frozenset(
+                normalise_text(x) for x in _labels(self.watchlist[entry_id]))
+        return self._own_labels[entry_id]
 
     def family_words(self, entry_id: str) -> frozenset[str]:
         """The distinctive words of every name in an entry's family (the root and its parts):
@@ -130,7 +139,7 @@ class Matcher:
     def decide(self, raw: str, institution: dict[str, Any]) -> list[Link]:
         """Every link the rules find for one affiliation, strongest evidence first."""
         ctx = self.context(raw, institution)
-        out = [link for rule in ID_RULES if (link := rule(ctx))][:1]
+        out = [link for rule in ID_RULES if (link := rule(ctx))][:1] if ctx.id_hit else []
         for found in ctx.named:
             if ctx.id_hit and self.related(found.owner, ctx.id_hit.entry_id):
                 continue
@@ -304,7 +313,7 @@ _PLA_ITSELF = re.compile(r"PLA|People|解放军|Unit|Troop|\d")
 
 
 def _pla(ctx: Context) -> Link | None:
-    words = pla_mention(ctx.raw)
+    words = pla_mention(ctx.raw, ctx.parsed.cased)
     if not words or PLA_ENTRY not in ctx.matcher.watchlist.entries:
         return None
     if not _PLA_ITSELF.match(words) and foreign_places(ctx.parsed):

@@ -1,7 +1,7 @@
 """Finding watchlist names in an affiliation string: every name at once, with its guards.
 
-Latin names are found through an index on their rarest word pair, Chinese names through an
-Aho-Corasick automaton; each name in three stop-word variants so "Harbin Inst Technol" finds
+Every name, Latin or Chinese, is found in one pass of an Aho-Corasick automaton; each name in
+three stop-word variants so "Harbin Inst Technol" finds
 "Harbin Institute of Technology". The longest non-overlapping names win, so a look-alike that is
 not on the watchlist ("Northeastern University London") hides the shorter listed name inside
 it. Labels the watchlist declares ambiguous (HIT, AECC, "National Defense University"...) count
@@ -11,7 +11,6 @@ it, for an acronym) and the string must name the entry's city or China and no ot
 
 from __future__ import annotations
 
-import bisect
 import re
 from itertools import accumulate
 from typing import NamedTuple
@@ -19,10 +18,10 @@ from typing import NamedTuple
 import ahocorasick
 
 from analysis.text import Parsed, is_cjk, normalise_text
-from analysis.watchlist import Name, Watchlist
+from analysis.watchlist import Entry, Name, Watchlist
 
 MIN_LATIN, MIN_CJK = 4, 3  # shorter names occur inside too much other text
-#: Words too frequent in affiliation strings to index a name by (any other word is preferred).
+#: Words too common in affiliation strings to make a name, or a family of names, distinctive.
 COMMON_WORDS = frozenset({
     "the", "of", "and", "for", "in", "at", "on", "china", "chinese", "people", "republic",
     "university", "institute", "college", "school", "department", "academy", "laboratory", "key",
@@ -50,6 +49,8 @@ QUALIFIERS = {"pla", "china", "prc"}
 CJK_UNIT_STARTS = ("大学", "学院", "研究院", "研究所", "研究中心", "集团", "公司", "有限", "股份",
                    "中心", "实验室", "重点实验室", "医院", "附属", "分校", "校区", "系", "所",
                    "科学院", "部", "局", "总院", "第")
+#: A numbered unit after a group's name: 航天科工三院 (its Third Academy), 中国电科14所.
+CJK_NUMBERED_UNIT = re.compile("第?[〇零一二三四五六七八九十百\\d]+(?:院|所|部|厂|研究所|研究院)")
 CJK_PREFIXES = ("中国人民解放军", "解放军", "中国", "中国科学院", "国家")
 CHINA_MARKERS = {"china", "prc", "中国", "中华人民共和国"}
 #: A word before a listed name that makes it a longer, different name.
@@ -95,6 +96,8 @@ def _cjk_group_stem(variant: str) -> str:
     return stem if stem != variant and len(stem) >= 6 else ""
 
 
+_HYPHEN = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
+
 #: Letters a name must have to be looked for with its spaces ignored: shorter ones occur inside
 #: other words too easily.
 MIN_SQUASHED = 20
@@ -107,6 +110,28 @@ def _letters(text: str) -> str:
     if text.isascii():
         return text.encode("ascii").translate(None, _NOT_ASCII_LETTERS).decode("ascii")
     return _NOT_LETTERS.sub("", text)
+
+
+def _group_prefixes(ancestors: list[Entry]) -> tuple[str, ...]:
+    """The Chinese names an entry's groups print before it: their names and aliases, and for a
+    name of the form 中国XX... its short form 中国XX (中国航空 for 中国航空工业集团)."""
+    labels = [x for e in ancestors for x in (e.name_zh, *e.aliases) if x and is_cjk(x[0])]
+    return tuple(dict.fromkeys([*labels, *(x[:4] for x in labels
+                                           if x.startswith("中国") and len(x) >= 6)]))
+
+
+def _case_changes(parsed: Parsed, lengths: list[int]) -> set[int]:
+    """Where a word glued by PDF extraction changes from lower to upper case, as offsets into
+    its letters ("ChinaUniversityofMining" + "TechnologyXuzhou"): a name may start or end there."""
+    found: set[int] = set()
+    offset = 0
+    for word, low, length in zip(parsed.cased, parsed.low, lengths, strict=False):
+        if word.lower() == low and not word.islower() and not word.isupper():
+            letters = [c for c in word if "a" <= c.lower() <= "z"]
+            found |= {offset + i for i in range(1, len(letters))
+                      if letters[i - 1].islower() and letters[i].isupper()}
+        offset += length
+    return found
 
 
 def _squashed_automaton(patterns: dict[str, list[tuple[str, str, bool]]]) -> ahocorasick.Automaton:
@@ -131,11 +156,6 @@ def _squashed_automaton(patterns: dict[str, list[tuple[str, str, bool]]]) -> aho
     return automaton
 
 
-def _grams(words: list[str]) -> list[str]:
-    """Adjacent word pairs: a name is indexed by its rarest pair, which few strings contain."""
-    return [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
-
-
 class Found(NamedTuple):
     owner: str  # a watchlist id, or "" for a look-alike that is not on the watchlist
     label: str  # what kind of label matched, for the evidence
@@ -151,6 +171,7 @@ class NameIndex:
         self.automaton = ahocorasick.Automaton()
         self.acronyms: dict[str, list[tuple[str, bool]]] = {}
         self.places: dict[str, set[str]] = {}
+        self.group_prefixes: dict[str, tuple[str, ...]] = {}
         patterns: dict[str, list[tuple[str, str, bool]]] = {}
         for entry in watchlist:
             ambiguous = set(entry.ambiguous)
@@ -163,30 +184,16 @@ class NameIndex:
                 self.acronyms.setdefault(acronym, []).append((entry.id, acronym in ambiguous))
             self.places[entry.id] = {normalise_text(p) for e in watchlist.chain(entry.id)
                                      for p in e.places}
+            self.group_prefixes[entry.id] = _group_prefixes(watchlist.chain(entry.id)[1:])
         self.acronym_set = frozenset(self.acronyms)
         for name in innocents:
             for label in (name.name, name.name_zh):
                 if label:
                     self._add(patterns, label, "", f"look-alike ({name.why})", False)
-        # Latin names are found through their rarest word (a set intersection with the string's
-        # words, then one substring test each); Chinese names, which have no spaces, through an
-        # Aho-Corasick automaton that only strings with Chinese text go through.
-        frequency: dict[str, int] = {}
-        for key in patterns:
-            words = key.split()
-            for gram in set(_grams(words) if len(words) > 1 else words):
-                frequency[gram] = frequency.get(gram, 0) + 1
-        self.index: dict[str, list[tuple[str, list[tuple[str, str, bool]]]]] = {}
+        # One Aho-Corasick automaton finds every name in one pass over the string: Latin names
+        # padded with spaces (so they start and end at words), Chinese names as they are.
         for key, owners in patterns.items():
-            if key.startswith(" "):
-                words = key.split()
-                grams = _grams(words) if len(words) > 1 else words
-                rarest = min(grams, key=lambda g: (all(w in COMMON_WORDS for w in g.split()),
-                                                   frequency[g], g))
-                self.index.setdefault(rarest, []).append((key, owners))
-            else:
-                self.automaton.add_word(key, (key, owners))
-        self.index_words = frozenset(self.index)
+            self.automaton.add_word(key, (key, owners))
         self.squashed = _squashed_automaton(patterns)
         self.patterns = len(patterns)
         if len(self.automaton):
@@ -197,6 +204,8 @@ class NameIndex:
              kind: str, ambiguous: bool) -> None:
         variants = {normalise_text(label), normalise_text(label, STOPWORDS_WEAK),
                     normalise_text(label, STOPWORDS)}
+        if _HYPHEN.search(label):  # "Sun Yat-sen" loses its hyphen: "Sun Yatsen", "Sun YatSen"
+            variants.add(normalise_text(_HYPHEN.sub("", label)))
         variants |= {v for v in map(_without_corporate_suffix, variants) if v}
         variants |= {v for v in map(_cjk_group_stem, variants) if v}
         for variant in variants:
@@ -225,6 +234,9 @@ class NameIndex:
             else [len(w) for w in parsed.low]
         starts = set(accumulate(lengths[:-1], initial=0))
         ends = set(accumulate(lengths))
+        glued = _case_changes(parsed, lengths)
+        starts |= glued
+        ends |= glued
         # a name starts where a word starts ("aerospace" does not hold "space ...") and ends
         # where a word ends or where PDF extraction glued "of" on ("UniversityofPLA")
         hits = [(end - len(key) + 1, end + 1, key, owners) for end, (key, owners) in candidates
@@ -253,32 +265,27 @@ class NameIndex:
         if not low:
             return []
         joined = " ".join(low)
-        padded = f" {joined} "
-        hits = []
-        for gram in self.index_words.intersection([*low, *_grams(low)]):
-            for key, owners in self.index[gram]:
-                at = padded.find(key)
-                while at != -1:
-                    hits.append((at + len(key) - 1, (key, owners)))
-                    at = padded.find(key, at + 1)
-        if not joined.isascii() and len(self.automaton):
-            hits += self.automaton.iter(padded)
+        hits = list(self.automaton.iter(f" {joined} ")) if len(self.automaton) else []
         acronyms = not self.acronym_set.isdisjoint(cased)
         if not hits and not acronyms:
             return []
-        offsets = list(accumulate((len(w) + 1 for w in low[:-1]), initial=0))
         candidates = []
-        for end, (key, owners) in hits:
-            cjk = not key.startswith(" ")
-            first = end - len(key) + (0 if cjk else 1)  # char span in `joined`, end exclusive
-            last = end - (0 if cjk else 1)
-            token_start = bisect.bisect_right(offsets, first) - 1
-            token_end = bisect.bisect_right(offsets, max(first, last - 1))
-            if cjk and not self._cjk_whole(low[token_start], first - offsets[token_start],
-                                           last - offsets[token_start], key):
-                continue
+        for end, (key, owners) in hits:  # `end` is in the padded string: one more than joined
+            if key[0] == " ":  # a Latin name: whole words, padded with spaces
+                first, last = end - len(key) + 1, end - 1  # char span in `joined`, end exclusive
+                token_start = joined.count(" ", 0, first)
+                token_end = token_start + key.count(" ") - 1
+            else:
+                first, last = end - len(key), end
+                token_start = joined.count(" ", 0, first)
+                token_end = joined.count(" ", 0, max(first, last - 1)) + 1
+                word_at = joined.rfind(" ", 0, first) + 1
+                if not self._cjk_whole(low[token_start], first - word_at, last - word_at, key,
+                                       owners):
+                    continue
             candidates.append((last - first, first, last, token_start, token_end, key, owners))
         if acronyms:
+            offsets = list(accumulate((len(w) + 1 for w in low[:-1]), initial=0))
             for i, word in enumerate(cased):
                 for owner, ambiguous in self.acronyms.get(word, ()):
                     candidates.append((len(word), offsets[i], offsets[i] + len(low[i]), i,
@@ -331,13 +338,16 @@ class NameIndex:
         after = [w for w in low[t1 + 1:t1 + 4] if w != "the"]
         return bool(after) and (after[0] in QUALIFIERS or after[:2] == ["chinese", "people"])
 
-    @staticmethod
-    def _cjk_whole(token: str, start: int, end: int, key: str) -> bool:
-        """A Chinese name must not be the middle of a longer name (see CJK_UNIT_STARTS)."""
+    def _cjk_whole(self, token: str, start: int, end: int, key: str,
+                   owners: list[tuple[str, str, bool]]) -> bool:
+        """A Chinese name must not be the middle of a longer name (see CJK_UNIT_STARTS); its
+        group's name may come first (中国航空 沈阳飞机设计研究所)."""
         before, after = token[:start], token[end:]
-        if before and not before.endswith(CJK_PREFIXES):
+        if before and not before.endswith(CJK_PREFIXES) and not any(
+                before.endswith(self.group_prefixes.get(o[0], ())) for o in owners):
             return False
-        return not after or key.endswith(CJK_UNIT_STARTS) or after.startswith(CJK_UNIT_STARTS)
+        return not after or key.endswith(CJK_UNIT_STARTS) or after.startswith(CJK_UNIT_STARTS) \
+            or bool(CJK_NUMBERED_UNIT.match(after))
 
 
 def mentions_china(parsed: Parsed, raw: str) -> bool:
@@ -358,22 +368,30 @@ def foreign_places(parsed: Parsed) -> list[str]:
 #: units (military unit cover designators are five digits starting 3, 6 or 9).
 PLA_PATTERN = re.compile(
     r"\bPLA(?:N|AF|RF)?\b|People'?s Liberation Army|中国人民解放军|解放军"
-    r"|\bTheat(?:er|re) Command\b|战区|\bMilitary Region\b|军区"
+    r"|\bTheat(?:er|re) Command\b|战区|\bMilitary (?:Region|Command)\b|军区"
     r"|\bJoint Logistics? Support Force\b|联勤保障|\bRocket Force\b(?!s)|火箭军"
     r"|\bSecond Artillery\b|第二炮兵"
     r"|(?:海军|空军|陆军)(?:第?[〇零一二三四五六七八九十百\d]+)?(?:医院|部队|研究所|研究院)"
     r"|\b(?:Unit|Troops?)\s*(?:No\.?\s*)?[369]\d{4}\b|\b[369]\d{4}\s*(?:Unit|Troops?)\b"
-    r"|[369]\d{4}\s*部队")
+    r"|[369]\d{4}\s*部队"
+    r"|\bMilitary Representative (?:Office|Bureau)\b|军事?代表(?:室|局)")
 
 
-#: Every PLA_PATTERN match holds one of these; most strings hold none, and skip the pattern.
-PLA_HINTS = re.compile("PLA|Liberation|解放军|Theat|战区|Military Region|军区|Logistic|联勤|Rocket"
-                       "|火箭军|Artillery|炮兵|海军|空军|陆军|Unit(?!ed)|Troop|部队")
+#: Every PLA_PATTERN match in Latin text holds one of these words (most strings hold none, and
+#: skip the pattern); Chinese text is searched for its own hints.
+PLA_WORDS = frozenset({"PLA", "PLAN", "PLAAF", "PLARF", "Liberation", "Theater", "Theatre",
+                       "Region", "Command", "Logistic", "Logistics", "Rocket", "Artillery", "Unit",
+                       "Troop", "Troops", "Representative"})
+PLA_HINTS_CJK = re.compile("解放军|战区|军区|联勤|火箭军|炮兵|海军|空军|陆军|部队|代表")
+_GLUED_UNIT = re.compile(r"(?:Unit|Troops?)\s*(?:No\.?\s*)?\d|\d\s*(?:Unit|Troop)")
 
 
-def pla_mention(raw: str) -> str:
-    """The words that name the PLA in the string, or ""."""
-    if not PLA_HINTS.search(raw):
+def pla_mention(raw: str, words: list[str] | None = None) -> str:
+    """The words that name the PLA in the string, or "". `words` are its tokens as printed,
+    if the caller has them."""
+    words = words if words is not None else Parsed(raw).cased
+    if PLA_WORDS.isdisjoint(words) and (raw.isascii() or not PLA_HINTS_CJK.search(raw)) \
+            and not (("Unit" in raw or "Troop" in raw) and _GLUED_UNIT.search(raw)):
         return ""
     found = PLA_PATTERN.search(raw)
     return found.group(0) if found else ""

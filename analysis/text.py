@@ -106,7 +106,7 @@ ABBREVIATIONS = {
     "mil": "military", "hosp": "hospital", "peoples": "people", "phys": "physics",
     "opt": "optics", "automat": "automation", "microelect": "microelectronics",
     "aerodynam": "aerodynamics", "dev": "development", "telecommun": "telecommunication",
-    "telecom": "telecommunication",
+    "telecom": "telecommunication", "nat": "nat",
     # singular and plural print alike ("Posts and Telecommunications" / "Post and
     # Telecommunication"); corporate suffixes too ("Co., Ltd" / "Company Limited")
     "telecommunications": "telecommunication", "posts": "post",
@@ -114,7 +114,41 @@ ABBREVIATIONS = {
     "materials": "material", "industries": "industry", "instruments": "instrument",
     "limited": "ltd", "incorporated": "inc",
 }
-_ABBREVIATED = frozenset(ABBREVIATIONS)
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every string one deletion, swap of neighbours, substitution or insertion from `word`."""
+    letters = string.ascii_lowercase
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return ({a + b[1:] for a, b in splits if b}
+            | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+            | {a + c + b[1:] for a, b in splits if b for c in letters}
+            | {a + c + b for a, b in splits for c in letters})
+
+
+def _swaps(word: str) -> set[str]:
+    """Two swaps of neighbouring letters, the commonest typing slip ("Techonolgy")."""
+    once = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+    return {w[:i] + w[i + 1] + w[i] + w[i + 2:] for w in once for i in range(len(w) - 1)}
+
+
+#: Long words that institutions' names are made of, and that papers misspell
+#: ("Univeristy", "Astroautics", "Techonolgy"). Only words of nine letters or more: one slip
+#: away from them there is no other English word an affiliation would print (plurals aside,
+#: which stay as printed).
+MISSPELT = ("university", "technology", "institute", "engineering", "laboratory", "aeronautics",
+            "astronautics", "polytechnical", "electronic", "telecommunication", "information",
+            "corporation", "automation", "aerospace", "department", "industrial")
+TYPOS = {typo: ABBREVIATIONS.get(word, word) for word in MISSPELT
+         for typo in _one_edit(word) | _swaps(word)
+         if typo not in (word, word + "s") and typo not in ABBREVIATIONS and typo not in MISSPELT}
+_ABBREVIATED = frozenset(ABBREVIATIONS) | frozenset(TYPOS)
+_WORD_FOR = {**TYPOS, **ABBREVIATIONS}
+#: "Nat." abbreviates "national" before these words ("Nat. Univ. of Defense Tech.", "Nat Key
+#: Lab") and "natural" elsewhere ("Coll Nat Sci"), so it is read by the word that follows.
+NATIONAL_BEFORE = frozenset({"university", "laboratory", "key", "institute", "defense",
+                             "center", "engineering", "research", "academy", "college"})
+_POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’]s\b")
 _SEGMENT = re.compile(r"[,;()（），；\[\]\n|/+]+")
 _BROKEN_WORD = re.compile(r"(?<=\w)-\s*\n\s*(?=\w)")
 _ST = re.compile(r"\bs\s*&\s*t\b", re.I)
@@ -156,7 +190,9 @@ def _fold(raw: str) -> str:
         raw = _ST.sub(" science and technology ", raw).replace("&", " and ")
     if "\n" in raw:
         raw = _BROKEN_WORD.sub("", raw)  # "Tech-\nnology": a word split across lines
-    return raw.replace("'", "").replace("’", "")
+    if "'" in raw or "’" in raw:
+        raw = _POSSESSIVE.sub("", raw).replace("'", "").replace("’", "")  # CASIC's, Xi'an
+    return raw
 
 
 #: Punctuation (ASCII and the CJK marks that NFKC leaves) becomes a space: str.translate is
@@ -174,6 +210,11 @@ def _spaced(text: str) -> str:
     return text.translate(_SPACES)
 
 
+def _national(words: list[str]) -> list[str]:
+    return [("national" if w == "nat" and nxt in NATIONAL_BEFORE else w)
+            for w, nxt in zip(words, [*words[1:], ""], strict=True)]
+
+
 class Parsed:
     """A string's normalised tokens and tokens as printed; segments (the comma-separated parts)
     are worked out only when a rule asks, since most strings never need them."""
@@ -187,8 +228,11 @@ class Parsed:
         lowered = spaced.lower().split()
         if len(lowered) != len(self.cased):  # a letter whose lower case splits differently
             lowered = [w.lower() for w in self.cased]
-        self.low = lowered if _ABBREVIATED.isdisjoint(lowered) else \
-            [ABBREVIATIONS.get(w, w) for w in lowered]
+        if not _ABBREVIATED.isdisjoint(lowered):
+            lowered = [_WORD_FOR.get(w, w) for w in lowered]
+            if "nat" in lowered:
+                lowered = _national(lowered)
+        self.low = lowered
         self._starts: set[int] | None = None
 
     @property

@@ -140,7 +140,7 @@ def test_defence_funders_by_ror_and_name():
 
 @pytest.mark.parametrize(("raw", "expected"), [
     ("Ｎａｔｉｏｎａｌ Ｕｎｉｖ．", "national university"),  # full width
-    ("Sorbonne Université", "sorbonne universite"),  # accents
+    ("Sorbonne Université", "sorbonne university"),  # accents
     ("Natl Univ Def Technol", "national university defense technology"),  # WoS abbreviations
     ("Inst. of Sci. & Technol.", "institute of science and technology"),
     ("Key Lab. of Optics", "key laboratory of optics"),
@@ -276,6 +276,30 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
     ("中國船舶重工集團第七一八研究所", {"china-shipbuilding-industry"}),
     # "+" separates affiliations as a comma does
     ("School of Computer Science+Harbin Engineering University, Harbin", {"heu"}),
+    # abbreviations read by the word that follows ("Nat." is "national" only before a name word)
+    ("Coll. of Comp., Nat. Univ. of Defense Tech., Changsha", {"nudt"}),
+    ("Coll Nat Sci, Harbin Inst Technol, Harbin", {"hit"}),
+    # a possessive keeps the acronym
+    ("CASIC's Third Academy, Beijing", {"china-aerospace-science-and-industry--third-academy"}),
+    # common misspellings of long name words
+    ("Harbin Institue of Techonolgy, Harbin", {"hit"}),
+    ("Nanjing Univeristy of Aeronautics and Astroautics", {"nuaa"}),
+    # a hyphen lost ("Sun Yatsen"), and its longer unlisted neighbour still not the entry
+    ("School of Software, Sun YatSen University, Guangzhou", {"sun-yat-sen-university"}),
+    ("Department of Physics, National Sun Yatsen University, Kaohsiung", set()),
+    # a group's short name followed by a numbered unit, or by one of its institutes
+    ("中国航天科工二院, 北京", {"china-aerospace-science-and-industry"}),
+    ("中国航空沈阳飞机设计研究所, 沈阳", {"shenyang-aircraft-design-institute"}),
+    ("航天科工大厦, 北京", set()),  # a building named after the group, no unit of it
+    ("中国航空集团公司", set()),  # another group (Air China's) that starts alike
+    # glued words split where the case changes
+    ("SchoolofPhysics,NationalUniversityofDefenseTechnologyChangsha410073", {"nudt"}),
+    # PLA bodies named by their function or by the old military regions' other English name
+    ("Airforce Military Representative Office in Shenyang Region, PR China", {match.PLA_ENTRY}),
+    ("General Hospital of Shenyang Military Command, Shenyang", {match.PLA_ENTRY}),
+    ("Unit61267, Beijing", {match.PLA_ENTRY}),
+    ("Military Representative Office, Defense Acquisition Program Administration, Seoul, Korea",
+     set()),
 ])
 def test_strings_as_papers_print_them(raw, expected):
     assert flags(raw) == expected
