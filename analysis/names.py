@@ -168,7 +168,7 @@ class NameIndex:
     """All names of a watchlist (and its look-alikes), indexed once."""
 
     def __init__(self, watchlist: Watchlist, innocents: list[Name]) -> None:
-        self.automaton = ahocorasick.Automaton()
+        self.latin, self.chinese = ahocorasick.Automaton(), ahocorasick.Automaton()
         self.acronyms: dict[str, list[tuple[str, bool]]] = {}
         self.places: dict[str, set[str]] = {}
         self.group_prefixes: dict[str, tuple[str, ...]] = {}
@@ -190,14 +190,17 @@ class NameIndex:
             for label in (name.name, name.name_zh):
                 if label:
                     self._add(patterns, label, "", f"look-alike ({name.why})", False)
-        # One Aho-Corasick automaton finds every name in one pass over the string: Latin names
-        # padded with spaces (so they start and end at words), Chinese names as they are.
+        # Aho-Corasick automata find every name in one pass over the string: Latin names padded
+        # with spaces (so they start and end at words), Chinese names as they are, in an
+        # automaton of their own that only strings with Chinese text go through (its thousands
+        # of first characters would slow every step of the Latin search).
         for key, owners in patterns.items():
-            self.automaton.add_word(key, (key, owners))
+            (self.latin if key.startswith(" ") else self.chinese).add_word(key, (key, owners))
         self.squashed = _squashed_automaton(patterns)
         self.patterns = len(patterns)
-        if len(self.automaton):
-            self.automaton.make_automaton()
+        for automaton in (self.latin, self.chinese):
+            if len(automaton):
+                automaton.make_automaton()
 
     @staticmethod
     def _add(patterns: dict[str, list[tuple[str, str, bool]]], label: str, owner: str,
@@ -265,7 +268,10 @@ class NameIndex:
         if not low:
             return []
         joined = " ".join(low)
-        hits = list(self.automaton.iter(f" {joined} ")) if len(self.automaton) else []
+        padded = f" {joined} "
+        hits = list(self.latin.iter(padded)) if len(self.latin) else []
+        if not joined.isascii() and len(self.chinese):
+            hits += self.chinese.iter(padded)
         acronyms = not self.acronym_set.isdisjoint(cased)
         if not hits and not acronyms:
             return []
