@@ -19,6 +19,7 @@ PUBLISHERS = {
     "US_1286": ("media.defense.gov", "cto.mil", "basicresearch.defense.gov"),
     "US_1260H": ("media.defense.gov", "opensanctions"),  # older editions: the transcription
     "US_ENTITY_LIST": ("ecfr.gov",),
+    "US_MEU": ("ecfr.gov",),  # Supplement No. 7 to Part 744
     "CA_NRO": ("science.gc.ca",),
     "UK_SANCTIONS": ("gov.uk",),
     "US_OFAC_GLOMAG": ("treasury.gov",),
