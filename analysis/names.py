@@ -164,6 +164,121 @@ class Found(NamedTuple):
     end: int
 
 
+_CJK_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+ORDINALS = {w: i for i, w in enumerate(
+    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+     "tenth", "eleventh", "twelfth"], start=1)}
+_CJK_NUMBER = "[〇零一二三四五六七八九十百\\d]+"
+#: A numbered unit after a group's Chinese name: 第三十八研究所, 14所, 第五研究院, 三院, 二〇二厂.
+_CJK_UNIT = re.compile(f"第?({_CJK_NUMBER})(研究所|研究院|所|院|厂)")
+#: Numbered units in the watchlist's own labels, English and Chinese.
+_LABEL_UNITS = [
+    re.compile(r"\b(?:no\.?\s*)?(\d+)(?:st|nd|rd|th)?\s+(?:research\s+)?"
+               r"(institute|academy|factory)\b", re.I),
+    re.compile(r"\b(institute|academy|factory)\s+(?:no\.?\s*)?(\d+)\b", re.I),
+    re.compile(r"\b(" + "|".join(ORDINALS) + r")\s+(research\s+institute|institute|academy)\b",
+               re.I),
+    re.compile(f"第({_CJK_NUMBER})(研究所|研究院|所|院|厂)"),
+]
+_ORDINAL_NUMBER = re.compile(r"(\d+)(?:st|nd|rd|th)?")
+UNIT_KINDS = {"institute": "institute", "research institute": "institute", "研究所": "institute",
+              "所": "institute", "academy": "academy", "研究院": "academy", "院": "academy",
+              "factory": "factory", "厂": "factory"}
+
+
+def cjk_number(text: str) -> int | None:
+    """三十八 = 38, 七〇二 = 702, 十四 = 14, 5 = 5 (None for anything else)."""
+    if text.isascii():
+        return int(text) if text.isdigit() else None
+    if not text or any(c not in _CJK_DIGITS and c not in "十百" for c in text):
+        return None
+    if "十" not in text and "百" not in text:
+        return int("".join(str(_CJK_DIGITS[c]) for c in text))
+    total = current = 0
+    for c in text:
+        if c in "十百":
+            total += (current or 1) * (10 if c == "十" else 100)
+            current = 0
+        else:
+            current = _CJK_DIGITS[c]
+    return total + current
+
+
+def _label_units(labels: list[str]) -> set[tuple[str, int]]:
+    """The (kind, number) pairs labels give: "38th Research Institute" is institute 38,
+    第七〇二研究所 institute 702, "Third Academy" academy 3."""
+    units = set()
+    for a, b in (m.groups() for label in labels if label for pattern in _LABEL_UNITS
+                 for m in pattern.finditer(label)):
+        number, kind = (a, b) if not a.isalpha() or a.lower() in ORDINALS else (b, a)
+        value = ORDINALS.get(number.lower()) or cjk_number(number)
+        if value is not None:
+            units.add((UNIT_KINDS[" ".join(kind.lower().split())], value))
+    return units
+
+
+class NumberedUnits:
+    """A group's numbered institutes, academies and factories, by number, from the watchlist's
+    own labels: a string naming the group and then its unit (中国电子科技集团公司第三十八研究所,
+    "CETC 38") flags the unit, whose entry the evidence then names."""
+
+    def __init__(self, watchlist: Watchlist) -> None:
+        seen: dict[tuple[str, str, int], set[str]] = {}
+        for entry in watchlist:
+            # a label may name the parent's number too ("CASIC 3rd Academy, 33 Research
+            # Institute"): the parent's own numbers are not the unit's
+            parent = watchlist.chain(entry.id)[1:2]
+            own = _label_units([entry.name, entry.name_zh, *entry.aliases]) - _label_units(
+                [x for p in parent for x in (p.name, p.name_zh, *p.aliases)])
+            for unit in own:
+                for group in watchlist.chain(entry.id)[1:]:
+                    seen.setdefault((group.id, *unit), set()).add(entry.id)
+        #: only numbers that name one unit of a group: a number two units share says nothing
+        self.by_number = {key: next(iter(ids)) for key, ids in seen.items() if len(ids) == 1}
+        self.groups = frozenset(group for group, _kind, _n in self.by_number)
+
+    def __len__(self) -> int:
+        return len(self.by_number)
+
+    def refine(self, found: Found, parsed: Parsed) -> Found:
+        """The unit the string names right after its group's name, or the group as found."""
+        if found.owner not in self.groups:
+            return found
+        unit = self._unit_after(found, parsed)
+        if unit is None:
+            return found
+        (kind, number), printed = unit
+        child = self.by_number.get((found.owner, kind, number)) if kind else next(
+            (self.by_number[k] for k in [(found.owner, x, number) for x in
+                                          ("institute", "academy", "factory")]
+             if k in self.by_number), None)
+        if not child:
+            return found
+        return found._replace(owner=child, label=f"{found.label} and numbered unit",
+                              matched=f"{found.matched} {printed}")
+
+    @staticmethod
+    def _unit_after(found: Found, parsed: Parsed) -> tuple[tuple[str, int], str] | None:
+        low = parsed.low
+        if not found.matched.isascii():
+            token = low[found.start]
+            at = token.find(found.matched)
+            hit = _CJK_UNIT.match(token, at + len(found.matched)) if at >= 0 else None
+            if hit and (number := cjk_number(hit.group(1))) is not None:
+                return (UNIT_KINDS[hit.group(2)], number), hit.group(0)
+            return None
+        after = low[found.end:found.end + 4]
+        skip = 1 if after[:1] == ["no"] else 0
+        number = _ORDINAL_NUMBER.fullmatch(after[skip]) if len(after) > skip else None
+        if not number or found.end in parsed.starts:
+            return None
+        rest = after[skip + 1:]
+        words = 2 if rest[:2] == ["research", "institute"] else 1 if rest[:1] and \
+            rest[0] in UNIT_KINDS else 0
+        kind = UNIT_KINDS[" ".join(rest[:words])] if words else ""
+        return (kind, int(number.group(1))), " ".join(after[:skip + 1 + words])
+
+
 class NameIndex:
     """All names of a watchlist (and its look-alikes), indexed once."""
 
@@ -186,6 +301,7 @@ class NameIndex:
                                      for p in e.places}
             self.group_prefixes[entry.id] = _group_prefixes(watchlist.chain(entry.id)[1:])
         self.acronym_set = frozenset(self.acronyms)
+        self.units = NumberedUnits(watchlist)
         for name in innocents:
             for label in (name.name, name.name_zh):
                 if label:
@@ -310,7 +426,11 @@ class NameIndex:
         unique: dict[str, Found] = {}
         for f in sorted(found, key=lambda f: f.start):  # in the order the string names them
             unique.setdefault(f.owner or f.matched, f)
-        return list(unique.values())
+        found = list(unique.values())
+        if self.units and any(f.owner in self.units.groups for f in found):
+            found = list({f.owner or f.matched: f for f in
+                          (self.units.refine(f, parsed) for f in found)}.values())
+        return found
 
     def _supported(self, owner: tuple[str, str, bool], t0: int, t1: int, parsed: Parsed
                    ) -> bool:

@@ -300,6 +300,28 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
     ("Unit61267, Beijing", {match.PLA_ENTRY}),
     ("Military Representative Office, Defense Acquisition Program Administration, Seoul, Korea",
      set()),
+    # a group's name then its numbered unit flags the unit the watchlist numbers so
+    ("中国电子科技集团公司第三十八研究所, 合肥", {"cetc--38th-research-institute"}),
+    ("中国航天科工集团第三研究院第三十三研究所",
+     {"china-aerospace-science-and-industry--beijing-automation-control-equipment-institute"}),
+    ("CETC 38, Hefei 230088", {"cetc--38th-research-institute"}),
+    ("CETC, 38 Xiangzhang Road, Hefei", {"cetc"}),  # a street number in the next segment
+    ("中国电子科技集团公司第九十九研究所", {"cetc"}),  # a number the watchlist has no unit for
 ])
 def test_strings_as_papers_print_them(raw, expected):
     assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("printed", "number"), [
+    ("三十八", 38), ("七〇二", 702), ("十四", 14), ("二十", 20), ("五", 5), ("14", 14),
+    ("一百零一", 101), ("研究", None), ("", None)])
+def test_chinese_numbers(printed, number):
+    from analysis.names import cjk_number
+
+    assert cjk_number(printed) == number
+
+
+def test_numbered_unit_evidence_names_the_unit_and_what_was_printed():
+    [found] = MATCHER.decide("中国电子科技集团公司第三十八研究所", {})
+    assert found.entry_id == "cetc--38th-research-institute"
+    assert "numbered unit" in found.evidence and "第三十八研究所" in found.evidence
