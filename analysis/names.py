@@ -101,6 +101,10 @@ _HYPHEN = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
 #: Letters a name must have to be looked for with its spaces ignored: shorter ones occur inside
 #: other words too easily.
 MIN_SQUASHED = 20
+#: Shorter names of two words or more ("BeihangUniversity") are looked for too, but only where
+#: the string shows glued words: the name starts and ends at a word or a change of case, with
+#: a change of case inside it.
+MIN_GLUED = 12
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 _NOT_ASCII_LETTERS = bytes(c for c in range(256) if not 97 <= c <= 122)
 
@@ -134,23 +138,31 @@ def _case_changes(parsed: Parsed, lengths: list[int]) -> set[int]:
     return found
 
 
+def _glued_inside(first: int, last: int, glued: set[int]) -> bool:
+    return any(first < g < last for g in glued)
+
+
 def _squashed_automaton(patterns: dict[str, list[tuple[str, str, bool]]]) -> ahocorasick.Automaton:
-    """Latin names of three words or more and MIN_SQUASHED letters, with their spaces removed;
-    ambiguous labels are left out (they need the string's context, which squashing loses)."""
+    """Latin names of two words or more and MIN_GLUED letters, with their spaces removed, each
+    marked long (three words or more and MIN_SQUASHED letters) or not; ambiguous labels are
+    left out (they need the string's context, which squashing loses)."""
     automaton = ahocorasick.Automaton()
     squashed: dict[str, list[tuple[str, str, bool]]] = {}
+    long_names: set[str] = set()
     for key, owners in patterns.items():
         words = key.split()
         letters = "".join(words)
-        if not key.startswith(" ") or len(words) < 3 or len(letters) < MIN_SQUASHED \
+        if not key.startswith(" ") or len(words) < 2 or len(letters) < MIN_GLUED \
                 or not letters.isalpha():
             continue
+        if len(words) >= 3 and len(letters) >= MIN_SQUASHED:
+            long_names.add(letters)
         for owner in owners:
             if not owner[2] and owner not in squashed.setdefault(letters, []):
                 squashed[letters].append(owner)
     for letters, owners in squashed.items():
         if owners:
-            automaton.add_word(letters, (letters, owners))
+            automaton.add_word(letters, (letters, owners, letters in long_names))
     if len(automaton):
         automaton.make_automaton()
     return automaton
@@ -344,7 +356,7 @@ class NameIndex:
             return []
         joined = "".join(parsed.low)
         letters = _letters(joined)
-        if len(letters) < MIN_SQUASHED:
+        if len(letters) < MIN_GLUED:
             return []
         candidates = list(self.squashed.iter(letters))  # most strings stop here, with none
         if not candidates:
@@ -358,9 +370,12 @@ class NameIndex:
         ends |= glued
         # a name starts where a word starts ("aerospace" does not hold "space ...") and ends
         # where a word ends or where PDF extraction glued "of" on ("UniversityofPLA")
-        hits = [(end - len(key) + 1, end + 1, key, owners) for end, (key, owners) in candidates
+        hits = [(end - len(key) + 1, end + 1, key, owners)
+                for end, (key, owners, long_name) in candidates
                 if end - len(key) + 1 in starts
-                and (end + 1 in ends or letters.startswith("of", end + 1))]
+                and (end + 1 in ends or letters.startswith("of", end + 1))
+                and (long_name or end + 1 in ends
+                     and _glued_inside(end - len(key) + 1, end + 1, glued))]
         if not hits:
             return []
         offsets = list(accumulate(lengths[:-1], initial=0))

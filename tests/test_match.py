@@ -294,6 +294,9 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
     ("中国航空集团公司", set()),  # another group (Air China's) that starts alike
     # glued words split where the case changes
     ("SchoolofPhysics,NationalUniversityofDefenseTechnologyChangsha410073", {"nudt"}),
+    ("School of Physics, BeihangUniversity, Beijing", {"beihang"}),  # a shorter name, glued
+    ("TianjinUniversityofTechnology, Tianjin", set()),  # a longer unlisted name, glued
+    ("Beihanguniversity, Beijing", set()),  # no sign of glued words: too short to trust
     # PLA bodies named by their function or by the old military regions' other English name
     ("Airforce Military Representative Office in Shenyang Region, PR China", {match.PLA_ENTRY}),
     ("General Hospital of Shenyang Military Command, Shenyang", {match.PLA_ENTRY}),
