@@ -108,9 +108,13 @@ class Matcher:
                 names = [f._replace(label=f"{f.label}, traditional characters folded")
                          for f in self.find(Parsed(folded))]
             names = names or self.names.find_squashed(parsed)
-        named = self._most_specific([f for f in names if f.owner and self._in_context(f, names)])
-        lookalikes = [f for f in names if not f.owner]
-        hit = self.identifier(institution)
+        named: list[Found] = []
+        lookalikes: list[Found] = []
+        if names:  # most strings name nothing
+            named = self._most_specific([f for f in names
+                                         if f.owner and self._in_context(f, names)])
+            lookalikes = [f for f in names if not f.owner]
+        hit = self.identifier(institution) if institution else None
         if hit and lookalikes:
             own = self.own_labels(hit.entry_id)
             lookalikes = [f for f in lookalikes if f.matched not in own]
@@ -200,12 +204,16 @@ RULES: dict[str, Rule] = {r.name: r for r in [
     Rule("name_unlisted_link", 0.75, "the string names the entry; OpenAlex linked an "
          "institution that is not on the watchlist"),
     Rule("name", 0.8, "the string names the entry (name, alias, Chinese name or distinctive "
-         "acronym, with the look-alike guards; traditional characters folded and spaces "
-         "ignored for long names only when the string as printed names nothing) and OpenAlex "
-         "linked no institution"),
+         "acronym, with the look-alike guards; abbreviations, possessives, lost hyphens and "
+         "one-slip misspellings of long name words read as the word; a group's name followed "
+         "by its numbered unit names the unit; traditional characters folded, and spaces "
+         "ignored for long names or for shorter ones glued at a change of case, only when the "
+         "string as printed names nothing) and OpenAlex linked no institution"),
     Rule("pla", 0.8, "no listed entry flags, but the string names the People's Liberation Army "
-         "(PLA, 中国人民解放军, a theatre command or a numbered unit): a military body even "
-         "when the unit is on no list, flagged to the entry for unlisted PLA units"),
+         "(PLA, 中国人民解放军, a theatre command, military region or command, a numbered unit, "
+         "a military representative office): a military body even when the unit is on no list, "
+         "flagged to the entry for unlisted PLA units; words other forces share count only when "
+         "the string places nothing abroad"),
 ]}
 
 #: The watchlist entry that PLA bodies on no list are flagged to.
