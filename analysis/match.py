@@ -26,7 +26,9 @@ from analysis.names import (
     NameIndex,
     foreign_places,
     mentions_china,
+    mentions_mainland,
     pla_mention,
+    taiwan_places,
 )
 from analysis.text import Parsed, has_invisible, normalise_text, simplified, text
 from analysis.watchlist import Entry, Funder, Name, Watchlist
@@ -102,12 +104,8 @@ class Matcher:
         """Everything the rules look at for one (string, institution) pair, worked out once."""
         parsed = Parsed(raw)
         names = self.find(parsed) if raw else []
-        if raw and not names:  # fallbacks, only where the string as printed names nothing
-            folded = simplified(raw)
-            if folded:
-                names = [f._replace(label=f"{f.label}, traditional characters folded")
-                         for f in self.find(Parsed(folded))]
-            names = names or self.names.find_squashed(parsed)
+        if raw and not any(f.owner and self._in_context(f, names) for f in names):
+            names = self._fallback(raw, parsed, names)
         named: list[Found] = []
         lookalikes: list[Found] = []
         if names:  # most strings name nothing
@@ -120,6 +118,22 @@ class Matcher:
             lookalikes = [f for f in lookalikes if f.matched not in own]
         return Context(raw, parsed, institution, institution.get("institution_name") or "",
                        hit, named, lookalikes, self)
+
+    def _fallback(self, raw: str, parsed: Parsed, names: list[Found]) -> list[Found]:
+        """Where the string as printed names no watchlisted body (at most a look-alike, or a
+        generic part whose parent it does not name): its traditional characters folded, then
+        its names with spaces ignored. A name found that way must be longer than a look-alike
+        the string names ("Northwestern Polytechnical UniversityXi'an" is NWPU, not the
+        Canadian college; "NortheasternUniversityLondon" stays the London one)."""
+        longest = max((len(f.matched.replace(" ", "")) for f in names if not f.owner), default=0)
+        folded = simplified(raw)
+        if folded:
+            found = [f._replace(label=f"{f.label}, traditional characters folded")
+                     for f in self.find(Parsed(folded))]
+            if any(len(f.matched.replace(" ", "")) > longest for f in found):
+                return found
+        squashed = [f for f in self.names.find_squashed(parsed) if len(f.matched) > longest]
+        return squashed or names
 
     def own_labels(self, entry_id: str) -> frozenset[str]:
         """An entry's names as the index holds them: a look-alike that is one of them (a
@@ -201,6 +215,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "watchlisted institution the string does not support: the string wins"),
     Rule("name_conflict", 0.3, "the string names the entry, but OpenAlex linked an institution "
          "outside China and the string names no place in China"),
+    Rule("name_in_taiwan", 0.3, "the string names the entry, but places it in Taiwan (Taiwan, "
+         "a Taiwanese city, the Republic of China) and names no place on the mainland: most "
+         "likely a Taiwanese namesake"),
     Rule("name_unlisted_link", 0.75, "the string names the entry; OpenAlex linked an "
          "institution that is not on the watchlist"),
     Rule("name", 0.8, "the string names the entry (name, alias, Chinese name or distinctive "
@@ -303,6 +320,18 @@ def _name_conflict(ctx: Context, found: Found) -> Link | None:
                 f"{ctx.inst_name} ({country}) and the text gives no place in China")
 
 
+def _name_in_taiwan(ctx: Context, found: Found) -> Link | None:
+    """Taiwan's universities share names with mainland ones (Tsing Hua, Sun Yat-sen, Chiao
+    Tung, Central): a string that places the name in Taiwan, and nowhere on the mainland, most
+    likely names the namesake."""
+    places = taiwan_places(ctx.parsed)
+    if not places or mentions_mainland(ctx.parsed, ctx.raw,
+                                       ctx.matcher.names.places.get(found.owner, set())):
+        return None
+    return link("name_in_taiwan", found.owner, f"{_named(ctx, found)}, but the text places it "
+                f"in Taiwan ({', '.join(places[:2])}) and names no place on the mainland")
+
+
 def _name_unlisted_link(ctx: Context, found: Found) -> Link | None:
     if not ctx.inst_name:
         return None
@@ -336,7 +365,7 @@ UNIVERSITY_WORDS = frozenset({"university", "universidad", "universite", "univer
 #: Tried in order; the first that answers gives the identifier link.
 ID_RULES = (_id_corroborated, _id_conflict, _id_contradicted, _id_uncorroborated)
 #: Tried in order for each watchlisted name in the string (not of the identifier's family).
-NAME_RULES = (_name_over_id, _name_conflict, _name_unlisted_link, _name)
+NAME_RULES = (_name_over_id, _name_conflict, _name_in_taiwan, _name_unlisted_link, _name)
 
 
 METHOD_MARKERS = ("<!-- rules: generated from analysis.match.RULES -->", "<!-- rules: end -->")

@@ -55,6 +55,7 @@ CJK_PREFIXES = ("中国人民解放军", "解放军", "中国", "中国科学院
 CHINA_MARKERS = {"china", "prc", "中国", "中华人民共和国"}
 #: A word before a listed name that makes it a longer, different name.
 NAME_PREFIXES = {"national"}
+_LETTER_PREFIXES = tuple(NAME_PREFIXES)
 FOREIGN_CJK = ("台湾", "臺灣", "台北", "臺北", "香港", "澳门", "澳門", "高雄", "新竹", "台南")
 #: Places that say a string is not about mainland China (Taiwan writes "Republic of China").
 FOREIGN_MARKERS = {
@@ -373,6 +374,7 @@ class NameIndex:
         hits = [(end - len(key) + 1, end + 1, key, owners)
                 for end, (key, owners, long_name) in candidates
                 if end - len(key) + 1 in starts
+                and not letters.endswith(_LETTER_PREFIXES, 0, end - len(key) + 1)
                 and (end + 1 in ends or letters.startswith("of", end + 1))
                 and (long_name or end + 1 in ends
                      and _glued_inside(end - len(key) + 1, end + 1, glued))]
@@ -484,6 +486,8 @@ class NameIndex:
         """A Chinese name must not be the middle of a longer name (see CJK_UNIT_STARTS); its
         group's name may come first (中国航空 沈阳飞机设计研究所)."""
         before, after = token[:start], token[end:]
+        if before and not is_cjk(before[-1]):
+            before = ""  # a footnote mark or a number glued on ("1国防科学技术大学")
         if before and not before.endswith(CJK_PREFIXES) and not any(
                 before.endswith(self.group_prefixes.get(o[0], ())) for o in owners):
             return False
@@ -493,6 +497,40 @@ class NameIndex:
 
 def mentions_china(parsed: Parsed, raw: str) -> bool:
     return bool(CHINA_MARKERS.intersection(parsed.low)) or any(is_cjk(c) for c in raw)
+
+
+TAIWAN_MARKERS = {"taiwan", "taipei", "kaohsiung", "hsinchu", "tainan", "taichung",
+                  "taoyuan", "keelung", "chiayi", "hualien", "roc"}
+TAIWAN_CJK = ("台湾", "臺灣", "台北", "臺北", "高雄", "新竹", "台南", "臺南", "台中", "臺中",
+              "桃园", "桃園")
+
+
+def _republic_of_china(parsed: Parsed) -> bool:
+    """Taiwan's "Republic of China", not the People's Republic (however glued or mangled)."""
+    return "republic of china" in " ".join(parsed.low) \
+        and "people" not in parsed.folded.lower() and "prc" not in parsed.low
+
+
+def taiwan_places(parsed: Parsed) -> list[str]:
+    """Places in Taiwan the string names, the Republic of China among them."""
+    found = [w for w in parsed.low if w in TAIWAN_MARKERS]
+    found += [m for m in TAIWAN_CJK if m in parsed.folded]
+    if _republic_of_china(parsed):
+        found.append("republic of china")
+    return list(dict.fromkeys(found))
+
+
+def mentions_mainland(parsed: Parsed, raw: str, places: set[str]) -> bool:
+    """China named (other than in Taiwan's "Republic of China"), or one of the entry's own
+    places (its city)."""
+    low = parsed.low
+    roc = _republic_of_china(parsed)
+    if any(w in CHINA_MARKERS and not (roc and low[i - 2:i] == ["republic", "of"])
+           for i, w in enumerate(low)):
+        return True
+    joined = f" {' '.join(low)} "
+    return any(p and f" {p} " in joined for p in places) or "中华人民共和国" in raw \
+        or ("中国" in raw and not any(m in raw for m in TAIWAN_CJK))
 
 
 def foreign_places(parsed: Parsed) -> list[str]:
@@ -508,21 +546,26 @@ def foreign_places(parsed: Parsed) -> list[str]:
 #: The People's Liberation Army named in a string: its names, theatre commands, numbered
 #: units (military unit cover designators are five digits starting 3, 6 or 9).
 PLA_PATTERN = re.compile(
-    r"\bPLA(?:N|AF|RF)?\b|People'?s Liberation Army|中国人民解放军|解放军"
+    r"\bPLA(?:N|AF|RF)?\b|(?<=[a-z])PLA(?![a-z])|\bPLA(?=[A-Z][a-z])"  # "ofPLA", "PLABeijing"
+    r"|People'?s\s*Liberation\s*Army|中国人民解放军|解放军"
     r"|\bTheat(?:er|re) Command\b|战区|\bMilitary (?:Region|Command)\b|军区"
     r"|\bJoint Logistics? Support Force\b|联勤保障|\bRocket Force\b(?!s)|火箭军"
     r"|\bSecond Artillery\b|第二炮兵"
     r"|(?:海军|空军|陆军)(?:第?[〇零一二三四五六七八九十百\d]+)?(?:医院|部队|研究所|研究院)"
-    r"|\b(?:Unit|Troops?)\s*(?:No\.?\s*)?[369]\d{4}\b|\b[369]\d{4}\s*(?:Unit|Troops?)\b"
-    r"|[369]\d{4}\s*部队"
-    r"|\bMilitary Representative (?:Office|Bureau)\b|军事?代表(?:室|局)")
+    r"|\b(?:Unit|Troops?)\s*(?:No\.?\s*)?[3-9]\d{4}\b|\b[3-9]\d{4}\s*(?:Unit|Troops?)\b"
+    r"|[3-9]\d{4}\s*部队"
+    r"|\bMilitary Representatives? (?:Office|Bureau)\b"
+    r"|\bOffice of (?:the )?Military Representatives?\b"
+    r"|军事?代表(?:室|局)|(?:海军|空军|陆军|火箭军)驻[^，,；;()（）]{1,15}代表室"
+    r"|\bGeneral Hospital of (?:the )?(?:Air Force|Navy|Rocket Force)\b"
+    r"|\b(?:Air Force|Navy|Rocket Force) General Hospital\b")
 
 
 #: Every PLA_PATTERN match in Latin text holds one of these words (most strings hold none, and
 #: skip the pattern); Chinese text is searched for its own hints.
 PLA_WORDS = frozenset({"PLA", "PLAN", "PLAAF", "PLARF", "Liberation", "Theater", "Theatre",
                        "Region", "Command", "Logistic", "Logistics", "Rocket", "Artillery", "Unit",
-                       "Troop", "Troops", "Representative"})
+                       "Troop", "Troops", "Representative", "Representatives", "Force", "Navy"})
 PLA_HINTS_CJK = re.compile("解放军|战区|军区|联勤|火箭军|炮兵|海军|空军|陆军|部队|代表")
 _GLUED_UNIT = re.compile(r"(?:Unit|Troops?)\s*(?:No\.?\s*)?\d|\d\s*(?:Unit|Troop)")
 
@@ -531,7 +574,8 @@ def pla_mention(raw: str, words: list[str] | None = None) -> str:
     """The words that name the PLA in the string, or "". `words` are its tokens as printed,
     if the caller has them."""
     words = words if words is not None else Parsed(raw).cased
-    if PLA_WORDS.isdisjoint(words) and (raw.isascii() or not PLA_HINTS_CJK.search(raw)) \
+    if PLA_WORDS.isdisjoint(words) and "PLA" not in raw and "Liberation" not in raw \
+            and (raw.isascii() or not PLA_HINTS_CJK.search(raw)) \
             and not (("Unit" in raw or "Troop" in raw) and _GLUED_UNIT.search(raw)):
         return ""
     found = PLA_PATTERN.search(raw)

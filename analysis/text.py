@@ -4,6 +4,7 @@ matcher reads `visible` text, and writers get `printable` text and `neutralise`d
 from __future__ import annotations
 
 import functools
+import html
 import re
 import string
 import unicodedata
@@ -152,6 +153,8 @@ _POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’]s\b")
 _SEGMENT = re.compile(r"[,;()（），；\[\]\n|/+]+")
 _BROKEN_WORD = re.compile(r"(?<=\w)-\s*\n\s*(?=\w)")
 _ST = re.compile(r"\bs\s*&\s*t\b", re.I)
+#: A footnote mark that papers print before an affiliation: 1, 12, a, b, ², †.
+_FOOTNOTE = re.compile(r"\d{1,2}|[a-z]|[\u00b2\u00b3\u00b9\u2070-\u2079*†‡§]+")
 
 
 def is_cjk(ch: str) -> bool:
@@ -187,6 +190,8 @@ def _fold(raw: str) -> str:
                 raw = unicodedata.normalize("NFC", "".join(
                     c for c in decomposed if not unicodedata.combining(c)))
     if "&" in raw:
+        if ";" in raw:
+            raw = html.unescape(raw)  # "Sci&#38;Tech", "&amp;": escaped once too often
         raw = _ST.sub(" science and technology ", raw).replace("&", " and ")
     if "\n" in raw:
         raw = _BROKEN_WORD.sub("", raw)  # "Tech-\nnology": a word split across lines
@@ -241,10 +246,12 @@ class Parsed:
         if self._starts is None:
             starts, count = set(), 0
             for segment in _SEGMENT.split(self.folded):
-                words = len(_spaced(segment).split())
+                words = _spaced(segment).split()
                 if words:
                     starts.add(count)
-                    count += words
+                    if len(words) > 1 and _FOOTNOTE.fullmatch(words[0]):
+                        starts.add(count + 1)  # "1 信息工程大学", "a Dept. of ...": a mark
+                    count += len(words)
             self._starts = starts
         return self._starts
 

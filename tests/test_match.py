@@ -310,6 +310,25 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
     ("CETC 38, Hefei 230088", {"cetc--38th-research-institute"}),
     ("CETC, 38 Xiangzhang Road, Hefei", {"cetc"}),  # a street number in the next segment
     ("中国电子科技集团公司第九十九研究所", {"cetc"}),  # a number the watchlist has no unit for
+    # footnote marks glued on, HTML entities left in
+    ("1国防科学技术大学，长沙 410073", {"nudt"}),
+    ("(1.信息工程大学，河南 郑州 450001)", {"information-engineering-university"}),
+    ("Dept of Control, Huazhong Univ of Sci&#38;Tech, Wuhan, China",
+     {"huazhong-university-of-science-and-technology"}),
+    # the PLA glued to its neighbours, or named by its services' hospitals and offices
+    ("Department of Cardiology, 306thHospitalof PLABeijing 100101, China", {match.PLA_ENTRY}),
+    ("ChinesePLAGeneral Hospital, Beijing 100853", {match.PLA_ENTRY}),
+    ("Department of Surgery, the People'sLiberationArmy 537 Hospital, Baoji", {match.PLA_ENTRY}),
+    ("General Hospital of Air Force, Beijing, China", {match.PLA_ENTRY}),
+    ("中国人民解放军75711部队, 广州", {match.PLA_ENTRY}),
+    ("The Office of Military Representative in an Avionics Company, Shanghai", {match.PLA_ENTRY}),
+    ("海军驻某研究院代表室, 北京", {match.PLA_ENTRY}),
+    ("Air Force General Hospital, Seoul, Korea", set()),
+    ("EXPLAIN DISPLAY PLANT", set()),
+    # a generic part's name counts only next to its parent's
+    ("成都信息工程大学 网络空间安全学院, 成都 610225", set()),
+    # a look-alike does not hide a longer listed name that PDF extraction glued
+    ("Shaanxi Lab, Northwestern Polytechnical UniversityXi'an 710072, China", {"nwpu"}),
 ])
 def test_strings_as_papers_print_them(raw, expected):
     assert flags(raw) == expected
@@ -328,3 +347,19 @@ def test_numbered_unit_evidence_names_the_unit_and_what_was_printed():
     [found] = MATCHER.decide("中国电子科技集团公司第三十八研究所", {})
     assert found.entry_id == "cetc--38th-research-institute"
     assert "numbered unit" in found.evidence and "第三十八研究所" in found.evidence
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Department of Physics, National TsingHua University, Hsinchu, Taiwan", set()),
+    ("Inst. of Comp. Eng., Nation Sun YatSen Univ., Kaohsiung, Taiwan, Republic of China", set()),
+    # ... and the reverses: the mainland named too, or China as the People's Republic
+    ("Tsinghua University, Beijing; Academia Sinica, Taipei, Taiwan", {"tsinghua-university"}),
+    ("Xidian University, Xi'an, People's Republic of China", {"xidian"}),
+    ("School of EE, Harbin Institute of TechnologyHarbin 150001People's Republic of China",
+     {"hit"}),
+])
+def test_a_name_placed_in_taiwan_is_most_likely_a_namesake(raw, expected):
+    assert flags(raw) == expected
+    if not expected:
+        rules = {link.rule for link in MATCHER.decide(raw, {})}
+        assert rules <= {"name_in_taiwan"}
