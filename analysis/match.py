@@ -132,8 +132,7 @@ class Matcher:
                      for f in self.find(Parsed(folded))]
             if any(len(f.matched.replace(" ", "")) > longest for f in found):
                 return found
-        squashed = [f for f in self.names.find_squashed(parsed) if len(f.matched) > longest]
-        return squashed or names
+        return self.names.find_squashed(parsed, longest) or names
 
     def own_labels(self, entry_id: str) -> frozenset[str]:
         """An entry's names as the index holds them: a look-alike that is one of them (a

@@ -125,13 +125,17 @@ def _group_prefixes(ancestors: list[Entry]) -> tuple[str, ...]:
                                            if x.startswith("中国") and len(x) >= 6)]))
 
 
+_CAMEL = re.compile("[a-z][A-Z]")
+
+
 def _case_changes(parsed: Parsed, lengths: list[int]) -> set[int]:
     """Where a word glued by PDF extraction changes from lower to upper case, as offsets into
     its letters ("ChinaUniversityofMining" + "TechnologyXuzhou"): a name may start or end there."""
     found: set[int] = set()
     offset = 0
     for word, low, length in zip(parsed.cased, parsed.low, lengths, strict=False):
-        if word.lower() == low and not word.islower() and not word.isupper():
+        if word.lower() == low and not word.islower() and not word.isupper() \
+                and not word.istitle():
             letters = [c for c in word if "a" <= c.lower() <= "z"]
             found |= {offset + i for i in range(1, len(letters))
                       if letters[i - 1].islower() and letters[i].isupper()}
@@ -349,24 +353,30 @@ class NameIndex:
             if (owner, kind, ambiguous) not in owners:
                 owners.append((owner, kind, ambiguous))
 
-    def find_squashed(self, parsed: Parsed) -> list[Found]:
+    def find_squashed(self, parsed: Parsed, longer_than: int = 0) -> list[Found]:
         """Long watchlisted names in text whose spaces PDF extraction lost or scattered
         ("NationalUniversityofDefenseTechnology", "Techno logy"): letters only, longest first.
-        A fallback for strings in which the normal pass finds nothing."""
+        A fallback for strings in which the normal pass finds nothing (or only look-alikes,
+        whose letters a name must outnumber: `longer_than`)."""
         if not len(self.squashed):
             return []
         joined = "".join(parsed.low)
         letters = _letters(joined)
         if len(letters) < MIN_GLUED:
             return []
-        candidates = list(self.squashed.iter(letters))  # most strings stop here, with none
+        candidates = [c for c in self.squashed.iter(letters) if len(c[1][0]) > longer_than]
+        if not candidates:  # most strings stop here, with none
+            return []
+        camel = bool(_CAMEL.search(parsed.folded))
+        if not camel:  # a shorter name needs a change of case inside it
+            candidates = [c for c in candidates if c[1][2]]
         if not candidates:
             return []
         lengths = [len(_letters(w)) for w in parsed.low] if len(letters) != len(joined) \
             else [len(w) for w in parsed.low]
         starts = set(accumulate(lengths[:-1], initial=0))
         ends = set(accumulate(lengths))
-        glued = _case_changes(parsed, lengths)
+        glued = _case_changes(parsed, lengths) if camel else set()
         starts |= glued
         ends |= glued
         # a name starts where a word starts ("aerospace" does not hold "space ...") and ends
