@@ -48,13 +48,18 @@ QUALIFIERS = {"pla", "china", "prc"}
 #: institution (中国航天 in 中国航天科工集团) unless what follows names a unit of it.
 CJK_UNIT_STARTS = ("大学", "学院", "研究院", "研究所", "研究中心", "集团", "公司", "有限", "股份",
                    "中心", "实验室", "重点实验室", "医院", "附属", "分校", "校区", "系", "所",
-                   "科学院", "部", "局", "总院", "第")
+                   "科学院", "部", "局", "总院", "第",
+                   # the same in traditional characters, which a look-alike may be printed in
+                   "大學", "學院", "集團", "實驗室", "重點實驗室", "醫院", "附屬", "校區", "科學院",
+                   "總院")
 #: A numbered unit after a group's name: 航天科工三院 (its Third Academy), 中国电科14所.
 CJK_NUMBERED_UNIT = re.compile("第?[〇零一二三四五六七八九十百\\d]+(?:院|所|部|厂|研究所|研究院)")
-CJK_PREFIXES = ("中国人民解放军", "解放军", "中国", "中国科学院", "国家")
+CJK_PREFIXES = ("中国人民解放军", "解放军", "中国", "中国科学院", "国家",
+                "中國人民解放軍", "解放軍", "中國", "中國科學院", "國家")
 CHINA_MARKERS = {"china", "prc", "中国", "中华人民共和国"}
 #: A word before a listed name that makes it a longer, different name.
-NAME_PREFIXES = {"national"}
+NAME_PREFIXES = {"national", "west", "east", "south", "north", "northwest", "northeast",
+                 "southwest", "southeast", "central"}  # "West Anhui University" is not Anhui's
 _LETTER_PREFIXES = tuple(NAME_PREFIXES)
 FOREIGN_CJK = ("台湾", "臺灣", "台北", "臺北", "香港", "澳门", "澳門", "高雄", "新竹", "台南")
 #: Places that say a string is not about mainland China (Taiwan writes "Republic of China").
@@ -562,7 +567,8 @@ PLA_PATTERN = re.compile(
     r"|\bJoint Logistics? Support Force\b|联勤保障|\bRocket Force\b(?!s)|火箭军"
     r"|\bSecond Artillery\b|第二炮兵"
     r"|(?:海军|空军|陆军)(?:第?[〇零一二三四五六七八九十百\d]+)?(?:医院|部队|研究所|研究院)"
-    r"|\b(?:Unit|Troops?)\s*(?:No\.?\s*)?[3-9]\d{4}\b|\b[3-9]\d{4}\s*(?:Unit|Troops?)\b"
+    r"|\b(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?[3-9]\d{4}\b"
+    r"|\b[3-9]\d{4}\s*(?:Unit|Troops?|[Aa]rmy)\b"
     r"|[3-9]\d{4}\s*部队"
     r"|\bMilitary Representatives? (?:Office|Bureau)\b"
     r"|\bOffice of (?:the )?Military Representatives?\b"
@@ -577,7 +583,8 @@ PLA_WORDS = frozenset({"PLA", "PLAN", "PLAAF", "PLARF", "Liberation", "Theater",
                        "Region", "Command", "Logistic", "Logistics", "Rocket", "Artillery", "Unit",
                        "Troop", "Troops", "Representative", "Representatives", "Force", "Navy"})
 PLA_HINTS_CJK = re.compile("解放军|战区|军区|联勤|火箭军|炮兵|海军|空军|陆军|部队|代表")
-_GLUED_UNIT = re.compile(r"(?:Unit|Troops?)\s*(?:No\.?\s*)?\d|\d\s*(?:Unit|Troop)")
+_GLUED_UNIT = re.compile(r"(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?\d"
+                         r"|\d\s*(?:Unit|Troop|[Aa]rmy)")
 
 
 def pla_mention(raw: str, words: list[str] | None = None) -> str:
@@ -586,7 +593,8 @@ def pla_mention(raw: str, words: list[str] | None = None) -> str:
     words = words if words is not None else Parsed(raw).cased
     if PLA_WORDS.isdisjoint(words) and "PLA" not in raw and "Liberation" not in raw \
             and (raw.isascii() or not PLA_HINTS_CJK.search(raw)) \
-            and not (("Unit" in raw or "Troop" in raw) and _GLUED_UNIT.search(raw)):
+            and not (("Unit" in raw or "Troop" in raw or "rmy" in raw)
+                     and _GLUED_UNIT.search(raw)):
         return ""
     found = PLA_PATTERN.search(raw)
     return found.group(0) if found else ""

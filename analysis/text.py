@@ -107,7 +107,7 @@ ABBREVIATIONS = {
     "mil": "military", "hosp": "hospital", "peoples": "people", "phys": "physics",
     "opt": "optics", "automat": "automation", "microelect": "microelectronics",
     "aerodynam": "aerodynamics", "dev": "development", "telecommun": "telecommunication",
-    "telecom": "telecommunication", "nat": "nat",
+    "telecom": "telecommunication", "nat": "nat", "aerosp": "aerospace", "syst": "system",
     # singular and plural print alike ("Posts and Telecommunications" / "Post and
     # Telecommunication"); corporate suffixes too ("Co., Ltd" / "Company Limited")
     "telecommunications": "telecommunication", "posts": "post",

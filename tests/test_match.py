@@ -327,6 +327,12 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
     ("EXPLAIN DISPLAY PLANT", set()),
     # a generic part's name counts only next to its parent's
     ("成都信息工程大学 网络空间安全学院, 成都 610225", set()),
+    # a look-alike printed in traditional characters with its units is still the look-alike
+    ("國防大學理工學院資工系", set()),
+    ("West Anhui University, Lu'an, China", set()),  # a longer name, not Anhui University
+    ("Shenyang Aerosp Univ, Shenyang", {"shenyang-aerospace-university"}),
+    ("Army 91126 Barracks Department, Dalian 116041", {match.PLA_ENTRY}),
+    ("32125army, Jinan 250100", {match.PLA_ENTRY}),
     # a look-alike does not hide a longer listed name that PDF extraction glued
     ("Shaanxi Lab, Northwestern Polytechnical UniversityXi'an 710072, China", {"nwpu"}),
 ])
