@@ -104,7 +104,8 @@ class Matcher:
         """Everything the rules look at for one (string, institution) pair, worked out once."""
         parsed = Parsed(raw)
         names = self.find(parsed) if raw else []
-        if raw and not any(f.owner and self._in_context(f, names) for f in names):
+        if raw and (not names or not any(f.owner and self._in_context(f, names)
+                                         for f in names)):
             names = self._fallback(raw, parsed, names)
         named: list[Found] = []
         lookalikes: list[Found] = []
@@ -125,7 +126,8 @@ class Matcher:
         its names with spaces ignored. A name found that way must be longer than a look-alike
         the string names ("Northwestern Polytechnical UniversityXi'an" is NWPU, not the
         Canadian college; "NortheasternUniversityLondon" stays the London one)."""
-        longest = max((len(f.matched.replace(" ", "")) for f in names if not f.owner), default=0)
+        longest = max((len(f.matched.replace(" ", "")) for f in names if not f.owner),
+                      default=0) if names else 0
         folded = simplified(raw)
         if folded:
             found = [f._replace(label=f"{f.label}, traditional characters folded")

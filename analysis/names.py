@@ -369,7 +369,9 @@ class NameIndex:
         letters = _letters(joined)
         if len(letters) < MIN_GLUED:
             return []
-        candidates = [c for c in self.squashed.iter(letters) if len(c[1][0]) > longer_than]
+        candidates = list(self.squashed.iter(letters))
+        if candidates and longer_than:
+            candidates = [c for c in candidates if len(c[1][0]) > longer_than]
         if not candidates:  # most strings stop here, with none
             return []
         camel = bool(_CAMEL.search(parsed.folded))

@@ -180,6 +180,10 @@ def simplified(raw: str) -> str:
     return folded if folded != raw else ""
 
 
+#: Combining marks (accents once decomposed), dropped by str.translate in one C-level pass.
+_COMBINING = {c: None for c in range(0x20000) if unicodedata.combining(chr(c))}
+
+
 def _fold(raw: str) -> str:
     """Width, accents, apostrophes and invisible characters folded; fast for ASCII."""
     if not raw.isascii():
@@ -187,8 +191,7 @@ def _fold(raw: str) -> str:
         if not raw.isascii():
             decomposed = unicodedata.normalize("NFKD", raw)
             if len(decomposed) != len(raw):  # accents to strip (Chinese text has none)
-                raw = unicodedata.normalize("NFC", "".join(
-                    c for c in decomposed if not unicodedata.combining(c)))
+                raw = unicodedata.normalize("NFC", decomposed.translate(_COMBINING))
     if "&" in raw:
         if ";" in raw:
             raw = html.unescape(raw)  # "Sci&#38;Tech", "&amp;": escaped once too often
