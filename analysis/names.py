@@ -344,7 +344,7 @@ class NameIndex:
     def _add(patterns: dict[str, list[tuple[str, str, bool]]], label: str, owner: str,
              kind: str, ambiguous: bool) -> None:
         variants = {normalise_text(label), normalise_text(label, STOPWORDS_WEAK),
-                    normalise_text(label, STOPWORDS)}
+                    normalise_text(label, STOPWORDS), normalise_text(label, {"the"})}
         if _HYPHEN.search(label):  # "Sun Yat-sen" loses its hyphen: "Sun Yatsen", "Sun YatSen"
             variants.add(normalise_text(_HYPHEN.sub("", label)))
         variants |= {v for v in map(_without_corporate_suffix, variants) if v}
@@ -393,7 +393,7 @@ class NameIndex:
                 if end - len(key) + 1 in starts
                 and not letters.endswith(_LETTER_PREFIXES, 0, end - len(key) + 1)
                 and (end + 1 in ends or letters.startswith("of", end + 1))
-                and (long_name or end + 1 in ends
+                and (long_name or end + 1 in ends and not letters.startswith("of", end + 1)
                      and _glued_inside(end - len(key) + 1, end + 1, glued))]
         if not hits:
             return []

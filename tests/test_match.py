@@ -333,6 +333,9 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
     ("Shenyang Aerosp Univ, Shenyang", {"shenyang-aerospace-university"}),
     ("Army 91126 Barracks Department, Dalian 116041", {match.PLA_ENTRY}),
     ("32125army, Jinan 250100", {match.PLA_ENTRY}),
+    ("ZheJiang University of technology, Hangzhou", set()),  # glued case, longer name
+    ("Engineering University of PAP, Xi'an 710000", {"engineering-university-of-the-capf"}),
+    ("中国兵器工业第 203研究所，陕西 西安 710065", {"china-north-industries"}),
     # a look-alike does not hide a longer listed name that PDF extraction glued
     ("Shaanxi Lab, Northwestern Polytechnical UniversityXi'an 710072, China", {"nwpu"}),
 ])
