@@ -158,12 +158,15 @@ class Matcher:
     def decide(self, raw: str, institution: dict[str, Any]) -> list[Link]:
         """Every link the rules find for one affiliation, strongest evidence first."""
         ctx = self.context(raw, institution)
-        out = [link for rule in ID_RULES if (link := rule(ctx))][:1] if ctx.id_hit else []
+        out = []  # the first rule that answers, for the identifier and for each name
+        if ctx.id_hit and (first := next((x for rule in ID_RULES if (x := rule(ctx))), None)):
+            out.append(first)
         for found in ctx.named:
             if ctx.id_hit and self.related(found.owner, ctx.id_hit.entry_id):
                 continue
-            out += [link for rule in NAME_RULES if (link := rule(ctx, found))][:1]
-        if not any(x.confidence >= FLAG_AT for x in out) and (pla := _pla(ctx)):
+            if first := next((x for rule in NAME_RULES if (x := rule(ctx, found))), None):
+                out.append(first)
+        if (not out or all(x.confidence < FLAG_AT for x in out)) and (pla := _pla(ctx)):
             out.append(pla)
         if out and has_invisible(raw):
             out = [x._replace(evidence=f"{x.evidence} (invisible characters in the string were "
