@@ -103,17 +103,24 @@ class Matcher:
     def context(self, raw: str, institution: dict[str, Any]) -> Context:
         """Everything the rules look at for one (string, institution) pair, worked out once."""
         parsed = Parsed(raw)
+        hit = self.identifier(institution) if institution else None
+        return self._context(raw, parsed, self._names(raw, parsed), institution, hit)
+
+    def _names(self, raw: str, parsed: Parsed) -> list[Found]:
         names = self.find(parsed) if raw else []
         if raw and (not names or not any(f.owner and self._in_context(f, names)
                                          for f in names)):
             names = self._fallback(raw, parsed, names)
+        return names
+
+    def _context(self, raw: str, parsed: Parsed, names: list[Found],
+                 institution: dict[str, Any], hit: IdHit | None) -> Context:
         named: list[Found] = []
         lookalikes: list[Found] = []
         if names:  # most strings name nothing
             named = self._most_specific([f for f in names
                                          if f.owner and self._in_context(f, names)])
             lookalikes = [f for f in names if not f.owner]
-        hit = self.identifier(institution) if institution else None
         if hit and lookalikes:
             own = self.own_labels(hit.entry_id)
             lookalikes = [f for f in lookalikes if f.matched not in own]
@@ -128,7 +135,7 @@ class Matcher:
         Canadian college; "NortheasternUniversityLondon" stays the London one)."""
         longest = max((len(f.matched.replace(" ", "")) for f in names if not f.owner),
                       default=0) if names else 0
-        folded = simplified(raw)
+        folded = "" if raw.isascii() else simplified(raw)
         if folded:
             found = [f._replace(label=f"{f.label}, traditional characters folded")
                      for f in self.find(Parsed(folded))]
@@ -157,7 +164,19 @@ class Matcher:
 
     def decide(self, raw: str, institution: dict[str, Any]) -> list[Link]:
         """Every link the rules find for one affiliation, strongest evidence first."""
-        ctx = self.context(raw, institution)
+        parsed = Parsed(raw)
+        names = self._names(raw, parsed)
+        hit = self.identifier(institution) if institution else None
+        if not names and not hit:  # most strings: only the PLA rule can answer
+            out = [pla] if (pla := _pla(raw, parsed, self)) else []
+        else:
+            out = self._rules(self._context(raw, parsed, names, institution, hit))
+        if out and has_invisible(raw):
+            out = [x._replace(evidence=f"{x.evidence} (invisible characters in the string were "
+                              "removed before matching)") for x in out]
+        return out
+
+    def _rules(self, ctx: Context) -> list[Link]:
         out = []  # the first rule that answers, for the identifier and for each name
         if ctx.id_hit and (first := next((x for rule in ID_RULES if (x := rule(ctx))), None)):
             out.append(first)
@@ -166,11 +185,9 @@ class Matcher:
                 continue
             if first := next((x for rule in NAME_RULES if (x := rule(ctx, found))), None):
                 out.append(first)
-        if (not out or all(x.confidence < FLAG_AT for x in out)) and (pla := _pla(ctx)):
+        if (not out or all(x.confidence < FLAG_AT for x in out)) and \
+                (pla := _pla(ctx.raw, ctx.parsed, self)):
             out.append(pla)
-        if out and has_invisible(raw):
-            out = [x._replace(evidence=f"{x.evidence} (invisible characters in the string were "
-                              "removed before matching)") for x in out]
         return out
 
     def _most_specific(self, named: list[Found]) -> list[Found]:
@@ -353,11 +370,11 @@ def _name(ctx: Context, found: Found) -> Link | None:
 _PLA_ITSELF = re.compile(r"PLA|People|解放军|Unit|Troop|\d")
 
 
-def _pla(ctx: Context) -> Link | None:
-    words = pla_mention(ctx.raw, ctx.parsed.cased)
-    if not words or PLA_ENTRY not in ctx.matcher.watchlist.entries:
+def _pla(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
+    words = pla_mention(raw, parsed.cased)
+    if not words or PLA_ENTRY not in matcher.watchlist.entries:
         return None
-    if not _PLA_ITSELF.match(words) and foreign_places(ctx.parsed):
+    if not _PLA_ITSELF.match(words) and foreign_places(parsed):
         return None
     return link("pla", PLA_ENTRY, f"the text names the People's Liberation Army (\"{words}\"), "
                 "a military body; the unit itself is on no list")

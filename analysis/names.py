@@ -335,10 +335,12 @@ class NameIndex:
         for key, owners in patterns.items():
             (self.latin if key.startswith(" ") else self.chinese).add_word(key, (key, owners))
         self.squashed = _squashed_automaton(patterns)
+        self.has_squashed = bool(len(self.squashed))
         self.patterns = len(patterns)
         for automaton in (self.latin, self.chinese):
             if len(automaton):
                 automaton.make_automaton()
+        self.has_latin, self.has_chinese = bool(len(self.latin)), bool(len(self.chinese))
 
     @staticmethod
     def _add(patterns: dict[str, list[tuple[str, str, bool]]], label: str, owner: str,
@@ -363,10 +365,11 @@ class NameIndex:
         ("NationalUniversityofDefenseTechnology", "Techno logy"): letters only, longest first.
         A fallback for strings in which the normal pass finds nothing (or only look-alikes,
         whose letters a name must outnumber: `longer_than`)."""
-        if not len(self.squashed):
+        if not self.has_squashed:
             return []
         joined = "".join(parsed.low)
-        letters = _letters(joined)
+        letters = joined.encode("ascii").translate(None, _NOT_ASCII_LETTERS).decode("ascii") \
+            if joined.isascii() else _letters(joined)
         if len(letters) < MIN_GLUED:
             return []
         candidates = list(self.squashed.iter(letters))
@@ -419,8 +422,8 @@ class NameIndex:
             return []
         joined = " ".join(low)
         padded = f" {joined} "
-        hits = list(self.latin.iter(padded)) if len(self.latin) else []
-        if not joined.isascii() and len(self.chinese):
+        hits = list(self.latin.iter(padded)) if self.has_latin else []
+        if self.has_chinese and not joined.isascii():
             hits += self.chinese.iter(padded)
         acronyms = not self.acronym_set.isdisjoint(cased)
         if not hits and not acronyms:

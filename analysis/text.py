@@ -230,8 +230,13 @@ class Parsed:
     __slots__ = ("folded", "low", "cased", "_starts")
 
     def __init__(self, raw: str) -> None:
-        self.folded = _fold(raw or "")
-        spaced = _spaced(self.folded)
+        raw = raw or ""
+        if raw.isascii() and "&" not in raw and "\n" not in raw and "'" not in raw:
+            self.folded = raw  # most strings: nothing to fold
+            spaced = raw.encode("ascii").translate(_SPACES_ASCII).decode("ascii")
+        else:
+            self.folded = _fold(raw)
+            spaced = _spaced(self.folded)
         self.cased = spaced.split()
         lowered = spaced.lower().split()
         if len(lowered) != len(self.cased):  # a letter whose lower case splits differently
