@@ -5,14 +5,25 @@ Prints distinct strings per second through the text rule, rows per second throug
 `match_affiliations` (deduplicate, match each distinct string once, join back), peak memory, and
 the ratio against a naive baseline (every watchlist name searched in every string, as a loop of
 substring tests) timed on a sample in the same run. One process, one core.
+
+`--baseline DIR` (an older checkout, e.g. `git worktree add --detach /tmp/base daf2c93`) also
+times that checkout's matcher, with its own watchlist, on the same distinct strings: each round
+runs both, in turn, each in a fresh process, and the median ratio of the rounds is printed
+(these machines are noisy; a ratio within a run is what to quote).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import resource
+import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import pandas as pd
 
@@ -74,6 +85,45 @@ def naive_rate(strings: list[str], watch: watchlist.Watchlist) -> float:
     return len(strings) / (time.perf_counter() - start)
 
 
+PROJECT = Path(__file__).resolve().parent.parent
+#: Times one checkout's matcher on the strings in a JSON file: prints the best seconds of three.
+TIME_DECIDE = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from analysis import match, watchlist
+strings = json.load(open(sys.argv[2], encoding="utf-8"))
+matcher = match.Matcher(watchlist.load(), watchlist.load_not_watchlisted())
+best = float("inf")
+for _ in range(3):
+    start = time.perf_counter()
+    for s in strings:
+        matcher.decide(s, {})
+    best = min(best, time.perf_counter() - start)
+print(best)
+"""
+
+
+def seconds(code: Path, strings_file: Path) -> float:
+    out = subprocess.run([sys.executable, "-c", TIME_DECIDE, str(code), str(strings_file)],
+                         check=True, capture_output=True, text=True).stdout
+    return float(out.split()[-1])
+
+
+def against(baseline: Path, strings: list[str], rounds: int) -> None:
+    """This checkout's matcher over the baseline's, on the same strings, round by round."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "strings.json"
+        path.write_text(json.dumps(strings), encoding="utf-8")
+        ratios = []
+        for n in range(1, rounds + 1):
+            old, new = seconds(baseline.resolve(), path), seconds(PROJECT, path)
+            ratios.append(new / old)
+            print(f"round {n}: baseline {old / len(strings) * 1e6:.2f} us a string, this "
+                  f"checkout {new / len(strings) * 1e6:.2f} us, ratio {new / old:.3f}")
+    print(f"this checkout / baseline, median of {rounds} rounds: "
+          f"{statistics.median(ratios):.3f} (below 1: faster)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -81,6 +131,8 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=2_000, help="strings for the baseline")
     parser.add_argument("--watched-share", type=float, default=0.1,
                         help="share of strings naming a watchlisted entry (default 0.1)")
+    parser.add_argument("--baseline", type=Path, help="an older checkout to compare with")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds of the comparison")
     args = parser.parse_args()
     rng = random.Random(7)
     watch = watchlist.load()
@@ -120,6 +172,8 @@ def main() -> None:
     print(f"peak memory {peak_mib:,.0f} MiB")
     print(f"naive baseline on {args.sample:,} strings: {naive:,.0f} strings/s; "
           f"ratio {ours / naive:.1f}x")
+    if args.baseline:
+        against(args.baseline, strings, args.rounds)
 
 
 if __name__ == "__main__":
