@@ -107,9 +107,12 @@ class Matcher:
         return self._context(raw, parsed, self._names(raw, parsed), institution, hit)
 
     def _names(self, raw: str, parsed: Parsed) -> list[Found]:
-        names = self.find(parsed) if raw else []
-        if raw and (not names or not any(f.owner and self._in_context(f, names)
-                                         for f in names)):
+        if not raw:
+            return []
+        names = self.find(parsed)
+        if not names and raw.isascii():  # most strings: the squashed pass is all that is left
+            return self.names.find_squashed(parsed)
+        if not names or not any(f.owner and self._in_context(f, names) for f in names):
             names = self._fallback(raw, parsed, names)
         return names
 
