@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from analysis import files
+from analysis import fastcheck, files
 from analysis.config import Paths
 from analysis.errors import InputError
 from analysis.normalise import read_jsonl
@@ -64,7 +64,7 @@ def import_file(source: Path, institution_key: str, paths: Paths) -> tuple[Path,
 
     The file is stored as it came (gzipped if it was not), so nothing is lost in re-encoding.
     """
-    count = sum(1 for _ in read_jsonl(source))
+    count = fastcheck.count_records(source) or sum(1 for _ in read_jsonl(source))
     if not count:
         raise InputError(f"{source}: contains no records")
     raw = Path(source).read_bytes()
