@@ -220,6 +220,15 @@ class _Run:
     rebuild: bool
     say: Callable[[str], None]
     code: str = field(default_factory=code_fingerprint)
+    _matcher: match.Matcher | None = None
+
+    def matcher(self, wl: watchlist_mod.Watchlist) -> match.Matcher:
+        """One matcher per run, shared by the match and grants stages (building it is most
+        of a small run's matching time)."""
+        if self._matcher is None:
+            self._matcher = match.Matcher(wl, watchlist_mod.load_not_watchlisted(
+                watchlist_mod.not_watchlisted_path()))
+        return self._matcher
 
     @property
     def run_id(self) -> str:
@@ -289,10 +298,9 @@ def _match_stage(r: _Run, interim_key: str, wl: watchlist_mod.Watchlist
                        threshold=match.FLAG_AT)
 
     def build() -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
-        innocents = watchlist_mod.load_not_watchlisted(innocents_file)
         funders = watchlist_mod.load_defence_funders(funders_file)
         funding = normalise.read_parquet(r.interim / "funding.parquet")
-        matcher = match.Matcher(wl, innocents)
+        matcher = r.matcher(wl)
         tables = {"matches": stored_match.match_stored(r.interim, matcher),
                   "funding_flags": match.match_funding(funding, funders, matcher)}
         return tables, {"interim": interim_key, "watchlist": wl.version}
@@ -325,10 +333,12 @@ def _grants_stage(r: _Run, wl: watchlist_mod.Watchlist, depts: list[departments.
                   ) -> grants.GrantData:
     """Stored grant projects screened and attributed (cheap: rebuilt on every run); the
     tables are written to the processed folder for notebooks."""
+    stored = grants.raw_files(r.paths, r.key)
     data = grants.build(
-        grants.raw_files(r.paths, r.key), wl, watchlist_mod.load_not_watchlisted(),
+        stored, wl, watchlist_mod.load_not_watchlisted(),
         watchlist_mod.load_defence_funders(), depts, roster,
-        normalise.read_parquet(r.interim / "funding.parquet"), funding_flags)
+        normalise.read_parquet(r.interim / "funding.parquet"), funding_flags,
+        r.matcher(wl) if stored else None)
     if data.grants:
         files.write_parquet(grants.contract_table(data), r.processed / "grants.parquet")
         files.write_parquet(data.links.astype({"tier": "Int64", "confidence": float}),
