@@ -320,7 +320,7 @@ def _attribute_stage(r: _Run, interim_key: str, depts: list[departments.Departme
         works = normalise.read_parquet(r.interim / "works.parquet",
                                        ["work_id", "publication_date"])
         attributions = departments.attribute(slices.home_authorships(r.interim),
-                                             normalise.home_affiliations(r.interim), depts,
+                                             slices.home_affiliations(r.interim), depts,
                                              roster, works, warnings)
         return {"attributions": attributions}, {"interim": interim_key,
                                                 "warnings": warnings.as_dict()}

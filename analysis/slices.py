@@ -27,21 +27,45 @@ BATCH_ROWS = 262_144
 DUCKDB_MEMORY = "384MB"
 
 
-def _filtered(path: Path, keep: Callable[[pa.RecordBatch], pa.Array],
-              columns: list[str] | None = None) -> pd.DataFrame:
-    """The rows of a parquet table that `keep` selects, read a batch at a time."""
+def _filtered(path: Path, keep: Callable[[pa.RecordBatch, int], pa.Array],
+              columns: list[str] | None = None, number: bool = False) -> pd.DataFrame:
+    """The rows of a parquet table that `keep(batch, first row number)` selects, read a batch
+    at a time, in stored order; `number` adds each row's number as `_rn`."""
     source = pq.ParquetFile(path)
-    parts = [batch.filter(keep(batch)) for batch in
-             source.iter_batches(batch_size=BATCH_ROWS, columns=columns)]
+    parts, start = [], 0
+    for batch in source.iter_batches(batch_size=BATCH_ROWS, columns=columns):
+        if number:
+            batch = batch.append_column("_rn", pa.array(range(start, start + len(batch)),
+                                                        pa.int64()))
+        parts.append(batch.filter(keep(batch, start)))
+        start += len(batch)
     schema = source.schema_arrow if columns is None else \
         pa.schema([source.schema_arrow.field(c) for c in columns])
-    table = pa.Table.from_batches(parts, schema=schema)
-    return _python_strings(table.to_pandas())
+    if number:
+        schema = schema.append(pa.field("_rn", pa.int64()))
+    return _python_strings(pa.Table.from_batches(parts, schema=schema).to_pandas())
+
+
+def _keys(batch: pa.RecordBatch, *columns: str) -> pa.Array:
+    """Each row's values joined into one text key (missing values as ""; stored text holds no
+    control characters, so the separator cannot occur in it)."""
+    return pc.binary_join_element_wise(*(pc.fill_null(batch.column(c), "") for c in columns),
+                                       "\x1f")
 
 
 def home_authorships(directory: Path) -> pd.DataFrame:
     """The home authorships (all attribution places), every column, in stored order."""
-    return _filtered(directory / "authorships.parquet", lambda b: b.column("is_home"))
+    return _filtered(directory / "authorships.parquet", lambda b, _: b.column("is_home"))
+
+
+def home_affiliations(directory: Path) -> pd.DataFrame:
+    """The affiliation rows of home authorships only, in stored order: all that attribution
+    reads, and at a large university a small part of the table (co-authors are most rows)."""
+    home = pq.read_table(directory / "authorships.parquet",
+                         columns=["work_id", "author_id", "is_home"]).filter(pc.field("is_home"))
+    pairs = pc.binary_join_element_wise(home["work_id"], home["author_id"], "\x1f")
+    return _filtered(directory / "affiliations.parquet",
+                     lambda b, _: pc.is_in(_keys(b, "work_id", "author_id"), pairs))
 
 
 def authorships_near(directory: Path, works: Iterable[str]) -> pd.DataFrame:
@@ -57,8 +81,8 @@ def authorships_near(directory: Path, works: Iterable[str]) -> pd.DataFrame:
                    for b in pq.ParquetFile(path).iter_batches(
                        batch_size=BATCH_ROWS, columns=["work_id", "author_id"])]
         people = pc.unique(pa.chunked_array(authors, pa.string()))
-    return _filtered(path, lambda b: pc.or_(pc.is_in(b.column("work_id"), work_set),
-                                            pc.is_in(b.column("author_id"), people)),
+    return _filtered(path, lambda b, _: pc.or_(pc.is_in(b.column("work_id"), work_set),
+                                               pc.is_in(b.column("author_id"), people)),
                      AUTHORSHIP_COLUMNS)
 
 
@@ -77,48 +101,45 @@ def _duckdb() -> Any:
     return con
 
 
-def _frame(relation: Any) -> pd.DataFrame:
-    return _python_strings(relation.to_arrow_table().to_pandas())
-
-
-_ROWS = "(SELECT *, file_row_number AS _rn FROM read_parquet(?, file_row_number = true))"
-
-
 def distinct_affiliations(directory: Path) -> pd.DataFrame:
     """The first stored row of each distinct (string, institution), plus the first row that
     gives each institution's ROR, in stored order, with its row number `_rn`: what the
-    matcher decides on, without the repeated rows (most of the table)."""
+    matcher decides on, without the repeated rows (most of the table). DuckDB finds the row
+    numbers from the two key columns alone; Arrow then reads those rows."""
     con = _duckdb()
-    query = f"""
-        WITH rows AS {_ROWS},
-        firsts AS (SELECT _rn FROM rows QUALIFY row_number() OVER (
-                       PARTITION BY raw_affiliation, institution_id ORDER BY _rn) = 1),
-        rors AS (SELECT _rn FROM rows WHERE institution_id IS NOT NULL AND ror IS NOT NULL
-                 QUALIFY row_number() OVER (PARTITION BY institution_id ORDER BY _rn) = 1)
-        SELECT * FROM rows WHERE _rn IN (SELECT _rn FROM firsts UNION SELECT _rn FROM rors)
-        ORDER BY _rn"""
     try:
-        return _frame(con.sql(query, params=[str(directory / "affiliations.parquet")]))
+        found = con.sql("""
+            WITH rows AS (SELECT raw_affiliation, institution_id, ror, file_row_number AS rn
+                          FROM read_parquet(?, file_row_number = true))
+            SELECT min(rn) AS rn FROM rows GROUP BY raw_affiliation, institution_id
+            UNION
+            SELECT min(rn) FROM rows WHERE institution_id IS NOT NULL AND ror IS NOT NULL
+            GROUP BY institution_id""", params=[str(directory / "affiliations.parquet")])
+        picked = found.to_arrow_table()["rn"]
     finally:
         con.close()
+    return _numbered(directory, picked)
+
+
+def _numbered(directory: Path, picked: pa.ChunkedArray | pa.Array,
+              keys: pa.Array | None = None) -> pd.DataFrame:
+    """Affiliation rows whose number is `picked` or whose (string, institution) key is one
+    of `keys`, with `_rn`."""
+    picked = pc.unique(picked)
+
+    def keep(batch: pa.RecordBatch, _start: int) -> pa.Array:
+        chosen = pc.is_in(batch.column("_rn"), picked)
+        if keys is not None:
+            chosen = pc.or_(chosen, pc.is_in(_keys(batch, "raw_affiliation", "institution_id"),
+                                             keys))
+        return chosen
+
+    return _filtered(directory / "affiliations.parquet", keep, number=True)
 
 
 def affiliations_with(directory: Path, keys: list[tuple[str, str]],
                       rows: Iterable[int]) -> pd.DataFrame:
     """Every stored affiliation row whose (string, institution), missing values as "", is
     one of `keys`, and the rows numbered `rows`, in stored order, with `_rn`."""
-    con = _duckdb()
-    raws, insts = zip(*keys, strict=True) if keys else ((), ())
-    con.register("wanted", pa.table({"raw": pa.array(raws, pa.string()),
-                                     "inst": pa.array(insts, pa.string())}))
-    con.register("picked", pa.table({"rn": pa.array(sorted(set(rows)), pa.int64())}))
-    query = f"""
-        WITH rows AS {_ROWS},
-        hits AS (SELECT _rn FROM rows JOIN wanted ON wanted.raw = coalesce(raw_affiliation, '')
-                 AND wanted.inst = coalesce(institution_id, ''))
-        SELECT * FROM rows WHERE _rn IN (SELECT _rn FROM hits UNION SELECT rn FROM picked)
-        ORDER BY _rn"""
-    try:
-        return _frame(con.sql(query, params=[str(directory / "affiliations.parquet")]))
-    finally:
-        con.close()
+    joined = pa.array(["\x1f".join(k) for k in keys], pa.string())
+    return _numbered(directory, pa.array(list(rows), pa.int64()), joined)
