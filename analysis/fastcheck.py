@@ -2,10 +2,10 @@
 
 Parsing every record into Python to check it cost more than the whole run at 100,000 works.
 DuckDB's reader parses the file with two threads and no Python objects. It is a little more
-lenient than Python's json (a trailing comma, `nan`, `inf`, nesting of any depth), so a line
-that could hold one of those, or does not begin with `{` and end with `}`, makes it decline to
-vouch: the caller then checks the file record by record, which accepts exactly what the
-pipeline reads and names the file and line of anything it cannot. Not caught here: nesting
+lenient than Python's json (a trailing comma, `nan`, `inf`, huge numbers, any nesting depth),
+so a line that could hold one of those, or does not begin with `{` and end with `}`, makes it
+decline to vouch: the caller then checks the file record by record, which accepts exactly
+what the pipeline reads and names the file and line of anything it cannot. Not caught here: nesting
 deeper than Python parses (about 1,000 levels; an OpenAlex Work has 6), which `exposure run`
 then reports with its file and line.
 """
@@ -15,9 +15,11 @@ from __future__ import annotations
 from pathlib import Path
 
 #: Lines the fast check will not vouch for (RE2): a comma before a closing bracket, a line
-#: that is not a single object, a bare nan/inf-like value. False alarms only cost time.
+#: that is not a single object, a bare nan/inf-like value, a number of a thousand digits
+#: (Python refuses integers beyond 4,300). False alarms only cost time.
 SUSPECT = (r"(,\s*[\]}])|(^\s*[^{\s])|([^}\s]\s*$)"
-           r"|([:,\[]\s*[-+]?([nN][aA][nN]|[iI][nN][fF]([iI][nN][iI][tT][yY])?)\s*[,\]}])")
+           r"|([:,\[]\s*[-+]?([nN][aA][nN]|[iI][nN][fF]([iI][nN][iI][tT][yY])?)\s*[,\]}])"
+           r"|([0-9]{1000})")
 
 
 def _starts_with_bom(path: Path) -> bool:

@@ -29,6 +29,7 @@ LINES = {
     "two objects on a line": b'{"a": 1}{"b": 2}\n',
     "control character": b'{"t": "a\x01b"}\n',
     "not UTF-8": b'{"t": "\xff"}\n',
+    "an integer of 5,000 digits": b'{"year": ' + b"9" * 5000 + b"}\n",
 }
 
 
