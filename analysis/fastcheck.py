@@ -5,9 +5,9 @@ DuckDB's reader parses the file with two threads and no Python objects. It is a 
 lenient than Python's json (a trailing comma, `nan`, `inf`, huge numbers, any nesting depth),
 so a line that could hold one of those, or does not begin with `{` and end with `}`, makes it
 decline to vouch: the caller then checks the file record by record, which accepts exactly
-what the pipeline reads and names the file and line of anything it cannot. Not caught here: nesting
-deeper than Python parses (about 1,000 levels; an OpenAlex Work has 6), which `exposure run`
-then reports with its file and line.
+what the pipeline reads and names the file and line of anything it cannot. Not caught here:
+nesting deeper than Python parses (about 1,000 levels; an OpenAlex Work has 6), which
+`exposure run` then reports with its file and line.
 """
 
 from __future__ import annotations
