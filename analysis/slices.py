@@ -96,8 +96,9 @@ def _duckdb() -> Any:
     import duckdb
 
     con = duckdb.connect()
-    con.execute("SET threads TO 2")
-    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
+    for setting in ("threads = 2", f"memory_limit = '{DUCKDB_MEMORY}'",
+                    "enable_progress_bar = false"):
+        con.execute(f"SET {setting}")
     return con
 
 
