@@ -547,21 +547,5 @@ def read_tables(directory: Path, names: list[str] | None = None) -> Tables:
                     else pd.DataFrame(columns=columns[n]) for n in TABLE_NAMES))
 
 
-def home_affiliations(directory: Path) -> pd.DataFrame:
-    """The affiliation rows of home authorships only, in stored order: all that attribution
-    reads, and at a large university a small part of the table (co-authors are most rows)."""
-    import pyarrow.compute as pc
-
-    home = pq.read_table(directory / "authorships.parquet",
-                         columns=["work_id", "author_id", "is_home"])
-    home = home.filter(pc.field("is_home"))
-    affiliations = pq.read_table(directory / "affiliations.parquet")
-    keep = pc.is_in(pc.binary_join_element_wise(affiliations["work_id"],
-                                                affiliations["author_id"], "\x1f"),
-                    value_set=pc.binary_join_element_wise(home["work_id"], home["author_id"],
-                                                          "\x1f"))
-    return _python_strings(affiliations.filter(keep).to_pandas())
-
-
 def row_count(path: Path) -> int:
     return pq.ParquetFile(path).metadata.num_rows
