@@ -71,11 +71,15 @@ def _edges(graph: nx.Graph) -> Iterable[tuple[Any, Any, dict[str, Any]]]:
 
 def write(graph: nx.Graph, path: Path) -> None:
     """The graph as GraphML at `path` (node ids and values as text, escaped)."""
+    if nx.is_frozen(graph):
+        # A subgraph view: walking its filtered adjacency four times cost more than copying
+        # it once. Same graph; its edges may be listed in another order.
+        graph = graph.copy()
     keys: dict[tuple[str, str], str] = {}
     types: dict[tuple[str, str], str] = {}
     _keys("graph", [graph.graph], keys, types)
     _keys("node", (d for _, d in graph.nodes(data=True)), keys, types)
-    _keys("edge", (d for _, _, d in graph.edges(data=True)), keys, types)
+    _keys("edge", (d for _, _, d in _edges(graph)), keys, types)
     kind = "directed" if graph.is_directed() else "undirected"
     with open(path, "w", encoding="utf-8") as out:
         out.write(HEADER)

@@ -34,3 +34,13 @@ def test_round_trip(tmp_path: Path) -> None:
     assert sorted(back.nodes(data=True)) == sorted(graph.nodes(data=True))
     assert sorted((*sorted((u, v)), d["weight"]) for u, v, d in back.edges(data=True)) == \
         sorted((*sorted((u, v)), d["weight"]) for u, v, d in graph.edges(data=True))
+
+
+def test_a_subgraph_view_is_written_as_its_graph(tmp_path: Path) -> None:
+    graph = nx.relabel_nodes(_graph(), str)
+    view = graph.subgraph([n for n in graph if n not in {"3", "7"}])
+    graphml.write(view, tmp_path / "v.graphml")
+    back = nx.read_graphml(tmp_path / "v.graphml")
+    assert sorted(back.nodes) == sorted(view.nodes)
+    assert {frozenset((u, v)): d["weight"] for u, v, d in back.edges(data=True)} == \
+        {frozenset((u, v)): d["weight"] for u, v, d in view.edges(data=True)}
