@@ -41,14 +41,17 @@ def count_records(path: Path) -> int | None:
     """The number of records, or None when the fast check cannot vouch for every line."""
     import duckdb
 
+    from analysis.slices import quiet
+
     path = Path(path)
     if not path.is_file() or _starts_with_bom(path):  # DuckDB skips it; Python refuses it
         return None
     con = duckdb.connect()
     try:
-        for setting in ("threads = 2", "memory_limit = '256MB'", "enable_progress_bar = false",
+        for setting in ("threads = 2", "memory_limit = '256MB'",
                         "preserve_insertion_order = false"):
             con.execute(f"SET {setting}")
+        quiet(con)
         found = con.execute("""
             SELECT count(*),
                    count(*) FILTER (WHERE regexp_matches(line, ?))

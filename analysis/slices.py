@@ -11,6 +11,7 @@ whole table.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -92,13 +93,21 @@ def authorship_counts(directory: Path) -> tuple[int, int]:
     return len(home), int(pc.sum(home).as_py() or 0)
 
 
+def quiet(con: Any) -> None:
+    """No progress bar on the console (in Jupyter DuckDB may refuse the setting: no matter)."""
+    import duckdb
+
+    with contextlib.suppress(duckdb.Error):
+        con.execute("SET enable_progress_bar = false")
+
+
 def _duckdb() -> Any:
     import duckdb
 
     con = duckdb.connect()
-    for setting in ("threads = 2", f"memory_limit = '{DUCKDB_MEMORY}'",
-                    "enable_progress_bar = false"):
-        con.execute(f"SET {setting}")
+    con.execute("SET threads = 2")
+    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
+    quiet(con)
     return con
 
 
