@@ -15,6 +15,7 @@ import hashlib
 import io
 import random
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -254,6 +255,11 @@ class _Generator:
     def __init__(self) -> None:
         self.rng = random.Random(SEED)
         self.people = _people(self.rng)
+        self.cum_weights = list(accumulate(p.weight for p in self.people))  # as choices() would
+        self.by_department: dict[str, list[Person]] = {}
+        for person in self.people:
+            for dept in person.departments:
+                self.by_department.setdefault(dept, []).append(person)
         self.external: dict[str, list[dict[str, Any]]] = {}
         self.truth_flags: list[dict[str, str]] = []
         self.truth_departments: list[dict[str, str]] = []
@@ -305,11 +311,11 @@ class _Generator:
     def work(self, n: int) -> dict[str, Any]:
         rng = self.rng
         work_id = f"https://openalex.org/W99{n:08d}"
-        lead = rng.choices(self.people, weights=[p.weight for p in self.people])[0]
+        lead = rng.choices(self.people, cum_weights=self.cum_weights)[0]
         dept = lead.departments[0]
         home = [lead]
         for _ in range(rng.choice([0, 0, 1, 1, 2])):
-            same = [p for p in self.people if dept in p.departments and p not in home]
+            same = [p for p in self.by_department.get(dept, []) if p not in home]
             other = [p for p in self.people if p not in home]
             home.append(rng.choice(same if rng.random() < 0.75 and same else other))
         big = n % 250 == 3

@@ -73,19 +73,28 @@ def bridging_researchers(graph: nx.Graph, authorships: pd.DataFrame, flagged: pd
                          limit: int = 10) -> pd.DataFrame:
     """Home authors with the most ties to watchlisted entries: distinct entries reached through
     their co-authors, then flagged works."""
+    columns = ["author_id", "researcher", "department", "partner_entries", "flagged_works",
+               "partners"]
     home = authorships[authorships["is_home"] & authorships["work_id"].isin(
         set(flagged["work_id"]))]
-    rows = []
-    for author_id, group in home.groupby("author_id"):
-        work_ids = set(group["work_id"])
-        entries = flagged[flagged["work_id"].isin(work_ids)]["root_name"]
-        rows.append({"author_id": author_id, "researcher": text(group["author_name"].iloc[0]),
-                     "department": graph.nodes[author_id].get("department", "")
-                     if author_id in graph else "",
-                     "partner_entries": entries.nunique(), "flagged_works": len(work_ids),
-                     "partners": "; ".join(sorted(set(entries)))[:300]})
-    table = pd.DataFrame(rows, columns=["author_id", "researcher", "department",
-                                        "partner_entries", "flagged_works", "partners"])
+    if home.empty:
+        return pd.DataFrame(columns=columns)
+    links = home[["author_id", "work_id"]].drop_duplicates().merge(
+        flagged[["work_id", "root_name"]], on="work_id")
+    entries = links.groupby("author_id")["root_name"].agg(
+        lambda s: sorted(set(s.dropna())))
+    counts = links.groupby("author_id")["root_name"].nunique()
+    people = home.groupby("author_id", sort=True).agg(flagged_works=("work_id", "nunique"))
+    names = home.drop_duplicates("author_id").set_index("author_id")["author_name"]
+    table = pd.DataFrame({
+        "author_id": people.index,
+        "researcher": [text(names[a]) for a in people.index],
+        "department": [graph.nodes[a].get("department", "") if a in graph else ""
+                       for a in people.index],
+        "partner_entries": [int(counts.get(a, 0)) for a in people.index],
+        "flagged_works": people["flagged_works"].to_numpy(),
+        "partners": ["; ".join(entries.get(a, []))[:300] for a in people.index]},
+        columns=columns)
     return table.sort_values(["partner_entries", "flagged_works", "researcher"],
                              ascending=[False, False, True]).head(limit).reset_index(drop=True)
 

@@ -330,8 +330,16 @@ class _Output:
                                  frozenset() if kind == "openalex" else frozenset({ident})))
         self.tmp = {name: folder / f".{name}.parquet.{os.getpid()}.part" for name in SCHEMAS}
         files.make_dir(folder)
-        self.writers = {name: pq.ParquetWriter(self.tmp[name], SCHEMAS[name])
-                        for name in SCHEMAS}
+        self.dirty = False  # anything written to the writers yet
+        self.writers = self._writers()
+
+    def _writers(self) -> dict[str, pq.ParquetWriter]:
+        return {name: pq.ParquetWriter(self.tmp[name], SCHEMAS[name]) for name in SCHEMAS}
+
+    def restart(self) -> None:
+        """Drop everything written (only ever called before anything was committed)."""
+        self.close()
+        self.writers = self._writers()
 
     def learn_home(self, ids: set[str]) -> frozenset[str]:
         """Add home ids found in a batch; ids arriving after works were written mean is_home
@@ -408,11 +416,16 @@ def normalise_files(paths: list[Path], records_of: Callable[[Path], Iterable[dic
 def _columnar_file(path: Path, out: _Output, years: tuple[int, int], source: str,
                    warnings: Warnings, rename: Callable[[pd.DataFrame], None] | None) -> str:
     """Normalise one file with the columnar reader into side files, then append them; on a
-    refusal nothing of the file is kept and the reason is returned."""
+    refusal nothing of the file is kept and the reason is returned. The first file written
+    goes straight to the tables (a refusal starts them again), which saves copying the whole
+    of a single imported file."""
     from analysis import columnar
 
-    parts = {name: path_.with_name(path_.name + ".file") for name, path_ in out.tmp.items()}
-    writers = {name: pq.ParquetWriter(parts[name], SCHEMAS[name]) for name in SCHEMAS}
+    direct = not out.dirty
+    parts = {} if direct else {name: path_.with_name(path_.name + ".file")
+                               for name, path_ in out.tmp.items()}
+    writers = out.writers if direct else {name: pq.ParquetWriter(parts[name], SCHEMAS[name])
+                                          for name in SCHEMAS}
     seen, home = set(out.seen), out.state.home
     found: list[columnar.Batch] = []
     written, recompute = out.written, out.state.recomputed_home
@@ -436,14 +449,18 @@ def _columnar_file(path: Path, out: _Output, years: tuple[int, int], source: str
             written = written or bool(b.works)
             b.tables = {}
             found.append(b)
-        for writer in writers.values():
-            writer.close()
+        if not direct:
+            for writer in writers.values():
+                writer.close()
         _commit(out, found, parts, seen, home, written, recompute, warnings)
     except columnar.Refused as exc:
+        if direct:
+            out.restart()
         return str(exc)
     finally:
-        for writer in writers.values():
-            writer.close()
+        if not direct:
+            for writer in writers.values():
+                writer.close()
         for part in parts.values():
             part.unlink(missing_ok=True)
     return ""
@@ -454,7 +471,7 @@ def _commit(out: _Output, found: list[Any], parts: dict[str, Path], seen: set[st
     for name, part in parts.items():
         for batch in pq.ParquetFile(part).iter_batches():
             out.writers[name].write_batch(batch)
-    out.seen, out.written = seen, written
+    out.seen, out.written, out.dirty = seen, written, True
     out.state.home, out.state.recomputed_home = home, recompute
     for b in found:
         for kind, example in b.warnings:
@@ -482,7 +499,7 @@ def _flush(chunk: list[dict[str, Any]], out: _Output, source: str, warnings: War
     for name, frame in tables.items():
         out.writers[name].write_table(pa.Table.from_pandas(frame, schema=SCHEMAS[name],
                                                            preserve_index=False))
-    out.written = out.written or bool(len(tables.works))
+    out.written, out.dirty = out.written or bool(len(tables.works)), True
 
 
 def _recompute_home(authorships_path: Path, affiliations_path: Path, home: Home) -> None:
@@ -528,22 +545,6 @@ def read_tables(directory: Path, names: list[str] | None = None) -> Tables:
                "affiliations": AFFILIATION_COLUMNS, "funding": FUNDING_COLUMNS}
     return Tables(*(read_parquet(directory / f"{n}.parquet") if names is None or n in names
                     else pd.DataFrame(columns=columns[n]) for n in TABLE_NAMES))
-
-
-def home_affiliations(directory: Path) -> pd.DataFrame:
-    """The affiliation rows of home authorships only, in stored order: all that attribution
-    reads, and at a large university a small part of the table (co-authors are most rows)."""
-    import pyarrow.compute as pc
-
-    home = pq.read_table(directory / "authorships.parquet",
-                         columns=["work_id", "author_id", "is_home"])
-    home = home.filter(pc.field("is_home"))
-    affiliations = pq.read_table(directory / "affiliations.parquet")
-    keep = pc.is_in(pc.binary_join_element_wise(affiliations["work_id"],
-                                                affiliations["author_id"], "\x1f"),
-                    value_set=pc.binary_join_element_wise(home["work_id"], home["author_id"],
-                                                          "\x1f"))
-    return _python_strings(affiliations.filter(keep).to_pandas())
 
 
 def row_count(path: Path) -> int:

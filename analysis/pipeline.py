@@ -43,6 +43,8 @@ from analysis import (
     normalise,
     report,
     review,
+    slices,
+    stored_match,
 )
 from analysis import watchlist as watchlist_mod
 from analysis.errors import InputError
@@ -218,6 +220,15 @@ class _Run:
     rebuild: bool
     say: Callable[[str], None]
     code: str = field(default_factory=code_fingerprint)
+    _matcher: match.Matcher | None = None
+
+    def matcher(self, wl: watchlist_mod.Watchlist) -> match.Matcher:
+        """One matcher per run, shared by the match and grants stages (building it is most
+        of a small run's matching time)."""
+        if self._matcher is None:
+            self._matcher = match.Matcher(wl, watchlist_mod.load_not_watchlisted(
+                watchlist_mod.not_watchlisted_path()))
+        return self._matcher
 
     @property
     def run_id(self) -> str:
@@ -287,12 +298,10 @@ def _match_stage(r: _Run, interim_key: str, wl: watchlist_mod.Watchlist
                        threshold=match.FLAG_AT)
 
     def build() -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
-        innocents = watchlist_mod.load_not_watchlisted(innocents_file)
         funders = watchlist_mod.load_defence_funders(funders_file)
-        affiliations = normalise.read_parquet(r.interim / "affiliations.parquet")
         funding = normalise.read_parquet(r.interim / "funding.parquet")
-        matcher = match.Matcher(wl, innocents)
-        tables = {"matches": match.match_affiliations(affiliations, wl, innocents, matcher),
+        matcher = r.matcher(wl)
+        tables = {"matches": stored_match.match_stored(r.interim, matcher),
                   "funding_flags": match.match_funding(funding, funders, matcher)}
         return tables, {"interim": interim_key, "watchlist": wl.version}
 
@@ -308,10 +317,11 @@ def _attribute_stage(r: _Run, interim_key: str, depts: list[departments.Departme
 
     def build() -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
         warnings = Warnings()
-        read = normalise.read_tables(r.interim, ["works", "authorships"])
-        attributions = departments.attribute(read.authorships,
-                                             normalise.home_affiliations(r.interim), depts,
-                                             roster, read.works, warnings)
+        works = normalise.read_parquet(r.interim / "works.parquet",
+                                       ["work_id", "publication_date"])
+        attributions = departments.attribute(slices.home_authorships(r.interim),
+                                             slices.home_affiliations(r.interim), depts,
+                                             roster, works, warnings)
         return {"attributions": attributions}, {"interim": interim_key,
                                                 "warnings": warnings.as_dict()}
 
@@ -323,10 +333,12 @@ def _grants_stage(r: _Run, wl: watchlist_mod.Watchlist, depts: list[departments.
                   ) -> grants.GrantData:
     """Stored grant projects screened and attributed (cheap: rebuilt on every run); the
     tables are written to the processed folder for notebooks."""
+    stored = grants.raw_files(r.paths, r.key)
     data = grants.build(
-        grants.raw_files(r.paths, r.key), wl, watchlist_mod.load_not_watchlisted(),
+        stored, wl, watchlist_mod.load_not_watchlisted(),
         watchlist_mod.load_defence_funders(), depts, roster,
-        normalise.read_parquet(r.interim / "funding.parquet"), funding_flags)
+        normalise.read_parquet(r.interim / "funding.parquet"), funding_flags,
+        r.matcher(wl) if stored else None)
     if data.grants:
         files.write_parquet(grants.contract_table(data), r.processed / "grants.parquet")
         files.write_parquet(data.links.astype({"tier": "Int64", "confidence": float}),
@@ -434,8 +446,9 @@ def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path 
         attributed, attr_reused = _attribute_stage(r, norm["key"], depts, roster_frame,
                                                    sources)
     stages = {"normalise": norm_reused, "match": match_reused, "attribute": attr_reused}
-    tables = normalise.read_tables(r.interim, ["works", "authorships"])  # all analyse reads
     matches = normalise.read_parquet(r.processed / "matches.parquet")
+    tables = normalise.read_tables(r.interim, ["works"])  # and the authorships analyse reads:
+    tables.authorships = slices.authorships_near(r.interim, matches["work_id"])
     funding_flags = normalise.read_parquet(r.processed / "funding_flags.parquet")
     attributions = normalise.read_parquet(r.processed / "attributions.parquet")
     with _stage("grants", timings, say):
@@ -444,9 +457,10 @@ def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path 
     outputs = analyse(tables, matches, funding_flags, attributions, depts, wl, years, tiers,
                       categories, timings, say, grant_data)
     counted = outputs.matches[outputs.matches["flagged"]]
+    authorships, home_authorships = slices.authorship_counts(r.interim)
     counts = {
-        "works": len(tables.works), "authorships": len(tables.authorships),
-        "home_authorships": int(tables.authorships["is_home"].sum()),
+        "works": len(tables.works), "authorships": authorships,
+        "home_authorships": home_authorships,
         "affiliations": normalise.row_count(r.interim / "affiliations.parquet"),
         "matches": len(matches),
         "flagged_matches": len(counted),

@@ -12,10 +12,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from xlsxwriter import Workbook
 
 from analysis.exposure import INSTITUTION
 from analysis.text import neutralise, printable
@@ -31,35 +28,51 @@ def safe(value: Any) -> Any:
     return value
 
 
+def _value(value: Any) -> Any:
+    """A cell's value as Excel stores it: numpy scalars become Python's."""
+    value = safe(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
 def _sheet(book: Workbook, title: str, frame: pd.DataFrame, link_column: str = "") -> None:
-    """One sheet, streamed (openpyxl's write-only mode: rows go to disk as they come, so a
-    university's hundred thousand matches cost neither minutes nor gigabytes)."""
-    sheet = book.create_sheet(title)
-    for index, column in enumerate(frame.columns, start=1):
+    """One sheet, streamed (XlsxWriter's constant-memory mode: each row goes to disk as it is
+    written, so a university's hundred thousand matches cost neither minutes nor gigabytes).
+    Every value is written by its type, never parsed: text is never a formula or a link."""
+    sheet = book.add_worksheet(title)
+    bold = book.add_format({"bold": True})
+    for index, column in enumerate(frame.columns):
         longest = max([len(str(column))] + [len(str(safe(v) or "")) for v in
                                             frame[column].head(200)])
-        sheet.column_dimensions[get_column_letter(index)].width = min(60, max(8, longest + 2))
-    sheet.freeze_panes = "A2"
+        sheet.set_column(index, index, min(60, max(8, longest + 2)))
+    sheet.freeze_panes(1, 0)
     if frame.shape[1]:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(frame.shape[1])}{len(frame) + 1}"
-    sheet.append([_cell(sheet, column, bold=True) for column in frame.columns])
+        sheet.autofilter(0, 0, len(frame), frame.shape[1] - 1)
+    for index, column in enumerate(frame.columns):
+        sheet.write_string(0, index, str(column), bold)
     link = list(frame.columns).index(link_column) if link_column in frame.columns else -1
-    for row in frame.itertuples(index=False):
-        values = [safe(v) for v in row]
-        if link >= 0 and isinstance(values[link], str) and \
-                values[link].startswith("https://doi.org/10."):
-            values[link] = _cell(sheet, values[link], hyperlink=True)
-        sheet.append(values)
+    for number, row in enumerate(frame.itertuples(index=False), start=1):
+        for index, raw in enumerate(row):
+            value = _value(raw)
+            if value is None or value == "":
+                continue  # an empty cell, as openpyxl stored it
+            if isinstance(value, str):
+                if not (index == link and value.startswith("https://doi.org/10.")
+                        and sheet.write_url(number, index, value, string=value) == 0):
+                    sheet.write_string(number, index, value)  # or past Excel's link limits
+            elif isinstance(value, bool):
+                sheet.write_boolean(number, index, value)
+            elif isinstance(value, int | float):
+                sheet.write_number(number, index, value)
+            else:
+                sheet.write_string(number, index, neutralise(printable(str(value))))
 
 
-def _cell(sheet: Any, value: Any, bold: bool = False, hyperlink: bool = False) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if bold:
-        cell.font = Font(bold=True)
-    if hyperlink:
-        cell.hyperlink = value
-        cell.style = "Hyperlink"
-    return cell
+def _new(path: Path) -> Workbook:
+    return Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                "strings_to_urls": False, "strings_to_numbers": False,
+                                "nan_inf_to_errors": True})
 
 
 def _counting(manifest: dict[str, Any]) -> str:
@@ -73,7 +86,7 @@ def write(path: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
           method: str, grants: pd.DataFrame | None = None,
           flagged_grants: pd.DataFrame | None = None,
           review: pd.DataFrame | None = None) -> None:
-    book = Workbook(write_only=True)
+    book = _new(path)
     total = departments[departments["department"] == INSTITUTION].iloc[0]
     summary = pd.DataFrame([
         ("Institution", manifest["institution"]["name"]),
@@ -100,12 +113,12 @@ def write(path: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
     _sheet(book, "Method", pd.DataFrame({"Method": method.splitlines()}))
     if review is not None:
         _sheet(book, "Review", review)
-    book.save(path)
+    book.close()
 
 
 def write_sheets(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
     """A workbook of the given sheets only (a review sheet to fill in, say)."""
-    book = Workbook(write_only=True)
+    book = _new(path)
     for title, frame in sheets.items():
         _sheet(book, title, frame)
-    book.save(path)
+    book.close()

@@ -178,3 +178,21 @@ def test_what_only_the_record_path_repairs_is_handed_back(tmp_path: Path, line: 
 def test_quirks_fixture_matches(tmp_path: Path) -> None:
     records, fast, _ = _both(tmp_path, [FIXTURES / "quirks.jsonl"])
     _assert_same(records, fast)
+
+
+def test_a_refusal_after_blocks_were_written_keeps_nothing_of_them(tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    """The first file is written straight to the tables; a refusal in a later block starts
+    them again, so the record path's tables are all there is."""
+    monkeypatch.setattr(columnar, "BLOCK_BYTES", 4096)
+    good = [{"id": f"https://openalex.org/W{100 + n}", "title": "x" * 300,
+             "publication_year": 2020,
+             "authorships": [_authorship("9", institutions=[_inst("9900000001")])]}
+            for n in range(40)]
+    path = _write(tmp_path / "late.jsonl.gz", [*good, {"id": "W77", "publication_year": 2020,
+                                                      "title": 42}])
+    second = _write(tmp_path / "second.jsonl.gz", _edge_cases())
+    records, fast, said = _both(tmp_path, [path, second])
+    assert len(said) == 1 and "late.jsonl.gz" in said[0]
+    _assert_same(records, fast)
+    assert fast[0]["works"].num_rows == 41 + 3

@@ -1,0 +1,155 @@
+"""The slices of the stored tables each later stage reads, cut before pandas sees them.
+
+At a large university the authorship and affiliation tables are millions of rows, almost all
+of them co-authors on works nobody flagged. Holding them in pandas made peak memory grow with
+the number of works; here they are filtered in Arrow (batch by batch, in stored order) or in
+DuckDB (distinct strings, with the parquet row number as the order), so what reaches pandas
+grows with the flags and the home authors instead. Every slice keeps the stored row order,
+because later stages take "the first" of several rows and must give the same answers as on the
+whole table.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from analysis.normalise import AUTHORSHIP_COLUMNS, _python_strings
+
+BATCH_ROWS = 262_144
+#: DuckDB's own ceiling: it spills to a temporary folder beyond it instead of growing.
+DUCKDB_MEMORY = "384MB"
+
+
+def _filtered(path: Path, keep: Callable[[pa.RecordBatch, int], pa.Array],
+              columns: list[str] | None = None, number: bool = False) -> pd.DataFrame:
+    """The rows of a parquet table that `keep(batch, first row number)` selects, read a batch
+    at a time, in stored order; `number` adds each row's number as `_rn`."""
+    source = pq.ParquetFile(path)
+    parts, start = [], 0
+    for batch in source.iter_batches(batch_size=BATCH_ROWS, columns=columns):
+        if number:
+            batch = batch.append_column("_rn", pa.array(range(start, start + len(batch)),
+                                                        pa.int64()))
+        parts.append(batch.filter(keep(batch, start)))
+        start += len(batch)
+    schema = source.schema_arrow if columns is None else \
+        pa.schema([source.schema_arrow.field(c) for c in columns])
+    if number:
+        schema = schema.append(pa.field("_rn", pa.int64()))
+    return _python_strings(pa.Table.from_batches(parts, schema=schema).to_pandas())
+
+
+def _keys(batch: pa.RecordBatch, *columns: str) -> pa.Array:
+    """Each row's values joined into one text key (missing values as ""; stored text holds no
+    control characters, so the separator cannot occur in it)."""
+    return pc.binary_join_element_wise(*(pc.fill_null(batch.column(c), "") for c in columns),
+                                       "\x1f")
+
+
+def home_authorships(directory: Path) -> pd.DataFrame:
+    """The home authorships (all attribution places), every column, in stored order."""
+    return _filtered(directory / "authorships.parquet", lambda b, _: b.column("is_home"))
+
+
+def home_affiliations(directory: Path) -> pd.DataFrame:
+    """The affiliation rows of home authorships only, in stored order: all that attribution
+    reads, and at a large university a small part of the table (co-authors are most rows)."""
+    home = pq.read_table(directory / "authorships.parquet",
+                         columns=["work_id", "author_id", "is_home"]).filter(pc.field("is_home"))
+    pairs = pc.binary_join_element_wise(home["work_id"], home["author_id"], "\x1f")
+    return _filtered(directory / "affiliations.parquet",
+                     lambda b, _: pc.is_in(_keys(b, "work_id", "author_id"), pairs))
+
+
+def authorships_near(directory: Path, works: Iterable[str]) -> pd.DataFrame:
+    """Every authorship of the given works (the works with a match: flagged, set aside or
+    dismissed) and every other authorship of the people on them. That is all the exposure,
+    network and report stages read: flagged works' authors and home authors, and a
+    department's sub-network (its works' authors who are in the institution's graph)."""
+    path = directory / "authorships.parquet"
+    work_set = pa.array(sorted(set(works)), pa.string())
+    people = pa.array([], pa.string())
+    if len(work_set):
+        authors = [b.column("author_id").filter(pc.is_in(b.column("work_id"), work_set))
+                   for b in pq.ParquetFile(path).iter_batches(
+                       batch_size=BATCH_ROWS, columns=["work_id", "author_id"])]
+        people = pc.unique(pa.chunked_array(authors, pa.string()))
+    return _filtered(path, lambda b, _: pc.or_(pc.is_in(b.column("work_id"), work_set),
+                                               pc.is_in(b.column("author_id"), people)),
+                     AUTHORSHIP_COLUMNS)
+
+
+def authorship_counts(directory: Path) -> tuple[int, int]:
+    """(authorships, home authorships), from the stored table without loading it."""
+    home = pq.read_table(directory / "authorships.parquet", columns=["is_home"])["is_home"]
+    return len(home), int(pc.sum(home).as_py() or 0)
+
+
+def quiet(con: Any) -> None:
+    """No progress bar on the console (in Jupyter DuckDB may refuse the setting: no matter)."""
+    import duckdb
+
+    with contextlib.suppress(duckdb.Error):
+        con.execute("SET enable_progress_bar = false")
+
+
+def _duckdb() -> Any:
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET threads = 2")
+    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
+    quiet(con)
+    return con
+
+
+def distinct_affiliations(directory: Path) -> pd.DataFrame:
+    """The first stored row of each distinct (string, institution), plus the first row that
+    gives each institution's ROR, in stored order, with its row number `_rn`: what the
+    matcher decides on, without the repeated rows (most of the table). DuckDB finds the row
+    numbers from the two key columns alone; Arrow then reads those rows."""
+    con = _duckdb()
+    try:
+        found = con.sql("""
+            WITH rows AS (SELECT raw_affiliation, institution_id, ror, file_row_number AS rn
+                          FROM read_parquet(?, file_row_number = true))
+            SELECT min(rn) AS rn FROM rows GROUP BY raw_affiliation, institution_id
+            UNION
+            SELECT min(rn) FROM rows WHERE institution_id IS NOT NULL AND ror IS NOT NULL
+            GROUP BY institution_id""", params=[str(directory / "affiliations.parquet")])
+        picked = found.to_arrow_table()["rn"]
+    finally:
+        con.close()
+    return _numbered(directory, picked)
+
+
+def _numbered(directory: Path, picked: pa.ChunkedArray | pa.Array,
+              keys: pa.Array | None = None) -> pd.DataFrame:
+    """Affiliation rows whose number is `picked` or whose (string, institution) key is one
+    of `keys`, with `_rn`."""
+    picked = pc.unique(picked)
+
+    def keep(batch: pa.RecordBatch, _start: int) -> pa.Array:
+        chosen = pc.is_in(batch.column("_rn"), picked)
+        if keys is not None:
+            chosen = pc.or_(chosen, pc.is_in(_keys(batch, "raw_affiliation", "institution_id"),
+                                             keys))
+        return chosen
+
+    return _filtered(directory / "affiliations.parquet", keep, number=True)
+
+
+def affiliations_with(directory: Path, keys: list[tuple[str, str]],
+                      rows: Iterable[int]) -> pd.DataFrame:
+    """Every stored affiliation row whose (string, institution), missing values as "", is
+    one of `keys`, and the rows numbered `rows`, in stored order, with `_rn`."""
+    joined = pa.array(["\x1f".join(k) for k in keys], pa.string())
+    return _numbered(directory, pa.array(list(rows), pa.int64()), joined)
