@@ -61,6 +61,18 @@ def test_summary_and_department_report_in_chromium(browser, demo_run, truth_flag
         page.close()
 
 
+def test_every_page_fits_a_laptop_window(browser, demo_run, tmp_path):
+    """No table runs past the right edge of a 1280-pixel window (the flagged works have
+    eleven columns and the grants ten)."""
+    pages = [demo_run.out / "index.html", *sorted((demo_run.out / "departments").glob("*.html"))]
+    for path in pages:
+        page, _errors, _requests, _shot = _visit(browser, path, tmp_path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - "
+                                 "document.documentElement.clientWidth")
+        assert overflow <= 0, (path.name, overflow)
+        page.close()
+
+
 def test_pdfs(demo_run):
     files, _seconds = pdf.render(demo_run.out)
     names = {f.stem for f in files}
