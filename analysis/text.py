@@ -176,7 +176,7 @@ def simplified(raw: str) -> str:
     """Traditional Chinese characters folded to simplified ("" when there are none to fold)."""
     if raw.isascii() or not _CJK.search(raw):
         return ""
-    folded = _simplified()(raw)
+    folded = _simplified()(_SURROGATE.sub("\ufffd", raw))  # OpenCC takes UTF-8 only
     return folded if folded != raw else ""
 
 

@@ -372,3 +372,8 @@ def test_a_name_placed_in_taiwan_is_most_likely_a_namesake(raw, expected):
     if not expected:
         rules = {link.rule for link in MATCHER.decide(raw, {})}
         assert rules <= {"name_in_taiwan"}
+
+
+def test_a_lone_surrogate_does_not_stop_the_traditional_fold():
+    """OpenCC takes UTF-8 only; a lone surrogate (a broken JSON escape) must not crash it."""
+    assert flags("國防科技大學\ud800 計算機學院, 長沙") == {"nudt"}
