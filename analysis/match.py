@@ -112,7 +112,9 @@ class Matcher:
         names = self.find(parsed)
         if not names and raw.isascii():  # most strings: the squashed pass is all that is left
             return self.names.find_squashed(parsed)
-        if not names or not any(f.owner and self._in_context(f, names) for f in names):
+        if not any(f.owner and self._in_context(f, names) for f in names) and (
+                not raw.isascii() or any(f.owner for f in names) or _glued(parsed)):
+            # a look-alike alone needs signs of glue for a longer name to hide behind it
             names = self._fallback(raw, parsed, names)
         return names
 
@@ -205,6 +207,14 @@ class Matcher:
             return True
         owners = {f.owner for f in names}
         return any(a in owners for a in self.ancestors[found.owner])
+
+
+_CAMEL = re.compile("[a-z][A-Z]")
+
+
+def _glued(parsed: Parsed) -> bool:
+    """Words PDF extraction ran together: a change of case inside a word, or a long word."""
+    return bool(_CAMEL.search(parsed.folded)) or max(map(len, parsed.low)) >= 13
 
 
 def _labels(entry: Entry) -> list[str]:

@@ -533,6 +533,9 @@ def _republic_of_china(parsed: Parsed) -> bool:
 
 def taiwan_places(parsed: Parsed) -> list[str]:
     """Places in Taiwan the string names, the Republic of China among them."""
+    if TAIWAN_MARKERS.isdisjoint(parsed.low) and "republic" not in parsed.low and (
+            parsed.folded.isascii() or not any(m in parsed.folded for m in TAIWAN_CJK)):
+        return []  # most strings
     found = [w for w in parsed.low if w in TAIWAN_MARKERS]
     found += [m for m in TAIWAN_CJK if m in parsed.folded]
     if _republic_of_china(parsed):

@@ -169,12 +169,22 @@ def _simplified() -> Callable[[str], str]:
     return opencc.OpenCC("t2s").convert
 
 
-_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@functools.cache
+def _traditional() -> frozenset[str]:
+    """The characters OpenCC folds: a string holding none of them is already simplified, and
+    skips the conversion (most Chinese text is)."""
+    chars = [chr(c) for r in (range(0x3400, 0xA000), range(0xF900, 0xFB00)) for c in r]
+    folded = _simplified()("\n".join(chars)).split("\n")
+    if len(folded) != len(chars):  # never seen; the slow, sure way
+        folded = [_simplified()(c) for c in chars]
+    return frozenset(c for c, f in zip(chars, folded, strict=True) if c != f)
 
 
 def simplified(raw: str) -> str:
     """Traditional Chinese characters folded to simplified ("" when there are none to fold)."""
-    if raw.isascii() or not _CJK.search(raw):
+    if raw.isascii() or _traditional().isdisjoint(raw):
         return ""
     folded = _simplified()(_SURROGATE.sub("\ufffd", raw))  # OpenCC takes UTF-8 only
     return folded if folded != raw else ""
