@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from itertools import accumulate
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 import ahocorasick
@@ -111,15 +112,13 @@ MIN_SQUASHED = 20
 #: the string shows glued words: the name starts and ends at a word or a change of case, with
 #: a change of case inside it.
 MIN_GLUED = 12
-_NOT_LETTERS = re.compile(r"[^a-z]+")
 _NOT_ASCII_LETTERS = bytes(c for c in range(256) if not 97 <= c <= 122)
 
 
 def _letters(text: str) -> str:
-    """The lower-case Latin letters of the text; bytes.translate for ASCII, ten times faster."""
-    if text.isascii():
-        return text.encode("ascii").translate(None, _NOT_ASCII_LETTERS).decode("ascii")
-    return _NOT_LETTERS.sub("", text)
+    """The lower-case Latin letters of the text, by bytes.translate (other scripts' letters are
+    never a-z, so they go with the encoding): ten times faster than a regular expression."""
+    return text.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTERS).decode("ascii")
 
 
 def _group_prefixes(ancestors: list[Entry]) -> tuple[str, ...]:
@@ -301,6 +300,10 @@ class NumberedUnits:
         return (kind, int(number.group(1))), " ".join(after[:skip + 1 + words])
 
 
+_LONGEST_FIRST = itemgetter(0, 1)
+_START = attrgetter("start")
+
+
 class NameIndex:
     """All names of a watchlist (and its look-alikes), indexed once."""
 
@@ -324,6 +327,7 @@ class NameIndex:
             self.group_prefixes[entry.id] = _group_prefixes(watchlist.chain(entry.id)[1:])
         self.acronym_set = frozenset(self.acronyms)
         self.units = NumberedUnits(watchlist)
+        self.unit_groups = self.units.groups
         for name in innocents:
             for label in (name.name, name.name_zh):
                 if label:
@@ -442,18 +446,18 @@ class NameIndex:
                 if not self._cjk_whole(low[token_start], first - word_at, last - word_at, key,
                                        owners):
                     continue
-            candidates.append((last - first, first, last, token_start, token_end, key, owners))
+            candidates.append((first - last, first, last, token_start, token_end, key, owners))
         if acronyms:
             offsets = list(accumulate((len(w) + 1 for w in low[:-1]), initial=0))
             for i, word in enumerate(cased):
                 for owner, ambiguous in self.acronyms.get(word, ()):
-                    candidates.append((len(word), offsets[i], offsets[i] + len(low[i]), i,
+                    candidates.append((-len(word), offsets[i], offsets[i] + len(low[i]), i,
                                        i + 1, word, [(owner, "acronym", ambiguous)]))
-        candidates.sort(key=lambda c: (-c[0], c[1]))
+        candidates.sort(key=_LONGEST_FIRST)  # then the first in the string
         taken: list[tuple[int, int]] = []
         found: list[Found] = []
         for _length, first, last, t0, t1, key, owners in candidates:
-            if any(first < b and a < last for a, b in taken):
+            if taken and any(first < b and a < last for a, b in taken):
                 continue
             kept = [o for o in owners if self._supported(o, t0, t1, parsed)]
             if not kept:
@@ -461,10 +465,10 @@ class NameIndex:
             taken.append((first, last))
             found += [Found(owner, kind, key.strip(), t0, t1) for owner, kind, _ in kept]
         unique: dict[str, Found] = {}
-        for f in sorted(found, key=lambda f: f.start):  # in the order the string names them
+        for f in sorted(found, key=_START):  # in the order the string names them
             unique.setdefault(f.owner or f.matched, f)
         found = list(unique.values())
-        if self.units and any(f.owner in self.units.groups for f in found):
+        if self.unit_groups and not self.unit_groups.isdisjoint([f.owner for f in found]):
             found = list({f.owner or f.matched: f for f in
                           (self.units.refine(f, parsed) for f in found)}.values())
         return found
