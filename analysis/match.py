@@ -80,6 +80,7 @@ class Matcher:
         self.find = self.names.find
         self._family_words: dict[str, frozenset[str]] = {}
         self._own_labels: dict[str, frozenset[str]] = {}
+        self.needs_parent = frozenset(e.id for e in watchlist if e.match_context == "parent")
 
     # ---- the rules' inputs -------------------------------------------------------------
     def identifier(self, institution: dict[str, Any]) -> IdHit | None:
@@ -202,8 +203,7 @@ class Matcher:
 
     def _in_context(self, found: Found, names: list[Found]) -> bool:
         """A generic lab name counts only next to its parent's name."""
-        entry = self.watchlist[found.owner]
-        if entry.match_context != "parent":
+        if found.owner not in self.needs_parent:
             return True
         owners = {f.owner for f in names}
         return any(a in owners for a in self.ancestors[found.owner])
