@@ -595,6 +595,7 @@ PLA_WORDS = frozenset({"PLA", "PLAN", "PLAAF", "PLARF", "Liberation", "Theater",
                        "Region", "Command", "Logistic", "Logistics", "Rocket", "Artillery", "Unit",
                        "Troop", "Troops", "Representative", "Representatives", "Force", "Navy"})
 PLA_HINTS_CJK = re.compile("解放军|战区|军区|联勤|火箭军|炮兵|海军|空军|陆军|部队|代表")
+_PLA_CJK_CHARS = frozenset("军区勤炮队代")  # every hint above holds one: a cheaper first test
 _GLUED_UNIT = re.compile(r"(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?\d"
                          r"|\d\s*(?:Unit|Troop|[Aa]rmy)")
 
@@ -604,7 +605,8 @@ def pla_mention(raw: str, words: list[str] | None = None) -> str:
     if the caller has them."""
     words = words if words is not None else Parsed(raw).cased
     if PLA_WORDS.isdisjoint(words) and "PLA" not in raw and "Liberation" not in raw \
-            and (raw.isascii() or not PLA_HINTS_CJK.search(raw)) \
+            and (raw.isascii() or _PLA_CJK_CHARS.isdisjoint(raw)
+                 or not PLA_HINTS_CJK.search(raw)) \
             and not (("Unit" in raw or "Troop" in raw or "rmy" in raw)
                      and _GLUED_UNIT.search(raw)):
         return ""
