@@ -134,6 +134,11 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="an older checkout to compare with")
     parser.add_argument("--rounds", type=int, default=7, help="rounds of the comparison")
     args = parser.parse_args()
+    if args.baseline and not (args.baseline / "analysis" / "match.py").is_file():
+        parser.error(f"--baseline {args.baseline}: not a checkout of this project "
+                     "(no analysis/match.py there)")
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     rng = random.Random(7)
     watch = watchlist.load()
     innocents = watchlist.load_not_watchlisted()
