@@ -25,6 +25,7 @@ from analysis.names import (
     Found,
     NameIndex,
     foreign_places,
+    looks_glued,
     mentions_china,
     mentions_mainland,
     pla_mention,
@@ -101,26 +102,22 @@ class Matcher:
     def related(self, a: str, b: str) -> bool:
         return self.roots[a] == self.roots[b]
 
-    def context(self, raw: str, institution: dict[str, Any]) -> Context:
-        """Everything the rules look at for one (string, institution) pair, worked out once."""
-        parsed = Parsed(raw)
-        hit = self.identifier(institution) if institution else None
-        return self._context(raw, parsed, self._names(raw, parsed), institution, hit)
-
     def _names(self, raw: str, parsed: Parsed) -> list[Found]:
+        """The names the string prints, through the fallbacks where it prints none."""
         if not raw:
             return []
         names = self.find(parsed)
         if not names and raw.isascii():  # most strings: the squashed pass is all that is left
             return self.names.find_squashed(parsed)
         if not any(f.owner and self._in_context(f, names) for f in names) and (
-                not raw.isascii() or any(f.owner for f in names) or _glued(parsed)):
+                not raw.isascii() or any(f.owner for f in names) or looks_glued(parsed)):
             # a look-alike alone needs signs of glue for a longer name to hide behind it
             names = self._fallback(raw, parsed, names)
         return names
 
     def _context(self, raw: str, parsed: Parsed, names: list[Found],
                  institution: dict[str, Any], hit: IdHit | None) -> Context:
+        """Everything the rules look at for one (string, institution) pair, worked out once."""
         named: list[Found] = []
         lookalikes: list[Found] = []
         if names:  # most strings name nothing
@@ -207,14 +204,6 @@ class Matcher:
             return True
         owners = {f.owner for f in names}
         return any(a in owners for a in self.ancestors[found.owner])
-
-
-_CAMEL = re.compile("[a-z][A-Z]")
-
-
-def _glued(parsed: Parsed) -> bool:
-    """Words PDF extraction ran together: a change of case inside a word, or a long word."""
-    return bool(_CAMEL.search(parsed.folded)) or max(map(len, parsed.low)) >= 13
 
 
 def _labels(entry: Entry) -> list[str]:

@@ -147,6 +147,11 @@ def _case_changes(parsed: Parsed, lengths: list[int]) -> set[int]:
     return found
 
 
+def looks_glued(parsed: Parsed) -> bool:
+    """Words PDF extraction ran together: a change of case inside a word, or a long word."""
+    return bool(_CAMEL.search(parsed.folded)) or max(map(len, parsed.low)) >= 13
+
+
 def _glued_inside(first: int, last: int, glued: set[int]) -> bool:
     return any(first < g < last for g in glued)
 
@@ -257,9 +262,6 @@ class NumberedUnits:
         #: only numbers that name one unit of a group: a number two units share says nothing
         self.by_number = {key: next(iter(ids)) for key, ids in seen.items() if len(ids) == 1}
         self.groups = frozenset(group for group, _kind, _n in self.by_number)
-
-    def __len__(self) -> int:
-        return len(self.by_number)
 
     def refine(self, found: Found, parsed: Parsed) -> Found:
         """The unit the string names right after its group's name, or the group as found."""
