@@ -103,6 +103,28 @@ def _cjk_group_stem(variant: str) -> str:
     return stem if stem != variant and len(stem) >= 6 else ""
 
 
+#: "China Electronics Technology Group Corporation" prints as "... Technology Corporation" too.
+_GROUP_BEFORE_SUFFIX = re.compile(r" group (?=(?:corporation|company|ltd|co)(?: |$))")
+
+#: The PLA's and the PAP's bodies print without the force's full name: 军事科学院 for
+#: 中国人民解放军军事科学院, 武警工程大学 for 中国人民武装警察部队工程大学.
+_PLA_PREFIXES = ("中国人民解放军", "解放军")
+_PAP_PREFIX = "中国人民武装警察部队"
+
+
+def _cjk_short_forms(label: str) -> list[str]:
+    """A military body's name without "中国人民解放军" where what is left still says it
+    is military (军, 国防: 军事科学院, 海军研究院; not 疾病预防控制中心 or 外国语学院),
+    and the PAP's with its short name 武警."""
+    for prefix in _PLA_PREFIXES:
+        if label.startswith(prefix):
+            rest = label[len(prefix):]
+            return [rest] if len(rest) >= 4 and ("军" in rest or "国防" in rest) else []
+    if label.startswith(_PAP_PREFIX) and len(label) > len(_PAP_PREFIX) + 1:
+        return ["武警" + label[len(_PAP_PREFIX):]]
+    return []
+
+
 _HYPHEN = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
 
 #: Letters a name must have to be looked for with its spaces ignored: shorter ones occur inside
@@ -159,7 +181,8 @@ def _glued_inside(first: int, last: int, glued: set[int]) -> bool:
 def _squashed_automaton(patterns: dict[str, list[tuple[str, str, bool]]]) -> ahocorasick.Automaton:
     """Latin names of two words or more and MIN_GLUED letters, with their spaces removed, each
     marked long (three words or more and MIN_SQUASHED letters) or not; ambiguous labels are
-    left out (they need the string's context, which squashing loses)."""
+    left out (they need the string's context, which squashing loses), and so are names
+    without their city (the city must follow, in words)."""
     automaton = ahocorasick.Automaton()
     squashed: dict[str, list[tuple[str, str, bool]]] = {}
     long_names: set[str] = set()
@@ -172,7 +195,8 @@ def _squashed_automaton(patterns: dict[str, list[tuple[str, str, bool]]]) -> aho
         if len(words) >= 3 and len(letters) >= MIN_SQUASHED:
             long_names.add(letters)
         for owner in owners:
-            if not owner[2] and owner not in squashed.setdefault(letters, []):
+            if not owner[2] and owner[1] != CITY_AFTER \
+                    and owner not in squashed.setdefault(letters, []):
                 squashed[letters].append(owner)
     for letters, owners in squashed.items():
         if owners:
@@ -302,6 +326,9 @@ class NumberedUnits:
         return (kind, int(number.group(1))), " ".join(after[:skip + 1 + words])
 
 
+#: The kind of label a name without its leading city is, for the evidence.
+CITY_AFTER = "name with its city printed after it"
+CITY_AFTER_STARTS = INSTITUTION_WORDS | {"research"}
 _LONGEST_FIRST = itemgetter(0, 1)
 _START = attrgetter("start")
 
@@ -314,6 +341,7 @@ class NameIndex:
         self.acronyms: dict[str, list[tuple[str, bool]]] = {}
         self.places: dict[str, set[str]] = {}
         self.group_prefixes: dict[str, tuple[str, ...]] = {}
+        self.city_after: dict[tuple[str, str], list[str]] = {}
         patterns: dict[str, list[tuple[str, str, bool]]] = {}
         for entry in watchlist:
             ambiguous = set(entry.ambiguous)
@@ -322,6 +350,8 @@ class NameIndex:
             for label, kind in labels:
                 if label:
                     self._add(patterns, label, entry.id, kind, label in ambiguous)
+                    if label not in ambiguous:
+                        self._add_city_after(patterns, label, entry)
             for acronym in entry.acronyms:
                 self.acronyms.setdefault(acronym, []).append((entry.id, acronym in ambiguous))
             self.places[entry.id] = {normalise_text(p) for e in watchlist.chain(entry.id)
@@ -355,7 +385,10 @@ class NameIndex:
                     normalise_text(label, STOPWORDS), normalise_text(label, {"the"})}
         if _HYPHEN.search(label):  # "Sun Yat-sen" loses its hyphen: "Sun Yatsen", "Sun YatSen"
             variants.add(normalise_text(_HYPHEN.sub("", label)))
+        variants |= {_GROUP_BEFORE_SUFFIX.sub(" ", v) for v in variants if " group " in v}
         variants |= {v for v in map(_without_corporate_suffix, variants) if v}
+        if is_cjk(label[0]):
+            variants.update(_cjk_short_forms(label))
         variants |= {v for v in map(_cjk_group_stem, variants) if v}
         for variant in variants:
             cjk = any(is_cjk(c) for c in variant)
@@ -365,6 +398,39 @@ class NameIndex:
             owners = patterns.setdefault(key, [])
             if (owner, kind, ambiguous) not in owners:
                 owners.append((owner, kind, ambiguous))
+
+    def _add_city_after(self, patterns: dict[str, list[tuple[str, str, bool]]], label: str,
+                        entry: Entry) -> None:
+        """Papers print "University of Posts and Telecommunications, Chongqing" for Chongqing
+        University of Posts and Telecommunications: a name that starts with its city is
+        indexed without it too, to count only where the city follows (see `_city_follows`).
+        Only where what is left still has a distinctive word ("University of Aeronautics
+        and Astronautics", never "Institute of Technology")."""
+        words = normalise_text(label).split()
+        for place in entry.places:
+            city = normalise_text(place).split()
+            if not city or words[:len(city)] != city:
+                continue
+            rest = words[len(city):]
+            if len(rest) >= 3 and rest[0] in CITY_AFTER_STARTS and any(
+                    w not in COMMON_WORDS and w not in STOPWORDS for w in rest):
+                key = f" {' '.join(rest)} "
+                owners = patterns.setdefault(key, [])
+                if (entry.id, CITY_AFTER, False) not in owners:
+                    owners.append((entry.id, CITY_AFTER, False))
+                self.city_after[(key, entry.id)] = city
+
+    def _city_follows(self, key: str, entry_id: str, t0: int, t1: int, parsed: Parsed) -> bool:
+        """The name stands at the start of its segment and its city comes straight after it,
+        alone (then a new segment, a postcode, the country or the end): "..., Beijing Normal
+        University" is another university."""
+        city = self.city_after[(key, entry_id)]
+        low, starts = parsed.low, parsed.starts
+        if not (t0 in starts or t0 == 0) or low[t1:t1 + len(city)] != city:
+            return False
+        after = t1 + len(city)
+        return after >= len(low) or after in starts or low[after].isdigit() \
+            or low[after] in CHINA_MARKERS
 
     def find_squashed(self, parsed: Parsed, longer_than: int = 0) -> list[Found]:
         """Long watchlisted names in text whose spaces PDF extraction lost or scattered
@@ -461,11 +527,13 @@ class NameIndex:
         for _length, first, last, t0, t1, key, owners in candidates:
             if taken and any(first < b and a < last for a, b in taken):
                 continue
-            kept = [o for o in owners if self._supported(o, t0, t1, parsed)]
+            kept = [o for o in owners if self._supported(o, t0, t1, parsed)
+                    and (o[1] != CITY_AFTER or self._city_follows(key, o[0], t0, t1, parsed))]
             if not kept:
                 continue
             taken.append((first, last))
-            found += [Found(owner, kind, key.strip(), t0, t1) for owner, kind, _ in kept]
+            found += [Found(owner, kind, key.strip(), t0, t1) if kind != CITY_AFTER else
+                      self._with_city(owner, key, t0, t1) for owner, kind, _ in kept]
         unique: dict[str, Found] = {}
         for f in sorted(found, key=_START):  # in the order the string names them
             unique.setdefault(f.owner or f.matched, f)
@@ -474,6 +542,10 @@ class NameIndex:
             found = list({f.owner or f.matched: f for f in
                           (self.units.refine(f, parsed) for f in found)}.values())
         return found
+
+    def _with_city(self, owner: str, key: str, t0: int, t1: int) -> Found:
+        city = self.city_after[(key, owner)]
+        return Found(owner, CITY_AFTER, f"{key.strip()} {' '.join(city)}", t0, t1 + len(city))
 
     def _supported(self, owner: tuple[str, str, bool], t0: int, t1: int, parsed: Parsed
                    ) -> bool:

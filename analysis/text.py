@@ -110,6 +110,7 @@ ABBREVIATIONS = {
     "opt": "optics", "automat": "automation", "microelect": "microelectronics",
     "aerodynam": "aerodynamics", "dev": "development", "telecommun": "telecommunication",
     "telecom": "telecommunication", "nat": "nat", "aerosp": "aerospace", "syst": "system",
+    "est": "establishment", "estab": "establishment", "tec": "technology",
     # singular and plural print alike ("Posts and Telecommunications" / "Post and
     # Telecommunication"); corporate suffixes too ("Co., Ltd" / "Company Limited")
     "telecommunications": "telecommunication", "posts": "post",
@@ -141,7 +142,7 @@ def _swaps(word: str) -> set[str]:
 #: which stay as printed).
 MISSPELT = ("university", "technology", "institute", "engineering", "laboratory", "aeronautics",
             "astronautics", "polytechnical", "electronic", "telecommunication", "information",
-            "corporation", "automation", "aerospace", "department", "industrial")
+            "corporation", "automation", "aerospace", "department", "industrial", "polytechnic")
 TYPOS = {typo: ABBREVIATIONS.get(word, word) for word in MISSPELT
          for typo in _one_edit(word) | _swaps(word)
          if typo not in (word, word + "s") and typo not in ABBREVIATIONS and typo not in MISSPELT}

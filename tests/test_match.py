@@ -374,6 +374,40 @@ def test_a_name_placed_in_taiwan_is_most_likely_a_namesake(raw, expected):
         assert rules <= {"name_in_taiwan"}
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("University of Posts and Telecommunications, Chongqing, China",
+     {"chongqing-university-of-posts-and-telecommunications"}),
+    ("School of EE, University of Aeronautics and Astronautics, Nanjing 210016", {"nuaa"}),
+    ("University of Posts and Telecommunications Beijing China",
+     {"beijing-university-of-posts-and-telecommunications"}),
+    # ... not where no city follows, another name follows, or the name is generic
+    ("University of Posts and Telecommunications", set()),
+    ("Dept X, University of Posts and Telecommunications, Beijing Normal University", set()),
+    ("Institute of Technology, Harbin", set()),
+    ("Northeastern University of Aeronautics and Astronautics, Nanjing", set()),
+])
+def test_a_name_whose_city_is_printed_after_it(raw, expected):
+    assert flags(raw) == expected
+    if expected:
+        [found] = MATCHER.decide(raw, {})
+        assert "city printed after it" in found.evidence
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("军事科学院 国防科技创新研究院，北京 100071",
+     {"academy-of-military-science--national-innovation-institute-for-defense-technolog"}),
+    ("武警工程大学 信息工程系, 西安", {"engineering-university-of-the-capf"}),
+    ("The 39th Research Institute of China Electronics Technology Corporation", {"cetc"}),
+    ("Chinese Aeronautical Est, Beijing",
+     {"aviation-industry-corporation-of-china--chinese-aeronautical-establishment"}),
+    ("School of Power and Energy, Northwest Polytechhic University, Xi'an 710072", {"nwpu"}),
+    # the PLA's prefix goes only where what is left is still military
+    ("北京大学 外国语学院", {"peking-university"}),
+])
+def test_short_and_abbreviated_forms_of_listed_names(raw, expected):
+    assert flags(raw) == expected
+
+
 def test_a_lone_surrogate_does_not_stop_the_traditional_fold():
     """OpenCC takes UTF-8 only; a lone surrogate (a broken JSON escape) must not crash it."""
     assert flags("國防科技大學\ud800 計算機學院, 長沙") == {"nudt"}
