@@ -12,6 +12,7 @@ it, for an acronym) and the string must name the entry's city or China and no ot
 from __future__ import annotations
 
 import re
+from importlib.resources import files
 from itertools import accumulate
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
@@ -74,6 +75,29 @@ FOREIGN_MARKERS = {
     "thailand", "malaysia", "indonesia", "zealand", "africa", "nigeria", "kenya", "portugal",
     "greece", "hungary", "romania", "ukraine", "argentina", "chile", "colombia", "saudi",
 }
+#: Words of a country's name too common to place a string ("New", "South", "Island").
+_COUNTRY_WORDS_TOO_COMMON = {
+    "the", "of", "and", "new", "south", "north", "northern", "western", "east", "central",
+    "united", "states", "republic", "rep", "dem", "island", "islands", "isle", "man", "st",
+    "san", "sao", "city", "land", "ocean", "territory", "terr", "minor", "outlying", "british",
+    "french", "dutch", "american", "indian", "african", "arab", "union", "cape", "cook",
+    "heard", "martin", "christmas", "virgin", "china", "hong", "kong", "guinea", "lucia",
+    "vincent", "helena", "pierre", "jan", "mayen", "sahara", "costa", "puerto", "el",
+}
+
+
+def _countries() -> set[str]:
+    """Every country's name as ISO 3166 lists it, from the time-zone database that pandas
+    already installs (tzdata's iso3166.tab, public domain): the hand-kept markers above miss
+    most of the world ("Sofia, Bulgaria")."""
+    table = (files("tzdata") / "zoneinfo" / "iso3166.tab").read_text(encoding="utf-8")
+    names = [line.split("\t")[1] for line in table.splitlines()
+             if line and not line.startswith("#")]
+    return {w for name in names for w in normalise_text(name).split()
+            if len(w) > 3 and w.isalpha() and w not in _COUNTRY_WORDS_TOO_COMMON}
+
+
+FOREIGN_MARKERS |= _countries()
 
 
 #: "Co., Ltd", "Corporation" and "Group" print interchangeably at the end of a company's name.
@@ -648,7 +672,7 @@ def foreign_places(parsed: Parsed) -> list[str]:
 #: units (military unit cover designators are five digits starting 3, 6 or 9).
 PLA_PATTERN = re.compile(
     r"\bPLA(?:N|AF|RF)?\b|(?<=[a-z])PLA(?![a-z])|\bPLA(?=[A-Z][a-z])"  # "ofPLA", "PLABeijing"
-    r"|People'?s\s*Liberation\s*Army|中国人民解放军|解放军"
+    r"|People['’`´]?s\s*Liberation\s*Army|中国人民解放军|解放军"
     r"|\bTheat(?:er|re) Command\b|战区|\bMilitary (?:Region|Command)\b|军区"
     r"|\bJoint Logistics? Support Force\b|联勤保障|\bRocket Force\b(?!s)|火箭军"
     r"|\bSecond Artillery\b|第二炮兵"
@@ -660,14 +684,18 @@ PLA_PATTERN = re.compile(
     r"|\bOffice of (?:the )?Military Representatives?\b"
     r"|军事?代表(?:室|局)|(?:海军|空军|陆军|火箭军)驻[^，,；;()（）]{1,15}代表室"
     r"|\bGeneral Hospital of (?:the )?(?:Air Force|Navy|Rocket Force)\b"
-    r"|\b(?:Air Force|Navy|Rocket Force) General Hospital\b")
+    r"|\b(?:Air Force|Navy|Rocket Force) General Hospital\b"
+    # the PLA's numbered hospitals in its own English: "the 960th Hospital", "302nd Hospital"
+    # (a bare number is not enough: civilian hospitals keep old factory numbers, "416 Hospital")
+    r"|\b(?:[1-4]\d\d|9[0-8]\d)(?:st|nd|rd|th) Hospital\b")
 
 
 #: Every PLA_PATTERN match in Latin text holds one of these words (most strings hold none, and
 #: skip the pattern); Chinese text is searched for its own hints.
 PLA_WORDS = frozenset({"PLA", "PLAN", "PLAAF", "PLARF", "Liberation", "Theater", "Theatre",
                        "Region", "Command", "Logistic", "Logistics", "Rocket", "Artillery", "Unit",
-                       "Troop", "Troops", "Representative", "Representatives", "Force", "Navy"})
+                       "Troop", "Troops", "Representative", "Representatives", "Force", "Navy",
+                       "Hospital"})
 PLA_HINTS_CJK = re.compile("解放军|战区|军区|联勤|火箭军|炮兵|海军|空军|陆军|部队|代表")
 _PLA_CJK_CHARS = frozenset("军区勤炮队代")  # every hint above holds one: a cheaper first test
 _GLUED_UNIT = re.compile(r"(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?\d"

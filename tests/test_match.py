@@ -258,6 +258,10 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
     ("Department of Cardiology, Chinese PLA General Hospital, Beijing 100853", {match.PLA_ENTRY}),
     ("General Hospital of Northern Theater Command, Shenyang 110016", {match.PLA_ENTRY}),
     ("Unit 61001 of PLA, Beijing", {match.PLA_ENTRY}),
+    ("Stomatology, The 960th Hospital of People’s Liberation Army, Jinan", {match.PLA_ENTRY}),
+    ("Department of Orthopedics, the 309th Hospital, Beijing 100091", {match.PLA_ENTRY}),
+    ("Department of Radiology, 416 Hospital of Nuclear Industry, Chengdu", set()),
+    ("Department of Surgery, 101st Hospital, Sofia, Bulgaria", set()),
     ("92941部队, 葫芦岛", {match.PLA_ENTRY}),
     ("Army Medical University (Third Military Medical University), Chongqing", {"army-medical"}),
     ("Pla Group, Plasma Physics Laboratory, Princeton", set()),  # not the PLA
