@@ -341,13 +341,27 @@ class NumberedUnits:
         after = low[found.end:found.end + 4]
         skip = 1 if after[:1] == ["no"] else 0
         number = _ORDINAL_NUMBER.fullmatch(after[skip]) if len(after) > skip else None
-        if not number or found.end in parsed.starts:
+        if not number:
+            return NumberedUnits._unit_word_first(after)
+        if found.end in parsed.starts:
             return None
         rest = after[skip + 1:]
         words = 2 if rest[:2] == ["research", "institute"] else 1 if rest[:1] and \
             rest[0] in UNIT_KINDS else 0
         kind = UNIT_KINDS[" ".join(rest[:words])] if words else ""
         return (kind, int(number.group(1))), " ".join(after[:skip + 1 + words])
+
+
+    @staticmethod
+    def _unit_word_first(after: list[str]) -> tuple[tuple[str, int], str] | None:
+        """Web of Science's order, the unit's word before its number: "China Elect Technol
+        Grp Corp, Res Inst 38"."""
+        words = 2 if after[:2] == ["research", "institute"] else 1 if after[:1] and \
+            after[0] in UNIT_KINDS else 0
+        skip = words + (1 if after[words:words + 1] == ["no"] else 0)
+        if not words or len(after) <= skip or not after[skip].isdigit():
+            return None
+        return (UNIT_KINDS[" ".join(after[:words])], int(after[skip])), " ".join(after[:skip + 1])
 
 
 #: The kind of label a name without its leading city is, for the evidence.
@@ -672,7 +686,7 @@ def foreign_places(parsed: Parsed) -> list[str]:
 #: units (military unit cover designators are five digits starting 3, 6 or 9).
 PLA_PATTERN = re.compile(
     r"\bPLA(?:N|AF|RF)?\b|(?<=[a-z])PLA(?![a-z])|\bPLA(?=[A-Z][a-z])"  # "ofPLA", "PLABeijing"
-    r"|People['’`´]?s\s*Liberation\s*Army|中国人民解放军|解放军"
+    r"|People['’`´]?s\s*Liberat(?:ion)?\s*Army|中国人民解放军|解放军"
     r"|\bTheat(?:er|re) Command\b|战区|\bMilitary (?:Region|Command)\b|军区"
     r"|\bJoint Logistics? Support Force\b|联勤保障|\bRocket Force\b(?!s)|火箭军"
     r"|\bSecond Artillery\b|第二炮兵"
@@ -692,7 +706,8 @@ PLA_PATTERN = re.compile(
 
 #: Every PLA_PATTERN match in Latin text holds one of these words (most strings hold none, and
 #: skip the pattern); Chinese text is searched for its own hints.
-PLA_WORDS = frozenset({"PLA", "PLAN", "PLAAF", "PLARF", "Liberation", "Theater", "Theatre",
+PLA_WORDS = frozenset({"PLA", "PLAN", "PLAAF", "PLARF", "Liberation", "Liberat", "Theater",
+                       "Theatre",
                        "Region", "Command", "Logistic", "Logistics", "Rocket", "Artillery", "Unit",
                        "Troop", "Troops", "Representative", "Representatives", "Force", "Navy",
                        "Hospital"})
@@ -706,7 +721,7 @@ def pla_mention(raw: str, words: list[str] | None = None) -> str:
     """The words that name the PLA in the string, or "". `words` are its tokens as printed,
     if the caller has them."""
     words = words if words is not None else Parsed(raw).cased
-    if PLA_WORDS.isdisjoint(words) and "PLA" not in raw and "Liberation" not in raw \
+    if PLA_WORDS.isdisjoint(words) and "PLA" not in raw and "Liberat" not in raw \
             and (raw.isascii() or _PLA_CJK_CHARS.isdisjoint(raw)
                  or not PLA_HINTS_CJK.search(raw)) \
             and not (("Unit" in raw or "Troop" in raw or "rmy" in raw)

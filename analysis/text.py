@@ -111,12 +111,18 @@ ABBREVIATIONS = {
     "aerodynam": "aerodynamics", "dev": "development", "telecommun": "telecommunication",
     "telecom": "telecommunication", "nat": "nat", "aerosp": "aerospace", "syst": "system",
     "est": "establishment", "estab": "establishment", "tec": "technology",
+    # more of Web of Science's address abbreviations ("Peoples Liberat Army Gen Hosp")
+    "liberat": "liberation", "innovat": "innovation", "gen": "general", "nucl": "nuclear",
+    "aviat": "aviation", "logist": "logistics", "logistic": "logistics", "equip": "equipment",
+    "precis": "precision", "struct": "structure", "mech": "mechanical", "appl": "applied",
+    "adv": "advanced", "environm": "environment", "environmental": "environment",
+    "electronics": "electronic", "ind": "industry",
     # singular and plural print alike ("Posts and Telecommunications" / "Post and
     # Telecommunication"); corporate suffixes too ("Co., Ltd" / "Company Limited")
     "telecommunications": "telecommunication", "posts": "post",
     "communications": "communication", "technologies": "technology", "systems": "system",
     "materials": "material", "industries": "industry", "instruments": "instrument",
-    "limited": "ltd", "incorporated": "inc",
+    "limited": "ltd", "incorporated": "inc", "af": "af",
 }
 
 
@@ -152,6 +158,10 @@ _WORD_FOR = {**TYPOS, **ABBREVIATIONS}
 #: Lab") and "natural" elsewhere ("Coll Nat Sci"), so it is read by the word that follows.
 NATIONAL_BEFORE = frozenset({"university", "laboratory", "key", "institute", "defense",
                              "center", "engineering", "research", "academy", "college"})
+#: Words after which "AF" is the Air Force.
+AIR_FORCE_NEXT = frozenset({"engineering", "medical", "early", "command", "logistics",
+                            "aviation", "research", "academy", "university", "institute",
+                            "general", "radar", "communication", "college", "military"})
 _POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’]s\b")
 _SEGMENT = re.compile(r"[,;()（），；\[\]\n|/+]+")
 _BROKEN_WORD = re.compile(r"(?<=\w)-\s*\n\s*(?=\w)")
@@ -258,8 +268,18 @@ class Parsed:
             lowered = [_WORD_FOR.get(w, w) for w in lowered]
             if "nat" in lowered:
                 lowered = _national(lowered)
+            if "af" in lowered:
+                self._air_force(lowered)
         self.low = lowered
         self._starts: set[int] | None = None
+
+    def _air_force(self, lowered: list[str]) -> None:
+        """Web of Science prints "Air Force" as "AF" ("AF Engn Univ"): two words for one, in
+        both token lists, where the next word makes it a military body's name."""
+        for i in range(len(lowered) - 2, -1, -1):
+            if lowered[i] == "af" and self.cased[i] == "AF" and lowered[i + 1] in AIR_FORCE_NEXT:
+                lowered[i:i + 1] = ["air", "force"]
+                self.cased[i:i + 1] = ["Air", "Force"]
 
     @property
     def starts(self) -> set[int]:

@@ -407,6 +407,13 @@ def test_a_name_whose_city_is_printed_after_it(raw, expected):
     ("School of Power and Energy, Northwest Polytechhic University, Xi'an 710072", {"nwpu"}),
     # the PLA's prefix goes only where what is left is still military
     ("北京大学 外国语学院", {"peking-university"}),
+    # Web of Science's address abbreviations
+    ("AF Engn Univ, Telecommun Engn Inst, Xian 710077, Peoples R China",
+     {"air-force-engineering-university"}),
+    ("Chinese Peoples Liberat Army Gen Hosp, Dept Cardiol, Beijing", {match.PLA_ENTRY}),
+    ("China North Ind Grp Corp, Beijing", {"china-north-industries"}),
+    ("China Elect Technol Grp Corp, Res Inst 38, Hefei", {"cetc--38th-research-institute"}),
+    ("AF Res Lab, Wright Patterson AFB, OH USA", set()),  # the US Air Force's, not listed
 ])
 def test_short_and_abbreviated_forms_of_listed_names(raw, expected):
     assert flags(raw) == expected
