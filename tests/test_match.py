@@ -414,6 +414,8 @@ def test_a_name_whose_city_is_printed_after_it(raw, expected):
     ("China North Ind Grp Corp, Beijing", {"china-north-industries"}),
     ("China Elect Technol Grp Corp, Res Inst 38, Hefei", {"cetc--38th-research-institute"}),
     ("AF Res Lab, Wright Patterson AFB, OH USA", set()),  # the US Air Force's, not listed
+    ("Xi’an Research Institute of Hi-Tech, Xi’an 710025, China",  # "Hi" is "High"
+     {"rocket-force-university-of-engineering"}),
 ])
 def test_short_and_abbreviated_forms_of_listed_names(raw, expected):
     assert flags(raw) == expected
