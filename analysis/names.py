@@ -366,6 +366,7 @@ class NumberedUnits:
 
 #: The kind of label a name without its leading city is, for the evidence.
 CITY_AFTER = "name with its city printed after it"
+CITY_JOINED = "name with its city run on after it"
 CITY_AFTER_STARTS = INSTITUTION_WORDS | {"research"}
 _LONGEST_FIRST = itemgetter(0, 1)
 _START = attrgetter("start")
@@ -380,6 +381,8 @@ class NameIndex:
         self.places: dict[str, set[str]] = {}
         self.group_prefixes: dict[str, tuple[str, ...]] = {}
         self.city_after: dict[tuple[str, str], list[str]] = {}
+        #: the same with the city run on ("...AstronauticsNanjing"), for the squashed pass only
+        self.city_joined: dict[str, list[tuple[str, str, bool]]] = {}
         patterns: dict[str, list[tuple[str, str, bool]]] = {}
         for entry in watchlist:
             ambiguous = set(entry.ambiguous)
@@ -408,7 +411,7 @@ class NameIndex:
         # of first characters would slow every step of the Latin search).
         for key, owners in patterns.items():
             (self.latin if key.startswith(" ") else self.chinese).add_word(key, (key, owners))
-        self.squashed = _squashed_automaton(patterns)
+        self.squashed = _squashed_automaton({**self.city_joined, **patterns})
         self.has_squashed = bool(len(self.squashed))
         self.patterns = len(patterns)
         for automaton in (self.latin, self.chinese):
@@ -457,6 +460,9 @@ class NameIndex:
                 if (entry.id, CITY_AFTER, False) not in owners:
                     owners.append((entry.id, CITY_AFTER, False))
                 self.city_after[(key, entry.id)] = city
+                joined = self.city_joined.setdefault(f" {' '.join(rest + city)} ", [])
+                if (entry.id, CITY_JOINED, False) not in joined:
+                    joined.append((entry.id, CITY_JOINED, False))
 
     def _city_follows(self, key: str, entry_id: str, t0: int, t1: int, parsed: Parsed) -> bool:
         """The name stands at the start of its segment and its city comes straight after it,
