@@ -621,7 +621,7 @@ class NameIndex:
     @staticmethod
     def _qualified(low: list[str], t1: int) -> bool:
         after = [w for w in low[t1 + 1:t1 + 4] if w != "the"]
-        return bool(after) and (after[0] in QUALIFIERS or after[:2] == ["chinese", "people"])
+        return bool(after) and (after[0] in QUALIFIERS or after[0] == "people")
 
     def _cjk_whole(self, token: str, start: int, end: int, key: str,
                    owners: list[tuple[str, str, bool]]) -> bool:

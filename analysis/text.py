@@ -122,7 +122,7 @@ ABBREVIATIONS = {
     "telecommunications": "telecommunication", "posts": "post",
     "communications": "communication", "technologies": "technology", "systems": "system",
     "materials": "material", "industries": "industry", "instruments": "instrument",
-    "limited": "ltd", "incorporated": "inc", "af": "af",
+    "limited": "ltd", "incorporated": "inc", "af": "af", "people": "people",
 }
 
 
@@ -270,8 +270,17 @@ class Parsed:
                 lowered = _national(lowered)
             if "af" in lowered:
                 self._air_force(lowered)
+            if "people" in lowered:
+                self._chinese_people(lowered)
         self.low = lowered
         self._starts: set[int] | None = None
+
+    def _chinese_people(self, lowered: list[str]) -> None:
+        """"Chinese People's Armed Police" and "People's Armed Police" are one force, as the
+        PLA is with "Chinese" or without: the word goes, from both token lists."""
+        for i in range(len(lowered) - 1, 0, -1):
+            if lowered[i] == "people" and lowered[i - 1] == "chinese":
+                del lowered[i - 1], self.cased[i - 1]
 
     def _air_force(self, lowered: list[str]) -> None:
         """Web of Science prints "Air Force" as "AF" ("AF Engn Univ"): two words for one, in

@@ -415,6 +415,10 @@ def test_a_name_whose_city_is_printed_after_it(raw, expected):
     ("China North Ind Grp Corp, Beijing", {"china-north-industries"}),
     ("China Elect Technol Grp Corp, Res Inst 38, Hefei", {"cetc--38th-research-institute"}),
     ("AF Res Lab, Wright Patterson AFB, OH USA", set()),  # the US Air Force's, not listed
+    ("Logistics University of Chinese People's Armed Police Force, Tianjin",  # "Chinese" too
+     {"logistics-university-of-the-people-s-armed-police-force"}),
+    ("Army Engineering University of the Chinese People's Liberation Army, Nanjing",
+     {"army-engineering-university"}),
     ("Xi’an Research Institute of Hi-Tech, Xi’an 710025, China",  # "Hi" is "High"
      {"rocket-force-university-of-engineering"}),
 ])
