@@ -28,6 +28,7 @@ from analysis.names import (
     looks_glued,
     mentions_china,
     mentions_mainland,
+    pap_mention,
     pla_mention,
     taiwan_places,
 )
@@ -254,10 +255,16 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "a military representative office): a military body even when the unit is on no list, "
          "flagged to the entry for unlisted PLA units; words other forces share count only when "
          "the string places nothing abroad"),
+    Rule("pap", 0.8, "no listed entry flags, but the string names the People's Armed Police "
+         "(中国人民武装警察部队, 武警, a PAP hospital, corps or college), the paramilitary "
+         "force under the Central Military Commission: flagged to the entry for unlisted PAP "
+         "units; \"Armed Police\" alone counts only when the string places nothing abroad"),
 ]}
 
 #: The watchlist entry that PLA bodies on no list are flagged to.
 PLA_ENTRY = "pla-unlisted-unit"
+#: ... and PAP bodies.
+PAP_ENTRY = "pap-unlisted-unit"
 
 
 def link(rule: str, entry_id: str, evidence: str) -> Link:
@@ -373,13 +380,27 @@ _PLA_ITSELF = re.compile(r"PLA|People|解放军|Unit|Troop|\d(?!.*Hospital)")
 
 
 def _pla(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
+    """The PLA rule, or else the PAP rule: China's armed forces by name."""
     words = pla_mention(raw, parsed.cased)
-    if not words or PLA_ENTRY not in matcher.watchlist.entries:
+    if not words:
+        return _pap(raw, parsed, matcher)
+    if PLA_ENTRY not in matcher.watchlist.entries:
         return None
     if not _PLA_ITSELF.match(words) and foreign_places(parsed):
         return None
     return link("pla", PLA_ENTRY, f"the text names the People's Liberation Army (\"{words}\"), "
                 "a military body; the unit itself is on no list")
+
+
+def _pap(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
+    words = pap_mention(raw)
+    if not words or PAP_ENTRY not in matcher.watchlist.entries:
+        return None
+    if not words.startswith(("People", "中国", "武")) and foreign_places(parsed):
+        return None  # "Armed Police Force, Kathmandu"
+    return link("pap", PAP_ENTRY, f"the text names the People's Armed Police (\"{words}\"), "
+                "a paramilitary force under the Central Military Commission; the unit itself "
+                "is on no list")
 
 
 #: Words that make a segment name a university (a place of its own, not a department).

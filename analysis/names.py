@@ -735,3 +735,22 @@ def pla_mention(raw: str, words: list[str] | None = None) -> str:
         return ""
     found = PLA_PATTERN.search(raw)
     return found.group(0) if found else ""
+
+
+#: The People's Armed Police named in a string: in English with "People's" or with a PAP
+#: body's word after "Armed Police" (a hospital, corps, college), "PAP" before such a word, and
+#: in Chinese (武警 is only ever the PAP).
+PAP_PATTERN = re.compile(
+    r"People['’`´]?s\s*Armed\s*Police"
+    r"|\bArmed\s+Police\s+(?:Forces?|Corps|(?:General\s+)?Hospital|Academy|College|University)\b"
+    r"|\bPAP\s+(?:General\s+Hospital|Hospital|Corps|Academy|College|University)\b"
+    r"|中国人民武装警察|武装警察部队|武警")
+
+
+def pap_mention(raw: str) -> str:
+    """The words that name the PAP in the string, or "" (most strings hold none of its
+    words, and skip the pattern)."""
+    if "Police" not in raw and "PAP" not in raw and ("武" not in raw or raw.isascii()):
+        return ""
+    found = PAP_PATTERN.search(raw)
+    return found.group(0) if found else ""

@@ -429,3 +429,21 @@ def test_short_and_abbreviated_forms_of_listed_names(raw, expected):
 def test_a_lone_surrogate_does_not_stop_the_traditional_fold():
     """OpenCC takes UTF-8 only; a lone surrogate (a broken JSON escape) must not crash it."""
     assert flags("國防科技大學\ud800 計算機學院, 長沙") == {"nudt"}
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("General Hospital of Chinese People's Armed Police Forces, Beijing", {match.PAP_ENTRY}),
+    ("武警总医院 心内科, 北京", {match.PAP_ENTRY}),
+    ("Xinjiang Armed Police Corps Hospital, Urumqi", {match.PAP_ENTRY}),
+    ("武警工程大学", {"engineering-university-of-the-capf"}),  # a listed PAP body: its own entry
+    # "Armed Police" abroad, and police that are not the PAP
+    ("Armed Police Force Hospital, Kathmandu, Nepal", set()),
+    ("Department of Police Science, Kyoto Prefectural Police Hospital, Japan", set()),
+    ("People's Public Security University of China, Beijing",
+     {"people-s-public-security-university-of-china"}),
+])
+def test_the_peoples_armed_police_by_name(raw, expected):
+    assert flags(raw) == expected
+    if expected == {match.PAP_ENTRY}:
+        [found] = MATCHER.decide(raw, {})
+        assert found.rule == "pap" and "People's Armed Police" in found.evidence
