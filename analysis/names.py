@@ -715,8 +715,10 @@ PLA_PATTERN = re.compile(
 PLA_WORDS = frozenset({"PLA", "PLAN", "PLAAF", "PLARF", "Liberation", "Liberat", "Theater",
                        "Theatre",
                        "Region", "Command", "Logistic", "Logistics", "Rocket", "Artillery", "Unit",
-                       "Troop", "Troops", "Representative", "Representatives", "Force", "Navy",
-                       "Hospital"})
+                       "Troop", "Troops", "Representative", "Representatives", "Force", "Navy"})
+#: A numbered hospital's ordinal ("960th Hospital"): found by substring, not by the pattern
+#: (thousands of hospital strings would otherwise all go through it).
+_ORDINAL_HOSPITAL = ("th Hospital", "st Hospital", "nd Hospital", "rd Hospital")
 PLA_HINTS_CJK = re.compile("解放军|战区|军区|联勤|火箭军|炮兵|海军|空军|陆军|部队|代表")
 _PLA_CJK_CHARS = frozenset("军区勤炮队代")  # every hint above holds one: a cheaper first test
 _GLUED_UNIT = re.compile(r"(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?\d"
@@ -731,7 +733,8 @@ def pla_mention(raw: str, words: list[str] | None = None) -> str:
             and (raw.isascii() or _PLA_CJK_CHARS.isdisjoint(raw)
                  or not PLA_HINTS_CJK.search(raw)) \
             and not (("Unit" in raw or "Troop" in raw or "rmy" in raw)
-                     and _GLUED_UNIT.search(raw)):
+                     and _GLUED_UNIT.search(raw)) \
+            and not ("Hospital" in raw and any(h in raw for h in _ORDINAL_HOSPITAL)):
         return ""
     found = PLA_PATTERN.search(raw)
     return found.group(0) if found else ""
