@@ -245,11 +245,15 @@ RULES: dict[str, Rule] = {r.name: r for r in [
     Rule("name_unlisted_link", 0.75, "the string names the entry; OpenAlex linked an "
          "institution that is not on the watchlist"),
     Rule("name", 0.8, "the string names the entry (name, alias, Chinese name or distinctive "
-         "acronym, with the look-alike guards; abbreviations, possessives, lost hyphens and "
-         "one-slip misspellings of long name words read as the word; a group's name followed "
-         "by its numbered unit names the unit; traditional characters folded, and spaces "
-         "ignored for long names or for shorter ones glued at a change of case, only when the "
-         "string as printed names nothing) and OpenAlex linked no institution"),
+         "acronym, with the look-alike guards; abbreviations (Web of Science's too: \"AF Engn "
+         "Univ\"), possessives, lost hyphens and one-slip misspellings of long name words read "
+         "as the word; a name that starts with its city also when the city is printed after it "
+         "(\"University of Posts and Telecommunications, Chongqing\"); a military body's Chinese "
+         "name without 中国人民解放军 where the rest says it is military, 武警 for the PAP; a "
+         "group's name followed by its numbered unit names the unit; traditional characters "
+         "folded, and spaces ignored for long names or for shorter ones glued at a change of "
+         "case, only when the string as printed names nothing) and OpenAlex linked no "
+         "institution"),
     Rule("pla", 0.8, "no listed entry flags, but the string names the People's Liberation Army "
          "(PLA, 中国人民解放军, a theatre command, military region or command, a numbered unit, "
          "a military representative office): a military body even when the unit is on no list, "
