@@ -7,7 +7,9 @@ first score: a PLA body the watchlist has no entry for (a positive row with no e
 expects the generic `pla-unlisted-unit` entry the issue asks for; an expected entry the
 watchlist has since dropped on purpose (XJTLU, see data/watchlist/README.md) is not expected.
 Rows that came with OpenAlex's linked institution are scored with that link, so the conflict
-rule is measured on real link errors.
+rule is measured on real link errors. A third rule came later (2026-12-03), when PLA bodies
+first labelled `pla-unlisted-unit` got entries of their own (the Astronaut Center, the PLA
+General Hospital): a flag to any military entry satisfies that label (`test_gold.pla_body`).
 """
 
 from __future__ import annotations

@@ -5,9 +5,11 @@ where it repeats a string of an earlier set or the gold set, and scored once, af
 of matching changes it was set aside for (tests/heldout/README_N.md says how each was gathered;
 each row cites its source). `expected_ids` lists acceptable answers separated by "|" (a part
 and its parents); a row is found when a flag lands on any of them or on a relative of one (a
-part of it, or an ancestor of it), as in the gold set. The misses are printed for the record;
-later rounds fixed the classes of miss the sets showed, so today's figures on a set are higher
-than its scored-once figures, which the floors below keep.
+part of it, or an ancestor of it), as in the gold set; `pla-unlisted-unit` (a PLA body with no
+entry when it was labelled) is also satisfied by a military entry added for that body since.
+The misses are printed for the record; later rounds fixed the classes of miss the sets showed,
+so today's figures on a set are higher than its scored-once figures, which the floors below
+keep.
 
 | set | scored once | after |
 |---|---|---|
@@ -24,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_gold import WL, flagged
+from tests.test_gold import WL, flagged, pla_body
 
 HELDOUT = Path(__file__).parent / "heldout"
 
@@ -57,7 +59,8 @@ def score(rows: list[dict[str, str]]) -> tuple[float, float, list[str]]:
     for row in rows:
         accepted = {e for e in row["expected_ids"].split("|") if e.strip()}
         got = flagged(row["raw_affiliation"], None)
-        right = {g for g in got if any(_related(g, e) for e in accepted if e in WL.entries)}
+        right = {g for g in got if any(_related(g, e) for e in accepted if e in WL.entries)
+                 or pla_body(g, accepted)}
         wrong = got - right
         if accepted:
             tp, fn = (tp + 1, fn) if right else (tp, fn + 1)

@@ -11,6 +11,7 @@ from analysis.demo_catalogue import NUDT_CEEE
 WL = watchlist.load()
 INNOCENTS = watchlist.load_not_watchlisted()
 MATCHER = match.Matcher(WL, INNOCENTS)
+PLAGH = "pla-unlisted-unit--pla-general-hospital"  # a part of match.PLA_ENTRY
 
 
 def flags(raw: str, ror: str = "", name: str = "", country: str = "") -> set[str]:
@@ -255,7 +256,8 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
     ("Beijing University of Post and Telecommunication, Beijing",
      {"beijing-university-of-posts-and-telecommunications"}),
     ("Hangzhou Hikvision Digital Technology Company Limited, Hangzhou", {"hikvision"}),
-    ("Department of Cardiology, Chinese PLA General Hospital, Beijing 100853", {match.PLA_ENTRY}),
+    # the PLA General Hospital is a part of the generic PLA entry, named in the evidence
+    ("Department of Cardiology, Chinese PLA General Hospital, Beijing 100853", {PLAGH}),
     ("General Hospital of Northern Theater Command, Shenyang 110016", {match.PLA_ENTRY}),
     ("Unit 61001 of PLA, Beijing", {match.PLA_ENTRY}),
     ("Stomatology, The 960th Hospital of People’s Liberation Army, Jinan", {match.PLA_ENTRY}),
@@ -321,7 +323,7 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
      {"huazhong-university-of-science-and-technology"}),
     # the PLA glued to its neighbours, or named by its services' hospitals and offices
     ("Department of Cardiology, 306thHospitalof PLABeijing 100101, China", {match.PLA_ENTRY}),
-    ("ChinesePLAGeneral Hospital, Beijing 100853", {match.PLA_ENTRY}),
+    ("ChinesePLAGeneral Hospital, Beijing 100853", {PLAGH}),
     ("Department of Surgery, the People'sLiberationArmy 537 Hospital, Baoji", {match.PLA_ENTRY}),
     ("General Hospital of Air Force, Beijing, China", {match.PLA_ENTRY}),
     ("中国人民解放军75711部队, 广州", {match.PLA_ENTRY}),
@@ -411,7 +413,7 @@ def test_a_name_whose_city_is_printed_after_it(raw, expected):
     # Web of Science's address abbreviations
     ("AF Engn Univ, Telecommun Engn Inst, Xian 710077, Peoples R China",
      {"air-force-engineering-university"}),
-    ("Chinese Peoples Liberat Army Gen Hosp, Dept Cardiol, Beijing", {match.PLA_ENTRY}),
+    ("Chinese Peoples Liberat Army Gen Hosp, Dept Cardiol, Beijing", {PLAGH}),
     ("China North Ind Grp Corp, Beijing", {"china-north-industries"}),
     ("China Elect Technol Grp Corp, Res Inst 38, Hefei", {"cetc--38th-research-institute"}),
     ("AF Res Lab, Wright Patterson AFB, OH USA", set()),  # the US Air Force's, not listed
@@ -447,3 +449,9 @@ def test_the_peoples_armed_police_by_name(raw, expected):
     if expected == {match.PAP_ENTRY}:
         [found] = MATCHER.decide(raw, {})
         assert found.rule == "pap" and "People's Armed Police" in found.evidence
+
+
+def test_pla_bodies_with_their_own_entry_roll_up_to_the_pla_entry():
+    assert match.PLA_ENTRY in {a.id for a in WL.chain(PLAGH)}
+    [found] = MATCHER.decide("Department of Nephrology, 301 Hospital, Beijing 100853", {})
+    assert found.entry_id == PLAGH and "301 hospital" in found.evidence.lower()
