@@ -380,7 +380,7 @@ def _name(ctx: Context, found: Found) -> Link | None:
 
 #: Words that name the PLA itself; other PLA words (a military region, a rocket force) also
 #: name other countries' forces, so they count only where the string places nothing abroad.
-_PLA_ITSELF = re.compile(r"PLA|People|解放军|Unit|Troop|\d(?!.*Hospital)")
+_PLA_ITSELF = re.compile(r"PLA|JLSF|People|解放军|Unit|Troop|\d(?!.*Hosp)")
 
 
 def _pla(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:

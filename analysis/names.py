@@ -219,7 +219,7 @@ def _squashed_automaton(patterns: dict[str, list[tuple[str, str, bool]]]) -> aho
         if len(words) >= 3 and len(letters) >= MIN_SQUASHED:
             long_names.add(letters)
         for owner in owners:
-            if not owner[2] and owner[1] != CITY_AFTER \
+            if not owner[2] and owner[1] not in _AFTER_KINDS \
                     and owner not in squashed.setdefault(letters, []):
                 squashed[letters].append(owner)
     for letters, owners in squashed.items():
@@ -367,6 +367,8 @@ class NumberedUnits:
 #: The kind of label a name without its leading city is, for the evidence.
 CITY_AFTER = "name with its city printed after it"
 CITY_JOINED = "name with its city run on after it"
+HOSTED = "name with its host named after it"
+_AFTER_KINDS = frozenset({CITY_AFTER, HOSTED})
 CITY_AFTER_STARTS = INSTITUTION_WORDS | {"research"}
 _LONGEST_FIRST = itemgetter(0, 1)
 _START = attrgetter("start")
@@ -381,6 +383,7 @@ class NameIndex:
         self.places: dict[str, set[str]] = {}
         self.group_prefixes: dict[str, tuple[str, ...]] = {}
         self.city_after: dict[tuple[str, str], list[str]] = {}
+        self.hosts: dict[tuple[str, str], set[str]] = {}
         #: the same with the city run on ("...AstronauticsNanjing"), for the squashed pass only
         self.city_joined: dict[str, list[tuple[str, str, bool]]] = {}
         patterns: dict[str, list[tuple[str, str, bool]]] = {}
@@ -393,6 +396,8 @@ class NameIndex:
                     self._add(patterns, label, entry.id, kind, label in ambiguous)
                     if label not in ambiguous:
                         self._add_city_after(patterns, label, entry)
+                        if "," in label:
+                            self._add_hosted(patterns, label, entry.id)
             for acronym in entry.acronyms:
                 self.acronyms.setdefault(acronym, []).append((entry.id, acronym in ambiguous))
             self.places[entry.id] = {normalise_text(p) for e in watchlist.chain(entry.id)
@@ -463,6 +468,32 @@ class NameIndex:
                 joined = self.city_joined.setdefault(f" {' '.join(rest + city)} ", [])
                 if (entry.id, CITY_JOINED, False) not in joined:
                     joined.append((entry.id, CITY_JOINED, False))
+
+    def _add_hosted(self, patterns: dict[str, list[tuple[str, str, bool]]], label: str,
+                    entry_id: str) -> None:
+        """A label "Shenyang Institute of Automation, Chinese Academy of Sciences" names a body
+        and its host: papers print the two apart ("Shenyang Institute Automation, State Key
+        Lab, Chinese Academy of Sciences", "Aerospace Information Research Institute (AIR),
+        CAS"), so the body's part is indexed too, to count where the host follows anywhere
+        after it (see `_host_follows`). Only a part of three words or more with a distinctive
+        one ("Institute of Computing Technology", never "Institute of Physics")."""
+        core, host = label.split(",", 1)
+        words = normalise_text(core).split()
+        host_key = normalise_text(host, STOPWORDS_WEAK)
+        if len(words) < 3 or not host_key or not any(
+                w not in COMMON_WORDS and w not in STOPWORDS for w in words):
+            return
+        for variant in {" ".join(words), normalise_text(core, STOPWORDS_WEAK)}:
+            key = f" {variant} "
+            owners = patterns.setdefault(key, [])
+            if (entry_id, HOSTED, False) not in owners:
+                owners.append((entry_id, HOSTED, False))
+            self.hosts.setdefault((key, entry_id), set()).add(host_key)
+
+    def _host_follows(self, key: str, entry_id: str, t1: int, parsed: Parsed) -> str:
+        """The host the string names after the body, or ""."""
+        after = f" {' '.join(w for w in parsed.low[t1:] if w not in STOPWORDS_WEAK)} "
+        return next((h for h in sorted(self.hosts[(key, entry_id)]) if f" {h} " in after), "")
 
     def _city_follows(self, key: str, entry_id: str, t0: int, t1: int, parsed: Parsed) -> bool:
         """The name stands at the start of its segment and its city comes straight after it,
@@ -572,12 +603,11 @@ class NameIndex:
             if taken and any(first < b and a < last for a, b in taken):
                 continue
             kept = [o for o in owners if self._supported(o, t0, t1, parsed)
-                    and (o[1] != CITY_AFTER or self._city_follows(key, o[0], t0, t1, parsed))]
+                    and (o[1] not in _AFTER_KINDS or self._after(key, o, t0, t1, parsed))]
             if not kept:
                 continue
             taken.append((first, last))
-            found += [Found(owner, kind, key.strip(), t0, t1) if kind != CITY_AFTER else
-                      self._with_city(owner, key, t0, t1) for owner, kind, _ in kept]
+            found += [self._found(owner, kind, key, t0, t1, parsed) for owner, kind, _ in kept]
         unique: dict[str, Found] = {}
         for f in sorted(found, key=_START):  # in the order the string names them
             unique.setdefault(f.owner or f.matched, f)
@@ -587,9 +617,21 @@ class NameIndex:
                           (self.units.refine(f, parsed) for f in found)}.values())
         return found
 
-    def _with_city(self, owner: str, key: str, t0: int, t1: int) -> Found:
-        city = self.city_after[(key, owner)]
-        return Found(owner, CITY_AFTER, f"{key.strip()} {' '.join(city)}", t0, t1 + len(city))
+    def _after(self, key: str, owner: tuple[str, str, bool], t0: int, t1: int,
+               parsed: Parsed) -> bool:
+        if owner[1] == CITY_AFTER:
+            return self._city_follows(key, owner[0], t0, t1, parsed)
+        return bool(self._host_follows(key, owner[0], t1, parsed))
+
+    def _found(self, owner: str, kind: str, key: str, t0: int, t1: int, parsed: Parsed
+               ) -> Found:
+        if kind == CITY_AFTER:
+            city = self.city_after[(key, owner)]
+            return Found(owner, kind, f"{key.strip()} {' '.join(city)}", t0, t1 + len(city))
+        if kind == HOSTED:
+            host = self._host_follows(key, owner, t1, parsed)
+            return Found(owner, kind, f"{key.strip()} ... {host}", t0, t1)
+        return Found(owner, kind, key.strip(), t0, t1)
 
     def _supported(self, owner: tuple[str, str, bool], t0: int, t1: int, parsed: Parsed
                    ) -> bool:
@@ -691,9 +733,10 @@ def foreign_places(parsed: Parsed) -> list[str]:
 #: The People's Liberation Army named in a string: its names, theatre commands, numbered
 #: units (military unit cover designators are five digits starting 3, 6 or 9).
 PLA_PATTERN = re.compile(
-    r"\bPLA(?:N|AF|RF)?\b|(?<=[a-z])PLA(?![a-z])|\bPLA(?=[A-Z][a-z])"  # "ofPLA", "PLABeijing"
+    r"\bPLA(?:N|AF|RF|JLSF|SSF|ASF)?\b|(?<=[a-z])PLA(?![a-z])|\bPLA(?=[A-Z][a-z])"  # "ofPLA"
+    r"|\bJLSF\b"
     r"|People['’`´]?s\s*Liberat(?:ion)?\s*Army|中国人民解放军|解放军"
-    r"|\bTheat(?:er|re) Command\b|战区|\bMilitary (?:Region|Command)\b|军区"
+    r"|\bTheat(?:er|re) Command\b|战区|\bMil(?:itary|\.)?\s+(?:Area\s+)?(?:Region|Command)\b|军区"
     r"|\bJoint Logistics? Support Force\b|联勤保障|\bRocket Force\b(?!s)|火箭军"
     r"|\bSecond Artillery\b|第二炮兵"
     r"|(?:海军|空军|陆军)(?:第?[〇零一二三四五六七八九十百\d]+)?(?:医院|部队|研究所|研究院)"
@@ -704,21 +747,29 @@ PLA_PATTERN = re.compile(
     r"|\bOffice of (?:the )?Military Representatives?\b"
     r"|军事?代表(?:室|局)|(?:海军|空军|陆军|火箭军)驻[^，,；;()（）]{1,15}代表室"
     r"|\bGeneral Hospital of (?:the )?(?:Air Force|Navy|Rocket Force)\b"
-    r"|\b(?:Air Force|Navy|Rocket Force) General Hospital\b"
+    r"|\b(?:Army|Air Force|Navy|Rocket Force) Gen(?:eral|\.)? Hosp(?:ital|\.)?(?!\w)"
+    # ... and its group armies and services' equipment departments
+    r"|\b(?:7[1-9]|8[0-3])(?:st|nd|rd|th)?\s+Gr(?:ou)?p\.?\s+Army\b"
+    r"|\b(?:Navy|Naval|Air Force|Army) Equipment Dep(?:artmen)?t\b"
+    r"|\bEquipment Dep(?:artmen)?t\.? of (?:the )?(?:PLA )?(?:Navy|Air Force|Army)\b"
     # the PLA's numbered hospitals in its own English: "the 960th Hospital", "302nd Hospital"
     # (a bare number is not enough: civilian hospitals keep old factory numbers, "416 Hospital")
-    r"|\b(?:[1-4]\d\d|9[0-8]\d)(?:st|nd|rd|th) Hospital\b")
+    r"|\b(?:[1-4]\d\d|9[0-8]\d)(?:st|nd|rd|th) Hosp(?:ital)?\b")
 
 
 #: Every PLA_PATTERN match in Latin text holds one of these words (most strings hold none, and
 #: skip the pattern); Chinese text is searched for its own hints.
-PLA_WORDS = frozenset({"PLA", "PLAN", "PLAAF", "PLARF", "Liberation", "Liberat", "Theater",
+PLA_WORDS = frozenset({"PLA", "PLAN", "PLAAF", "PLARF", "PLAJLSF", "JLSF", "Liberation",
+                       "Liberat", "Theater",
                        "Theatre",
                        "Region", "Command", "Logistic", "Logistics", "Rocket", "Artillery", "Unit",
                        "Troop", "Troops", "Representative", "Representatives", "Force", "Navy"})
 #: A numbered hospital's ordinal ("960th Hospital"): found by substring, not by the pattern
 #: (thousands of hospital strings would otherwise all go through it).
-_ORDINAL_HOSPITAL = ("th Hospital", "st Hospital", "nd Hospital", "rd Hospital")
+_ORDINAL_HOSPITAL = ("th Hosp", "st Hosp", "nd Hosp", "rd Hosp")
+#: Other PLA phrases found by substring first: a service's general hospital, a group army, an
+#: equipment department.
+_PLA_PHRASES = ("Gen Hosp", "General Hosp", "Group Army", "Grp Army", "Equipment Dep")
 PLA_HINTS_CJK = re.compile("解放军|战区|军区|联勤|火箭军|炮兵|海军|空军|陆军|部队|代表")
 _PLA_CJK_CHARS = frozenset("军区勤炮队代")  # every hint above holds one: a cheaper first test
 _GLUED_UNIT = re.compile(r"(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?\d"
@@ -734,7 +785,8 @@ def pla_mention(raw: str, words: list[str] | None = None) -> str:
                  or not PLA_HINTS_CJK.search(raw)) \
             and not (("Unit" in raw or "Troop" in raw or "rmy" in raw)
                      and _GLUED_UNIT.search(raw)) \
-            and not ("Hospital" in raw and any(h in raw for h in _ORDINAL_HOSPITAL)):
+            and not ("Hosp" in raw and any(h in raw for h in _ORDINAL_HOSPITAL)) \
+            and not any(h in raw for h in _PLA_PHRASES):
         return ""
     found = PLA_PATTERN.search(raw)
     return found.group(0) if found else ""

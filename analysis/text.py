@@ -100,7 +100,7 @@ ABBREVIATIONS = {
     "sci": "science", "sciences": "science", "lab": "laboratory", "labs": "laboratory",
     "laboratories": "laboratory", "natl": "national", "acad": "academy", "engn": "engineering",
     "eng": "engineering", "engineer": "engineering", "coll": "college", "dept": "department",
-    "res": "research", "ctr": "center", "cent": "center", "centre": "center",
+    "res": "research", "ctr": "center", "cent": "central", "centre": "center",
     "defence": "defense", "def": "defense", "informat": "information", "commun": "communication",
     "aeronaut": "aeronautics", "astronaut": "astronautics", "polytech": "polytechnical",
     "polytechnic": "polytechnical", "sch": "school", "minist": "ministry", "educ": "education",
@@ -123,6 +123,7 @@ ABBREVIATIONS = {
     "communications": "communication", "technologies": "technology", "systems": "system",
     "materials": "material", "industries": "industry", "instruments": "instrument",
     "limited": "ltd", "incorporated": "inc", "af": "af", "people": "people",
+    **{d: d for d in ("s", "n", "e", "w", "ne", "nw", "se", "sw")},
 }
 
 
@@ -158,6 +159,21 @@ _WORD_FOR = {**TYPOS, **ABBREVIATIONS}
 #: Lab") and "natural" elsewhere ("Coll Nat Sci"), so it is read by the word that follows.
 NATIONAL_BEFORE = frozenset({"university", "laboratory", "key", "institute", "defense",
                              "center", "engineering", "research", "academy", "college"})
+#: Glue between words: a lower-case letter then a capital.
+_GLUED = re.compile("[a-z][A-Z]")
+_CASE_CHANGE = re.compile("(?<=[a-z])(?=[A-Z])")
+#: Words that end a name, after which a change of case inside a word is glue.
+GLUE_AFTER = frozenset({
+    "university", "institute", "college", "academy", "technology", "sciences", "science",
+    "engineering", "laboratory", "laboratories", "center", "centre", "hospital", "networks",
+    "china", "corporation", "company", "group", "limited", "school", "department",
+    "polytechnic", "polytechnical", "astronautics", "aeronautics", "industry", "industries"})
+#: Compass letters in Web of Science's addresses, and the words they come before.
+_DIRECTIONS = {"s": "south", "n": "north", "e": "east", "w": "west", "ne": "northeast",
+               "nw": "northwest", "se": "southeast", "sw": "southwest"}
+DIRECTION_BEFORE = frozenset({"university", "china", "jiaotong", "normal", "polytechnical",
+                              "institute", "medical", "petroleum", "forestry", "agricultural",
+                              "minzu"})
 #: Words after which "AF" is the Air Force.
 AIR_FORCE_NEXT = frozenset({"engineering", "medical", "early", "command", "logistics",
                             "aviation", "research", "academy", "university", "institute",
@@ -260,35 +276,74 @@ class Parsed:
         else:
             self.folded = _fold(raw)
             spaced = _spaced(self.folded)
-        self.cased = spaced.split()
-        lowered = spaced.lower().split()
-        if len(lowered) != len(self.cased):  # a letter whose lower case splits differently
-            lowered = [w.lower() for w in self.cased]
-        if not _ABBREVIATED.isdisjoint(lowered):
-            lowered = [_WORD_FOR.get(w, w) for w in lowered]
-            if "nat" in lowered:
-                lowered = _national(lowered)
-            if "af" in lowered:
-                self._air_force(lowered)
-            if "people" in lowered:
-                self._chinese_people(lowered)
-        self.low = lowered
         self._starts: set[int] | None = None
+        self.cased = spaced.split()
+        if _GLUED.search(spaced):
+            self.low = [w.lower() for w in self.cased]
+            self._unglue()
+            lowered = self.low
+        else:
+            lowered = spaced.lower().split()
+            if len(lowered) != len(self.cased):  # a letter whose lower case splits differently
+                lowered = [w.lower() for w in self.cased]
+        self.low = lowered
+        if not _ABBREVIATED.isdisjoint(lowered):
+            lowered[:] = [_WORD_FOR.get(w, w) for w in lowered]
+            if "nat" in lowered:
+                lowered[:] = _national(lowered)
+            if "af" in lowered:
+                self._air_force()
+            if "people" in lowered:
+                self._chinese_people()
+            if not _DIRECTIONS.keys().isdisjoint(lowered):
+                self._directions()
 
-    def _chinese_people(self, lowered: list[str]) -> None:
+    # Token edits below keep the two token lists, and the segments' starts, in step.
+    def _splice(self, i: int, j: int, low: list[str], cased: list[str]) -> None:
+        starts = self.starts
+        delta = len(low) - (j - i)
+        self.low[i:j], self.cased[i:j] = low, cased
+        self._starts = {s if s <= i else i if s < j else s + delta for s in starts}
+
+    def _unglue(self) -> None:
+        """PDF extraction runs a name's last word into the next ("Xidian UniversityXi'an",
+        "NetworksXidian"): a word is cut after a name word where the case changes."""
+        for i in range(len(self.cased) - 1, -1, -1):
+            word = self.cased[i]
+            if not _GLUED.search(word):
+                continue
+            parts, start = [], 0
+            for cut in _CASE_CHANGE.finditer(word):
+                if word[start:cut.start()].lower() in GLUE_AFTER:
+                    parts.append(word[start:cut.start()])
+                    start = cut.start()
+            if parts:
+                parts.append(word[start:])
+                self._splice(i, i + 1, [w.lower() for w in parts], parts)
+
+    def _chinese_people(self) -> None:
         """"Chinese People's Armed Police" and "People's Armed Police" are one force, as the
-        PLA is with "Chinese" or without: the word goes, from both token lists."""
-        for i in range(len(lowered) - 1, 0, -1):
-            if lowered[i] == "people" and lowered[i - 1] == "chinese":
-                del lowered[i - 1], self.cased[i - 1]
+        PLA is with "Chinese" or without: the word goes."""
+        low = self.low
+        for i in range(len(low) - 1, 0, -1):
+            if low[i] == "people" and low[i - 1] == "chinese":
+                self._splice(i - 1, i, [], [])
 
-    def _air_force(self, lowered: list[str]) -> None:
-        """Web of Science prints "Air Force" as "AF" ("AF Engn Univ"): two words for one, in
-        both token lists, where the next word makes it a military body's name."""
-        for i in range(len(lowered) - 2, -1, -1):
-            if lowered[i] == "af" and self.cased[i] == "AF" and lowered[i + 1] in AIR_FORCE_NEXT:
-                lowered[i:i + 1] = ["air", "force"]
-                self.cased[i:i + 1] = ["Air", "Force"]
+    def _air_force(self) -> None:
+        """Web of Science prints "Air Force" as "AF" ("AF Engn Univ"): two words for one,
+        where the next word makes it a military body's name."""
+        low = self.low
+        for i in range(len(low) - 2, -1, -1):
+            if low[i] == "af" and self.cased[i] == "AF" and low[i + 1] in AIR_FORCE_NEXT:
+                self._splice(i, i + 1, ["air", "force"], ["Air", "Force"])
+
+    def _directions(self) -> None:
+        """Web of Science's compass letters: "Cent S Univ", "NW Polytech Univ", "E China
+        Normal Univ"; only in capitals and before a name's word."""
+        low, cased = self.low, self.cased
+        for i in range(len(low) - 1):
+            if low[i] in _DIRECTIONS and cased[i].isupper() and low[i + 1] in DIRECTION_BEFORE:
+                low[i] = _DIRECTIONS[low[i]]
 
     @property
     def starts(self) -> set[int]:

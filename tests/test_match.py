@@ -455,3 +455,24 @@ def test_pla_bodies_with_their_own_entry_roll_up_to_the_pla_entry():
     assert match.PLA_ENTRY in {a.id for a in WL.chain(PLAGH)}
     [found] = MATCHER.decide("Department of Nephrology, 301 Hospital, Beijing 100853", {})
     assert found.entry_id == PLAGH and "301 hospital" in found.evidence.lower()
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # the PLA as Web of Science abbreviates it
+    ("Shenyang Mil Command, Gen Hosp, Dept Cardiol, Shenyang, Peoples R China", {match.PLA_ENTRY}),
+    ("Jinan Army Gen Hosp, Dept Neurol, Jinan, Peoples R China", {match.PLA_ENTRY}),
+    ("960th Hosp PLAJLSF, Dept Urol, Jinan, Peoples R China", {match.PLA_ENTRY}),
+    ("80th Grp Army Hosp, Dept Surg, Weifang, Peoples R China", {match.PLA_ENTRY}),
+    ("Equipment Department of the Air Force, Beijing 100843, China", {match.PLA_ENTRY}),
+    # ... and the same words abroad
+    ("Army General Hospital, Dept Surg, Rawalpindi, Pakistan", set()),
+    ("Naval Equipment Department, Ministry of Defence, London, UK", set()),
+    ("Dept Surg, Massachusetts Gen Hosp, Boston, MA USA", set()),
+    # Web of Science's compass letters and "Cent" (Central), glue after a name's last word
+    ("Cent S Univ, Xiangya Hosp 2, Dept Radiol, Changsha 410011", {"central-south-university"}),
+    ("NW Polytech Univ, Sch Automat, Xian 710072, Peoples R China", {"nwpu"}),
+    ("School of Telecommunications, Xidian UniversityXi'anShaanxi710071China", {"xidian"}),
+    ("Dept E, Stanford University, Stanford, CA", set()),
+])
+def test_web_of_science_and_glued_forms(raw, expected):
+    assert flags(raw) == expected
