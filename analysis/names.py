@@ -652,6 +652,8 @@ class NameIndex:
                 return False
         elif not (t0 in starts and t1 == segment_end):
             return False
+        first, last = parsed.part(t0)
+        low = low[first:last]  # the affiliation that prints the name, not the others joined on
         words = set(low)
         if words & FOREIGN_MARKERS:
             return False

@@ -180,6 +180,7 @@ AIR_FORCE_NEXT = frozenset({"engineering", "medical", "early", "command", "logis
                             "general", "radar", "communication", "college", "military"})
 _POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’]s\b")
 _SEGMENT = re.compile(r"[,;()（），；\[\]\n|/+]+")
+_SEGMENT_KEPT = re.compile(r"([,;()（），；\[\]\n|/+]+)")
 _BROKEN_WORD = re.compile(r"(?<=\w)-\s*\n\s*(?=\w)")
 _ST = re.compile(r"\bs\s*&\s*t\b", re.I)
 #: A footnote mark that papers print before an affiliation: 1, 12, a, b, ², †.
@@ -266,7 +267,7 @@ class Parsed:
     """A string's normalised tokens and tokens as printed; segments (the comma-separated parts)
     are worked out only when a rule asks, since most strings never need them."""
 
-    __slots__ = ("folded", "low", "cased", "_starts")
+    __slots__ = ("folded", "low", "cased", "_starts", "_parts")
 
     def __init__(self, raw: str) -> None:
         raw = raw or ""
@@ -277,6 +278,7 @@ class Parsed:
             self.folded = _fold(raw)
             spaced = _spaced(self.folded)
         self._starts: set[int] | None = None
+        self._parts: set[int] = set()
         self.cased = spaced.split()
         if _GLUED.search(spaced):
             self.low = [w.lower() for w in self.cased]
@@ -304,6 +306,7 @@ class Parsed:
         delta = len(low) - (j - i)
         self.low[i:j], self.cased[i:j] = low, cased
         self._starts = {s if s <= i else i if s < j else s + delta for s in starts}
+        self._parts = {s if s <= i else i if s < j else s + delta for s in self._parts}
 
     def _unglue(self) -> None:
         """PDF extraction runs a name's last word into the next ("Xidian UniversityXi'an",
@@ -349,16 +352,28 @@ class Parsed:
     def starts(self) -> set[int]:
         """Index of the first token of each segment."""
         if self._starts is None:
-            starts, count = set(), 0
-            for segment in _SEGMENT.split(self.folded):
+            starts, parts, count = set(), {0}, 0
+            pieces = _SEGMENT_KEPT.split(self.folded)
+            for segment, before in zip(pieces[::2], ["", *pieces[1::2]], strict=False):
                 words = _spaced(segment).split()
                 if words:
                     starts.add(count)
+                    if ";" in before or "；" in before:
+                        parts.add(count)
                     if len(words) > 1 and _FOOTNOTE.fullmatch(words[0]):
                         starts.add(count + 1)  # "1 信息工程大学", "a Dept. of ...": a mark
                     count += len(words)
-            self._starts = starts
+            self._starts, self._parts = starts, parts
         return self._starts
+
+    def part(self, token: int) -> tuple[int, int]:
+        """The span of tokens of the affiliation (a part between semicolons) that holds
+        `token`: strings often join several ("Northeastern University, Shenyang; University
+        of Texas, USA")."""
+        self.starts  # noqa: B018 - works out the parts too
+        first = max((p for p in self._parts if p <= token), default=0)
+        last = min((p for p in self._parts if p > token), default=len(self.low))
+        return first, last
 
 
 def normalise_text(raw: str, drop: set[str] | frozenset[str] = frozenset()) -> str:

@@ -476,3 +476,30 @@ def test_pla_bodies_with_their_own_entry_roll_up_to_the_pla_entry():
 ])
 def test_web_of_science_and_glued_forms(raw, expected):
     assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Lab X, Shenyang Institute Automation, State Key Lab Robot, Chinese Academy of Sciences",
+     {"chinese-academy-of-sciences-shenyang-institute-of-automation"}),
+    ("Aerospace Information Research Institute (AIR), Chinese Academy of Sciences (CAS), Beijing",
+     {"chinese-academy-of-sciences-aerospace-information-research-i"}),
+    # the host must follow: another university's institute of the same name is not it
+    ("Institute of Computing Technology, Beijing Jiaotong University, Beijing", set()),
+    ("Aerospace Information Research Institute, Beijing", set()),
+])
+def test_a_body_printed_apart_from_its_host(raw, expected):
+    assert flags(raw) == expected
+    if expected:
+        [found] = MATCHER.decide(raw, {})
+        assert "host named after it" in found.evidence
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # a name that needs its place is read with its own affiliation, not the ones joined on
+    ("Northeastern University, Shenyang, China; University of Texas at Arlington, TX, USA",
+     {"neu-shenyang"}),
+    ("Northeastern University, Boston, MA, USA; Tsinghua University, Beijing, China",
+     {"tsinghua-university"}),
+])
+def test_joined_affiliations_are_read_one_by_one(raw, expected):
+    assert flags(raw) == expected
