@@ -46,6 +46,7 @@ CONTINUATIONS = {"of", "for", "chinese", "information", "science", "technology",
                  "aviation", "ocean", "water", "jiaotong", "sport", "sports", "media"}
 #: "of PLA", "of China" qualify a name rather than continue it.
 QUALIFIERS = {"pla", "china", "prc"}
+_MEDICAL_PARTS = (["school"], ["college"], ["center"])
 #: Chinese names run on without spaces: a short name inside a longer one is another
 #: institution (中国航天 in 中国航天科工集团) unless what follows names a unit of it.
 CJK_UNIT_STARTS = ("大学", "学院", "研究院", "研究所", "研究中心", "集团", "公司", "有限", "股份",
@@ -134,19 +135,30 @@ _GROUP_BEFORE_SUFFIX = re.compile(r" group (?=(?:corporation|company|ltd|co)(?: 
 #: 中国人民解放军军事科学院, 武警工程大学 for 中国人民武装警察部队工程大学.
 _PLA_PREFIXES = ("中国人民解放军", "解放军")
 _PAP_PREFIX = "中国人民武装警察部队"
+_CAS_PREFIX = "中国科学院"
 
 
 def _cjk_short_forms(label: str) -> list[str]:
-    """A military body's name without "中国人民解放军" where what is left still says it
-    is military (军, 国防: 军事科学院, 海军研究院; not 疾病预防控制中心 or 外国语学院),
-    and the PAP's with its short name 武警."""
+    """The short forms Chinese papers print: a military body's name without "中国人民解放军"
+    where what is left still says it is military (军, 国防: 军事科学院, 海军研究院; not
+    疾病预防控制中心 or 外国语学院), the PAP's with 武警, a CAS institute's with 中科院 or, when
+    long enough to be its own, alone (沈阳自动化研究所), and an institute's 研究所 as 所
+    (河北半导体所)."""
+    forms = []
     for prefix in _PLA_PREFIXES:
         if label.startswith(prefix):
             rest = label[len(prefix):]
-            return [rest] if len(rest) >= 4 and ("军" in rest or "国防" in rest) else []
-    if label.startswith(_PAP_PREFIX) and len(label) > len(_PAP_PREFIX) + 1:
-        return ["武警" + label[len(_PAP_PREFIX):]]
-    return []
+            if len(rest) >= 4 and ("军" in rest or "国防" in rest):
+                forms.append(rest)
+            break
+    else:
+        if label.startswith(_PAP_PREFIX) and len(label) > len(_PAP_PREFIX) + 1:
+            forms.append("武警" + label[len(_PAP_PREFIX):])
+        elif label.startswith(_CAS_PREFIX) and len(label) >= len(_CAS_PREFIX) + 6:
+            rest = label[len(_CAS_PREFIX):]
+            forms += ["中科院" + rest, *([rest] if len(rest) >= 8 else [])]
+    return forms + [x[:-3] + "所" for x in [label, *forms]
+                    if x.endswith("研究所") and len(x) >= 7]
 
 
 _HYPHEN = re.compile(r"(?<=[A-Za-z])-(?=[A-Za-z])")
@@ -664,6 +676,9 @@ class NameIndex:
 
     @staticmethod
     def _qualified(low: list[str], t1: int) -> bool:
+        """What follows qualifies the name ("of PLA") or is its part ("Medical School")."""
+        if low[t1] in ("medical", "medicine") and low[t1 + 1:t1 + 2] in _MEDICAL_PARTS:
+            return True  # "Nanjing University Medical School" is Nanjing University's
         after = [w for w in low[t1 + 1:t1 + 4] if w != "the"]
         return bool(after) and (after[0] in QUALIFIERS or after[0] == "people")
 
@@ -741,6 +756,9 @@ PLA_PATTERN = re.compile(
     r"|\bTheat(?:er|re) Command\b|战区|\bMil(?:itary|\.)?\s+(?:Area\s+)?(?:Region|Command)\b|军区"
     r"|\bJoint Logistics? Support Force\b|联勤保障|\bRocket Force\b(?!s)|火箭军"
     r"|\bSecond Artillery\b|第二炮兵"
+    # the four general departments (to 2016): 总参 (General Staff) and its numbered institutes
+    r"|总参|总装备部|总后勤部|总政治部"
+    r"|\bGeneral (?:Staff|Armament|Logistics?|Political) Dep(?:artmen)?t\b"
     r"|(?:海军|空军|陆军)(?:第?[〇零一二三四五六七八九十百\d]+)?(?:医院|部队|研究所|研究院)"
     r"|\b(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?[3-9]\d{4}\b"
     r"|\b[3-9]\d{4}\s*(?:Unit|Troops?|[Aa]rmy)\b"
@@ -771,9 +789,11 @@ PLA_WORDS = frozenset({"PLA", "PLAN", "PLAAF", "PLARF", "PLAJLSF", "JLSF", "Libe
 _ORDINAL_HOSPITAL = ("th Hosp", "st Hosp", "nd Hosp", "rd Hosp")
 #: Other PLA phrases found by substring first: a service's general hospital, a group army, an
 #: equipment department.
-_PLA_PHRASES = ("Gen Hosp", "General Hosp", "Group Army", "Grp Army", "Equipment Dep")
-PLA_HINTS_CJK = re.compile("解放军|战区|军区|联勤|火箭军|炮兵|海军|空军|陆军|部队|代表")
-_PLA_CJK_CHARS = frozenset("军区勤炮队代")  # every hint above holds one: a cheaper first test
+_PLA_PHRASES = ("Gen Hosp", "General Hosp", "Group Army", "Grp Army", "Equipment Dep",
+                "General Staff", "General Armament", "General Political", "General Logistic")
+PLA_HINTS_CJK = re.compile("解放军|战区|军区|联勤|火箭军|炮兵|海军|空军|陆军|部队|代表"
+                           "|总参|总装备|总后勤|总政治")
+_PLA_CJK_CHARS = frozenset("军区勤炮队代总")  # every hint above holds one: a cheaper first test
 _GLUED_UNIT = re.compile(r"(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?\d"
                          r"|\d\s*(?:Unit|Troop|[Aa]rmy)")
 

@@ -503,3 +503,24 @@ def test_a_body_printed_apart_from_its_host(raw, expected):
 ])
 def test_joined_affiliations_are_read_one_by_one(raw, expected):
     assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # Chinese short forms: 中科院 and a CAS institute alone, 研究所 as 所, the PLA's general
+    # departments (to 2016)
+    ("中科院沈阳自动化研究所 机器人学国家重点实验室",
+     {"chinese-academy-of-sciences-shenyang-institute-of-automation"}),
+    ("上海微系统与信息技术研究所，上海 200050",
+     {"chinese-academy-of-sciences-shanghai-institute-of-microsyste"}),
+    ("河北半导体所，石家庄", {"cetc--13th-research-institute"}),
+    ("总参第六十一研究所，北京 100039", {match.PLA_ENTRY}),
+    ("The 63rd Research Institute, General Staff Department of PLA, Nanjing", {match.PLA_ENTRY}),
+    ("Department of Cardiology, Drum Tower Hospital, Nanjing University Medical School", {"nju"}),
+    # ... and their innocent neighbours
+    ("物理研究所，北京", set()),  # a bare "Institute of Physics" is anyone's
+    ("比亚迪 总装车间，深圳", set()),  # 总装: final assembly, not the armament department
+    ("General Staff Department, Israel Defense Forces, Tel Aviv, Israel", set()),
+    ("Nanjing University of Chinese Medicine, Nanjing", set()),
+])
+def test_chinese_short_forms_and_general_departments(raw, expected):
+    assert flags(raw) == expected
