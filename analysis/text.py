@@ -149,7 +149,8 @@ def _swaps(word: str) -> set[str]:
 #: which stay as printed).
 MISSPELT = ("university", "technology", "institute", "engineering", "laboratory", "aeronautics",
             "astronautics", "polytechnical", "electronic", "telecommunication", "information",
-            "corporation", "automation", "aerospace", "department", "industrial", "polytechnic")
+            "corporation", "automation", "aerospace", "department", "industrial", "polytechnic",
+            "computing", "satellite", "aerodynamics", "shipbuilding", "communication")
 TYPOS = {typo: ABBREVIATIONS.get(word, word) for word in MISSPELT
          for typo in _one_edit(word) | _swaps(word)
          if typo not in (word, word + "s") and typo not in ABBREVIATIONS and typo not in MISSPELT}

@@ -521,6 +521,8 @@ def test_joined_affiliations_are_read_one_by_one(raw, expected):
     ("比亚迪 总装车间，深圳", set()),  # 总装: final assembly, not the armament department
     ("General Staff Department, Israel Defense Forces, Tel Aviv, Israel", set()),
     ("Nanjing University of Chinese Medicine, Nanjing", set()),
+    ("Institute of Computeing Technology, Chinese Academy of Sciences, Beijing",  # one slip
+     {"chinese-academy-of-sciences-institute-of-computing-technolog"}),
 ])
 def test_chinese_short_forms_and_general_departments(raw, expected):
     assert flags(raw) == expected
