@@ -150,7 +150,8 @@ def _swaps(word: str) -> set[str]:
 MISSPELT = ("university", "technology", "institute", "engineering", "laboratory", "aeronautics",
             "astronautics", "polytechnical", "electronic", "telecommunication", "information",
             "corporation", "automation", "aerospace", "department", "industrial", "polytechnic",
-            "computing", "satellite", "aerodynamics", "shipbuilding", "communication")
+            "computing", "satellite", "aerodynamics", "shipbuilding", "communication",
+            "science", "chinese")
 TYPOS = {typo: ABBREVIATIONS.get(word, word) for word in MISSPELT
          for typo in _one_edit(word) | _swaps(word)
          if typo not in (word, word + "s") and typo not in ABBREVIATIONS and typo not in MISSPELT}
@@ -160,6 +161,9 @@ _WORD_FOR = {**TYPOS, **ABBREVIATIONS}
 #: Lab") and "natural" elsewhere ("Coll Nat Sci"), so it is read by the word that follows.
 NATIONAL_BEFORE = frozenset({"university", "laboratory", "key", "institute", "defense",
                              "center", "engineering", "research", "academy", "college"})
+#: A footnote mark PDF extraction glued to the word after it ("3Jilin University", "2China
+#: Academy"): one or two digits then a capitalised word, at the start of a word.
+_GLUED_MARK = re.compile(r"(?<![\w.])\d{1,2}(?=[A-Z][a-z])")
 #: Glue between words: a lower-case letter then a capital.
 _GLUED = re.compile("[a-z][A-Z]")
 _CASE_CHANGE = re.compile("(?<=[a-z])(?=[A-Z])")
@@ -168,7 +172,8 @@ GLUE_AFTER = frozenset({
     "university", "institute", "college", "academy", "technology", "sciences", "science",
     "engineering", "laboratory", "laboratories", "center", "centre", "hospital", "networks",
     "china", "corporation", "company", "group", "limited", "school", "department",
-    "polytechnic", "polytechnical", "astronautics", "aeronautics", "industry", "industries"})
+    "polytechnic", "polytechnical", "astronautics", "aeronautics", "industry", "industries",
+    "and", "of", "for"})
 #: Compass letters in Web of Science's addresses, and the words they come before.
 _DIRECTIONS = {"s": "south", "n": "north", "e": "east", "w": "west", "ne": "northeast",
                "nw": "northwest", "se": "southeast", "sw": "southwest"}
@@ -280,6 +285,8 @@ class Parsed:
             spaced = _spaced(self.folded)
         self._starts: set[int] | None = None
         self._parts: set[int] = set()
+        if spaced[:1].isdigit() or " " in spaced and _GLUED_MARK.search(spaced):
+            spaced = _GLUED_MARK.sub("", spaced)  # "3Jilin University": a footnote mark
         self.cased = spaced.split()
         if _GLUED.search(spaced):
             self.low = [w.lower() for w in self.cased]

@@ -523,6 +523,12 @@ def test_joined_affiliations_are_read_one_by_one(raw, expected):
     ("Nanjing University of Chinese Medicine, Nanjing", set()),
     ("Institute of Computeing Technology, Chinese Academy of Sciences, Beijing",  # one slip
      {"chinese-academy-of-sciences-institute-of-computing-technolog"}),
+    ("2Harbin Medical University, Harbin", set()),  # a look-alike, its footnote mark glued
+    ("Huazhong University of sicence and technology, Wuhan",
+     {"huazhong-university-of-science-and-technology"}),
+    ("1Harbin Institute of Technology, Harbin 150001", {"hit"}),
+    ("Beijing University of Posts andTelecommunications, Beijing",
+     {"beijing-university-of-posts-and-telecommunications"}),
 ])
 def test_chinese_short_forms_and_general_departments(raw, expected):
     assert flags(raw) == expected
