@@ -111,45 +111,53 @@ def _duckdb() -> Any:
     return con
 
 
+_FIRST_RORS = """SELECT min(_rn) FROM rows WHERE institution_id IS NOT NULL AND ror IS NOT NULL
+                  GROUP BY institution_id"""
+
+
 def distinct_affiliations(directory: Path) -> pd.DataFrame:
     """The first stored row of each distinct (string, institution), plus the first row that
     gives each institution's ROR, in stored order, with its row number `_rn`: what the
-    matcher decides on, without the repeated rows (most of the table). DuckDB finds the row
-    numbers from the two key columns alone; Arrow then reads those rows."""
+    matcher decides on, without the repeated rows (most of the table)."""
+    return _affiliation_rows(directory, f"""
+        SELECT min(_rn) FROM rows GROUP BY raw_affiliation, institution_id
+        UNION {_FIRST_RORS}""")
+
+
+def affiliations_with(directory: Path, keys: list[tuple[str, str]]) -> pd.DataFrame:
+    """Every stored affiliation row whose (string, institution), missing values as "", is
+    one of `keys`, plus the first row that gives each institution's ROR (the matcher reads
+    lineages' RORs from them) and the first row of its (string, institution), so that each
+    key is still decided on its first row, in stored order, with `_rn`."""
+    joined = pa.table({"k": pa.array(["\x1f".join(k) for k in keys], pa.string())})
+    return _affiliation_rows(directory, f"""
+        SELECT _rn FROM rows SEMI JOIN keys ON keys.k =
+            coalesce(raw_affiliation, '') || chr(31) || coalesce(institution_id, '')
+        UNION {_FIRST_RORS}
+        UNION SELECT min(_rn) FROM rows SEMI JOIN (SELECT raw_affiliation, institution_id
+                                                  FROM rows WHERE _rn IN ({_FIRST_RORS})) f
+            ON rows.raw_affiliation IS NOT DISTINCT FROM f.raw_affiliation
+            AND rows.institution_id IS NOT DISTINCT FROM f.institution_id
+        GROUP BY rows.raw_affiliation, rows.institution_id""", joined)
+
+
+def _affiliation_rows(directory: Path, picked: str, keys: pa.Table | None = None
+                      ) -> pd.DataFrame:
+    """The affiliation rows whose numbers the query `picked` gives (over `rows`: the stored
+    table with `_rn`), in stored order. DuckDB picks and reads them in one scan; pandas sees
+    only the rows picked."""
+    path = directory / "affiliations.parquet"
+    schema = pq.read_schema(path).remove_metadata().append(pa.field("_rn", pa.int64()))
     con = _duckdb()
     try:
-        found = con.sql("""
-            WITH rows AS (SELECT raw_affiliation, institution_id, ror, file_row_number AS rn
-                          FROM read_parquet(?, file_row_number = true))
-            SELECT min(rn) AS rn FROM rows GROUP BY raw_affiliation, institution_id
-            UNION
-            SELECT min(rn) FROM rows WHERE institution_id IS NOT NULL AND ror IS NOT NULL
-            GROUP BY institution_id""", params=[str(directory / "affiliations.parquet")])
-        picked = found.to_arrow_table()["rn"]
+        if keys is not None:
+            con.register("keys", keys)
+        found = con.sql(f"""
+            WITH rows AS NOT MATERIALIZED (SELECT * EXCLUDE (file_row_number), file_row_number AS _rn
+                          FROM read_parquet($path, file_row_number = true)),
+            picked AS ({picked})
+            SELECT * FROM rows WHERE _rn IN (SELECT * FROM picked) ORDER BY _rn""",
+                        params={"path": str(path)}).to_arrow_table()
     finally:
         con.close()
-    return _numbered(directory, picked)
-
-
-def _numbered(directory: Path, picked: pa.ChunkedArray | pa.Array,
-              keys: pa.Array | None = None) -> pd.DataFrame:
-    """Affiliation rows whose number is `picked` or whose (string, institution) key is one
-    of `keys`, with `_rn`."""
-    picked = pc.unique(picked)
-
-    def keep(batch: pa.RecordBatch, _start: int) -> pa.Array:
-        chosen = pc.is_in(batch.column("_rn"), picked)
-        if keys is not None:
-            chosen = pc.or_(chosen, pc.is_in(_keys(batch, "raw_affiliation", "institution_id"),
-                                             keys))
-        return chosen
-
-    return _filtered(directory / "affiliations.parquet", keep, number=True)
-
-
-def affiliations_with(directory: Path, keys: list[tuple[str, str]],
-                      rows: Iterable[int]) -> pd.DataFrame:
-    """Every stored affiliation row whose (string, institution), missing values as "", is
-    one of `keys`, and the rows numbered `rows`, in stored order, with `_rn`."""
-    joined = pa.array(["\x1f".join(k) for k in keys], pa.string())
-    return _numbered(directory, pa.array(list(rows), pa.int64()), joined)
+    return _python_strings(found.select(schema.names).cast(schema).to_pandas())
