@@ -52,6 +52,8 @@ WORK = pa.schema([
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 _MACROS = r"""
 CREATE OR REPLACE MACRO sid(v) AS CASE WHEN v IS NULL OR v = '' THEN NULL
+    WHEN starts_with(v, 'https://openalex.org/') AND length(v) > 21
+         AND NOT contains(substr(v, 22), '/') THEN substr(v, 22)
     ELSE string_split(rtrim(v, '/'), '/')[-1] END;
 CREATE OR REPLACE MACRO bror(v) AS CASE WHEN v IS NULL OR v = '' THEN NULL
     ELSE lower(regexp_extract(rtrim(regexp_replace(v, '^\s+|\s+$', '', 'g'), '/'),
@@ -110,7 +112,7 @@ def normalise_batch(con: duckdb.DuckDBPyConnection, batch: pa.RecordBatch,
         out.warnings.append(("work without publication_year (left out)", str(raw_id)))
     in_range = pc.fill_null(pc.and_(pc.greater_equal(year, years[0]),
                                     pc.less_equal(year, years[1])), False)
-    kept = pa.Table.from_batches([batch.filter(in_range)])
+    kept = pa.Table.from_batches([batch if pc.all(in_range).as_py() else batch.filter(in_range)])
     out.data_as_of = pc.max(pc.utf8_slice_codeunits(kept.column("updated_date"), 0, 10)
                             ).as_py() or ""
     keep, titles = [], kept.column("title").to_pylist()
@@ -124,7 +126,7 @@ def normalise_batch(con: duckdb.DuckDBPyConnection, batch: pa.RecordBatch,
             seen.add(work_id)
             keep.append(number)
     k = kept.append_column("wn", pa.array(range(len(kept)), pa.int64()))
-    w = k.take(pa.array(keep, pa.int64()))
+    w = k if len(keep) == len(k) else k.take(pa.array(keep, pa.int64()))  # a copy: rare
     con.register("k", k)
     con.register("w", w)
     try:

@@ -145,7 +145,8 @@ def _affiliation_rows(directory: Path, picked: str, keys: pa.Table | None = None
                       ) -> pd.DataFrame:
     """The affiliation rows whose numbers the query `picked` gives (over `rows`: the stored
     table with `_rn`), in stored order. DuckDB picks and reads them in one scan; pandas sees
-    only the rows picked."""
+    only the rows picked. `rows` is NOT MATERIALIZED: DuckDB would otherwise hold every
+    column of every row for a CTE read twice (1.4 s against 0.7 s at 100,000 works)."""
     path = directory / "affiliations.parquet"
     schema = pq.read_schema(path).remove_metadata().append(pa.field("_rn", pa.int64()))
     con = _duckdb()
@@ -153,8 +154,9 @@ def _affiliation_rows(directory: Path, picked: str, keys: pa.Table | None = None
         if keys is not None:
             con.register("keys", keys)
         found = con.sql(f"""
-            WITH rows AS NOT MATERIALIZED (SELECT * EXCLUDE (file_row_number), file_row_number AS _rn
-                          FROM read_parquet($path, file_row_number = true)),
+            WITH rows AS NOT MATERIALIZED (
+                SELECT * EXCLUDE (file_row_number), file_row_number AS _rn
+                FROM read_parquet($path, file_row_number = true)),
             picked AS ({picked})
             SELECT * FROM rows WHERE _rn IN (SELECT * FROM picked) ORDER BY _rn""",
                         params={"path": str(path)}).to_arrow_table()
