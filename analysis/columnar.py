@@ -102,10 +102,12 @@ def blocks(path: Path) -> Iterator[pa.RecordBatch]:
 
 def normalise_batch(con: duckdb.DuckDBPyConnection, batch: pa.RecordBatch,
                     years: tuple[int, int], seen: set[str], home_ror: str | None,
-                    home_ids: frozenset[str], source: str) -> Batch:
+                    home_ids: frozenset[str], source: str, name: bool = True) -> Batch:
     """One Arrow batch -> tables, in the record-by-record path's row order. `seen` (work ids
     already written) is updated; `home_ids` are the home OpenAlex ids known so far, to which
-    the ids of institutions carrying `home_ror` in this batch are added before is_home."""
+    the ids of institutions carrying `home_ror` in this batch are added before is_home.
+    `name`: look for the home institution's name (a scan of every institution; once an
+    earlier batch gave it, the caller asks no more)."""
     out = Batch({})
     year = batch.column("publication_year")
     for raw_id in pc.filter(batch.column("id"), pc.is_null(year)).to_pylist():
@@ -139,7 +141,7 @@ def normalise_batch(con: duckdb.DuckDBPyConnection, batch: pa.RecordBatch,
         named = con.execute(f"WITH {_INSTITUTIONS_K} SELECT i.display_name FROM ki WHERE "
                             "($1 <> '' AND bror(i.ror) = $1) OR list_contains($2::VARCHAR[], "
                             "sid(i.id)) ORDER BY wn, pos, ipos LIMIT 1",
-                            [home_ror or "", home]).fetchall()
+                            [home_ror or "", home]).fetchall() if name else []
         out.institution_name = named[0][0] if named else None
         out.warnings += _work_warnings(con)
         out.tables = {
