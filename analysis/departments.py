@@ -8,6 +8,7 @@ dropped, because a hidden denominator would make every share wrong.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -241,9 +242,17 @@ class _Roster:
             valid = [r for r in rows if _valid(r, date)]
             if valid:
                 return basis, valid
-        found = {id(r): r for key in name_keys(name) for r in self.by_name.get(key, [])
+        if not self.by_name:
+            return "name", []
+        found = {id(r): r for key in _name_keys(name) for r in self.by_name.get(key, [])
                  if _valid(r, date)}
         return "name", list(found.values())
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_keys(name: str) -> frozenset[tuple[str, str]]:
+    """name_keys, remembered: a home author's name repeats on every one of their works."""
+    return frozenset(name_keys(name))
 
 
 def attribute(authorships: pd.DataFrame, affiliations: pd.DataFrame,
@@ -262,9 +271,10 @@ def attribute(authorships: pd.DataFrame, affiliations: pd.DataFrame,
                                               strict=True))
     home_ids = set(zip(home["work_id"], home["author_id"], strict=True))
     strings: dict[tuple[str, str], list[str]] = {}
-    for row in affiliations.itertuples(index=False):
-        if (row.work_id, row.author_id) in home_ids and row.raw_affiliation:
-            strings.setdefault((row.work_id, row.author_id), []).append(row.raw_affiliation)
+    for work_id, author_id, raw in zip(*(affiliations[c] for c in (
+            "work_id", "author_id", "raw_affiliation")), strict=True) if departments else ():
+        if raw and (work_id, author_id) in home_ids:
+            strings.setdefault((work_id, author_id), []).append(raw)
     cache: dict[str, list[str]] = {}
     rows = []
     for row in home.itertuples(index=False):

@@ -46,5 +46,5 @@ def match_stored(directory: Path, matcher: match.Matcher) -> pd.DataFrame:
     wl, innocents = matcher.watchlist, []
     distinct = slices.distinct_affiliations(directory)
     match.match_affiliations(distinct, wl, innocents, memo)  # type: ignore[arg-type]
-    rows = slices.affiliations_with(directory, sorted(memo.linked), distinct["_rn"])
+    rows = slices.affiliations_with(directory, sorted(memo.linked))
     return match.match_affiliations(rows, wl, innocents, memo)  # type: ignore[arg-type]

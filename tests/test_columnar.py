@@ -196,3 +196,34 @@ def test_a_refusal_after_blocks_were_written_keeps_nothing_of_them(tmp_path: Pat
     assert len(said) == 1 and "late.jsonl.gz" in said[0]
     _assert_same(records, fast)
     assert fast[0]["works"].num_rows == 41 + 3
+
+
+def test_a_line_longer_than_a_block_is_handed_back(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(columnar, "BLOCK_BYTES", 4096)
+    records = [*_edge_cases()[:2], {"id": "https://openalex.org/W9", "title": "y" * 5000,
+                                    "publication_year": 2020}]
+    path = _write(tmp_path / "long.jsonl.gz", records)
+    records_, fast, said = _both(tmp_path, [path])
+    assert len(said) == 1 and "longer than a block" in said[0]
+    _assert_same(records_, fast)
+
+
+def test_blocks_are_parsed_at_most_one_ahead(tmp_path: Path, monkeypatch) -> None:
+    """Memory stays one or two blocks, however long the file and however slow the caller."""
+    monkeypatch.setattr(columnar, "BLOCK_BYTES", 4096)
+    parsed: list[int] = []
+    parse = columnar._parse_next
+
+    def counted(stream, rest):
+        parsed.append(1)
+        return parse(stream, rest)
+
+    monkeypatch.setattr(columnar, "_parse_next", counted)
+    filler = [{"id": f"https://openalex.org/W{100 + n}", "title": "x" * 300,
+               "publication_year": 2020} for n in range(200)]
+    path = _write(tmp_path / "many.jsonl.gz", filler)
+    seen = []
+    for batch in columnar.blocks(path):
+        seen.append(len(batch))
+        assert len(parsed) <= len(seen) + 1
+    assert sum(seen) == 200 and len(seen) > 10
