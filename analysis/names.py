@@ -786,11 +786,8 @@ PLA_WORDS = frozenset({"PLA", "PLAN", "PLAAF", "PLARF", "PLAJLSF", "JLSF", "Libe
                        "Troop", "Troops", "Representative", "Representatives", "Force", "Navy"})
 #: A numbered hospital's ordinal ("960th Hospital"): found by substring, not by the pattern
 #: (thousands of hospital strings would otherwise all go through it).
-_ORDINAL_HOSPITAL = ("th Hosp", "st Hosp", "nd Hosp", "rd Hosp")
-#: Other PLA phrases found by substring first: a service's general hospital, a group army, an
-#: equipment department.
-_PLA_PHRASES = ("Gen Hosp", "General Hosp", "Group Army", "Grp Army", "Equipment Dep",
-                "General Staff", "General Armament", "General Political", "General Logistic")
+_PLA_PHRASE = re.compile(r"\d(?:th|st|nd|rd) Hosp|Gen(?:eral)? Hosp|Gr(?:ou)?p Army|Equipment Dep"
+                         r"|General (?:Staff|Armament|Political|Logistic)")
 PLA_HINTS_CJK = re.compile("解放军|战区|军区|联勤|火箭军|炮兵|海军|空军|陆军|部队|代表"
                            "|总参|总装备|总后勤|总政治")
 _PLA_CJK_CHARS = frozenset("军区勤炮队代总")  # every hint above holds one: a cheaper first test
@@ -807,8 +804,8 @@ def pla_mention(raw: str, words: list[str] | None = None) -> str:
                  or not PLA_HINTS_CJK.search(raw)) \
             and not (("Unit" in raw or "Troop" in raw or "rmy" in raw)
                      and _GLUED_UNIT.search(raw)) \
-            and not ("Hosp" in raw and any(h in raw for h in _ORDINAL_HOSPITAL)) \
-            and not any(h in raw for h in _PLA_PHRASES):
+            and not (("Hosp" in raw or "Army" in raw or "Equipment" in raw
+                      or "General" in raw) and _PLA_PHRASE.search(raw)):
         return ""
     found = PLA_PATTERN.search(raw)
     return found.group(0) if found else ""
