@@ -7,6 +7,7 @@ hierarchy) those co-authors' affiliations link to. Edge weights count works.
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -63,10 +64,23 @@ def coauthor_graph(authorships: pd.DataFrame, flagged: pd.DataFrame,
 
 def subgraph(graph: nx.Graph, works: set[str], authorships: pd.DataFrame,
              flagged: pd.DataFrame) -> nx.Graph:
-    """The part of the institution's graph that a set of works (a department's) brings in."""
+    """The part of the institution's graph that a set of works (a department's) brings in:
+    the graph itself when that is all of it, else a graph of its own built from the parent's
+    adjacency (a networkx subgraph view filters every neighbour list each time it is walked,
+    which made writing a department's GraphML cost more than building it)."""
     authors = set(authorships.loc[authorships["work_id"].isin(works), "author_id"])
     roots = set(flagged.loc[flagged["work_id"].isin(works), "root_id"])
-    return graph.subgraph([n for n in graph if n in authors or ident_of(n, PARTNER) in roots])
+    keep = [n for n in graph if n in authors or ident_of(n, PARTNER) in roots]
+    if len(keep) == len(graph):
+        return graph
+    kept = set(keep)
+    part = nx.Graph()
+    part.add_nodes_from((n, graph.nodes[n]) for n in keep)
+    for u in keep:
+        kept.discard(u)  # each edge once, from its first end
+        part.add_edges_from((u, v, data) for v, data in graph.adj[u].items()
+                            if v in kept or v == u)
+    return part
 
 
 def bridging_researchers(graph: nx.Graph, authorships: pd.DataFrame, flagged: pd.DataFrame,
@@ -131,6 +145,20 @@ def write_graphml(graph: nx.Graph, path: Path) -> None:
         for node, key, value in dirty:
             graph.nodes[mapping.get(node, node)][key] = value
     files.write_with(path, lambda tmp: graphml.write(graph, tmp))
+
+
+def write_graphmls(graphs: dict[str, nx.Graph], folder: Path) -> None:
+    """One GraphML per named graph (`<name>.graphml`); a graph already written under another
+    name (a department that is the whole institution: `subgraph` returns the graph itself) is
+    copied, not written again."""
+    written: dict[int, Path] = {}
+    for name, graph in graphs.items():
+        path = folder / f"{name}.graphml"
+        if (first := written.get(id(graph))) is not None:
+            files.write_with(path, lambda tmp, first=first: shutil.copyfile(first, tmp))
+        else:
+            write_graphml(graph, path)
+            written[id(graph)] = path
 
 
 def read_graphml(path: Path) -> nx.Graph:

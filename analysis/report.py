@@ -277,8 +277,8 @@ def _write_tables(staging: Path, o: Outputs, manifest: dict[str, Any]) -> None:
         files.write_csv(o.grants.table, tables / "grants.csv")
         files.write_csv(o.grants.flagged, tables / "flagged_grants.csv")
     by_slug = {g.id: g.slug for g in o.groups} | {INSTITUTION: "institution"}
-    for name, graph in o.graphs.items():
-        network.write_graphml(graph, staging / "networks" / f"{by_slug.get(name, name)}.graphml")
+    network.write_graphmls({by_slug.get(name, name): graph for name, graph in o.graphs.items()},
+                           staging / "networks")
     review_view.write_tables(staging, o.review)
     files.write_with(staging / "exposure.xlsx", lambda tmp: workbook.write(
         tmp, departments=o.departments, flagged=o.flagged, matches=o.matches,

@@ -36,15 +36,33 @@ def _value(value: Any) -> Any:
     return value
 
 
+def _cells(values: list[Any]) -> list[Any]:
+    """A column's values as cells (None for an empty cell). Text repeats a great deal (list
+    names, evidence, partners), so each distinct string is made safe once."""
+    made: dict[str, Any] = {}
+    out = []
+    for raw in values:
+        if raw.__class__ is str:
+            value = made.get(raw)
+            if value is None:
+                value = made[raw] = safe(raw) or None
+        else:
+            value = _value(raw)
+            if value == "":
+                value = None
+        out.append(value)
+    return out
+
+
 def _sheet(book: Workbook, title: str, frame: pd.DataFrame, link_column: str = "") -> None:
     """One sheet, streamed (XlsxWriter's constant-memory mode: each row goes to disk as it is
     written, so a university's hundred thousand matches cost neither minutes nor gigabytes).
     Every value is written by its type, never parsed: text is never a formula or a link."""
     sheet = book.add_worksheet(title)
     bold = book.add_format({"bold": True})
-    for index, column in enumerate(frame.columns):
-        longest = max([len(str(column))] + [len(str(safe(v) or "")) for v in
-                                            frame[column].head(200)])
+    columns = [_cells(frame[column].tolist()) for column in frame.columns]
+    for index, (column, cells) in enumerate(zip(frame.columns, columns, strict=True)):
+        longest = max([len(str(column))] + [len(str(v or "")) for v in cells[:200]])
         sheet.set_column(index, index, min(60, max(8, longest + 2)))
     sheet.freeze_panes(1, 0)
     if frame.shape[1]:
@@ -52,21 +70,22 @@ def _sheet(book: Workbook, title: str, frame: pd.DataFrame, link_column: str = "
     for index, column in enumerate(frame.columns):
         sheet.write_string(0, index, str(column), bold)
     link = list(frame.columns).index(link_column) if link_column in frame.columns else -1
-    for number, row in enumerate(frame.itertuples(index=False), start=1):
-        for index, raw in enumerate(row):
-            value = _value(raw)
-            if value is None or value == "":
+    string, number_, boolean = sheet.write_string, sheet.write_number, sheet.write_boolean
+    for number, row in enumerate(zip(*columns, strict=True), start=1):
+        for index, value in enumerate(row):
+            kind = value.__class__
+            if value is None:
                 continue  # an empty cell, as openpyxl stored it
-            if isinstance(value, str):
+            if kind is str:
                 if not (index == link and value.startswith("https://doi.org/10.")
                         and sheet.write_url(number, index, value, string=value) == 0):
-                    sheet.write_string(number, index, value)  # or past Excel's link limits
-            elif isinstance(value, bool):
-                sheet.write_boolean(number, index, value)
-            elif isinstance(value, int | float):
-                sheet.write_number(number, index, value)
+                    string(number, index, value)  # or past Excel's link limits
+            elif kind is bool:
+                boolean(number, index, value)
+            elif kind is int or kind is float or isinstance(value, int | float):
+                number_(number, index, value)
             else:
-                sheet.write_string(number, index, neutralise(printable(str(value))))
+                string(number, index, neutralise(printable(str(value))))
 
 
 def _new(path: Path) -> Workbook:
