@@ -14,7 +14,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from analysis import files, graphml
+from analysis import files, graphml, louvain
 from analysis.text import printable, text
 
 #: Node kinds; partner and department nodes carry a prefix so they never collide with authors.
@@ -127,10 +127,11 @@ def partner_graph(flagged: pd.DataFrame, attributions: pd.DataFrame) -> nx.Graph
 
 
 def communities(graph: nx.Graph, seed: int = 1) -> list[set[str]]:
-    """Louvain communities (networkx), largest first; deterministic for a given seed."""
+    """Louvain communities (networkx's answer, computed by analysis.louvain), largest first;
+    deterministic for a given seed."""
     if graph.number_of_edges() == 0:
         return []
-    found = nx.community.louvain_communities(graph, weight="weight", seed=seed)
+    found = louvain.communities(graph, seed=seed)
     return sorted(found, key=len, reverse=True)
 
 
