@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from analysis import files, graphml, louvain
@@ -35,24 +37,16 @@ def ident_of(name: str, kind: str) -> str | None:
 def coauthor_graph(authorships: pd.DataFrame, flagged: pd.DataFrame,
                    attributions: pd.DataFrame) -> nx.Graph:
     """Home researchers, external co-authors and partner entries on flagged works (`flagged`:
-    the counted flags)."""
+    the counted flags). Nodes and edges go in in the order of a walk over the authorships,
+    work by work, because Louvain's answer depends on that order."""
     flagged_works = set(flagged["work_id"])
     people = authorships[authorships["work_id"].isin(flagged_works)]
-    depts = attributions.groupby("author_id")["department"].agg(
-        lambda s: "; ".join(sorted(set(s))))
+    home = attributions[attributions["author_id"].isin(
+        set(people.loc[people["is_home"].astype(bool), "author_id"]))]
+    depts = home.groupby("author_id")["department"].agg(lambda s: "; ".join(sorted(set(s))))
     graph = nx.Graph()
-    for row in people.itertuples(index=False):
-        kind = HOME if row.is_home else EXTERNAL
-        graph.add_node(row.author_id, label=text(row.author_name) or row.author_id, kind=kind,
-                       department=str(depts.get(row.author_id, "")) if row.is_home else "")
-    for _work, group in people.groupby("work_id"):
-        home = [a for a, h in zip(group["author_id"], group["is_home"], strict=True) if h]
-        others = [a for a, h in zip(group["author_id"], group["is_home"], strict=True)
-                  if not h]
-        for h in home:
-            for o in others:
-                weight = graph.get_edge_data(h, o, {}).get("weight", 0)
-                graph.add_edge(h, o, weight=weight + 1)
+    graph.add_nodes_from(_people(people, depts))
+    graph.add_weighted_edges_from(_coauthor_edges(people))
     for row in flagged.drop_duplicates(["work_id", "author_id", "root_id"]).itertuples(
             index=False):
         partner = node(PARTNER, row.root_id)
@@ -60,6 +54,43 @@ def coauthor_graph(authorships: pd.DataFrame, flagged: pd.DataFrame,
         weight = graph.get_edge_data(row.author_id, partner, {}).get("weight", 0)
         graph.add_edge(row.author_id, partner, weight=weight + 1)
     return graph
+
+
+def _people(people: pd.DataFrame, depts: pd.Series) -> Iterator[tuple[str, dict[str, str]]]:
+    """(author, attributes) in order of first appearance, with the attributes of the author's
+    last row (as adding the rows one by one would leave them)."""
+    order = people["author_id"].drop_duplicates()
+    last = people.drop_duplicates("author_id", keep="last").set_index("author_id").reindex(
+        order)
+    names = last["author_name"]
+    labels = names.where(names.map(text, na_action="ignore").fillna("") != "", last.index)
+    home = last["is_home"].astype(bool).to_numpy()
+    named = depts.to_dict()
+    for author, label, is_home in zip(order, labels, home, strict=True):
+        yield author, {"label": label, "kind": HOME if is_home else EXTERNAL,
+                       "department": str(named.get(author, "")) if is_home else ""}
+
+
+def _coauthor_edges(people: pd.DataFrame) -> list[tuple[str, str, int]]:
+    """(home, other, works together): every home author with every other author of each
+    work, works in id order, authors in row order; an edge is listed where it first appears
+    and weighted by its number of works."""
+    rows = people[["work_id", "author_id", "is_home"]].reset_index(drop=True)
+    rows = rows.iloc[np.argsort(rows["work_id"].to_numpy(dtype=object), kind="stable")]
+    rows = rows.assign(position=np.arange(len(rows)), code=pd.factorize(rows["author_id"])[0])
+    home = rows[rows["is_home"].astype(bool)]
+    others = rows[~rows["is_home"].astype(bool)]
+    pairs = home.merge(others, on="work_id", suffixes=("", "_other")).sort_values(
+        ["position", "position_other"], kind="stable")
+    if pairs.empty:
+        return []
+    a, b = pairs["code"].to_numpy(), pairs["code_other"].to_numpy()
+    pairs = pairs.assign(low=np.minimum(a, b), high=np.maximum(a, b))
+    weights = pairs.groupby(["low", "high"], sort=False).agg(
+        home=("author_id", "first"), other=("author_id_other", "first"),
+        weight=("work_id", "size"))
+    return list(zip(weights["home"], weights["other"], weights["weight"].astype(int).tolist(),
+                    strict=True))
 
 
 def subgraph(graph: nx.Graph, works: set[str], authorships: pd.DataFrame,
