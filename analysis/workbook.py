@@ -7,6 +7,10 @@ are frozen and filtered, and columns get readable widths.
 
 from __future__ import annotations
 
+import multiprocessing
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +18,7 @@ import numpy as np
 import pandas as pd
 from xlsxwriter import Workbook
 
+from analysis import files
 from analysis.exposure import INSTITUTION
 from analysis.text import neutralise, printable
 
@@ -133,6 +138,33 @@ def write(path: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
     if review is not None:
         _sheet(book, "Review", review)
     book.close()
+
+
+#: A workbook of more cells than this is written by a process of its own while the pages and
+#: tables are written (XlsxWriter costs about 10 microseconds a cell, and a large university's
+#: workbook has half a million); a smaller one is not worth the process's start.
+BESIDE_AT = 100_000
+
+
+def save(path: Path, **sheets: Any) -> None:
+    """`write`, to a private temporary file renamed into place when complete."""
+    files.write_with(path, lambda tmp: write(tmp, **sheets))
+
+
+@contextmanager
+def writing(path: Path, **sheets: Any) -> Iterator[None]:
+    """The workbook (`write`'s arguments) is at `path` when the block ends: written beside
+    the block by another process when large, after it otherwise. A failure in either is
+    raised; the block's first."""
+    cells = sum(frame.size for frame in sheets.values() if isinstance(frame, pd.DataFrame))
+    if cells <= BESIDE_AT:
+        yield
+        save(path, **sheets)
+        return
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        written = pool.submit(save, path, **sheets)
+        yield
+        written.result()
 
 
 def write_sheets(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
