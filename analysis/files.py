@@ -105,12 +105,15 @@ def csv_text(rows: Iterable[Iterable[Any]]) -> str:
     return buffer.getvalue()
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """`csv_text` of the frame, column by column: each distinct string made safe once."""
+def write_csv(frame: pd.DataFrame, path: Path, rows: int = 4096) -> Path:
+    """`csv_text` of the frame, column by column (each distinct string made safe once) and
+    `rows` rows at a time (so the cells are never all Python objects at once)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
     writer.writerow(["" if _missing(v) else neutralise(_cell(v)) for v in frame.columns])
-    writer.writerows(zip(*(_column(frame[c].tolist()) for c in frame.columns), strict=True))
+    for start in range(0, len(frame), rows):
+        part = frame.iloc[start:start + rows]
+        writer.writerows(zip(*(_column(part[c].tolist()) for c in frame.columns), strict=True))
     return write_text(path, buffer.getvalue())
 
 

@@ -34,6 +34,7 @@ def communities(graph: nx.Graph, seed: int, weight: str = "weight", resolution: 
                 for u, nbrs in graph.adjacency()}
     mod = _modularity(original, partition, resolution)
     level = _copy(original)
+    del original  # one copy of the adjacency at a time
     m = sum(_degrees(level).values()) / 2
     members: dict[Hashable, set[Hashable]] = {}  # a level's node -> the graph's nodes in it
     partition, inner, improvement = _one_level(level, members, m, partition, resolution, rng)
