@@ -8,6 +8,7 @@ are frozen and filtered, and columns get readable widths.
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -151,6 +152,15 @@ def save(path: Path, **sheets: Any) -> None:
     files.write_with(path, lambda tmp: write(tmp, **sheets))
 
 
+def _save_from(path: Path, sheets_file: Path) -> None:
+    """`save` with the sheets read from a pickle `writing` wrote (passed as a file rather than
+    through the pool's pipe, which held the whole pickle in memory twice)."""
+    with open(sheets_file, "rb") as handle:
+        sheets = pickle.load(handle)
+    sheets_file.unlink()
+    save(path, **sheets)
+
+
 @contextmanager
 def writing(path: Path, **sheets: Any) -> Iterator[None]:
     """The workbook (`write`'s arguments) is at `path` when the block ends: written beside
@@ -161,10 +171,20 @@ def writing(path: Path, **sheets: Any) -> Iterator[None]:
         yield
         save(path, **sheets)
         return
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        written = pool.submit(save, path, **sheets)
-        yield
-        written.result()
+    sheets_file = path.with_name(f".{path.name}.sheets")
+    files.write_with(sheets_file, lambda tmp: _pickle(sheets, tmp))
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            written = pool.submit(_save_from, path, sheets_file)
+            yield
+            written.result()
+    finally:
+        sheets_file.unlink(missing_ok=True)
+
+
+def _pickle(sheets: dict[str, Any], path: Path) -> None:
+    with open(path, "wb") as handle:
+        pickle.dump(sheets, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def write_sheets(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
