@@ -217,10 +217,13 @@ def _people(rng: random.Random) -> list[Person]:
     return people
 
 
+DEPARTMENT_BY_ID = {d["id"]: d for d in reversed(DEPARTMENTS)}  # the first of an id wins
+
+
 def _home_affiliation(rng: random.Random, person: Person, dept: str
                       ) -> tuple[str, list[dict[str, Any]], str]:
     """The string a home author printed, OpenAlex's institutions, and the department it names."""
-    spec = next(d for d in DEPARTMENTS if d["id"] == dept)
+    spec = DEPARTMENT_BY_ID[dept]
     roll = rng.random()
     if roll < 0.12:
         return f"{HOME_NAME}, Wessexford, UK", [HOME_INSTITUTION], ""
@@ -294,7 +297,7 @@ class _Generator:
         return variant.raw, institutions, [i["id"] for i in institutions]
 
     def topic(self, dept: str, n: int) -> dict[str, Any]:
-        spec = next(d for d in DEPARTMENTS if d["id"] == dept)
+        spec = DEPARTMENT_BY_ID[dept]
         sub_id, sub, field_id, field_name, domain_id = spec["topic"]
         domains = {1: "Life Sciences", 2: "Social Sciences", 3: "Physical Sciences",
                    4: "Health Sciences"}
@@ -329,7 +332,7 @@ class _Generator:
             if n == 3:  # a watchlisted co-author far past the 100th author
                 ext_keys.append("caep_lfrc")
         rows: list[tuple[dict[str, Any], list[str], list[dict[str, Any]], list[list[str]]]] = []
-        home_slots = sorted(rng.sample(range(len(ext_keys) + len(home)), k=len(home)))
+        home_slots = set(rng.sample(range(len(ext_keys) + len(home)), k=len(home)))
         ext_iter = iter(ext_keys)
         home_iter = iter(home)
         for slot in range(len(ext_keys) + len(home)):

@@ -7,13 +7,16 @@ hierarchy) those co-authors' affiliations link to. Edge weights count works.
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
-from analysis import files, graphml
+from analysis import files, graphml, louvain
 from analysis.text import printable, text
 
 #: Node kinds; partner and department nodes carry a prefix so they never collide with authors.
@@ -34,24 +37,16 @@ def ident_of(name: str, kind: str) -> str | None:
 def coauthor_graph(authorships: pd.DataFrame, flagged: pd.DataFrame,
                    attributions: pd.DataFrame) -> nx.Graph:
     """Home researchers, external co-authors and partner entries on flagged works (`flagged`:
-    the counted flags)."""
+    the counted flags). Nodes and edges go in in the order of a walk over the authorships,
+    work by work, because Louvain's answer depends on that order."""
     flagged_works = set(flagged["work_id"])
     people = authorships[authorships["work_id"].isin(flagged_works)]
-    depts = attributions.groupby("author_id")["department"].agg(
-        lambda s: "; ".join(sorted(set(s))))
+    home = attributions[attributions["author_id"].isin(
+        set(people.loc[people["is_home"].astype(bool), "author_id"]))]
+    depts = home.groupby("author_id")["department"].agg(lambda s: "; ".join(sorted(set(s))))
     graph = nx.Graph()
-    for row in people.itertuples(index=False):
-        kind = HOME if row.is_home else EXTERNAL
-        graph.add_node(row.author_id, label=text(row.author_name) or row.author_id, kind=kind,
-                       department=str(depts.get(row.author_id, "")) if row.is_home else "")
-    for _work, group in people.groupby("work_id"):
-        home = [a for a, h in zip(group["author_id"], group["is_home"], strict=True) if h]
-        others = [a for a, h in zip(group["author_id"], group["is_home"], strict=True)
-                  if not h]
-        for h in home:
-            for o in others:
-                weight = graph.get_edge_data(h, o, {}).get("weight", 0)
-                graph.add_edge(h, o, weight=weight + 1)
+    graph.add_nodes_from(_people(people, depts))
+    graph.add_weighted_edges_from(_coauthor_edges(people))
     for row in flagged.drop_duplicates(["work_id", "author_id", "root_id"]).itertuples(
             index=False):
         partner = node(PARTNER, row.root_id)
@@ -61,12 +56,62 @@ def coauthor_graph(authorships: pd.DataFrame, flagged: pd.DataFrame,
     return graph
 
 
+def _people(people: pd.DataFrame, depts: pd.Series) -> Iterator[tuple[str, dict[str, str]]]:
+    """(author, attributes) in order of first appearance, with the attributes of the author's
+    last row (as adding the rows one by one would leave them)."""
+    order = people["author_id"].drop_duplicates()
+    last = people.drop_duplicates("author_id", keep="last").set_index("author_id").reindex(
+        order)
+    names = last["author_name"]
+    labels = names.where(names.map(text, na_action="ignore").fillna("") != "", last.index)
+    home = last["is_home"].astype(bool).to_numpy()
+    named = depts.to_dict()
+    for author, label, is_home in zip(order, labels, home, strict=True):
+        yield author, {"label": label, "kind": HOME if is_home else EXTERNAL,
+                       "department": str(named.get(author, "")) if is_home else ""}
+
+
+def _coauthor_edges(people: pd.DataFrame) -> list[tuple[str, str, int]]:
+    """(home, other, works together): every home author with every other author of each
+    work, works in id order, authors in row order; an edge is listed where it first appears
+    and weighted by its number of works."""
+    rows = people[["work_id", "author_id", "is_home"]].reset_index(drop=True)
+    rows = rows.iloc[np.argsort(rows["work_id"].to_numpy(dtype=object), kind="stable")]
+    rows = rows.assign(position=np.arange(len(rows)), code=pd.factorize(rows["author_id"])[0])
+    home = rows[rows["is_home"].astype(bool)]
+    others = rows[~rows["is_home"].astype(bool)]
+    pairs = home.merge(others, on="work_id", suffixes=("", "_other")).sort_values(
+        ["position", "position_other"], kind="stable")
+    if pairs.empty:
+        return []
+    a, b = pairs["code"].to_numpy(), pairs["code_other"].to_numpy()
+    pairs = pairs.assign(low=np.minimum(a, b), high=np.maximum(a, b))
+    weights = pairs.groupby(["low", "high"], sort=False).agg(
+        home=("author_id", "first"), other=("author_id_other", "first"),
+        weight=("work_id", "size"))
+    return list(zip(weights["home"], weights["other"], weights["weight"].astype(int).tolist(),
+                    strict=True))
+
+
 def subgraph(graph: nx.Graph, works: set[str], authorships: pd.DataFrame,
              flagged: pd.DataFrame) -> nx.Graph:
-    """The part of the institution's graph that a set of works (a department's) brings in."""
+    """The part of the institution's graph that a set of works (a department's) brings in:
+    the graph itself when that is all of it, else a graph of its own built from the parent's
+    adjacency (a networkx subgraph view filters every neighbour list each time it is walked,
+    which made writing a department's GraphML cost more than building it)."""
     authors = set(authorships.loc[authorships["work_id"].isin(works), "author_id"])
     roots = set(flagged.loc[flagged["work_id"].isin(works), "root_id"])
-    return graph.subgraph([n for n in graph if n in authors or ident_of(n, PARTNER) in roots])
+    keep = [n for n in graph if n in authors or ident_of(n, PARTNER) in roots]
+    if len(keep) == len(graph):
+        return graph
+    kept = set(keep)
+    part = nx.Graph()
+    part.add_nodes_from((n, graph.nodes[n]) for n in keep)
+    for u in keep:
+        kept.discard(u)  # each edge once, from its first end
+        part.add_edges_from((u, v, data) for v, data in graph.adj[u].items()
+                            if v in kept or v == u)
+    return part
 
 
 def bridging_researchers(graph: nx.Graph, authorships: pd.DataFrame, flagged: pd.DataFrame,
@@ -113,10 +158,11 @@ def partner_graph(flagged: pd.DataFrame, attributions: pd.DataFrame) -> nx.Graph
 
 
 def communities(graph: nx.Graph, seed: int = 1) -> list[set[str]]:
-    """Louvain communities (networkx), largest first; deterministic for a given seed."""
+    """Louvain communities (networkx's answer, computed by analysis.louvain), largest first;
+    deterministic for a given seed."""
     if graph.number_of_edges() == 0:
         return []
-    found = nx.community.louvain_communities(graph, weight="weight", seed=seed)
+    found = louvain.communities(graph, seed=seed)
     return sorted(found, key=len, reverse=True)
 
 
@@ -131,6 +177,20 @@ def write_graphml(graph: nx.Graph, path: Path) -> None:
         for node, key, value in dirty:
             graph.nodes[mapping.get(node, node)][key] = value
     files.write_with(path, lambda tmp: graphml.write(graph, tmp))
+
+
+def write_graphmls(graphs: dict[str, nx.Graph], folder: Path) -> None:
+    """One GraphML per named graph (`<name>.graphml`); a graph already written under another
+    name (a department that is the whole institution: `subgraph` returns the graph itself) is
+    copied, not written again."""
+    written: dict[int, Path] = {}
+    for name, graph in graphs.items():
+        path = folder / f"{name}.graphml"
+        if (first := written.get(id(graph))) is not None:
+            files.write_with(path, lambda tmp, first=first: shutil.copyfile(first, tmp))
+        else:
+            write_graphml(graph, path)
+            written[id(graph)] = path
 
 
 def read_graphml(path: Path) -> nx.Graph:

@@ -138,13 +138,17 @@ def partner_network(graph: Any) -> Figure:
 
     home = [n for n, k in graph.nodes(data="kind") if k == network.HOME]
     partners = [n for n, k in graph.nodes(data="kind") if k == network.PARTNER]
-    folded = nx.Graph()
+    kind = dict(graph.nodes(data="kind"))
+    reach: dict[Any, list[Any]] = {}  # a co-author's partners, looked up once
+    weights: dict[tuple[Any, Any], int] = {}
     for h in home:
-        for co in graph.neighbors(h):
-            for p in graph.neighbors(co):
-                if graph.nodes[p].get("kind") == network.PARTNER:
-                    weight = folded.get_edge_data(h, p, {}).get("weight", 0)
-                    folded.add_edge(h, p, weight=weight + 1)
+        for co in graph.adj[h]:
+            if (found := reach.get(co)) is None:
+                found = reach[co] = [p for p in graph.adj[co] if kind.get(p) == network.PARTNER]
+            for p in found:
+                weights[h, p] = weights.get((h, p), 0) + 1
+    folded = nx.Graph()
+    folded.add_weighted_edges_from((h, p, w) for (h, p), w in weights.items())
     fig, ax = plt.subplots(figsize=(7, 4.5), dpi=100)
     ax.axis("off")
     if folded.number_of_edges():

@@ -213,8 +213,9 @@ def write_run(out: Path, outputs: Outputs, manifest: dict[str, Any], demo: bool 
     try:
         for folder in ("departments", "tables", "networks"):
             (staging / folder).mkdir(mode=0o700)
-        _write_pages(staging, outputs, manifest, demo)
-        _write_tables(staging, outputs, manifest)
+        with workbook.writing(staging / "exposure.xlsx", **_workbook(outputs, manifest)):
+            _write_pages(staging, outputs, manifest, demo)
+            _write_tables(staging, outputs, manifest)
         manifest.setdefault("timings_seconds", {})["report"] = round(
             time.perf_counter() - start, 3)  # the manifest is written last, so it can say
         files.write_text(staging / "manifest.json",
@@ -277,12 +278,15 @@ def _write_tables(staging: Path, o: Outputs, manifest: dict[str, Any]) -> None:
         files.write_csv(o.grants.table, tables / "grants.csv")
         files.write_csv(o.grants.flagged, tables / "flagged_grants.csv")
     by_slug = {g.id: g.slug for g in o.groups} | {INSTITUTION: "institution"}
-    for name, graph in o.graphs.items():
-        network.write_graphml(graph, staging / "networks" / f"{by_slug.get(name, name)}.graphml")
+    network.write_graphmls({by_slug.get(name, name): graph for name, graph in o.graphs.items()},
+                           staging / "networks")
     review_view.write_tables(staging, o.review)
-    files.write_with(staging / "exposure.xlsx", lambda tmp: workbook.write(
-        tmp, departments=o.departments, flagged=o.flagged, matches=o.matches,
-        partners=o.partners[INSTITUTION], manifest=manifest, method=_method_text(),
-        grants=None if o.grants is None else o.grants.table,
-        flagged_grants=None if o.grants is None else o.grants.flagged,
-        review=review_view.sheet(o.review)))
+
+
+def _workbook(o: Outputs, manifest: dict[str, Any]) -> dict[str, Any]:
+    """`workbook.write`'s sheets for this run."""
+    return {"departments": o.departments, "flagged": o.flagged, "matches": o.matches,
+            "partners": o.partners[INSTITUTION], "manifest": manifest, "method": _method_text(),
+            "grants": None if o.grants is None else o.grants.table,
+            "flagged_grants": None if o.grants is None else o.grants.flagged,
+            "review": review_view.sheet(o.review)}

@@ -7,6 +7,11 @@ are frozen and filtered, and columns get readable widths.
 
 from __future__ import annotations
 
+import pickle
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +19,7 @@ import numpy as np
 import pandas as pd
 from xlsxwriter import Workbook
 
+from analysis import files
 from analysis.exposure import INSTITUTION
 from analysis.text import neutralise, printable
 
@@ -36,15 +42,33 @@ def _value(value: Any) -> Any:
     return value
 
 
+def _cells(values: list[Any]) -> list[Any]:
+    """A column's values as cells (None for an empty cell). Text repeats a great deal (list
+    names, evidence, partners), so each distinct string is made safe once."""
+    made: dict[str, Any] = {}
+    out = []
+    for raw in values:
+        if raw.__class__ is str:
+            value = made.get(raw)
+            if value is None:
+                value = made[raw] = safe(raw) or None
+        else:
+            value = _value(raw)
+            if value == "":
+                value = None
+        out.append(value)
+    return out
+
+
 def _sheet(book: Workbook, title: str, frame: pd.DataFrame, link_column: str = "") -> None:
     """One sheet, streamed (XlsxWriter's constant-memory mode: each row goes to disk as it is
     written, so a university's hundred thousand matches cost neither minutes nor gigabytes).
     Every value is written by its type, never parsed: text is never a formula or a link."""
     sheet = book.add_worksheet(title)
     bold = book.add_format({"bold": True})
-    for index, column in enumerate(frame.columns):
-        longest = max([len(str(column))] + [len(str(safe(v) or "")) for v in
-                                            frame[column].head(200)])
+    columns = [_cells(frame[column].tolist()) for column in frame.columns]
+    for index, (column, cells) in enumerate(zip(frame.columns, columns, strict=True)):
+        longest = max([len(str(column))] + [len(str(v or "")) for v in cells[:200]])
         sheet.set_column(index, index, min(60, max(8, longest + 2)))
     sheet.freeze_panes(1, 0)
     if frame.shape[1]:
@@ -52,21 +76,22 @@ def _sheet(book: Workbook, title: str, frame: pd.DataFrame, link_column: str = "
     for index, column in enumerate(frame.columns):
         sheet.write_string(0, index, str(column), bold)
     link = list(frame.columns).index(link_column) if link_column in frame.columns else -1
-    for number, row in enumerate(frame.itertuples(index=False), start=1):
-        for index, raw in enumerate(row):
-            value = _value(raw)
-            if value is None or value == "":
+    string, number_, boolean = sheet.write_string, sheet.write_number, sheet.write_boolean
+    for number, row in enumerate(zip(*columns, strict=True), start=1):
+        for index, value in enumerate(row):
+            kind = value.__class__
+            if value is None:
                 continue  # an empty cell, as openpyxl stored it
-            if isinstance(value, str):
+            if kind is str:
                 if not (index == link and value.startswith("https://doi.org/10.")
                         and sheet.write_url(number, index, value, string=value) == 0):
-                    sheet.write_string(number, index, value)  # or past Excel's link limits
-            elif isinstance(value, bool):
-                sheet.write_boolean(number, index, value)
-            elif isinstance(value, int | float):
-                sheet.write_number(number, index, value)
+                    string(number, index, value)  # or past Excel's link limits
+            elif kind is bool:
+                boolean(number, index, value)
+            elif kind is int or kind is float or isinstance(value, int | float):
+                number_(number, index, value)
             else:
-                sheet.write_string(number, index, neutralise(printable(str(value))))
+                string(number, index, neutralise(printable(str(value))))
 
 
 def _new(path: Path) -> Workbook:
@@ -116,9 +141,67 @@ def write(path: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
     book.close()
 
 
+#: A workbook of more cells than this is written by a process of its own while the pages and
+#: tables are written (XlsxWriter costs about 10 microseconds a cell, and a large university's
+#: workbook has half a million); a smaller one is not worth the process's start.
+BESIDE_AT = 100_000
+
+
+def save(path: Path, **sheets: Any) -> None:
+    """`write`, to a private temporary file renamed into place when complete."""
+    files.write_with(path, lambda tmp: write(tmp, **sheets))
+
+
+def _save_from(path: Path, sheets_file: Path) -> None:
+    """`save` with the sheets read from a pickle `writing` wrote (passed as a file rather than
+    through the pool's pipe, which held the whole pickle in memory twice)."""
+    with open(sheets_file, "rb") as handle:
+        sheets = pickle.load(handle)
+    sheets_file.unlink()
+    save(path, **sheets)
+
+
+@contextmanager
+def writing(path: Path, **sheets: Any) -> Iterator[None]:
+    """The workbook (`write`'s arguments) is at `path` when the block ends: written beside
+    the block by another process when large, after it otherwise. A failure in either is
+    raised; the block's first."""
+    cells = sum(frame.size for frame in sheets.values() if isinstance(frame, pd.DataFrame))
+    if cells <= BESIDE_AT:
+        yield
+        save(path, **sheets)
+        return
+    sheets_file = path.with_name(f".{path.name}.sheets")
+    files.write_with(sheets_file, lambda tmp: _pickle(sheets, tmp))
+    # A child interpreter of its own (`python -m analysis.workbook`), not multiprocessing: a
+    # spawned worker would re-run the caller's unguarded top-level script code.
+    child = subprocess.Popen([sys.executable, "-m", "analysis.workbook", str(path),
+                              str(sheets_file)], stderr=subprocess.PIPE, text=True)
+    try:
+        yield
+    except BaseException:
+        child.kill()
+        child.wait()
+        raise
+    finally:
+        _, errors = child.communicate()
+        sheets_file.unlink(missing_ok=True)
+    if child.returncode:
+        raise RuntimeError(f"writing {path.name} failed: {errors.strip()[-2000:]}")
+
+
+def _pickle(sheets: dict[str, Any], path: Path) -> None:
+    with open(path, "wb") as handle:
+        pickle.dump(sheets, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def write_sheets(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
     """A workbook of the given sheets only (a review sheet to fill in, say)."""
     book = _new(path)
     for title, frame in sheets.items():
         _sheet(book, title, frame)
     book.close()
+
+
+if __name__ == "__main__":
+    _save_from(Path(sys.argv[1]), Path(sys.argv[2]))
