@@ -113,22 +113,31 @@ def write_csv(frame: pd.DataFrame, path: Path, rows: int = 4096) -> Path:
     writer.writerow(["" if _missing(v) else neutralise(_cell(v)) for v in frame.columns])
     for start in range(0, len(frame), rows):
         part = frame.iloc[start:start + rows]
-        writer.writerows(zip(*(_column(part[c].tolist()) for c in frame.columns), strict=True))
+        writer.writerows(zip(*(column_cells(part[c].tolist(), neutralise, _csv_cell)
+                               for c in frame.columns), strict=True))
     return write_text(path, buffer.getvalue())
 
 
-def _column(values: list[Any]) -> list[Any]:
+def column_cells(values: list[Any], text: Callable[[str], Any], other: Callable[[Any], Any]
+                 ) -> list[Any]:
+    """A column's values as cells: strings through `text`, each distinct one once (text
+    repeats a great deal: list names, evidence, partners), the rest through `other`."""
     made: dict[str, Any] = {}
     out = []
     for value in values:
         if value.__class__ is str:
-            cell = made.get(value)
-            if cell is None:
-                cell = made[value] = neutralise(value)
+            if value in made:
+                cell = made[value]
+            else:
+                cell = made[value] = text(value)
         else:
-            cell = "" if _missing(value) else neutralise(_cell(value))
+            cell = other(value)
         out.append(cell)
     return out
+
+
+def _csv_cell(value: Any) -> Any:
+    return "" if _missing(value) else neutralise(_cell(value))
 
 
 def _cell(value: Any) -> Any:

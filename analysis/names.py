@@ -376,6 +376,14 @@ class NumberedUnits:
         return (UNIT_KINDS[" ".join(after[:words])], int(after[skip])), " ".join(after[:skip + 1])
 
 
+def _own(patterns: dict[str, list[tuple[str, str, bool]]], key: str,
+         owner: tuple[str, str, bool]) -> None:
+    """`owner` among the owners of pattern `key`, once."""
+    owners = patterns.setdefault(key, [])
+    if owner not in owners:
+        owners.append(owner)
+
+
 #: The kind of label a name without its leading city is, for the evidence.
 CITY_AFTER = "name with its city printed after it"
 CITY_JOINED = "name with its city run on after it"
@@ -452,10 +460,7 @@ class NameIndex:
             cjk = any(is_cjk(c) for c in variant)
             if len(variant) < (MIN_CJK if cjk else MIN_LATIN):
                 continue
-            key = variant if cjk else f" {variant} "
-            owners = patterns.setdefault(key, [])
-            if (owner, kind, ambiguous) not in owners:
-                owners.append((owner, kind, ambiguous))
+            _own(patterns, variant if cjk else f" {variant} ", (owner, kind, ambiguous))
 
     def _add_city_after(self, patterns: dict[str, list[tuple[str, str, bool]]], label: str,
                         entry: Entry) -> None:
@@ -473,13 +478,9 @@ class NameIndex:
             if len(rest) >= 3 and rest[0] in CITY_AFTER_STARTS and any(
                     w not in COMMON_WORDS and w not in STOPWORDS for w in rest):
                 key = f" {' '.join(rest)} "
-                owners = patterns.setdefault(key, [])
-                if (entry.id, CITY_AFTER, False) not in owners:
-                    owners.append((entry.id, CITY_AFTER, False))
+                _own(patterns, key, (entry.id, CITY_AFTER, False))
                 self.city_after[(key, entry.id)] = city
-                joined = self.city_joined.setdefault(f" {' '.join(rest + city)} ", [])
-                if (entry.id, CITY_JOINED, False) not in joined:
-                    joined.append((entry.id, CITY_JOINED, False))
+                _own(self.city_joined, f" {' '.join(rest + city)} ", (entry.id, CITY_JOINED, False))
 
     def _add_hosted(self, patterns: dict[str, list[tuple[str, str, bool]]], label: str,
                     entry_id: str) -> None:
@@ -497,9 +498,7 @@ class NameIndex:
             return
         for variant in {" ".join(words), normalise_text(core, STOPWORDS_WEAK)}:
             key = f" {variant} "
-            owners = patterns.setdefault(key, [])
-            if (entry_id, HOSTED, False) not in owners:
-                owners.append((entry_id, HOSTED, False))
+            _own(patterns, key, (entry_id, HOSTED, False))
             self.hosts.setdefault((key, entry_id), set()).add(host_key)
 
     def _host_follows(self, key: str, entry_id: str, t1: int, parsed: Parsed) -> str:

@@ -172,12 +172,17 @@ _CHAR_CLASSES = bytes(97 if 97 <= c <= 122 else 65 if 65 <= c <= 90 else 48 if 4
                       else 32 for c in range(256))
 
 
-def _glue(spaced: str) -> tuple[bool, bool]:
-    """Whether words are glued ("UniversityXi") and whether a footnote mark may be ("3Jilin")."""
-    if spaced.isascii():
-        classes = spaced.encode("ascii").translate(_CHAR_CLASSES)
+def _glue(spaced: str, encoded: bytes | None = None) -> tuple[bool, bool]:
+    """Whether words are glued ("UniversityXi") and whether a footnote mark is ("3Jilin");
+    `encoded` is the ASCII string's bytes, when the caller has them."""
+    if encoded is None and spaced.isascii():
+        encoded = spaced.encode("ascii")
+    if encoded is not None:
+        classes = encoded.translate(_CHAR_CLASSES)
         return b"aA" in classes, b"0Aa" in classes and bool(_GLUED_MARK.search(spaced))
     return bool(_GLUED.search(spaced)), bool(_GLUED_MARK.search(spaced))
+
+
 _CASE_CHANGE = re.compile("(?<=[a-z])(?=[A-Z])")
 #: Words that end a name, after which a change of case inside a word is glue.
 GLUE_AFTER = frozenset({
@@ -198,8 +203,8 @@ AIR_FORCE_NEXT = frozenset({"engineering", "medical", "early", "command", "logis
                             "aviation", "research", "academy", "university", "institute",
                             "general", "radar", "communication", "college", "military"})
 _POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’]s\b")
-_SEGMENT = re.compile(r"[,;()（），；\[\]\n|/+]+")
-_SEGMENT_KEPT = re.compile(r"([,;()（），；\[\]\n|/+]+)")
+#: What separates an affiliation's segments (kept by split, for the parts between semicolons).
+_SEGMENT = re.compile(r"([,;()（），；\[\]\n|/+]+)")
 _BROKEN_WORD = re.compile(r"(?<=\w)-\s*\n\s*(?=\w)")
 _ST = re.compile(r"\bs\s*&\s*t\b", re.I)
 #: A footnote mark that papers print before an affiliation: 1, 12, a, b, ², †.
@@ -294,9 +299,7 @@ class Parsed:
             self.folded = raw  # most strings: nothing to fold
             encoded = raw.encode("ascii")
             spaced = encoded.translate(_SPACES_ASCII).decode("ascii")
-            classes = encoded.translate(_CHAR_CLASSES)
-            glued = b"aA" in classes
-            marked = b"0Aa" in classes and bool(_GLUED_MARK.search(spaced))
+            glued, marked = _glue(spaced, encoded)
         else:
             self.folded = _fold(raw)
             spaced = _spaced(self.folded)
@@ -379,7 +382,7 @@ class Parsed:
         """Index of the first token of each segment."""
         if self._starts is None:
             starts, parts, count = set(), {0}, 0
-            pieces = _SEGMENT_KEPT.split(self.folded)
+            pieces = _SEGMENT.split(self.folded)
             for segment, before in zip(pieces[::2], ["", *pieces[1::2]], strict=False):
                 words = _spaced(segment).split()
                 if words:

@@ -43,21 +43,17 @@ def _value(value: Any) -> Any:
 
 
 def _cells(values: list[Any]) -> list[Any]:
-    """A column's values as cells (None for an empty cell). Text repeats a great deal (list
-    names, evidence, partners), so each distinct string is made safe once."""
-    made: dict[str, Any] = {}
-    out = []
-    for raw in values:
-        if raw.__class__ is str:
-            value = made.get(raw)
-            if value is None:
-                value = made[raw] = safe(raw) or None
-        else:
-            value = _value(raw)
-            if value == "":
-                value = None
-        out.append(value)
-    return out
+    """A column's values as cells, None for an empty cell."""
+    return files.column_cells(values, _text_cell, _other_cell)
+
+
+def _text_cell(raw: str) -> str | None:
+    return safe(raw) or None
+
+
+def _other_cell(raw: Any) -> Any:
+    value = _value(raw)
+    return None if value == "" else value
 
 
 def _sheet(book: Workbook, title: str, frame: pd.DataFrame, link_column: str = "") -> None:
