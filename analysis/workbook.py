@@ -199,5 +199,8 @@ def write_sheets(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
     book.close()
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # the other process `writing` starts
+    if len(sys.argv) != 3 or not Path(sys.argv[2]).is_file():
+        sys.exit("usage: python -m analysis.workbook WORKBOOK.xlsx SHEETS-PICKLE (written by "
+                 "analysis.workbook.writing; not a command for users)")
     _save_from(Path(sys.argv[1]), Path(sys.argv[2]))
