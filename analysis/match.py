@@ -495,36 +495,39 @@ def _entry_table(watchlist: Watchlist, ids: set[str]) -> pd.DataFrame:
 def match_funding(funding: pd.DataFrame, funders: list[Funder],
                   matcher: Matcher | None = None) -> pd.DataFrame:
     """Funding acknowledgements that name a Chinese defence funder (by ROR or name) or, given
-    a matcher, a watchlisted institution (a grant from CAEP or NUDT, say)."""
+    a matcher, a watchlisted institution (a grant from CAEP or NUDT, say). A large
+    university's hundred thousand acknowledgements print a few hundred funders, so each
+    distinct (ROR, name, title) is decided once."""
     names = sorted(((normalise_text(n), f) for f in funders
                     for n in (f.name, f.name_zh, *f.aliases) if n), key=lambda x: -len(x[0]))
     by_ror = {f.ror: f for f in funders if f.ror}
-    rows = []
-    for row in funding.itertuples(index=False):
-        hit, why = None, ""
-        if text(row.funder_ror) in by_ror:
-            hit, why = by_ror[row.funder_ror], f"funder ROR {row.funder_ror}"
-        else:
-            label = f"{text(row.funder_name)} {text(row.award_title)}"
-            norm = f" {normalise_text(label)} "
-            for name, funder in names:
-                if f" {name} " in norm:
-                    hit, why = funder, f"funder name contains \"{name}\""
-                    break
-        if hit:
-            rows.append({"work_id": row.work_id, "funder_name": row.funder_name,
-                         "award_id": row.award_id, "defence_funder_id": hit.id,
-                         "defence_funder": hit.name, "evidence": why})
-        elif matcher is not None and text(row.funder_name):
-            named = [f for f in matcher.find(text(row.funder_name)) if f.owner]
-            if named:
-                entry = matcher.watchlist[named[0].owner]
-                rows.append({"work_id": row.work_id, "funder_name": row.funder_name,
-                             "award_id": row.award_id, "defence_funder_id": entry.id,
-                             "defence_funder": entry.name,
-                             "evidence": f"funder name names the watchlist entry {entry.name}"})
+    keys = list(zip(*(map(text, funding[c]) for c in ("funder_ror", "funder_name",
+                                                      "award_title")), strict=True))
+    verdicts = {key: _funding_verdict(*key, names, by_ror, matcher) for key in set(keys)}
+    rows = [{"work_id": row.work_id, "funder_name": row.funder_name, "award_id": row.award_id,
+             "defence_funder_id": hit[0], "defence_funder": hit[1], "evidence": hit[2]}
+            for row, key in zip(funding.itertuples(index=False), keys, strict=True)
+            if (hit := verdicts[key])]
     return pd.DataFrame(rows, columns=["work_id", "funder_name", "award_id", "defence_funder_id",
                                        "defence_funder", "evidence"]).drop_duplicates()
+
+
+def _funding_verdict(ror: str, name: str, title: str, names: list[tuple[str, Funder]],
+                     by_ror: dict[str, Funder], matcher: Matcher | None
+                     ) -> tuple[str, str, str] | None:
+    """(funder or entry id, its name, evidence) for one acknowledgement, or None."""
+    if ror in by_ror:
+        return by_ror[ror].id, by_ror[ror].name, f"funder ROR {ror}"
+    norm = f" {normalise_text(f'{name} {title}')} "
+    for label, funder in names:
+        if f" {label} " in norm:
+            return funder.id, funder.name, f"funder name contains \"{label}\""
+    if matcher is not None and name:
+        named = [f for f in matcher.find(name) if f.owner]
+        if named:
+            entry = matcher.watchlist[named[0].owner]
+            return entry.id, entry.name, f"funder name names the watchlist entry {entry.name}"
+    return None
 
 
 SCREEN_COLUMNS = ["entry_id", "entry_name", "ror", "rule", "confidence", "evidence", "lists",
