@@ -388,6 +388,7 @@ def _own(patterns: dict[str, list[tuple[str, str, bool]]], key: str,
 CITY_AFTER = "name with its city printed after it"
 CITY_JOINED = "name with its city run on after it"
 HOSTED = "name with its host named after it"
+REORDERED = "name with its city printed last"
 _AFTER_KINDS = frozenset({CITY_AFTER, HOSTED})
 CITY_AFTER_STARTS = INSTITUTION_WORDS | {"research"}
 _LONGEST_FIRST = itemgetter(0, 1)
@@ -468,7 +469,8 @@ class NameIndex:
         University of Posts and Telecommunications: a name that starts with its city is
         indexed without it too, to count only where the city follows (see `_city_follows`).
         Only where what is left still has a distinctive word ("University of Aeronautics
-        and Astronautics", never "Institute of Technology")."""
+        and Astronautics", never "Institute of Technology"). A name "<city> <words>
+        University" prints as "<words> University of <city>" too, which names it whole."""
         words = normalise_text(label).split()
         for place in entry.places:
             city = normalise_text(place).split()
@@ -481,6 +483,10 @@ class NameIndex:
                 _own(patterns, key, (entry.id, CITY_AFTER, False))
                 self.city_after[(key, entry.id)] = city
                 _own(self.city_joined, f" {' '.join(rest + city)} ", (entry.id, CITY_JOINED, False))
+            if len(rest) >= 2 and rest[-1] in INSTITUTION_WORDS and not STOPWORDS & set(rest):
+                # "Engineering University of Harbin" for Harbin Engineering University
+                _own(patterns, f" {' '.join([*rest, 'of', *city])} ",
+                     (entry.id, REORDERED, False))
 
     def _add_hosted(self, patterns: dict[str, list[tuple[str, str, bool]]], label: str,
                     entry_id: str) -> None:

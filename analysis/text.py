@@ -248,10 +248,18 @@ def simplified(raw: str) -> str:
 _COMBINING = {c: None for c in range(0x20000) if unicodedata.combining(chr(c))}
 
 
+#: Pinyin that web pages print after a character, as a reading aid: 中國(guó)空氣動(dòng)力.
+_TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+_RUBY = re.compile(f"(?<=[\u3400-\u9fff])\\([a-z{_TONES}]{{0,6}}[{_TONES}][a-z{_TONES}]{{0,6}}\\)")
+
+
 def _fold(raw: str) -> str:
-    """Width, accents, apostrophes and invisible characters folded; fast for ASCII."""
+    """Width, accents, apostrophes, pinyin readings and invisible characters folded; fast for
+    ASCII."""
     if not raw.isascii():
         raw = unicodedata.normalize("NFKC", visible(raw))
+        if "(" in raw:
+            raw = _RUBY.sub("", raw)
         if not raw.isascii():
             decomposed = unicodedata.normalize("NFKD", raw)
             if len(decomposed) != len(raw):  # accents to strip (Chinese text has none)

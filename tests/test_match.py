@@ -401,6 +401,33 @@ def test_a_name_whose_city_is_printed_after_it(raw, expected):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
+    ("College of Automation, Engineering University of Harbin, Harbin 150001", {"heu"}),
+    ("Jiaotong University of Xi'an, Shaanxi", {"xi-an-jiaotong-university"}),
+    # ... not a university the city has that is not listed, nor the city alone
+    ("Medical University of Harbin, Harbin 150081", set()),
+    ("University of Harbin", set()),
+    ("Engineering University of Wuhan", set()),
+])
+def test_a_name_whose_city_is_printed_last(raw, expected):
+    assert flags(raw) == expected
+    if expected:
+        [found] = MATCHER.decide(raw, {})
+        assert "city printed last" in found.evidence
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("中國(guó)空氣動(dòng)力研究與發(fā)展中心, 四川 綿陽(yáng) 621000",
+     {"china-aerodynamics-research-and-development-center"}),
+    ("中国空气动(dòng)力研究与发(fā)展中心", {"china-aerodynamics-research-and-development-center"}),
+    # a Latin word in brackets is not a reading: it stays and parts the name
+    ("中国空气动(Dong)力研究与发展中心", set()),
+    ("北京大学(Peking University)", {"peking-university"}),
+])
+def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
     ("军事科学院 国防科技创新研究院，北京 100071",
      {"academy-of-military-science--national-innovation-institute-for-defense-technolog"}),
     ("武警工程大学 信息工程系, 西安", {"engineering-university-of-the-capf"}),
