@@ -171,8 +171,8 @@ class Matcher:
         parsed = Parsed(raw)
         names = self._names(raw, parsed)
         hit = self.identifier(institution) if institution else None
-        if not names and not hit:  # most strings: only the PLA rule can answer
-            out = [pla] if (pla := _pla(raw, parsed, self)) else []
+        if not names and not hit:  # most strings: only the PLA and unit rules can answer
+            out = [x] if (x := _pla(raw, parsed, self) or _unit_in_city(parsed, self)) else []
         else:
             out = self._rules(self._context(raw, parsed, names, institution, hit))
         if out and has_invisible(raw):
@@ -259,6 +259,11 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "a military representative office): a military body even when the unit is on no list, "
          "flagged to the entry for unlisted PLA units; words other forces share count only when "
          "the string places nothing abroad"),
+    Rule("unit_in_city", 0.6, "no name flags, but the string prints a numbered institute or "
+         "academy without its group (\"The 38th Research Institute, Hefei\", 第十四研究所) and "
+         "a city where exactly one listed unit has that number; not where the unit's name goes "
+         "on (\"Second Institute of Oceanography\") or the string places it abroad. A lead to "
+         "check: other bodies number their institutes too"),
     Rule("pap", 0.8, "no listed entry flags, but the string names the People's Armed Police "
          "(中国人民武装警察部队, 武警, a PAP hospital, corps or college), the paramilitary "
          "force under the Central Military Commission: flagged to the entry for unlisted PAP "
@@ -394,6 +399,18 @@ def _pla(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
         return None
     return link("pla", PLA_ENTRY, f"the text names the People's Liberation Army (\"{words}\"), "
                 "a military body; the unit itself is on no list")
+
+
+def _unit_in_city(parsed: Parsed, matcher: Matcher) -> Link | None:
+    found = matcher.names.units.in_city(parsed)
+    if not found or foreign_places(parsed):
+        return None
+    entry_id, printed, city = found
+    entry = matcher.watchlist[entry_id]
+    return link("unit_in_city", entry_id, f"the text names a numbered unit (\"{printed}\") "
+                f"and the city \"{city}\", where the only listed unit of that number is "
+                f"{entry.name} ({matcher.watchlist.root(entry_id).name}); printed without its "
+                "group, so check that it is this group's")
 
 
 def _pap(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:

@@ -303,6 +303,55 @@ def _label_units(labels: list[str]) -> set[tuple[str, int]]:
     return units
 
 
+_UNIT_WORDS = frozenset({"institute", "academy"})
+
+
+def _english_units(low: list[str], starts: set[int] | list[int]
+                   ) -> list[tuple[tuple[str, int], str]]:
+    """"the 702nd Institute", "No. 208 Research Institute", "Institute 38", "Fifth Academy":
+    a numbered unit that does not go on into a longer name ("Second Institute of
+    Oceanography" is another body)."""
+    if _UNIT_WORDS.isdisjoint(low):
+        return []
+    out = []
+    for i, word in enumerate(low):
+        if word not in _UNIT_WORDS:
+            continue
+        j = i - 2 if i >= 2 and low[i - 1] == "research" else i - 1
+        number = _number(low[j]) if j >= 0 else None
+        end = i + 1
+        if number is None and i + 1 < len(low):
+            k = i + 2 if low[i + 1] == "no" else i + 1
+            number = _number(low[k]) if k < len(low) and low[k].isdigit() else None
+            end = k + 1
+        goes_on = end < len(low) and low[end] in ("of", "for", "on") and end not in starts
+        if number is not None and not goes_on:
+            out.append(((word, number), " ".join(low[max(j, 0):end])))
+    return out
+
+
+def _number(word: str) -> int | None:
+    if word in ORDINALS:
+        return ORDINALS[word]
+    hit = _ORDINAL_NUMBER.fullmatch(word)
+    return int(hit.group(1)) if hit else None
+
+
+def _cjk_units(low: list[str], cities: frozenset[str]) -> list[tuple[tuple[str, int], str]]:
+    """第十四研究所, 704所: a numbered unit in Chinese, at the start of its words or after its
+    city (上海704所); after another body's name (公安部第三研究所) it is that body's."""
+    out = []
+    for token in low:
+        if token.isascii() or ("所" not in token and "院" not in token):
+            continue
+        at = next((len(c) for c in cities if token.startswith(c)), 0)
+        if hit := _CJK_UNIT.match(token, at):
+            kind = UNIT_KINDS[hit.group(2)]
+            if kind != "factory" and (number := cjk_number(hit.group(1))) is not None:
+                out.append(((kind, number), hit.group(0)))
+    return out
+
+
 class NumberedUnits:
     """A group's numbered institutes, academies and factories, by number, from the watchlist's
     own labels: a string naming the group and then its unit (中国电子科技集团公司第三十八研究所,
@@ -310,6 +359,7 @@ class NumberedUnits:
 
     def __init__(self, watchlist: Watchlist) -> None:
         seen: dict[tuple[str, str, int], set[str]] = {}
+        placed: dict[tuple[str, int, str], set[str]] = {}
         for entry in watchlist:
             # a label may name the parent's number too ("CASIC 3rd Academy, 33 Research
             # Institute"): the parent's own numbers are not the unit's
@@ -319,9 +369,16 @@ class NumberedUnits:
             for unit in own:
                 for group in watchlist.chain(entry.id)[1:]:
                     seen.setdefault((group.id, *unit), set()).add(entry.id)
+                for place in entry.places if unit[0] != "factory" else ():
+                    placed.setdefault((*unit, normalise_text(place)), set()).add(entry.id)
         #: only numbers that name one unit of a group: a number two units share says nothing
         self.by_number = {key: next(iter(ids)) for key, ids in seen.items() if len(ids) == 1}
         self.groups = frozenset(group for group, _kind, _n in self.by_number)
+        #: ... and, for a unit printed without its group, the one listed unit of that number in
+        #: that city ("The 38th Research Institute, Hefei")
+        self.by_place = {key: next(iter(ids)) for key, ids in placed.items() if len(ids) == 1}
+        self.cities = frozenset(city for _kind, _n, city in self.by_place)
+        self.cjk_cities = frozenset(c for c in self.cities if not c.isascii())
 
     def refine(self, found: Found, parsed: Parsed) -> Found:
         """The unit the string names right after its group's name, or the group as found."""
@@ -339,6 +396,22 @@ class NumberedUnits:
             return found
         return found._replace(owner=child, label=f"{found.label} and numbered unit",
                               matched=f"{found.matched} {printed}")
+
+    def in_city(self, parsed: Parsed) -> tuple[str, str, str] | None:
+        """(unit, as printed, city) for a numbered institute or academy printed without its
+        group, where the string names a city in which one listed unit has that number."""
+        low = parsed.low
+        printed = [*_english_units(low, parsed.starts), *_cjk_units(low, self.cjk_cities)]
+        if not printed:
+            return None
+        padded = f" {' '.join(low)} "
+        folded = "".join(low)
+        for city in self.cities:
+            if f" {city} " in padded or (not city.isascii() and city in folded):
+                for unit, words in printed:
+                    if (entry := self.by_place.get((*unit, city))):
+                        return entry, words, city
+        return None
 
     @staticmethod
     def _unit_after(found: Found, parsed: Parsed) -> tuple[tuple[str, int], str] | None:

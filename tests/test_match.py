@@ -416,9 +416,30 @@ def test_a_name_whose_city_is_printed_last(raw, expected):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
+    ("The 14th Research Institute, Nanjing 210039, China", {"cetc-14"}),
+    ("Dept. of Radar, the 54th Research Institute, Shijiazhuang", {"cetc-54"}),
+    ("第十四研究所，南京", {"cetc-14"}),
+    ("上海704所", {"china-state-shipbuilding--shanghai-marine-equipment-research-institute"}),
+    # ... not a longer name, another body's unit, another city, no city, or abroad
+    ("The 14th Research Institute of Civil Aviation, Nanjing", set()),
+    ("公安部第三研究所, 上海", set()),
+    ("The 14th Research Institute, Beijing", set()),
+    ("The 14th Research Institute", set()),
+    ("The 14th Research Institute, Nanjing, Taiwan", set()),
+])
+def test_a_numbered_unit_printed_without_its_group_but_with_its_city(raw, expected):
+    assert flags(raw) == expected
+    if expected:
+        [found] = MATCHER.decide(raw, {})
+        assert found.rule == "unit_in_city" and found.confidence < 0.8
+        assert "check that it is this group's" in found.evidence
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
     ("中國(guó)空氣動(dòng)力研究與發(fā)展中心, 四川 綿陽(yáng) 621000",
      {"china-aerodynamics-research-and-development-center"}),
-    ("中国空气动(dòng)力研究与发(fā)展中心", {"china-aerodynamics-research-and-development-center"}),
+    ("中国空气动(dòng)力研究与发(fā)展中心",
+     {"china-aerodynamics-research-and-development-center"}),
     # a Latin word in brackets is not a reading: it stays and parts the name
     ("中国空气动(Dong)力研究与发展中心", set()),
     ("北京大学(Peking University)", {"peking-university"}),
