@@ -452,6 +452,11 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
     ("军事科学院 国防科技创新研究院，北京 100071",
      {"academy-of-military-science--national-innovation-institute-for-defense-technolog"}),
     ("武警工程大学 信息工程系, 西安", {"engineering-university-of-the-capf"}),
+    # a group's Chinese name without 中国, and its numbered unit after it
+    ("航天机电集团公司三院８３５７所", {"china-aerospace-science-and-industry--third-academy"}),
+    ("电子科技集团公司第十四研究所", {"cetc-14"}),
+    ("广州船舶集团有限公司", set()),  # a city's company, not the group: too short a stem
+    ("中车股份有限公司", set()),
     ("The 39th Research Institute of China Electronics Technology Corporation", {"cetc"}),
     ("Chinese Aeronautical Est, Beijing",
      {"aviation-industry-corporation-of-china--chinese-aeronautical-establishment"}),
