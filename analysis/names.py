@@ -313,14 +313,11 @@ def _label_units(labels: list[str]) -> set[tuple[str, int]]:
 _UNIT_WORDS = frozenset({"institute", "academy"})
 
 
-def _english_units(low: list[str], starts: set[int] | list[int]
-                   ) -> list[tuple[tuple[str, int], str]]:
+def _english_units(parsed: Parsed) -> list[tuple[tuple[str, int], str]]:
     """"the 702nd Institute", "No. 208 Research Institute", "Institute 38", "Fifth Academy":
     a numbered unit that does not go on into a longer name ("Second Institute of
     Oceanography" is another body)."""
-    if _UNIT_WORDS.isdisjoint(low):
-        return []
-    out = []
+    low, out = parsed.low, []
     for i, word in enumerate(low):
         if word not in _UNIT_WORDS:
             continue
@@ -331,8 +328,8 @@ def _english_units(low: list[str], starts: set[int] | list[int]
             k = i + 2 if low[i + 1] == "no" else i + 1
             number = _number(low[k]) if k < len(low) and low[k].isdigit() else None
             end = k + 1
-        goes_on = end < len(low) and low[end] in ("of", "for", "on") and end not in starts
-        if number is not None and not goes_on:
+        if number is not None and not (end < len(low) and low[end] in ("of", "for", "on")
+                                       and end not in parsed.starts):
             out.append(((word, number), " ".join(low[max(j, 0):end])))
     return out
 
@@ -408,7 +405,9 @@ class NumberedUnits:
         """(unit, as printed, city) for a numbered institute or academy printed without its
         group, where the string names a city in which one listed unit has that number."""
         low = parsed.low
-        printed = [*_english_units(low, parsed.starts), *_cjk_units(low, self.cjk_cities)]
+        printed = _english_units(parsed) if not _UNIT_WORDS.isdisjoint(low) else []
+        if not parsed.folded.isascii():
+            printed += _cjk_units(low, self.cjk_cities)
         if not printed:
             return None
         padded = f" {' '.join(low)} "
