@@ -401,6 +401,17 @@ def test_a_name_whose_city_is_printed_after_it(raw, expected):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
+    ("Beihang Hangzhou Innovation Institute, Hangzhou", {"beihang"}),
+    ("Tsinghua EE NICS Lab, Beijing", {"tsinghua-university"}),
+    # ... not Taiwan's namesake, nor the short name inside a longer one
+    ("National Tsinghua University, Hsinchu", set()),
+    ("Tsinghua University, Hsinchu, Taiwan", set()),
+])
+def test_a_university_printed_by_its_one_word_short_name(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
     ("College of Automation, Engineering University of Harbin, Harbin 150001", {"heu"}),
     ("Jiaotong University of Xi'an, Shaanxi", {"xi-an-jiaotong-university"}),
     # ... not a university the city has that is not listed, nor the city alone
