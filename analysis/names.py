@@ -553,6 +553,11 @@ class NameIndex:
         words = normalise_text(label).split()
         for place in entry.places:
             city = normalise_text(place).split()
+            if city and len(words) > len(city) + 2 and words[-len(city):] == city \
+                    and words[-len(city) - 1] not in STOPWORDS and words[0] in CITY_AFTER_STARTS:
+                # "University of Science and Technology of Beijing" for "... Technology Beijing"
+                _own(patterns, f" {' '.join([*words[:-len(city)], 'of', *city])} ",
+                     (entry.id, "name with 'of' before its city", False))
             if not city or words[:len(city)] != city:
                 continue
             rest = words[len(city):]
