@@ -474,6 +474,12 @@ _LONGEST_FIRST = itemgetter(0, 1)
 _START = attrgetter("start")
 
 
+def _cut_short(host: str) -> list[str]:
+    """The host's name cut after its second word or later, never whole."""
+    words = host.split()
+    return [" ".join(words[:n]) for n in range(len(words) - 1, 1, -1)]
+
+
 class NameIndex:
     """All names of a watchlist (and its look-alikes), indexed once."""
 
@@ -592,9 +598,12 @@ class NameIndex:
             self.hosts.setdefault((key, entry_id), set()).add(host_key)
 
     def _host_follows(self, key: str, entry_id: str, t1: int, parsed: Parsed) -> str:
-        """The host the string names after the body, or ""."""
+        """The host the string names after the body, or ""; a string cut short may end
+        with the host's first two words or more ("..., Chinese Academy")."""
         after = f" {' '.join(w for w in parsed.low[t1:] if w not in STOPWORDS_WEAK)} "
-        return next((h for h in sorted(self.hosts[(key, entry_id)]) if f" {h} " in after), "")
+        hosts = sorted(self.hosts[(key, entry_id)])
+        return next((h for h in hosts if f" {h} " in after), "") or next(
+            (h for h in hosts for cut in _cut_short(h) if after.endswith(f" {cut} ")), "")
 
     def _city_follows(self, key: str, entry_id: str, t0: int, t1: int, parsed: Parsed) -> bool:
         """The name stands at the start of its segment and its city comes straight after it,

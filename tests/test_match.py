@@ -555,6 +555,12 @@ def test_web_of_science_and_glued_forms(raw, expected):
     # the host must follow: another university's institute of the same name is not it
     ("Institute of Computing Technology, Beijing Jiaotong University, Beijing", set()),
     ("Aerospace Information Research Institute, Beijing", set()),
+    # a string cut short may end in the host's first words, but not after one word, nor
+    # go on into another host
+    ("Institute of Computing Technology, Chinese Academy",
+     {"chinese-academy-of-sciences-institute-of-computing-technolog"}),
+    ("Institute of Computing Technology, Chinese", set()),
+    ("Institute of Computing Technology, Chinese Academy of Engineering", set()),
 ])
 def test_a_body_printed_apart_from_its_host(raw, expected):
     assert flags(raw) == expected
