@@ -55,6 +55,12 @@ CJK_UNIT_STARTS = ("大学", "学院", "研究院", "研究所", "研究中心",
                    # the same in traditional characters, which a look-alike may be printed in
                    "大學", "學院", "集團", "實驗室", "重點實驗室", "醫院", "附屬", "校區", "科學院",
                    "總院")
+#: A whole name this long, ending as a body's name does, is itself even when other characters
+#: run on before it: Chinese papers print authors' names, or a department, straight before
+#: the institution (敬卿国防科学技术大学); the shorter ones hide inside other names (电子科技大学 in
+#: 西安电子科技大学).
+MIN_CJK_RUN_ON = 8
+CJK_NAME_ENDS = ("大学", "学院", "研究院", "研究所", "中心", "实验室")
 #: A numbered unit after a group's name: 航天科工三院 (its Third Academy), 中国电科14所.
 CJK_NUMBERED_UNIT = re.compile("第?[〇零一二三四五六七八九十百\\d]+(?:院|所|部|厂|研究所|研究院)")
 CJK_PREFIXES = ("中国人民解放军", "解放军", "中国", "中国科学院", "国家",
@@ -788,7 +794,8 @@ class NameIndex:
         if before and not is_cjk(before[-1]):
             before = ""  # a footnote mark or a number glued on ("1国防科学技术大学")
         if before and not before.endswith(CJK_PREFIXES) and not any(
-                before.endswith(self.group_prefixes.get(o[0], ())) for o in owners):
+                before.endswith(self.group_prefixes.get(o[0], ())) for o in owners) and not (
+                len(key) >= MIN_CJK_RUN_ON and key.endswith(CJK_NAME_ENDS)):
             return False
         return not after or key.endswith(CJK_UNIT_STARTS) or after.startswith(CJK_UNIT_STARTS) \
             or bool(CJK_NUMBERED_UNIT.match(after))

@@ -468,6 +468,9 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
     ("军事科学院 国防科技创新研究院，北京 100071",
      {"academy-of-military-science--national-innovation-institute-for-defense-technolog"}),
     ("武警工程大学 信息工程系, 西安", {"engineering-university-of-the-capf"}),
+    # an author's name run on before a long name; a short name inside a longer one is not it
+    ("胡胜男 敬卿国防科学技术大学 长沙 410073", {"nudt"}),
+    ("西安电子科技大学", {"xidian"}),
     # a group's Chinese name without 中国, and its numbered unit after it
     ("航天机电集团公司三院８３５７所", {"china-aerospace-science-and-industry--third-academy"}),
     ("电子科技集团公司第十四研究所", {"cetc-14"}),
