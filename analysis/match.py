@@ -109,7 +109,7 @@ class Matcher:
             return []
         names = self.find(parsed)
         if not names and raw.isascii():  # most strings: the squashed pass is all that is left
-            return self.names.find_squashed(parsed)
+            return self.names.find_squashed(parsed) or self.names.find_misspelt(raw, parsed)
         if not any(f.owner and self._in_context(f, names) for f in names) and (
                 not raw.isascii() or any(f.owner for f in names) or looks_glued(parsed)):
             # a look-alike alone needs signs of glue for a longer name to hide behind it

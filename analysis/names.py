@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
+from analysis import speller
 from analysis.text import Parsed, is_cjk, normalise_text
 from analysis.watchlist import Entry, Name, Watchlist
 
@@ -225,6 +226,19 @@ def looks_glued(parsed: Parsed) -> bool:
 
 def _glued_inside(first: int, last: int, glued: set[int]) -> bool:
     return any(first < g < last for g in glued)
+
+
+def _speller(patterns: dict[str, list[tuple[str, str, bool]]]) -> speller.Speller:
+    """The words of listed Latin names, and every word the speller must leave as it is: those
+    of all names (look-alikes' too), places in China, countries, Taiwan's places."""
+    named, known = set(), set(FOREIGN_MARKERS) | TAIWAN_MARKERS | speller.places()
+    for key, owners in patterns.items():
+        if key.startswith(" "):
+            words = key.split()
+            known.update(words)
+            if any(owner for owner, _kind, _ambiguous in owners):
+                named.update(words)
+    return speller.Speller(named, known)
 
 
 def _squashed_automaton(patterns: dict[str, list[tuple[str, str, bool]]]) -> ahocorasick.Automaton:
@@ -528,6 +542,7 @@ class NameIndex:
         # of first characters would slow every step of the Latin search).
         for key, owners in patterns.items():
             (self.latin if key.startswith(" ") else self.chinese).add_word(key, (key, owners))
+        self.speller = _speller(patterns)
         self.squashed = _squashed_automaton({**self.city_joined, **patterns})
         self.has_squashed = bool(len(self.squashed))
         self.patterns = len(patterns)
@@ -622,6 +637,25 @@ class NameIndex:
         after = t1 + len(city)
         return after >= len(low) or after in starts or low[after].isdigit() \
             or low[after] in CHINA_MARKERS
+
+    def find_misspelt(self, raw: str, parsed: Parsed) -> list[Found]:
+        """Names the string prints with one slip in a word of theirs ("Sichuang University"),
+        in ASCII strings that name an institution's kind ("university", "institute"...): only
+        words just before that word or after "of", where a name's words stand."""
+        low = parsed.low
+        if INSTITUTION_WORDS.isdisjoint(low):
+            return []
+        near = {w for i, w in enumerate(low) if not INSTITUTION_WORDS.isdisjoint(
+            low[i + 1:i + 4]) or low[i - 1:i] == ["of"]}  # "<X> <Y> University", "... of <X>"
+        fixes = {w: fix for w in near if (fix := self.speller.correct(w))}
+        if not fixes:
+            return []
+        fixed = re.sub(r"[A-Za-z]+", lambda m: fixes.get(m.group(0).lower(), m.group(0)), raw)
+        found = self.find(Parsed(fixed))
+        slips = {i for i, w in enumerate(low) if w in fixes}
+        return [f._replace(label=f"{f.label}, one slip read as \"{fix}\"")
+                for f in found if f.owner and (fix := next(
+                    (fixes[low[i]] for i in sorted(slips) if f.start <= i < f.end), ""))]
 
     def find_squashed(self, parsed: Parsed, longer_than: int = 0) -> list[Found]:
         """Long watchlisted names in text whose spaces PDF extraction lost or scattered
