@@ -228,10 +228,11 @@ def _glued_inside(first: int, last: int, glued: set[int]) -> bool:
     return any(first < g < last for g in glued)
 
 
-def _speller(patterns: dict[str, list[tuple[str, str, bool]]]) -> speller.Speller:
+def _speller(patterns: dict[str, list[tuple[str, str, bool]]], places: frozenset[str]
+             ) -> speller.Speller:
     """The words of listed Latin names, and every word the speller must leave as it is: those
     of all names (look-alikes' too), places in China, countries, Taiwan's places."""
-    named, known = set(), set(FOREIGN_MARKERS) | TAIWAN_MARKERS | speller.places()
+    named, known = set(), set(FOREIGN_MARKERS) | TAIWAN_MARKERS | places
     for key, owners in patterns.items():
         if key.startswith(" "):
             words = key.split()
@@ -512,6 +513,7 @@ class NameIndex:
         self.hosts: dict[tuple[str, str], set[str]] = {}
         #: the same with the city run on ("...AstronauticsNanjing"), for the squashed pass only
         self.city_joined: dict[str, list[tuple[str, str, bool]]] = {}
+        self.china_places = frozenset(speller.places())
         patterns: dict[str, list[tuple[str, str, bool]]] = {}
         for entry in watchlist:
             ambiguous = set(entry.ambiguous)
@@ -542,7 +544,7 @@ class NameIndex:
         # of first characters would slow every step of the Latin search).
         for key, owners in patterns.items():
             (self.latin if key.startswith(" ") else self.chinese).add_word(key, (key, owners))
-        self.speller = _speller(patterns)
+        self.speller = _speller(patterns, self.china_places)
         self.squashed = _squashed_automaton({**self.city_joined, **patterns})
         self.has_squashed = bool(len(self.squashed))
         self.patterns = len(patterns)
@@ -576,8 +578,13 @@ class NameIndex:
         indexed without it too, to count only where the city follows (see `_city_follows`).
         Only where what is left still has a distinctive word ("University of Aeronautics
         and Astronautics", never "Institute of Technology"). A name "<city> <words>
-        University" prints as "<words> University of <city>" too, which names it whole."""
+        University" prints as "<words> University of <city>" too, which names it whole, and
+        one ending in its city with "of" or "in" before the city."""
         words = normalise_text(label).split()
+        if len(words) >= 4 and words[-1] in self.china_places and words[-2] not in STOPWORDS:
+            # "National Supercomputing Center in Jinan" for "... Center Jinan"
+            _own(patterns, f" {' '.join([*words[:-1], 'in', words[-1]])} ",
+                 (entry.id, "name with 'in' before its city", False))
         for place in entry.places:
             city = normalise_text(place).split()
             if city and len(words) > len(city) + 2 and words[-len(city):] == city \
