@@ -647,14 +647,20 @@ class NameIndex:
 
     def find_misspelt(self, raw: str, parsed: Parsed) -> list[Found]:
         """Names the string prints with one slip in a word of theirs ("Sichuang University"),
-        in ASCII strings that name an institution's kind ("university", "institute"...): only
-        words just before that word or after "of", where a name's words stand."""
+        in ASCII strings that name an institution's kind ("university", "institute"...) and
+        no country: only words within three of that word, where a name's words stand."""
         low = parsed.low
-        if INSTITUTION_WORDS.isdisjoint(low):
+        if INSTITUTION_WORDS.isdisjoint(low) or not FOREIGN_MARKERS.isdisjoint(low):
+            return []  # most strings that reach here: an institution abroad
+        unknown = [w for w in set(low).difference(self.speller.known)
+                   if len(w) >= speller.MIN_TOKEN]
+        if not unknown:
             return []
-        near = {w for i, w in enumerate(low) if not INSTITUTION_WORDS.isdisjoint(
-            low[i + 1:i + 4]) or low[i - 1:i] == ["of"]}  # "<X> <Y> University", "... of <X>"
-        fixes = {w: fix for w in near if (fix := self.speller.correct(w))}
+        near: set[str] = set()
+        for i, word in enumerate(low):
+            if word in INSTITUTION_WORDS:
+                near.update(low[max(i - 3, 0):i + 4])  # "<X> <Y> University of <Z>"
+        fixes = {w: fix for w in unknown if w in near and (fix := self.speller.correct(w))}
         if not fixes:
             return []
         fixed = re.sub(r"[A-Za-z]+", lambda m: fixes.get(m.group(0).lower(), m.group(0)), raw)

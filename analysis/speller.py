@@ -50,16 +50,24 @@ class Speller:
 
     def __init__(self, name_words: Iterable[str], known: Iterable[str]) -> None:
         self.known = frozenset(known)
-        self.by_deletion: dict[str, set[str]] = {}
+        self.memo: dict[str, str] = {}
+        by_deletion: dict[str, set[str]] = {}
         for word in name_words:
             if len(word) >= MIN_LETTERS and word.isalpha() and word.isascii():
                 for key in {word} | _deletions(word):
-                    self.by_deletion.setdefault(key, set()).add(word)
+                    by_deletion.setdefault(key, set()).add(word)
+        # tuples of strings, which the garbage collector stops tracking: thousands of small
+        # sets made every collection of a long run walk them
+        self.by_deletion = {key: tuple(words) for key, words in by_deletion.items()}
 
     def correct(self, token: str) -> str:
-        """The one name word `token` is a slip of, or ""."""
-        if len(token) < MIN_TOKEN or token in self.known or not token.isalpha():
+        """The one name word `token` is a slip of, or "" (remembered: a large university's
+        strings repeat their words)."""
+        if len(token) < MIN_TOKEN or token in self.known:
             return ""
-        found = {w for key in {token} | _deletions(token) for w in self.by_deletion.get(key, ())
-                 if one_slip(token, w)}
-        return next(iter(found)) if len(found) == 1 else ""
+        if (answer := self.memo.get(token)) is None:
+            found = {w for key in {token} | _deletions(token)
+                     for w in self.by_deletion.get(key, ()) if one_slip(token, w)}
+            answer = next(iter(found)) if len(found) == 1 and token.isalpha() else ""
+            self.memo[token] = answer
+        return answer
