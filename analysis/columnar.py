@@ -12,12 +12,14 @@ runs unchanged over a national snapshot's parquet files, and it reads Arrow with
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
@@ -124,13 +126,26 @@ def _parse_next(stream: pa.NativeFile, rest: bytes) -> tuple[pa.Table | None, by
             raise pa.ArrowInvalid("a line longer than a block (straddling object)")
         block, rest = data[:cut], data[cut:]
         if block.strip():
-            return pj.read_json(pa.py_buffer(block), read_options=pj.ReadOptions(
-                block_size=BLOCK_BYTES, use_threads=False), parse_options=_PARSE), rest
+            table = pj.read_json(pa.py_buffer(block), read_options=pj.ReadOptions(
+                block_size=BLOCK_BYTES, use_threads=False), parse_options=_PARSE)
+            flag = b"1" if _may_hold_controls(block) else b"0"
+            return table.replace_schema_metadata({_CONTROLS_KEY: flag}), rest
         if ended:
             return None, b""
 
 
 _PARSE = pj.ParseOptions(explicit_schema=WORK, unexpected_field_behavior="ignore")
+_CONTROLS_KEY = b"exposure.controls"  # a batch's metadata: "0" when its block holds none
+_ESCAPED_CONTROL = re.compile(rb"\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])")
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _may_hold_controls(block: bytes) -> bool:
+    """Whether a JSON block can decode to a control character (see _CONTROL): escaped as
+    \\u00XX, or DEL and the C1 characters written as they are; a raw C0 byte inside a string is
+    invalid JSON, which the parser refuses. A hit may be in a field the tables leave out or
+    an escaped backslash, so it only means the kept text is searched."""
+    return bool(b"\x7f" in block or _ESCAPED_CONTROL.search(block) or _C1.search(block))
 
 
 def normalise_batch(con: duckdb.DuckDBPyConnection, batch: pa.RecordBatch,
@@ -160,163 +175,332 @@ def normalise_batch(con: duckdb.DuckDBPyConnection, batch: pa.RecordBatch,
         else:
             seen.add(work_id)
             keep.append(number)
-    k = kept.append_column("wn", pa.array(range(len(kept)), pa.int64()))
+    k = kept.combine_chunks()
     w = k if len(keep) == len(k) else k.take(pa.array(keep, pa.int64()))  # a copy: rare
-    con.register("k", k)
-    con.register("w", w)
+    people = _Authorships(w)
+    if home_ror or name:  # read from every record kept, duplicates too, as the record path
+        everyone = _Institutions(people if w is k else _Authorships(k, strict=False), False)
+        out.home_ids = _home_ids(everyone, home_ror) if home_ror else set()
+    home = sorted(home_ids | out.home_ids)
+    if name:
+        out.institution_name = _home_name(everyone, home_ror, home)
+    out.warnings += _work_warnings(people)
+    con.register("w", w.append_column("wn", pa.array(np.arange(w.num_rows))))
     try:
-        _refuse_nulls(con)
-        if home_ror:
-            found = con.execute(f"WITH {_INSTITUTIONS_K} SELECT DISTINCT sid(i.id) FROM ki "
-                                "WHERE bror(i.ror) = ? AND sid(i.id) IS NOT NULL", [home_ror])
-            out.home_ids = {row[0] for row in found.fetchall()}
-        home = sorted(home_ids | out.home_ids)
-        named = con.execute(f"WITH {_INSTITUTIONS_K} SELECT i.display_name FROM ki WHERE "
-                            "($1 <> '' AND bror(i.ror) = $1) OR list_contains($2::VARCHAR[], "
-                            "sid(i.id)) ORDER BY wn, pos, ipos LIMIT 1",
-                            [home_ror or "", home]).fetchall() if name else []
-        out.institution_name = named[0][0] if named else None
-        out.warnings += _work_warnings(con)
-        out.tables = {
-            "works": con.sql(_WORKS, params=[source]).to_arrow_table(),
-            "authorships": con.sql(_AUTHORSHIPS, params=[home_ror or "", home]
-                                   ).to_arrow_table(),
-            "affiliations": con.sql(_AFFILIATIONS).to_arrow_table(),
-            "funding": con.sql(_FUNDING).to_arrow_table(),
-        }
+        funding = con.sql(_FUNDING).to_arrow_table()
     finally:
         con.unregister("w")
-        con.unregister("k")
+    out.tables = {"works": _works(people, source),
+                  "authorships": _authorship_table(people, home_ror, home),
+                  "affiliations": _affiliations(people), "funding": funding}
     from analysis.normalise import SCHEMAS  # normalise imports this module
 
-    out.tables = {name: _clean_text(table.cast(SCHEMAS[name]))
+    controls = (batch.schema.metadata or {}).get(_CONTROLS_KEY) != b"0"
+    out.tables = {name: _clean_text(table.cast(SCHEMAS[name]), controls)
                   for name, table in out.tables.items()}
     return out
 
 
-_INSTITUTIONS_K = """
-ka AS (SELECT wn, unnest(authorships) AS a, unnest(range(len(authorships))) AS pos FROM k),
-ki AS (SELECT wn, pos, unnest(a.institutions) AS i, unnest(range(len(a.institutions))) AS ipos
-       FROM ka)
-"""
+def _sid(values: pa.Array) -> pa.Array:
+    """ids.short_id over a column: the last path segment after any trailing slashes; null for
+    null or ''."""
+    last = pc.struct_field(pc.extract_regex(values, _LAST_SEGMENT), [0])
+    return pc.if_else(pc.equal(values, ""), pa.scalar(None, _S), last)
 
 
-def _refuse_nulls(con: duckdb.DuckDBPyConnection) -> None:
-    """The record path skips and counts a null inside a list; this path leaves it to it."""
-    nulls = con.execute("""
-        WITH a AS (SELECT unnest(authorships) AS a FROM w)
-        SELECT (SELECT count(*) FROM w WHERE len(list_filter(authorships, lambda x: x IS NULL)) > 0
-                   OR len(list_filter(funders, lambda x: x IS NULL)) > 0
-                   OR len(list_filter(awards, lambda x: x IS NULL)) > 0
-                   OR len(list_filter(grants, lambda x: x IS NULL)) > 0)
-             + (SELECT count(*) FROM a
-                WHERE len(list_filter(a.institutions, lambda x: x IS NULL)) > 0
-                   OR len(list_filter(a.affiliations, lambda x: x IS NULL)) > 0)""").fetchall()
-    if nulls[0][0]:
-        raise Refused("a null inside a list")
+def _bror(values: pa.Array) -> pa.Array:
+    """ids.bare_ror over a column: trimmed, the last path segment, lower case; null for null
+    or ''."""
+    trimmed = pc.utf8_trim_whitespace(values)
+    last = pc.struct_field(pc.extract_regex(trimmed, _LAST_SEGMENT), [0])
+    return pc.if_else(pc.equal(values, ""), pa.scalar(None, _S), pc.utf8_lower(last))
 
 
-def _work_warnings(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    rows = con.execute("""
-        SELECT CASE WHEN is_authors_truncated THEN sid(id) END,
-               CASE WHEN authorships IS NULL OR len(authorships) = 0 THEN sid(id) END
-        FROM w ORDER BY wn""").fetchall()
+_LAST_SEGMENT = r"(?P<s>[^/]*)/*$"
+
+
+def _truthy(values: pa.Array) -> np.ndarray:
+    """Where a string column holds a non-empty string (Python's truth of the value)."""
+    return pc.fill_null(pc.not_equal(values, ""), False).to_numpy(zero_copy_only=False)
+
+
+def _or_else(first: pa.Array, second: pa.Array) -> pa.Array:
+    """`first or second`, as the record path reads a field with a fallback."""
+    return pc.if_else(pc.fill_null(pc.not_equal(first, ""), False), first, second)
+
+
+class _Flat:
+    """A list column's elements, each one's parent row and position in it; a null inside
+    a list is left to the record path."""
+
+    def __init__(self, lists: pa.Array, strict: bool = True) -> None:
+        self.values = pc.list_flatten(lists)
+        if strict and self.values.null_count:
+            raise Refused("a null inside a list")
+        self.lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy()
+        self.parent = np.repeat(np.arange(len(self.lengths)), self.lengths)
+        starts = np.cumsum(self.lengths) - self.lengths
+        self.pos = np.arange(len(self.values)) - np.repeat(starts, self.lengths)
+
+    def field(self, *path: str) -> pa.Array:
+        return pc.struct_field(self.values, list(path))
+
+
+class _Authorships(_Flat):
+    """A batch's works and their authorships, flattened once for every table."""
+
+    def __init__(self, works: pa.Table, strict: bool = True) -> None:
+        self.works = works
+        for column in ("funders", "awards", "grants") if strict else ():
+            if pc.list_flatten(works.column(column)).null_count:
+                raise Refused("a null inside a list")
+        super().__init__(works.column("authorships").combine_chunks(), strict)
+        self.work_ids = _sid(works.column("id").combine_chunks())
+        self.work_id = self.work_ids.take(self.parent)
+        self.author_ids = _author_ids(self) if strict else None
+
+
+class _Institutions(_Flat):
+    """Every authorship's institutions, with their short ids."""
+
+    def __init__(self, people: _Authorships, strict: bool = True) -> None:
+        super().__init__(people.field("institutions"), strict)
+        self.ids = _sid(self.field("id"))
+
+
+def _home_ids(insts: _Institutions, home_ror: str) -> set[str]:
+    hit = pc.and_(pc.equal(_bror(insts.field("ror")), home_ror), pc.is_valid(insts.ids))
+    return set(pc.filter(insts.ids, pc.fill_null(hit, False)).to_pylist())
+
+
+def _is_home(insts: _Institutions, home_ror: str | None, home: list[str]) -> np.ndarray:
+    """Each institution: has the home ROR, or a home OpenAlex id as itself or in its lineage."""
+    ids = pa.array(home, _S)
+    hit = _is_home_direct(insts, home_ror, home)
+    lineage = _Flat(insts.field("lineage"), strict=False)
+    in_lineage = pc.fill_null(pc.is_in(_sid(lineage.values), value_set=ids), False)
+    hit[lineage.parent[in_lineage.to_numpy(zero_copy_only=False)]] = True
+    return hit
+
+
+def _home_name(insts: _Institutions, home_ror: str | None, home: list[str]) -> str | None:
+    if not home_ror and not home:
+        return None
+    first = np.flatnonzero(_is_home_direct(insts, home_ror, home))
+    return insts.field("display_name")[int(first[0])].as_py() if len(first) else None
+
+
+def _is_home_direct(insts: _Institutions, home_ror: str | None, home: list[str]) -> np.ndarray:
+    """The institution itself is home (its ROR or its id; the lineage does not name it)."""
+    hit = pc.fill_null(pc.is_in(insts.ids, value_set=pa.array(home, _S)), False).to_numpy(
+        zero_copy_only=False)
+    if home_ror:
+        hit |= pc.fill_null(pc.equal(_bror(insts.field("ror")), home_ror), False).to_numpy(
+            zero_copy_only=False)
+    return hit
+
+
+def _work_warnings(people: _Authorships) -> list[tuple[str, str]]:
+    truncated = pc.fill_null(people.works.column("is_authors_truncated"), False).to_numpy(
+        zero_copy_only=False)
+    empty = people.lengths == 0
+    ids = people.work_ids
     out = []
-    for truncated, empty in rows:
-        if truncated:
-            out.append(("author list truncated at 100 (refetch the single work)", truncated))
-        if empty:
-            out.append(("work without authorships", empty))
+    for row in np.flatnonzero(truncated | empty):
+        if truncated[row]:
+            out.append(("author list truncated at 100 (refetch the single work)",
+                        ids[int(row)].as_py()))
+        if empty[row]:
+            out.append(("work without authorships", ids[int(row)].as_py()))
     return out
 
 
-def _clean_text(table: pa.Table) -> pa.Table:
-    """NFC as `text.clean` gives it; a control character sends the file to the record path,
-    which replaces and counts it."""
+def _works(people: _Authorships, source: str) -> pa.Table:
+    w = people.works
+    topic = w.column("primary_topic").combine_chunks()
+    return pa.table({
+        "work_id": people.work_ids, "doi": w.column("doi"),
+        "title": _or_else(w.column("title"), w.column("display_name")),
+        "publication_year": w.column("publication_year"),
+        "publication_date": w.column("publication_date"), "type": w.column("type"),
+        "primary_field": pc.struct_field(topic, ["field", "display_name"]),
+        "primary_subfield": pc.struct_field(topic, ["subfield", "display_name"]),
+        "primary_topic": pc.struct_field(topic, ["display_name"]),
+        "is_authors_truncated": pc.fill_null(w.column("is_authors_truncated"), False),
+        "source": pa.array([source] * w.num_rows, _S)})
+
+
+def _author_ids(people: _Authorships) -> pa.Array:
+    """The author's short id, or `<work>-anon<position>` for an authorship without one."""
+    ids = _sid(people.field("author", "id"))
+    missing = ~_truthy(ids)
+    if not missing.any():
+        return ids
+    anon = pc.binary_join_element_wise(people.work_id.filter(missing),
+                                       pa.array(people.pos[missing]).cast(_S), "-anon")
+    return pc.replace_with_mask(ids, pa.array(missing), anon)
+
+
+def _authorship_table(people: _Authorships, home_ror: str | None, home: list[str]) -> pa.Table:
+    orcid = people.field("author", "orcid")
+    orcid = pc.if_else(pc.starts_with(orcid, "https://orcid.org/"),
+                       pc.utf8_slice_codeunits(orcid, 18), orcid)
+    is_home = np.zeros(len(people.values), bool)
+    if home_ror or home:
+        insts = _Institutions(people)
+        is_home[insts.parent[_is_home(insts, home_ror, home)]] = True
+    return pa.table({
+        "work_id": people.work_id, "author_id": people.author_ids,
+        "author_name": _or_else(people.field("author", "display_name"),
+                                people.field("raw_author_name")),
+        "orcid": pc.if_else(pc.equal(orcid, ""), pa.scalar(None, _S), orcid),
+        "author_position": people.field("author_position"),
+        "is_corresponding": pc.fill_null(people.field("is_corresponding"), False),
+        "is_home": pa.array(is_home)})
+
+
+
+def _affiliations(people: _Authorships) -> pa.Table:
+    """The affiliation rows of normalise._affiliation_rows, from the flattened lists: each of
+    its rules gives its rows in order, and one stable sort by authorship interleaves them."""
+    n = len(people.values)
+    insts = _Institutions(people)
+    keys = _Keys(insts, _Flat(people.field("affiliations")), n)
+    raws = _Flat(people.field("raw_affiliation_strings"), strict=False)
+    good = _truthy(raws.values)
+    raw_values, raw_owner = raws.values.filter(pa.array(good)), raws.parent[good]
+    raw_count = np.bincount(raw_owner, minlength=n)
+    single = ~keys.paired & (raw_count == 1)  # one raw string goes with every institution
+    several = ~keys.paired & ~single  # each string alone, then every institution alone
+    the_raw = np.zeros(n, np.int64)
+    the_raw[raw_owner] = np.arange(len(raw_owner))
+    by_key, lone = single[keys.owner], np.flatnonzero(single & (keys.count == 0))
+    several_raw, several_key = several[raw_owner], several[keys.owner]
+    rows = [
+        keys.pairs,
+        _Rows(keys.owner[by_key], 0, raw_values.take(the_raw[keys.owner[by_key]]),
+              keys.ids.filter(by_key), keys.inst[by_key]),
+        _Rows(lone, 0, raw_values.take(the_raw[lone])),
+        _Rows(raw_owner[several_raw], 0, raw_values.filter(several_raw)),
+        _Rows(keys.owner[several_key], 1, None, keys.ids.filter(several_key),
+              keys.inst[several_key]),
+        _Rows(keys.owner[~keys.linked], 2, None, keys.ids.filter(~keys.linked),
+              keys.inst[~keys.linked]),  # every institution no pair named
+    ]
+    return _affiliation_table(people, insts, _Rows.sorted(rows))
+
+
+@dataclass
+class _Rows:
+    """Affiliation rows: the authorship, the rule's rank within it, the raw string (None: all
+    empty), the institution id (None: all null) and the institution's row (-1: none)."""
+
+    owner: np.ndarray
+    rank: int | np.ndarray
+    raw: pa.Array | None = None
+    iid: pa.Array | None = None
+    inst: np.ndarray | None = None
+
+    @staticmethod
+    def sorted(parts: list[_Rows]) -> _Rows:
+        """All rows in the record path's order: by authorship, then rule, then as given."""
+        m = [len(p.owner) for p in parts]
+        owner = np.concatenate([p.owner for p in parts])
+        rank = np.concatenate([np.broadcast_to(p.rank, k) for p, k in zip(parts, m, strict=True)])
+        order = pa.array(np.argsort(owner * 3 + rank, kind="stable"))
+        raw = pa.concat_arrays([p.raw if p.raw is not None else pa.repeat(pa.scalar("", _S), k)
+                                for p, k in zip(parts, m, strict=True)])
+        iid = pa.concat_arrays([p.iid if p.iid is not None else pa.nulls(k, _S)
+                                for p, k in zip(parts, m, strict=True)])
+        inst = np.concatenate([p.inst if p.inst is not None else np.full(k, -1)
+                               for p, k in zip(parts, m, strict=True)])
+        return _Rows(owner[order], 0, raw.take(order), iid.take(order), inst[order])
+
+
+class _Keys:
+    """Each authorship's distinct institution ids in first-seen order (null counts as one),
+    each standing for the last institution that has it, as normalise's dict of institutions;
+    and the pairs its affiliations make."""
+
+    def __init__(self, insts: _Institutions, affs: _Flat, n: int) -> None:
+        named = _Flat(affs.field("institution_ids"), strict=False)
+        valid = pc.is_valid(named.values).to_numpy(zero_copy_only=False)
+        named_ids = _sid(named.values.filter(valid))
+        codes = pc.fill_null(pc.dictionary_encode(pa.concat_arrays(
+            [insts.ids, named_ids])).indices, -1).to_numpy() + 1
+        width = int(codes.max(initial=0)) + 1
+        key = insts.parent * width + codes[:len(insts.ids)]
+        unique, first = np.unique(key, return_index=True)
+        last = len(key) - 1 - np.unique(key[::-1], return_index=True)[1]
+        order = np.argsort(first)
+        self.owner = insts.parent[first[order]]
+        self.ids = insts.ids.take(pa.array(first[order]))
+        truthy = _truthy(self.ids)
+        self.inst = np.where(truthy, last[order], -1)
+        self.count = np.bincount(self.owner, minlength=n)
+        self.paired = affs.lengths > 0
+        pair_key = affs.parent[named.parent[valid]] * width + codes[len(insts.ids):]
+        at = np.minimum(np.searchsorted(unique, pair_key), max(len(unique) - 1, 0))
+        found = (unique[at] == pair_key) & _truthy(named_ids) if len(unique) else \
+            np.zeros(len(pair_key), bool)
+        self.linked = truthy & (~self.paired[self.owner] | np.isin(unique[order], pair_key[found]))
+        self.pairs = self._pairs(affs, named.parent[valid], named_ids,
+                                 np.where(found, last[at] if len(unique) else -1, -1))
+
+    @staticmethod
+    def _pairs(affs: _Flat, aff: np.ndarray, ids: pa.Array, inst: np.ndarray) -> _Rows:
+        """Each affiliation's raw string with each of its ids, or with none when it has none."""
+        bare = np.flatnonzero(np.bincount(aff, minlength=len(affs.values)) == 0)
+        every = np.concatenate([aff, bare])
+        order = np.argsort(every, kind="stable")
+        raw = pc.fill_null(affs.field("raw_affiliation_string"), "")
+        return _Rows(affs.parent[every[order]], 0, raw.take(pa.array(every[order])),
+                     pa.concat_arrays([ids, pa.nulls(len(bare), _S)]).take(pa.array(order)),
+                     np.concatenate([inst, np.full(len(bare), -1)])[order])
+
+
+def _affiliation_table(people: _Authorships, insts: _Institutions, rows: _Rows) -> pa.Table:
+    inst = pa.array(rows.inst, mask=rows.inst < 0)
+    lineage = _Flat(insts.field("lineage"), strict=False)
+    good = _truthy(lineage.values)
+    count = np.bincount(lineage.parent[good], minlength=len(insts.values))
+    lineages = pa.ListArray.from_arrays(_offsets(count), _sid(lineage.values.filter(good)))
+    own = np.where(rows.inst >= 0, count[rows.inst], 0) > 0
+    alone = _truthy(rows.iid)
+    owner = pa.array(rows.owner)
+    return pa.table({
+        "work_id": people.work_id.take(owner), "author_id": people.author_ids.take(owner),
+        "raw_affiliation": rows.raw, "institution_id": rows.iid,
+        "ror": _bror(insts.field("ror")).take(inst),
+        "institution_name": insts.field("display_name").take(inst),
+        "country_code": insts.field("country_code").take(inst),
+        "lineage": pc.if_else(pa.array(own), lineages.take(inst), pa.ListArray.from_arrays(
+            _offsets(alone.astype(np.int64)), rows.iid.filter(alone)))})
+
+
+def _offsets(counts: np.ndarray) -> pa.Array:
+    return pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
+
+
+def _clean_text(table: pa.Table, controls: bool = True) -> pa.Table:
+    """NFC as `text.clean` gives it, on the columns that hold any non-ASCII text (ASCII is
+    always NFC); a control character sends the file to the record path, which replaces and
+    counts it. `controls`: the block's bytes may hold one (see _may_hold_controls)."""
     columns = []
     for column in table.columns:
-        values = pc.list_flatten(column) if pa.types.is_list(column.type) else column
-        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
-            if pc.any(pc.match_substring_regex(values, _CONTROL)).as_py():
+        listed = pa.types.is_list(column.type)
+        values = pc.list_flatten(column) if listed else column
+        if pa.types.is_string(values.type) and not pc.all(pc.string_is_ascii(values)).as_py():
+            if controls and pc.any(pc.match_substring_regex(values, _CONTROL)).as_py():
                 raise Refused("a control character")
-            if not pa.types.is_list(column.type):
+            if not listed:
                 column = pc.utf8_normalize(column, "NFC")
+        elif controls and pa.types.is_string(values.type) and \
+                pc.any(pc.match_substring_regex(values, _CONTROL)).as_py():
+            raise Refused("a control character")
         columns.append(column)
     return pa.table(columns, names=table.column_names)
 
-
-_WORKS = """
-SELECT sid(id) AS work_id, doi, orfalse(title, display_name) AS title, publication_year,
-       publication_date, type, primary_topic.field.display_name AS primary_field,
-       primary_topic.subfield.display_name AS primary_subfield,
-       primary_topic.display_name AS primary_topic,
-       coalesce(is_authors_truncated, false) AS is_authors_truncated, ?::VARCHAR AS source
-FROM w ORDER BY wn
-"""
-
-_AUTHORSHIP_ROWS = """
-au AS (SELECT wn, sid(id) AS work_id, unnest(authorships) AS a,
-              unnest(range(len(authorships))) AS pos FROM w),
-au2 AS (SELECT *, coalesce(nullif(sid(a.author.id), ''), work_id || '-anon' || pos::VARCHAR)
-                  AS author_id FROM au)
-"""
-
-_AUTHORSHIPS = f"""
-WITH {_AUTHORSHIP_ROWS}
-SELECT work_id, author_id, orfalse(a.author.display_name, a.raw_author_name) AS author_name,
-       nullif(CASE WHEN starts_with(a.author.orcid, 'https://orcid.org/')
-                   THEN substr(a.author.orcid, 19) ELSE coalesce(a.author.orcid, '') END, '')
-           AS orcid,
-       a.author_position, coalesce(a.is_corresponding, false) AS is_corresponding,
-       coalesce(list_bool_or(list_transform(a.institutions, lambda i:
-           ($1 <> '' AND bror(i.ror) = $1)
-           OR list_contains($2::VARCHAR[], sid(i.id))
-           OR list_has_any($2::VARCHAR[], list_transform(i.lineage, lambda x: sid(x))))), false)
-           AS is_home
-FROM au2 ORDER BY wn, pos
-"""
-
-# The pairing of raw strings with institutions follows normalise._affiliation_rows exactly:
-# paired affiliations when present (an affiliation with no id pairs with none), else the older
-# unpaired strings; then every institution no pair names, with an empty string.
-_AFFILIATIONS = f"""
-WITH {_AUTHORSHIP_ROWS},
-b AS (SELECT wn, pos, work_id, author_id, a.institutions AS insts, a.affiliations AS affs,
-             list_transform(a.institutions, lambda i: sid(i.id)) AS ids,
-             list_filter(a.raw_affiliation_strings, lambda x: x IS NOT NULL AND x <> '')
-                 AS raws FROM au2),
-k AS (SELECT *, list_filter(ids, lambda x, n: list_position(ids, x) = n) AS keys FROM b),
-p AS (SELECT *, CASE
-        WHEN len(affs) > 0 THEN flatten(list_transform(affs, lambda f: list_transform(
-            CASE WHEN len(list_filter(f.institution_ids, lambda y: y IS NOT NULL)) = 0
-                 THEN [NULL::VARCHAR]
-                 ELSE list_transform(list_filter(f.institution_ids, lambda y: y IS NOT NULL),
-                                     lambda y: sid(y)) END,
-            lambda i: {{'raw': coalesce(f.raw_affiliation_string, ''), 'iid': i}})))
-        WHEN len(raws) = 1 THEN list_transform(
-            CASE WHEN len(keys) = 0 THEN [NULL::VARCHAR] ELSE keys END,
-            lambda i: {{'raw': raws[1], 'iid': i}})
-        ELSE list_concat(list_transform(raws, lambda r: {{'raw': r, 'iid': NULL::VARCHAR}}),
-                         list_transform(keys, lambda i: {{'raw': '', 'iid': i}}))
-        END AS pairs FROM k),
-e AS (SELECT *, list_concat(pairs, list_transform(list_filter(keys, lambda x: x IS NULL OR
-          NOT list_contains(list_transform(pairs, lambda q: q.iid), x)),
-          lambda x: {{'raw': '', 'iid': x}})) AS rows FROM p),
-u AS (SELECT wn, pos, work_id, author_id, insts, unnest(rows) AS r,
-             unnest(range(len(rows))) AS n FROM e),
-v AS (SELECT *, CASE WHEN r.iid IS NOT NULL AND r.iid <> ''
-                     THEN list_filter(insts, lambda i: sid(i.id) = r.iid)[-1] END AS inst
-      FROM u)
-SELECT work_id, author_id, r.raw AS raw_affiliation, r.iid AS institution_id,
-       bror(inst.ror) AS ror, inst.display_name AS institution_name,
-       inst.country_code AS country_code,
-       CASE WHEN len(list_filter(inst.lineage, lambda x: x IS NOT NULL AND x <> '')) > 0
-            THEN list_transform(list_filter(inst.lineage, lambda x: x IS NOT NULL AND x <> ''),
-                                lambda x: sid(x))
-            WHEN r.iid IS NOT NULL AND r.iid <> '' THEN [r.iid]
-            ELSE []::VARCHAR[] END AS lineage
-FROM v ORDER BY wn, pos, n
-"""
 
 _FUNDING = """
 WITH f0 AS (SELECT wn, unnest(funders) AS f, unnest(range(len(funders))) AS n FROM w),
