@@ -198,14 +198,9 @@ def normalise_batch(con: duckdb.DuckDBPyConnection, batch: pa.RecordBatch,
     if name:
         out.institution_name = _home_name(everyone, home_ror, home)
     out.warnings += _work_warnings(people)
-    con.register("w", w.append_column("wn", pa.array(np.arange(w.num_rows))))
-    try:
-        funding = con.sql(_FUNDING).to_arrow_table()
-    finally:
-        con.unregister("w")
     out.tables = {"works": _works(people, source),
                   "authorships": _authorship_table(people, home_ror, home),
-                  "affiliations": _affiliations(people), "funding": funding}
+                  "affiliations": _affiliations(people), "funding": _funding(people)}
     from analysis.normalise import SCHEMAS  # normalise imports this module
 
     controls = (batch.schema.metadata or {}).get(_CONTROLS_KEY) != b"0"
@@ -378,117 +373,154 @@ def _affiliations(people: _Authorships) -> pa.Table:
     its rules gives its rows in order, and one stable sort by authorship interleaves them."""
     n = len(people.values)
     insts = _Institutions(people)
-    keys = _Keys(insts, _Flat(people.field("affiliations")), n)
+    affs = _Flat(people.field("affiliations"))
+    named = _Flat(affs.field("institution_ids"), strict=False)
+    valid = pc.is_valid(named.values).to_numpy(zero_copy_only=False)
+    named_ids, named_aff = _sid(named.values.filter(valid)), named.parent[valid]
+    keys = _Distinct(insts.parent, insts.ids, n, named_ids)
+    pair_key, pair_inst = keys.find(affs.parent[named_aff], 1)
+    pair_inst = np.where(_truthy(named_ids), pair_inst, -1)
+    paired = affs.lengths > 0
+    truthy = _truthy(keys.ids)
+    inst = np.where(truthy, keys.last, -1)
+    linked = truthy & (~paired[keys.owner] | np.isin(keys.key, pair_key[pair_inst >= 0]))
     raws = _Flat(people.field("raw_affiliation_strings"), strict=False)
     good = _truthy(raws.values)
     raw_values, raw_owner = raws.values.filter(pa.array(good)), raws.parent[good]
-    raw_count = np.bincount(raw_owner, minlength=n)
-    single = ~keys.paired & (raw_count == 1)  # one raw string goes with every institution
-    several = ~keys.paired & ~single  # each string alone, then every institution alone
+    single = ~paired & (np.bincount(raw_owner, minlength=n) == 1)  # goes with every institution
+    several = ~paired & ~single  # each string alone, then every institution alone
     the_raw = np.zeros(n, np.int64)
     the_raw[raw_owner] = np.arange(len(raw_owner))
     by_key, lone = single[keys.owner], np.flatnonzero(single & (keys.count == 0))
     several_raw, several_key = several[raw_owner], several[keys.owner]
-    rows = [
-        keys.pairs,
-        _Rows(keys.owner[by_key], 0, raw_values.take(the_raw[keys.owner[by_key]]),
-              keys.ids.filter(by_key), keys.inst[by_key]),
-        _Rows(lone, 0, raw_values.take(the_raw[lone])),
-        _Rows(raw_owner[several_raw], 0, raw_values.filter(several_raw)),
-        _Rows(keys.owner[several_key], 1, None, keys.ids.filter(several_key),
-              keys.inst[several_key]),
-        _Rows(keys.owner[~keys.linked], 2, None, keys.ids.filter(~keys.linked),
-              keys.inst[~keys.linked]),  # every institution no pair named
-    ]
-    return _affiliation_table(people, insts, _Rows.sorted(rows))
+    owner, rows = _interleave([
+        _pairs(affs, named_aff, named_ids, pair_inst),
+        _Rows(keys.owner[by_key], 0, {"raw": raw_values.take(the_raw[keys.owner[by_key]]),
+                                      "iid": keys.ids.filter(by_key), "inst": inst[by_key]}),
+        _Rows(lone, 0, {"raw": raw_values.take(the_raw[lone])}),
+        _Rows(raw_owner[several_raw], 0, {"raw": raw_values.filter(several_raw)}),
+        _Rows(keys.owner[several_key], 1, {"iid": keys.ids.filter(several_key),
+                                           "inst": inst[several_key]}),
+        _Rows(keys.owner[~linked], 2, {"iid": keys.ids.filter(~linked),
+                                       "inst": inst[~linked]}),  # every one no pair named
+    ], {"raw": _S, "iid": _S, "inst": pa.int64()})
+    return _affiliation_table(people, insts, owner, rows)
+
+
+def _pairs(affs: _Flat, aff: np.ndarray, ids: pa.Array, inst: np.ndarray) -> _Rows:
+    """Each affiliation's raw string with each of its ids, or with none when it has none."""
+    bare = np.flatnonzero(np.bincount(aff, minlength=len(affs.values)) == 0)
+    every = np.concatenate([aff, bare])
+    order = np.argsort(every, kind="stable")
+    raw = pc.fill_null(affs.field("raw_affiliation_string"), "")
+    return _Rows(affs.parent[every[order]], 0, {
+        "raw": raw.take(pa.array(every[order])),
+        "iid": pa.concat_arrays([ids, pa.nulls(len(bare), _S)]).take(pa.array(order)),
+        "inst": np.concatenate([inst, np.full(len(bare), -1)])[order]})
 
 
 @dataclass
 class _Rows:
-    """Affiliation rows: the authorship, the rule's rank within it, the raw string (None: all
-    empty), the institution id (None: all null) and the institution's row (-1: none)."""
+    """Rows of one rule: the parent row of each, the rule's rank among the parent's rules and
+    the rule's columns (a column it lacks is null; a numpy column is an index, -1 for null)."""
 
     owner: np.ndarray
-    rank: int | np.ndarray
-    raw: pa.Array | None = None
-    iid: pa.Array | None = None
-    inst: np.ndarray | None = None
-
-    @staticmethod
-    def sorted(parts: list[_Rows]) -> _Rows:
-        """All rows in the record path's order: by authorship, then rule, then as given."""
-        m = [len(p.owner) for p in parts]
-        owner = np.concatenate([p.owner for p in parts])
-        rank = np.concatenate([np.broadcast_to(p.rank, k) for p, k in zip(parts, m, strict=True)])
-        order = pa.array(np.argsort(owner * 3 + rank, kind="stable"))
-        raw = pa.concat_arrays([p.raw if p.raw is not None else pa.repeat(pa.scalar("", _S), k)
-                                for p, k in zip(parts, m, strict=True)])
-        iid = pa.concat_arrays([p.iid if p.iid is not None else pa.nulls(k, _S)
-                                for p, k in zip(parts, m, strict=True)])
-        inst = np.concatenate([p.inst if p.inst is not None else np.full(k, -1)
-                               for p, k in zip(parts, m, strict=True)])
-        return _Rows(owner[order], 0, raw.take(order), iid.take(order), inst[order])
+    rank: int
+    columns: dict[str, pa.Array | np.ndarray]
 
 
-class _Keys:
-    """Each authorship's distinct institution ids in first-seen order (null counts as one),
-    each standing for the last institution that has it, as normalise's dict of institutions;
-    and the pairs its affiliations make."""
+def _interleave(parts: list[_Rows], types: dict[str, pa.DataType]
+                ) -> tuple[pa.Array, dict[str, pa.Array]]:
+    """All rows in the record path's order: by parent, then rule, then as each rule gave them."""
+    owner = np.concatenate([p.owner for p in parts])
+    rank = np.concatenate([np.full(len(p.owner), p.rank) for p in parts])
+    order = pa.array(np.argsort(owner * 3 + rank, kind="stable"))
+    columns = {}
+    for name, kind in types.items():
+        pieces = [p.columns.get(name, pa.nulls(len(p.owner), kind)) for p in parts]
+        columns[name] = pa.concat_arrays([
+            pa.array(c, mask=c < 0) if isinstance(c, np.ndarray) else c for c in pieces
+        ]).take(order)
+    return pa.array(owner).take(order), columns
 
-    def __init__(self, insts: _Institutions, affs: _Flat, n: int) -> None:
-        named = _Flat(affs.field("institution_ids"), strict=False)
-        valid = pc.is_valid(named.values).to_numpy(zero_copy_only=False)
-        named_ids = _sid(named.values.filter(valid))
-        codes = pc.fill_null(pc.dictionary_encode(pa.concat_arrays(
-            [insts.ids, named_ids])).indices, -1).to_numpy() + 1
-        width = int(codes.max(initial=0)) + 1
-        key = insts.parent * width + codes[:len(insts.ids)]
-        unique, first = np.unique(key, return_index=True)
-        last = len(key) - 1 - np.unique(key[::-1], return_index=True)[1]
+
+class _Distinct:
+    """Each parent's distinct ids in first-seen order (null counts as one), each standing for
+    the last element that has it, as a Python dict built from the elements; `others` are
+    columns of ids to look up in it later (`find`)."""
+
+    def __init__(self, parent: np.ndarray, ids: pa.Array, n: int, *others: pa.Array) -> None:
+        every = pc.fill_null(pc.dictionary_encode(pa.concat_arrays([ids, *others])).indices,
+                             -1).to_numpy() + 1
+        cuts = np.cumsum([len(ids), *(len(o) for o in others)])
+        self.codes = np.split(every, cuts[:-1])
+        self.width = int(every.max(initial=0)) + 1
+        key = parent * self.width + self.codes[0]
+        self.unique, first = np.unique(key, return_index=True)
+        self.last_of = len(key) - 1 - np.unique(key[::-1], return_index=True)[1]
         order = np.argsort(first)
-        self.owner = insts.parent[first[order]]
-        self.ids = insts.ids.take(pa.array(first[order]))
-        truthy = _truthy(self.ids)
-        self.inst = np.where(truthy, last[order], -1)
+        self.key, self.last = self.unique[order], self.last_of[order]
+        self.owner = parent[first[order]]
+        self.ids = ids.take(pa.array(first[order]))
         self.count = np.bincount(self.owner, minlength=n)
-        self.paired = affs.lengths > 0
-        pair_key = affs.parent[named.parent[valid]] * width + codes[len(insts.ids):]
-        at = np.minimum(np.searchsorted(unique, pair_key), max(len(unique) - 1, 0))
-        found = (unique[at] == pair_key) & _truthy(named_ids) if len(unique) else \
-            np.zeros(len(pair_key), bool)
-        self.linked = truthy & (~self.paired[self.owner] | np.isin(unique[order], pair_key[found]))
-        self.pairs = self._pairs(affs, named.parent[valid], named_ids,
-                                 np.where(found, last[at] if len(unique) else -1, -1))
 
-    @staticmethod
-    def _pairs(affs: _Flat, aff: np.ndarray, ids: pa.Array, inst: np.ndarray) -> _Rows:
-        """Each affiliation's raw string with each of its ids, or with none when it has none."""
-        bare = np.flatnonzero(np.bincount(aff, minlength=len(affs.values)) == 0)
-        every = np.concatenate([aff, bare])
-        order = np.argsort(every, kind="stable")
-        raw = pc.fill_null(affs.field("raw_affiliation_string"), "")
-        return _Rows(affs.parent[every[order]], 0, raw.take(pa.array(every[order])),
-                     pa.concat_arrays([ids, pa.nulls(len(bare), _S)]).take(pa.array(order)),
-                     np.concatenate([inst, np.full(len(bare), -1)])[order])
+    def find(self, parent: np.ndarray, other: int) -> tuple[np.ndarray, np.ndarray]:
+        """The keys of `others[other - 1]` under their parents, and the element each stands
+        for (-1: the parent has no element with that id)."""
+        key = parent * self.width + self.codes[other]
+        if not len(self.unique):
+            return key, np.full(len(key), -1)
+        at = np.minimum(np.searchsorted(self.unique, key), len(self.unique) - 1)
+        return key, np.where(self.unique[at] == key, self.last_of[at], -1)
 
 
-def _affiliation_table(people: _Authorships, insts: _Institutions, rows: _Rows) -> pa.Table:
-    inst = pa.array(rows.inst, mask=rows.inst < 0)
+def _affiliation_table(people: _Authorships, insts: _Institutions, owner: pa.Array,
+                       rows: dict[str, pa.Array]) -> pa.Table:
+    inst, iid = rows["inst"], rows["iid"]
     lineage = _Flat(insts.field("lineage"), strict=False)
     good = _truthy(lineage.values)
     count = np.bincount(lineage.parent[good], minlength=len(insts.values))
     lineages = pa.ListArray.from_arrays(_offsets(count), _sid(lineage.values.filter(good)))
-    own = np.where(rows.inst >= 0, count[rows.inst], 0) > 0
-    alone = _truthy(rows.iid)
-    owner = pa.array(rows.owner)
+    index = pc.fill_null(inst, -1).to_numpy()
+    own = np.where(index >= 0, count[index], 0) > 0
+    alone = _truthy(iid)
     return pa.table({
         "work_id": people.work_id.take(owner), "author_id": people.author_ids.take(owner),
-        "raw_affiliation": rows.raw, "institution_id": rows.iid,
+        "raw_affiliation": pc.fill_null(rows["raw"], ""), "institution_id": iid,
         "ror": _bror(insts.field("ror")).take(inst),
         "institution_name": insts.field("display_name").take(inst),
         "country_code": insts.field("country_code").take(inst),
         "lineage": pc.if_else(pa.array(own), lineages.take(inst), pa.ListArray.from_arrays(
-            _offsets(alone.astype(np.int64)), rows.iid.filter(alone)))})
+            _offsets(alone.astype(np.int64)), iid.filter(alone)))})
+
+
+def _funding(people: _Authorships) -> pa.Table:
+    """The funding rows of normalise._funding_rows: each award with its funder, then each
+    funder no award named, then the older `grants`."""
+    w, n = people.works, people.works.num_rows
+    funders = _Flat(w.column("funders").combine_chunks())
+    awards = _Flat(w.column("awards").combine_chunks())
+    grants = _Flat(w.column("grants").combine_chunks())
+    award_ids = _sid(awards.field("funder_id"))
+    keys = _Distinct(funders.parent, _sid(funders.field("id")), n, award_ids)
+    award_key, funder = keys.find(awards.parent, 1)
+    alone = ~np.isin(keys.key, award_key)
+    name, ror = funders.field("display_name"), _bror(funders.field("ror"))
+    found = pa.array(funder, mask=funder < 0)
+    owner, rows = _interleave([
+        _Rows(awards.parent, 0, {
+            "funder_id": award_ids, "funder_ror": ror.take(found),
+            "funder_name": _or_else(awards.field("funder_display_name"), name.take(found)),
+            "award_id": awards.field("funder_award_id"),
+            "award_title": awards.field("display_name")}),
+        _Rows(keys.owner[alone], 1, {"funder_id": keys.ids.filter(alone),
+                                     "funder_name": name.take(keys.last[alone]),
+                                     "funder_ror": ror.take(keys.last[alone])}),
+        _Rows(grants.parent, 2, {"funder_id": _sid(grants.field("funder")),
+                                 "funder_name": grants.field("funder_display_name"),
+                                 "award_id": grants.field("award_id")}),
+    ], {c: _S for c in ("funder_id", "funder_name", "funder_ror", "award_id", "award_title")})
+    return pa.table({"work_id": people.work_ids.take(owner), **rows})
 
 
 def _offsets(counts: np.ndarray) -> pa.Array:
@@ -514,29 +546,3 @@ def _clean_text(table: pa.Table, controls: bool = True) -> pa.Table:
         columns.append(column)
     return pa.table(columns, names=table.column_names)
 
-
-_FUNDING = """
-WITH f0 AS (SELECT wn, unnest(funders) AS f, unnest(range(len(funders))) AS n FROM w),
-funders AS (SELECT wn, sid(f.id) AS key, min(n) AS kpos, arg_max(f, n) AS f
-            FROM f0 GROUP BY wn, sid(f.id)),
-awards AS (SELECT wn, sid(id) AS work_id, unnest(awards) AS a, unnest(range(len(awards))) AS n
-           FROM w),
-frows AS (
-    SELECT awards.wn, 0 AS part, awards.n AS p, awards.work_id, sid(a.funder_id) AS funder_id,
-           orfalse(a.funder_display_name, funders.f.display_name) AS funder_name,
-           bror(funders.f.ror) AS funder_ror, a.funder_award_id AS award_id,
-           a.display_name AS award_title
-    FROM awards LEFT JOIN funders ON funders.wn = awards.wn
-         AND funders.key IS NOT DISTINCT FROM sid(a.funder_id)
-    UNION ALL
-    SELECT funders.wn, 1, funders.kpos, sid(w.id), funders.key, funders.f.display_name,
-           bror(funders.f.ror), NULL, NULL
-    FROM funders JOIN w USING (wn)
-    WHERE NOT EXISTS (SELECT 1 FROM awards WHERE awards.wn = funders.wn
-                      AND sid(awards.a.funder_id) IS NOT DISTINCT FROM funders.key)
-    UNION ALL
-    SELECT wn, 2, n, sid(id), sid(g.funder), g.funder_display_name, NULL, g.award_id, NULL
-    FROM (SELECT wn, id, unnest(grants) AS g, unnest(range(len(grants))) AS n FROM w))
-SELECT work_id, funder_id, funder_name, funder_ror, award_id, award_title
-FROM frows ORDER BY wn, part, p
-"""
