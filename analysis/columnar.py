@@ -130,15 +130,16 @@ def _read(stream: BinaryIO, size: int) -> bytes:
 
 _PARSE = pj.ParseOptions(explicit_schema=WORK, unexpected_field_behavior="ignore")
 _CONTROLS_KEY = b"exposure.controls"  # a batch's metadata: "0" when its block holds none
-_ESCAPED_CONTROL = re.compile(rb"\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])")
+_ESCAPED_CONTROL = re.compile(
+    rb"\\(?:u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[bf])")
 _C1 = re.compile(rb"\xc2[\x80-\x9f]")
 
 
 def _may_hold_controls(block: bytes) -> bool:
     """Whether a JSON block can decode to a control character (see _CONTROL): escaped as
-    \\u00XX, or DEL and the C1 characters written as they are; a raw C0 byte inside a string is
-    invalid JSON, which the parser refuses. A hit may be in a field the tables leave out or
-    an escaped backslash, so it only means the kept text is searched."""
+    \\u00XX, \\b or \\f, or DEL and the C1 characters written as they are; a raw C0 byte
+    inside a string is invalid JSON, which the parser refuses. A hit may be in a field the
+    tables leave out or an escaped backslash, so it only means the kept text is searched."""
     return bool(b"\x7f" in block or _ESCAPED_CONTROL.search(block)
                 or b"\xc2" in block and _C1.search(block))
 
@@ -510,21 +511,23 @@ def _offsets(counts: np.ndarray) -> pa.Array:
 
 
 def _clean_text(table: pa.Table, controls: bool = True) -> pa.Table:
-    """NFC as `text.clean` gives it, on the columns that hold any non-ASCII text (ASCII is
-    always NFC); a control character sends the file to the record path, which replaces and
-    counts it. `controls`: the block's bytes may hold one (see _may_hold_controls)."""
+    """NFC as `text.clean` gives it, in plain and list columns alike, on the columns that hold
+    any text that is not ASCII (ASCII is always NFC); a control character sends the file to
+    the record path, which replaces and counts it. `controls`: the block's bytes may hold one
+    (see _may_hold_controls)."""
     columns = []
     for column in table.columns:
         listed = pa.types.is_list(column.type)
-        values = pc.list_flatten(column) if listed else column
-        if pa.types.is_string(values.type) and not pc.all(pc.string_is_ascii(values)).as_py():
-            if controls and pc.any(pc.match_substring_regex(values, _CONTROL)).as_py():
-                raise Refused("a control character")
-            if not listed:
-                column = pc.utf8_normalize(column, "NFC")
-        elif controls and pa.types.is_string(values.type) and \
-                pc.any(pc.match_substring_regex(values, _CONTROL)).as_py():
+        column = column.combine_chunks() if listed else column
+        values = column.values if listed else column
+        if not pa.types.is_string(values.type):
+            columns.append(column)
+            continue
+        if controls and pc.any(pc.match_substring_regex(values, _CONTROL)).as_py():
             raise Refused("a control character")
+        if not pc.all(pc.string_is_ascii(values)).as_py():
+            column = pa.ListArray.from_arrays(column.offsets, pc.utf8_normalize(
+                values, "NFC"), mask=column.is_null()) if listed else \
+                pc.utf8_normalize(column, "NFC")
         columns.append(column)
     return pa.table(columns, names=table.column_names)
-
