@@ -194,9 +194,19 @@ def normalise_batch(batch: pa.RecordBatch, years: tuple[int, int], seen: set[str
 
 def _sid(values: pa.Array) -> pa.Array:
     """ids.short_id over a column: the last path segment after any trailing slashes; null for
-    null or ''."""
-    last = pc.struct_field(pc.extract_regex(values, _LAST_SEGMENT), [0])
-    return pc.if_else(pc.equal(values, ""), pa.scalar(None, _S), last)
+    null or ''. OpenAlex's own URLs are cut at a fixed place, the rest by a pattern."""
+    tail = pc.utf8_slice_codeunits(values, len(_OPENALEX))
+    odd = pc.invert(pc.fill_null(pc.and_(pc.starts_with(values, _OPENALEX), pc.and_(
+        pc.not_equal(tail, ""), pc.invert(pc.match_substring(tail, "/")))), False))
+    if not pc.any(odd).as_py():
+        return tail
+    others = values.filter(odd)
+    last = pc.struct_field(pc.extract_regex(others, _LAST_SEGMENT), [0])
+    return pc.replace_with_mask(tail, odd, pc.if_else(pc.equal(others, ""),
+                                                      pa.scalar(None, _S), last))
+
+
+_OPENALEX = "https://openalex.org/"
 
 
 def _bror(values: pa.Array) -> pa.Array:

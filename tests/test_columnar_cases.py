@@ -34,7 +34,9 @@ def _odd_ids() -> list[dict]:
                                        {"id": "/", "display_name": "Slash id"},
                                        {"id": "", "display_name": "Empty again"},
                                        {"id": None, "lineage": None},
-                                       {"id": "/", "lineage": []}],
+                                       {"id": "/", "lineage": []},
+                                       {"id": "https://openalex.org/", "display_name": "Bare",
+                                        "lineage": ["https://openalex.org/", "I1/"]}],
                          raw_affiliation_strings=[None, "", "Solo, Dalian"]),
               "author": {"id": "A77", "orcid": "0000-0001"}},
              _authorship("3", institutions=[_inst("31", lineage=None), _inst("32", lineage=[]),
@@ -140,3 +142,18 @@ def test_every_control_character_is_seen_in_the_bytes() -> None:
             data = json.dumps({"title": f"a{char}b"}, ensure_ascii=ascii_only).encode()
             assert columnar._may_hold_controls(data), (hex(ord(char)), ascii_only)
     assert not columnar._may_hold_controls(json.dumps({"t": "caf\u00e9 \u00a0\t\n"}).encode())
+
+
+def test_short_ids_and_rors_as_the_record_path_reads_them() -> None:
+    import pyarrow as pa
+
+    from analysis.ids import bare_ror, short_id
+
+    ids = ["https://openalex.org/W1", "https://openalex.org/", "https://openalex.org/a/b",
+           "https://openalex.org/I2/", "https://openalex.org/I2//", "I3", "/", "//", "", None,
+           "x/y/z", "https://openalex.org/\u00e9t\u00e9", "http://openalex.org/W4"]
+    assert columnar._sid(pa.array(ids)).to_pylist() == [short_id(i) for i in ids]
+    assert columnar._sid(pa.array(ids[:1] * 3)).to_pylist() == ["W1"] * 3
+    rors = ["https://ror.org/05D2YFZ11", " https://ror.org/05d2yfz11/ ", "05d2yfz11", "/", "",
+            None, "\thttps://ror.org/0ABC//\n"]
+    assert columnar._bror(pa.array(rors)).to_pylist() == [bare_ror(r) for r in rors]
