@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
@@ -172,11 +173,12 @@ def normalise_batch(batch: pa.RecordBatch, years: tuple[int, int], seen: set[str
     kept = pa.Table.from_batches([batch if pc.all(in_range).as_py() else batch.filter(in_range)])
     out.data_as_of = pc.max(pc.utf8_slice_codeunits(kept.column("updated_date"), 0, 10)
                             ).as_py() or ""
-    keep, titles = [], kept.column("title").to_pylist()
+    keep = []
     for number, raw_id in enumerate(kept.column("id").to_pylist()):
         work_id = short_id(raw_id)
         if not work_id:
-            out.warnings.append(("record without id", str(titles[number])[:80]))
+            title = kept.column("title")[number].as_py()
+            out.warnings.append(("record without id", str(title)[:80]))
         elif work_id in seen:
             out.warnings.append(("duplicate work", work_id))
         else:
@@ -186,7 +188,8 @@ def normalise_batch(batch: pa.RecordBatch, years: tuple[int, int], seen: set[str
     w = k if len(keep) == len(k) else k.take(pa.array(keep, pa.int64()))  # a copy: rare
     people = _Authorships(w)
     if home_ror or name:  # read from every record kept, duplicates too, as the record path
-        everyone = _Institutions(people if w is k else _Authorships(k, strict=False), False)
+        everyone = people.institutions if w is k else _Institutions(
+            _Authorships(k, strict=False), strict=False)
         out.home_ids = _home_ids(everyone, home_ror) if home_ror else set()
     home = sorted(home_ids | out.home_ids)
     if name:
@@ -270,6 +273,10 @@ class _Authorships(_Flat):
         self.work_ids = _sid(works.column("id").combine_chunks())
         self.work_id = self.work_ids.take(self.parent)
         self.author_ids = _author_ids(self) if strict else None
+
+    @cached_property
+    def institutions(self) -> _Institutions:
+        return _Institutions(self)
 
 
 class _Institutions(_Flat):
@@ -359,7 +366,7 @@ def _authorship_table(people: _Authorships, home_ror: str | None, home: list[str
                        pc.utf8_slice_codeunits(orcid, 18), orcid)
     is_home = np.zeros(len(people.values), bool)
     if home_ror or home:
-        insts = _Institutions(people)
+        insts = people.institutions
         is_home[insts.parent[_is_home(insts, home_ror, home)]] = True
     return pa.table({
         "work_id": people.work_id, "author_id": people.author_ids,
@@ -376,7 +383,7 @@ def _affiliations(people: _Authorships) -> pa.Table:
     """The affiliation rows of normalise._affiliation_rows, from the flattened lists: each of
     its rules gives its rows in order, and one stable sort by authorship interleaves them."""
     n = len(people.values)
-    insts = _Institutions(people)
+    insts = people.institutions
     affs = _Flat(people.field("affiliations"))
     named = _Flat(affs.field("institution_ids"), strict=False)
     valid = pc.is_valid(named.values).to_numpy(zero_copy_only=False)
