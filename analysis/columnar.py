@@ -133,30 +133,30 @@ def _read_into(stream: BinaryIO, view: memoryview) -> int:
     return done
 
 
-def _submit(pool: ThreadPoolExecutor, block: bytes) -> tuple[Future[pa.Table], bytes]:
+def _submit(pool: ThreadPoolExecutor, block: bytearray) -> tuple[Future[pa.Table], bytes]:
     """The block's parse, started; and whether it may hold a control character, looked for
     here while the parser works (the parser is the slowest part of the reader)."""
     return pool.submit(_parse, block), b"1" if _may_hold_controls(block) else b"0"
 
 
-def _parse(block: bytes) -> pa.Table:
+def _parse(block: bytearray) -> pa.Table:
     return pj.read_json(pa.py_buffer(block), read_options=pj.ReadOptions(
         block_size=BLOCK_BYTES, use_threads=False), parse_options=_PARSE)
 
 
 _PARSE = pj.ParseOptions(explicit_schema=WORK, unexpected_field_behavior="ignore")
 _CONTROLS_KEY = b"exposure.controls"  # a batch's metadata: "0" when its block holds none
-_ESCAPED_CONTROL = re.compile(
-    rb"\\(?:u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[bf])")
+_ESCAPED_CONTROL = re.compile(rb"\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])")
 _C1 = re.compile(rb"\xc2[\x80-\x9f]")
 
 
-def _may_hold_controls(block: bytes) -> bool:
+def _may_hold_controls(block: bytes | bytearray) -> bool:
     """Whether a JSON block can decode to a control character (see _CONTROL): escaped as
     \\u00XX, \\b or \\f, or DEL and the C1 characters written as they are; a raw C0 byte
     inside a string is invalid JSON, which the parser refuses. A hit may be in a field the
     tables leave out or an escaped backslash, so it only means the kept text is searched."""
-    return bool(b"\x7f" in block or _ESCAPED_CONTROL.search(block)
+    return bool(b"\x7f" in block or b"\\b" in block or b"\\f" in block
+                or b"\\u00" in block and _ESCAPED_CONTROL.search(block)
                 or b"\xc2" in block and _C1.search(block))
 
 
