@@ -146,7 +146,8 @@ def _parse(block: bytearray) -> pa.Table:
 
 _PARSE = pj.ParseOptions(explicit_schema=WORK, unexpected_field_behavior="ignore")
 _CONTROLS_KEY = b"exposure.controls"  # a batch's metadata: "0" when its block holds none
-_ESCAPED_CONTROL = re.compile(rb"\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])")
+_ESCAPED_CONTROL = re.compile(
+    rb"\\(?:u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[bf])")
 _C1 = re.compile(rb"\xc2[\x80-\x9f]")
 
 
@@ -155,9 +156,8 @@ def _may_hold_controls(block: bytes | bytearray) -> bool:
     \\u00XX, \\b or \\f, or DEL and the C1 characters written as they are; a raw C0 byte
     inside a string is invalid JSON, which the parser refuses. A hit may be in a field the
     tables leave out or an escaped backslash, so it only means the kept text is searched."""
-    return bool(b"\x7f" in block or b"\\b" in block or b"\\f" in block
-                or b"\\u00" in block and _ESCAPED_CONTROL.search(block)
-                or b"\xc2" in block and _C1.search(block))
+    return bool(b"\x7f" in block or b"\\" in block and _ESCAPED_CONTROL.search(block)
+                or b"\xc2" in block and _C1.search(block))  # one byte: memchr, fast
 
 
 def normalise_batch(batch: pa.RecordBatch, years: tuple[int, int], seen: set[str],
