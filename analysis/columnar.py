@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pj
 from isal import igzip, isal_zlib
 
-from analysis.ids import short_id
+from analysis.ids import bare_ror, short_id
 
 BLOCK_BYTES = 1 << 24  # a consortium paper of 3,000 authors is about 1 MB of JSON
 _S = pa.string()
@@ -229,10 +229,16 @@ _OPENALEX = "https://openalex.org/"
 
 def _bror(values: pa.Array) -> pa.Array:
     """ids.bare_ror over a column: trimmed, the last path segment, lower case; null for null
-    or ''."""
+    or ''. Text that is not ASCII goes through bare_ror itself: Python's whitespace and case
+    rules differ from Arrow's at the edges (U+0130, say), and a ROR id is ASCII."""
     trimmed = pc.utf8_trim_whitespace(values)
     last = pc.struct_field(pc.extract_regex(trimmed, _LAST_SEGMENT), [0])
-    return pc.if_else(pc.equal(values, ""), pa.scalar(None, _S), pc.utf8_lower(last))
+    out = pc.if_else(pc.equal(values, ""), pa.scalar(None, _S), pc.utf8_lower(last))
+    odd = pc.invert(pc.fill_null(pc.string_is_ascii(values), True))
+    if not pc.any(odd).as_py():
+        return out
+    return pc.replace_with_mask(out, odd, pa.array(
+        [bare_ror(v) for v in values.filter(odd).to_pylist()], _S))
 
 
 _LAST_SEGMENT = r"(?P<s>[^/]*)/*$"
@@ -380,7 +386,6 @@ def _authorship_table(people: _Authorships, home_ror: str | None, home: list[str
         "author_position": people.field("author_position"),
         "is_corresponding": pc.fill_null(people.field("is_corresponding"), False),
         "is_home": pa.array(is_home)})
-
 
 
 def _affiliations(people: _Authorships) -> pa.Table:

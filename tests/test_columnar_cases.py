@@ -155,5 +155,6 @@ def test_short_ids_and_rors_as_the_record_path_reads_them() -> None:
     assert columnar._sid(pa.array(ids)).to_pylist() == [short_id(i) for i in ids]
     assert columnar._sid(pa.array(ids[:1] * 3)).to_pylist() == ["W1"] * 3
     rors = ["https://ror.org/05D2YFZ11", " https://ror.org/05d2yfz11/ ", "05d2yfz11", "/", "",
-            None, "\thttps://ror.org/0ABC//\n"]
+            None, "\thttps://ror.org/0ABC//\n", "\u00a0https://ror.org/05D2YFZ11\u3000",
+            "x/\u0130", "x/Y\u2003"]
     assert columnar._bror(pa.array(rors)).to_pylist() == [bare_ror(r) for r in rors]
