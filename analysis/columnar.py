@@ -1,28 +1,36 @@
 """The columnar reader: a raw JSONL(.gz) file -> the normalised tables without a Python loop.
 
 pyarrow's JSON reader parses the file in blocks against an explicit schema of the fields the
-pipeline reads, and DuckDB's SQL unnests authorships, institutions, affiliations and funding
-from the Arrow batches in place. The reader is strict: a value of an unexpected type, a lone
-surrogate, a null inside a list, a line longer than a block or a control character in a kept
-string makes it give the file back to the record-by-record path in normalise.py, which counts
-and repairs such things (issue 11). Both paths give the same rows in the same order; the
-tests compare them. DuckDB was chosen over hand-written Arrow compute because the same SQL
-runs unchanged over a national snapshot's parquet files, and it reads Arrow without copying.
+pipeline reads; each list (authorships, their institutions and affiliations, funders...) is
+flattened once, with each element's parent row and position, and the record path's rules
+become array operations on those (pyarrow compute and numpy). The reader is strict: a value
+of an unexpected type, a lone surrogate, a null inside a list, a line longer than a block or
+a control character in a kept string makes it give the file back to the record-by-record
+path in normalise.py, which counts and repairs such things (issue 11). Both paths give the
+same rows in the same order; the tests compare them. Array operations replaced DuckDB SQL
+here (issue 13): its per-row lambdas over nested lists (a macro call per element) cost three
+times as much; DuckDB stays where it scans the stored parquet tables.
 """
 
 from __future__ import annotations
 
+import re
+from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import islice
 from pathlib import Path
+from typing import BinaryIO
 
-import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
+from isal import igzip, isal_zlib
 
-from analysis.ids import short_id
+from analysis.ids import bare_ror, short_id
 
 BLOCK_BYTES = 1 << 24  # a consortium paper of 3,000 authors is about 1 MB of JSON
 _S = pa.string()
@@ -51,18 +59,6 @@ WORK = pa.schema([
                                    ("award_id", _S)]))),
 ])
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
-_MACROS = r"""
-CREATE OR REPLACE MACRO sid(v) AS CASE WHEN v IS NULL OR v = '' THEN NULL
-    WHEN starts_with(v, 'https://openalex.org/') AND length(v) > 21
-         AND NOT contains(substr(v, 22), '/') THEN substr(v, 22)
-    ELSE string_split(rtrim(v, '/'), '/')[-1] END;
-CREATE OR REPLACE MACRO bror(v) AS CASE WHEN v IS NULL OR v = '' THEN NULL
-    ELSE lower(regexp_extract(rtrim(regexp_replace(v, '^\s+|\s+$', '', 'g'), '/'),
-                              '[^/]*$')) END;
-CREATE OR REPLACE MACRO orfalse(a, b) AS CASE WHEN a IS NULL OR a = '' THEN b ELSE a END;
-"""
-
-
 class Refused(Exception):
     """The file holds something only the record-by-record path handles; the reason says what."""
 
@@ -79,63 +75,94 @@ class Batch:
     works: int = 0
 
 
-def connection() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute("SET threads TO 2")
-    con.execute(_MACROS)
-    return con
-
-
 def blocks(path: Path) -> Iterator[pa.RecordBatch]:
     """The file's records as Arrow batches, typed by WORK; any deviation raises Refused.
 
-    The file is cut into blocks at line ends and each block parsed on its own, the next one
-    in a background thread while the caller works on this one: pyarrow's streaming reader
-    ran ahead of a slower caller without bound (600 MB of parsed blocks at 100,000 works),
-    which made the peak memory grow with the file."""
+    The file is cut into blocks at line ends and each block parsed on its own, AHEAD of them
+    at once in background threads while the caller works on the one before: pyarrow's
+    streaming reader ran ahead of a slower caller without bound (600 MB of parsed blocks at
+    100,000 works), which made the peak memory grow with the file."""
     try:
-        compression = "gzip" if path.suffix == ".gz" else None
-        with pa.input_stream(str(path), compression=compression) as stream, \
-                ThreadPoolExecutor(1) as ahead:
-            pending = ahead.submit(_parse_next, stream, b"")
-            while True:
-                table, rest = pending.result()
-                if table is None:
-                    return
-                pending = ahead.submit(_parse_next, stream, rest)
+        with (igzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")) as stream, \
+                ThreadPoolExecutor(AHEAD) as pool:
+            raw = _raw_blocks(stream)
+            pending = deque(_submit(pool, block) for block in islice(raw, AHEAD))
+            while pending:
+                parsed, controls = pending.popleft()
+                table = parsed.result().replace_schema_metadata({_CONTROLS_KEY: controls})
+                pending.extend(_submit(pool, block) for block in islice(raw, 1))
                 yield from table.to_batches()
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
         raise Refused(str(exc).splitlines()[0][:200]) from None
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, isal_zlib.error) as exc:
         raise Refused(f"unreadable: {exc}") from None
 
 
-def _parse_next(stream: pa.NativeFile, rest: bytes) -> tuple[pa.Table | None, bytes]:
-    """The next block of whole lines (at most BLOCK_BYTES), parsed, and the start of the
-    line it cut."""
+AHEAD = 1  # blocks parsed at once; 2 used 70 MB more for no gain on a loaded 2-core machine
+
+
+def _raw_blocks(stream: BinaryIO) -> Iterator[bytearray]:
+    """The file in blocks of whole lines, each at most BLOCK_BYTES; each block is a buffer
+    of its own, read into in place (the parser keeps it, and a copy of 16 MB per block was a
+    tenth of the reader's time)."""
+    rest = b""
     while True:
-        wanted = BLOCK_BYTES - len(rest)
-        data = rest + stream.read(wanted)
-        ended = len(data) - len(rest) < wanted
-        if not data:
-            return None, b""
-        cut = len(data) if ended else data.rfind(b"\n") + 1
-        if cut == 0:
+        data = bytearray(BLOCK_BYTES)
+        data[:len(rest)] = rest
+        size = len(rest) + _read_into(stream, memoryview(data)[len(rest):])
+        ended = size < BLOCK_BYTES
+        cut = size if ended else data.rfind(b"\n", 0, size) + 1
+        if cut == 0 and size:
             raise pa.ArrowInvalid("a line longer than a block (straddling object)")
-        block, rest = data[:cut], data[cut:]
-        if block.strip():
-            return pj.read_json(pa.py_buffer(block), read_options=pj.ReadOptions(
-                block_size=BLOCK_BYTES, use_threads=False), parse_options=_PARSE), rest
+        rest = bytes(data[cut:size])
+        del data[cut:]
+        if data and not data.isspace():
+            yield data
         if ended:
-            return None, b""
+            return
+
+
+def _read_into(stream: BinaryIO, view: memoryview) -> int:
+    """Fill `view` from the stream: its length, or less only at the end of the file."""
+    done = 0
+    while done < len(view):
+        got = stream.readinto(view[done:])
+        if not got:
+            break
+        done += got
+    return done
+
+
+def _submit(pool: ThreadPoolExecutor, block: bytearray) -> tuple[Future[pa.Table], bytes]:
+    """The block's parse, started; and whether it may hold a control character, looked for
+    here while the parser works (the parser is the slowest part of the reader)."""
+    return pool.submit(_parse, block), b"1" if _may_hold_controls(block) else b"0"
+
+
+def _parse(block: bytearray) -> pa.Table:
+    return pj.read_json(pa.py_buffer(block), read_options=pj.ReadOptions(
+        block_size=BLOCK_BYTES, use_threads=False), parse_options=_PARSE)
 
 
 _PARSE = pj.ParseOptions(explicit_schema=WORK, unexpected_field_behavior="ignore")
+_CONTROLS_KEY = b"exposure.controls"  # a batch's metadata: "0" when its block holds none
+_ESCAPED_CONTROL = re.compile(
+    rb"\\(?:u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[bf])")
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")
 
 
-def normalise_batch(con: duckdb.DuckDBPyConnection, batch: pa.RecordBatch,
-                    years: tuple[int, int], seen: set[str], home_ror: str | None,
-                    home_ids: frozenset[str], source: str, name: bool = True) -> Batch:
+def _may_hold_controls(block: bytes | bytearray) -> bool:
+    """Whether a JSON block can decode to a control character (see _CONTROL): escaped as
+    \\u00XX, \\b or \\f, or DEL and the C1 characters written as they are; a raw C0 byte
+    inside a string is invalid JSON, which the parser refuses. A hit may be in a field the
+    tables leave out or an escaped backslash, so it only means the kept text is searched."""
+    return bool(b"\x7f" in block or b"\\" in block and _ESCAPED_CONTROL.search(block)
+                or b"\xc2" in block and _C1.search(block))  # one byte: memchr, fast
+
+
+def normalise_batch(batch: pa.RecordBatch, years: tuple[int, int], seen: set[str],
+                    home_ror: str | None, home_ids: frozenset[str], source: str,
+                    name: bool = True) -> Batch:
     """One Arrow batch -> tables, in the record-by-record path's row order. `seen` (work ids
     already written) is updated; `home_ids` are the home OpenAlex ids known so far, to which
     the ids of institutions carrying `home_ror` in this batch are added before is_home.
@@ -150,196 +177,394 @@ def normalise_batch(con: duckdb.DuckDBPyConnection, batch: pa.RecordBatch,
     kept = pa.Table.from_batches([batch if pc.all(in_range).as_py() else batch.filter(in_range)])
     out.data_as_of = pc.max(pc.utf8_slice_codeunits(kept.column("updated_date"), 0, 10)
                             ).as_py() or ""
-    keep, titles = [], kept.column("title").to_pylist()
+    keep = []
     for number, raw_id in enumerate(kept.column("id").to_pylist()):
         work_id = short_id(raw_id)
         if not work_id:
-            out.warnings.append(("record without id", str(titles[number])[:80]))
+            title = kept.column("title")[number].as_py()
+            out.warnings.append(("record without id", str(title)[:80]))
         elif work_id in seen:
             out.warnings.append(("duplicate work", work_id))
         else:
             seen.add(work_id)
             keep.append(number)
-    k = kept.append_column("wn", pa.array(range(len(kept)), pa.int64()))
+    k = kept.combine_chunks()
     w = k if len(keep) == len(k) else k.take(pa.array(keep, pa.int64()))  # a copy: rare
-    con.register("k", k)
-    con.register("w", w)
-    try:
-        _refuse_nulls(con)
-        if home_ror:
-            found = con.execute(f"WITH {_INSTITUTIONS_K} SELECT DISTINCT sid(i.id) FROM ki "
-                                "WHERE bror(i.ror) = ? AND sid(i.id) IS NOT NULL", [home_ror])
-            out.home_ids = {row[0] for row in found.fetchall()}
-        home = sorted(home_ids | out.home_ids)
-        named = con.execute(f"WITH {_INSTITUTIONS_K} SELECT i.display_name FROM ki WHERE "
-                            "($1 <> '' AND bror(i.ror) = $1) OR list_contains($2::VARCHAR[], "
-                            "sid(i.id)) ORDER BY wn, pos, ipos LIMIT 1",
-                            [home_ror or "", home]).fetchall() if name else []
-        out.institution_name = named[0][0] if named else None
-        out.warnings += _work_warnings(con)
-        out.tables = {
-            "works": con.sql(_WORKS, params=[source]).to_arrow_table(),
-            "authorships": con.sql(_AUTHORSHIPS, params=[home_ror or "", home]
-                                   ).to_arrow_table(),
-            "affiliations": con.sql(_AFFILIATIONS).to_arrow_table(),
-            "funding": con.sql(_FUNDING).to_arrow_table(),
-        }
-    finally:
-        con.unregister("w")
-        con.unregister("k")
+    people = _Authorships(w)
+    if home_ror or name:  # read from every record kept, duplicates too, as the record path
+        everyone = people.institutions if w is k else _Institutions(
+            _Authorships(k, strict=False), strict=False)
+        out.home_ids = _home_ids(everyone, home_ror) if home_ror else set()
+    home = sorted(home_ids | out.home_ids)
+    if name:
+        out.institution_name = _home_name(everyone, home_ror, home)
+    out.warnings += _work_warnings(people)
+    out.tables = {"works": _works(people, source),
+                  "authorships": _authorship_table(people, home_ror, home),
+                  "affiliations": _affiliations(people), "funding": _funding(people)}
     from analysis.normalise import SCHEMAS  # normalise imports this module
 
-    out.tables = {name: _clean_text(table.cast(SCHEMAS[name]))
+    controls = (batch.schema.metadata or {}).get(_CONTROLS_KEY) != b"0"
+    out.tables = {name: _clean_text(table.cast(SCHEMAS[name]), controls)
                   for name, table in out.tables.items()}
     return out
 
 
-_INSTITUTIONS_K = """
-ka AS (SELECT wn, unnest(authorships) AS a, unnest(range(len(authorships))) AS pos FROM k),
-ki AS (SELECT wn, pos, unnest(a.institutions) AS i, unnest(range(len(a.institutions))) AS ipos
-       FROM ka)
-"""
+def _sid(values: pa.Array) -> pa.Array:
+    """ids.short_id over a column: the last path segment after any trailing slashes; null for
+    null or ''. OpenAlex's own URLs are cut at a fixed place, the rest by a pattern."""
+    tail = pc.utf8_slice_codeunits(values, len(_OPENALEX))
+    odd = pc.invert(pc.fill_null(pc.and_(pc.starts_with(values, _OPENALEX), pc.and_(
+        pc.not_equal(tail, ""), pc.invert(pc.match_substring(tail, "/")))), False))
+    if not pc.any(odd).as_py():
+        return tail
+    others = values.filter(odd)
+    last = pc.struct_field(pc.extract_regex(others, _LAST_SEGMENT), [0])
+    return pc.replace_with_mask(tail, odd, pc.if_else(pc.equal(others, ""),
+                                                      pa.scalar(None, _S), last))
 
 
-def _refuse_nulls(con: duckdb.DuckDBPyConnection) -> None:
-    """The record path skips and counts a null inside a list; this path leaves it to it."""
-    nulls = con.execute("""
-        WITH a AS (SELECT unnest(authorships) AS a FROM w)
-        SELECT (SELECT count(*) FROM w WHERE len(list_filter(authorships, lambda x: x IS NULL)) > 0
-                   OR len(list_filter(funders, lambda x: x IS NULL)) > 0
-                   OR len(list_filter(awards, lambda x: x IS NULL)) > 0
-                   OR len(list_filter(grants, lambda x: x IS NULL)) > 0)
-             + (SELECT count(*) FROM a
-                WHERE len(list_filter(a.institutions, lambda x: x IS NULL)) > 0
-                   OR len(list_filter(a.affiliations, lambda x: x IS NULL)) > 0)""").fetchall()
-    if nulls[0][0]:
-        raise Refused("a null inside a list")
+_OPENALEX = "https://openalex.org/"
 
 
-def _work_warnings(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    rows = con.execute("""
-        SELECT CASE WHEN is_authors_truncated THEN sid(id) END,
-               CASE WHEN authorships IS NULL OR len(authorships) = 0 THEN sid(id) END
-        FROM w ORDER BY wn""").fetchall()
+def _bror(values: pa.Array) -> pa.Array:
+    """ids.bare_ror over a column: trimmed, the last path segment, lower case; null for null
+    or ''. Text that is not ASCII goes through bare_ror itself: Python's whitespace and case
+    rules differ from Arrow's at the edges (U+0130, say), and a ROR id is ASCII."""
+    trimmed = pc.utf8_trim_whitespace(values)
+    last = pc.struct_field(pc.extract_regex(trimmed, _LAST_SEGMENT), [0])
+    out = pc.if_else(pc.equal(values, ""), pa.scalar(None, _S), pc.utf8_lower(last))
+    odd = pc.invert(pc.fill_null(pc.string_is_ascii(values), True))
+    if not pc.any(odd).as_py():
+        return out
+    return pc.replace_with_mask(out, odd, pa.array(
+        [bare_ror(v) for v in values.filter(odd).to_pylist()], _S))
+
+
+_LAST_SEGMENT = r"(?P<s>[^/]*)/*$"
+
+
+def _truthy(values: pa.Array) -> np.ndarray:
+    """Where a string column holds a non-empty string (Python's truth of the value)."""
+    return pc.fill_null(pc.not_equal(values, ""), False).to_numpy(zero_copy_only=False)
+
+
+def _or_else(first: pa.Array, second: pa.Array) -> pa.Array:
+    """`first or second`, as the record path reads a field with a fallback."""
+    return pc.if_else(pc.fill_null(pc.not_equal(first, ""), False), first, second)
+
+
+class _Flat:
+    """A list column's elements, each one's parent row and position in it; a null inside
+    a list is left to the record path."""
+
+    def __init__(self, lists: pa.Array, strict: bool = True) -> None:
+        self.values = pc.list_flatten(lists)
+        if strict and self.values.null_count:
+            raise Refused("a null inside a list")
+        self.lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy()
+        self.parent = np.repeat(np.arange(len(self.lengths)), self.lengths)
+        starts = np.cumsum(self.lengths) - self.lengths
+        self.pos = np.arange(len(self.values)) - np.repeat(starts, self.lengths)
+
+    def field(self, *path: str) -> pa.Array:
+        return pc.struct_field(self.values, list(path))
+
+
+class _Authorships(_Flat):
+    """A batch's works and their authorships, flattened once for every table."""
+
+    def __init__(self, works: pa.Table, strict: bool = True) -> None:
+        self.works = works
+        for column in ("funders", "awards", "grants") if strict else ():
+            if pc.list_flatten(works.column(column)).null_count:
+                raise Refused("a null inside a list")
+        super().__init__(works.column("authorships").combine_chunks(), strict)
+        self.work_ids = _sid(works.column("id").combine_chunks())
+        self.work_id = self.work_ids.take(self.parent)
+        self.author_ids = _author_ids(self) if strict else None
+
+    @cached_property
+    def institutions(self) -> _Institutions:
+        return _Institutions(self)
+
+
+class _Institutions(_Flat):
+    """Every authorship's institutions, with their short ids."""
+
+    def __init__(self, people: _Authorships, strict: bool = True) -> None:
+        super().__init__(people.field("institutions"), strict)
+        self.ids = _sid(self.field("id"))
+
+
+def _home_ids(insts: _Institutions, home_ror: str) -> set[str]:
+    hit = pc.and_(pc.equal(_bror(insts.field("ror")), home_ror), pc.is_valid(insts.ids))
+    return set(pc.filter(insts.ids, pc.fill_null(hit, False)).to_pylist())
+
+
+def _is_home(insts: _Institutions, home_ror: str | None, home: list[str]) -> np.ndarray:
+    """Each institution: has the home ROR, or a home OpenAlex id as itself or in its lineage."""
+    ids = pa.array(home, _S)
+    hit = _is_home_direct(insts, home_ror, home)
+    lineage = _Flat(insts.field("lineage"), strict=False)
+    in_lineage = pc.fill_null(pc.is_in(_sid(lineage.values), value_set=ids), False)
+    hit[lineage.parent[in_lineage.to_numpy(zero_copy_only=False)]] = True
+    return hit
+
+
+def _home_name(insts: _Institutions, home_ror: str | None, home: list[str]) -> str | None:
+    if not home_ror and not home:
+        return None
+    first = np.flatnonzero(_is_home_direct(insts, home_ror, home))
+    return insts.field("display_name")[int(first[0])].as_py() if len(first) else None
+
+
+def _is_home_direct(insts: _Institutions, home_ror: str | None, home: list[str]) -> np.ndarray:
+    """The institution itself is home (its ROR or its id; the lineage does not name it)."""
+    hit = pc.fill_null(pc.is_in(insts.ids, value_set=pa.array(home, _S)), False).to_numpy(
+        zero_copy_only=False)
+    if home_ror:
+        hit |= pc.fill_null(pc.equal(_bror(insts.field("ror")), home_ror), False).to_numpy(
+            zero_copy_only=False)
+    return hit
+
+
+def _work_warnings(people: _Authorships) -> list[tuple[str, str]]:
+    truncated = pc.fill_null(people.works.column("is_authors_truncated"), False).to_numpy(
+        zero_copy_only=False)
+    empty = people.lengths == 0
+    ids = people.work_ids
     out = []
-    for truncated, empty in rows:
-        if truncated:
-            out.append(("author list truncated at 100 (refetch the single work)", truncated))
-        if empty:
-            out.append(("work without authorships", empty))
+    for row in np.flatnonzero(truncated | empty):
+        if truncated[row]:
+            out.append(("author list truncated at 100 (refetch the single work)",
+                        ids[int(row)].as_py()))
+        if empty[row]:
+            out.append(("work without authorships", ids[int(row)].as_py()))
     return out
 
 
-def _clean_text(table: pa.Table) -> pa.Table:
-    """NFC as `text.clean` gives it; a control character sends the file to the record path,
-    which replaces and counts it."""
+def _works(people: _Authorships, source: str) -> pa.Table:
+    w = people.works
+    topic = w.column("primary_topic").combine_chunks()
+    return pa.table({
+        "work_id": people.work_ids, "doi": w.column("doi"),
+        "title": _or_else(w.column("title"), w.column("display_name")),
+        "publication_year": w.column("publication_year"),
+        "publication_date": w.column("publication_date"), "type": w.column("type"),
+        "primary_field": pc.struct_field(topic, ["field", "display_name"]),
+        "primary_subfield": pc.struct_field(topic, ["subfield", "display_name"]),
+        "primary_topic": pc.struct_field(topic, ["display_name"]),
+        "is_authors_truncated": pc.fill_null(w.column("is_authors_truncated"), False),
+        "source": pa.array([source] * w.num_rows, _S)})
+
+
+def _author_ids(people: _Authorships) -> pa.Array:
+    """The author's short id, or `<work>-anon<position>` for an authorship without one."""
+    ids = _sid(people.field("author", "id"))
+    missing = ~_truthy(ids)
+    if not missing.any():
+        return ids
+    anon = pc.binary_join_element_wise(people.work_id.filter(missing),
+                                       pa.array(people.pos[missing]).cast(_S), "-anon")
+    return pc.replace_with_mask(ids, pa.array(missing), anon)
+
+
+def _authorship_table(people: _Authorships, home_ror: str | None, home: list[str]) -> pa.Table:
+    orcid = people.field("author", "orcid")
+    orcid = pc.if_else(pc.starts_with(orcid, "https://orcid.org/"),
+                       pc.utf8_slice_codeunits(orcid, 18), orcid)
+    is_home = np.zeros(len(people.values), bool)
+    if home_ror or home:
+        insts = people.institutions
+        is_home[insts.parent[_is_home(insts, home_ror, home)]] = True
+    return pa.table({
+        "work_id": people.work_id, "author_id": people.author_ids,
+        "author_name": _or_else(people.field("author", "display_name"),
+                                people.field("raw_author_name")),
+        "orcid": pc.if_else(pc.equal(orcid, ""), pa.scalar(None, _S), orcid),
+        "author_position": people.field("author_position"),
+        "is_corresponding": pc.fill_null(people.field("is_corresponding"), False),
+        "is_home": pa.array(is_home)})
+
+
+def _affiliations(people: _Authorships) -> pa.Table:
+    """The affiliation rows of normalise._affiliation_rows, from the flattened lists: each of
+    its rules gives its rows in order, and one stable sort by authorship interleaves them."""
+    n = len(people.values)
+    insts = people.institutions
+    affs = _Flat(people.field("affiliations"))
+    named = _Flat(affs.field("institution_ids"), strict=False)
+    valid = pc.is_valid(named.values).to_numpy(zero_copy_only=False)
+    named_ids, named_aff = _sid(named.values.filter(valid)), named.parent[valid]
+    keys = _Distinct(insts.parent, insts.ids, n, named_ids)
+    pair_key, pair_inst = keys.find(affs.parent[named_aff], 1)
+    pair_inst = np.where(_truthy(named_ids), pair_inst, -1)
+    paired = affs.lengths > 0
+    truthy = _truthy(keys.ids)
+    inst = np.where(truthy, keys.last, -1)
+    linked = truthy & (~paired[keys.owner] | np.isin(keys.key, pair_key[pair_inst >= 0]))
+    raws = _Flat(people.field("raw_affiliation_strings"), strict=False)
+    good = _truthy(raws.values)
+    raw_values, raw_owner = raws.values.filter(pa.array(good)), raws.parent[good]
+    single = ~paired & (np.bincount(raw_owner, minlength=n) == 1)  # goes with every institution
+    several = ~paired & ~single  # each string alone, then every institution alone
+    the_raw = np.zeros(n, np.int64)
+    the_raw[raw_owner] = np.arange(len(raw_owner))
+    by_key, lone = single[keys.owner], np.flatnonzero(single & (keys.count == 0))
+    several_raw, several_key = several[raw_owner], several[keys.owner]
+    owner, rows = _interleave([
+        _pairs(affs, named_aff, named_ids, pair_inst),
+        _Rows(keys.owner[by_key], 0, {"raw": raw_values.take(the_raw[keys.owner[by_key]]),
+                                      "iid": keys.ids.filter(by_key), "inst": inst[by_key]}),
+        _Rows(lone, 0, {"raw": raw_values.take(the_raw[lone])}),
+        _Rows(raw_owner[several_raw], 0, {"raw": raw_values.filter(several_raw)}),
+        _Rows(keys.owner[several_key], 1, {"iid": keys.ids.filter(several_key),
+                                           "inst": inst[several_key]}),
+        _Rows(keys.owner[~linked], 2, {"iid": keys.ids.filter(~linked),
+                                       "inst": inst[~linked]}),  # every one no pair named
+    ], {"raw": _S, "iid": _S, "inst": pa.int64()})
+    return _affiliation_table(people, insts, owner, rows)
+
+
+def _pairs(affs: _Flat, aff: np.ndarray, ids: pa.Array, inst: np.ndarray) -> _Rows:
+    """Each affiliation's raw string with each of its ids, or with none when it has none."""
+    bare = np.flatnonzero(np.bincount(aff, minlength=len(affs.values)) == 0)
+    every = np.concatenate([aff, bare])
+    order = np.argsort(every, kind="stable")
+    raw = pc.fill_null(affs.field("raw_affiliation_string"), "")
+    return _Rows(affs.parent[every[order]], 0, {
+        "raw": raw.take(pa.array(every[order])),
+        "iid": pa.concat_arrays([ids, pa.nulls(len(bare), _S)]).take(pa.array(order)),
+        "inst": np.concatenate([inst, np.full(len(bare), -1)])[order]})
+
+
+@dataclass
+class _Rows:
+    """Rows of one rule: the parent row of each, the rule's rank among the parent's rules and
+    the rule's columns (a column it lacks is null; a numpy column is an index, -1 for null)."""
+
+    owner: np.ndarray
+    rank: int
+    columns: dict[str, pa.Array | np.ndarray]
+
+
+def _interleave(parts: list[_Rows], types: dict[str, pa.DataType]
+                ) -> tuple[pa.Array, dict[str, pa.Array]]:
+    """All rows in the record path's order: by parent, then rule, then as each rule gave them."""
+    owner = np.concatenate([p.owner for p in parts])
+    rank = np.concatenate([np.full(len(p.owner), p.rank) for p in parts])
+    order = pa.array(np.argsort(owner * 3 + rank, kind="stable"))
+    columns = {}
+    for name, kind in types.items():
+        pieces = [p.columns.get(name, pa.nulls(len(p.owner), kind)) for p in parts]
+        columns[name] = pa.concat_arrays([
+            pa.array(c, mask=c < 0) if isinstance(c, np.ndarray) else c for c in pieces
+        ]).take(order)
+    return pa.array(owner).take(order), columns
+
+
+class _Distinct:
+    """Each parent's distinct ids in first-seen order (null counts as one), each standing for
+    the last element that has it, as a Python dict built from the elements; `others` are
+    columns of ids to look up in it later (`find`)."""
+
+    def __init__(self, parent: np.ndarray, ids: pa.Array, n: int, *others: pa.Array) -> None:
+        every = pc.fill_null(pc.dictionary_encode(pa.concat_arrays([ids, *others])).indices,
+                             -1).to_numpy() + 1
+        cuts = np.cumsum([len(ids), *(len(o) for o in others)])
+        self.codes = np.split(every, cuts[:-1])
+        self.width = int(every.max(initial=0)) + 1
+        key = parent * self.width + self.codes[0]
+        self.unique, first = np.unique(key, return_index=True)
+        self.last_of = len(key) - 1 - np.unique(key[::-1], return_index=True)[1]
+        order = np.argsort(first)
+        self.key, self.last = self.unique[order], self.last_of[order]
+        self.owner = parent[first[order]]
+        self.ids = ids.take(pa.array(first[order]))
+        self.count = np.bincount(self.owner, minlength=n)
+
+    def find(self, parent: np.ndarray, other: int) -> tuple[np.ndarray, np.ndarray]:
+        """The keys of `others[other - 1]` under their parents, and the element each stands
+        for (-1: the parent has no element with that id)."""
+        key = parent * self.width + self.codes[other]
+        if not len(self.unique):
+            return key, np.full(len(key), -1)
+        at = np.minimum(np.searchsorted(self.unique, key), len(self.unique) - 1)
+        return key, np.where(self.unique[at] == key, self.last_of[at], -1)
+
+
+def _affiliation_table(people: _Authorships, insts: _Institutions, owner: pa.Array,
+                       rows: dict[str, pa.Array]) -> pa.Table:
+    inst, iid = rows["inst"], rows["iid"]
+    lineage = _Flat(insts.field("lineage"), strict=False)
+    good = _truthy(lineage.values)
+    count = np.bincount(lineage.parent[good], minlength=len(insts.values))
+    lineages = pa.ListArray.from_arrays(_offsets(count), _sid(lineage.values.filter(good)))
+    index = pc.fill_null(inst, -1).to_numpy()
+    own = np.where(index >= 0, count[index], 0) > 0
+    alone = _truthy(iid)
+    return pa.table({
+        "work_id": people.work_id.take(owner), "author_id": people.author_ids.take(owner),
+        "raw_affiliation": pc.fill_null(rows["raw"], ""), "institution_id": iid,
+        "ror": _bror(insts.field("ror")).take(inst),
+        "institution_name": insts.field("display_name").take(inst),
+        "country_code": insts.field("country_code").take(inst),
+        "lineage": pc.if_else(pa.array(own), lineages.take(inst), pa.ListArray.from_arrays(
+            _offsets(alone.astype(np.int64)), iid.filter(alone)))})
+
+
+def _funding(people: _Authorships) -> pa.Table:
+    """The funding rows of normalise._funding_rows: each award with its funder, then each
+    funder no award named, then the older `grants`."""
+    w, n = people.works, people.works.num_rows
+    funders = _Flat(w.column("funders").combine_chunks())
+    awards = _Flat(w.column("awards").combine_chunks())
+    grants = _Flat(w.column("grants").combine_chunks())
+    award_ids = _sid(awards.field("funder_id"))
+    keys = _Distinct(funders.parent, _sid(funders.field("id")), n, award_ids)
+    award_key, funder = keys.find(awards.parent, 1)
+    alone = ~np.isin(keys.key, award_key)
+    name, ror = funders.field("display_name"), _bror(funders.field("ror"))
+    found = pa.array(funder, mask=funder < 0)
+    owner, rows = _interleave([
+        _Rows(awards.parent, 0, {
+            "funder_id": award_ids, "funder_ror": ror.take(found),
+            "funder_name": _or_else(awards.field("funder_display_name"), name.take(found)),
+            "award_id": awards.field("funder_award_id"),
+            "award_title": awards.field("display_name")}),
+        _Rows(keys.owner[alone], 1, {"funder_id": keys.ids.filter(alone),
+                                     "funder_name": name.take(keys.last[alone]),
+                                     "funder_ror": ror.take(keys.last[alone])}),
+        _Rows(grants.parent, 2, {"funder_id": _sid(grants.field("funder")),
+                                 "funder_name": grants.field("funder_display_name"),
+                                 "award_id": grants.field("award_id")}),
+    ], {c: _S for c in ("funder_id", "funder_name", "funder_ror", "award_id", "award_title")})
+    return pa.table({"work_id": people.work_ids.take(owner), **rows})
+
+
+def _offsets(counts: np.ndarray) -> pa.Array:
+    return pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
+
+
+def _clean_text(table: pa.Table, controls: bool = True) -> pa.Table:
+    """NFC as `text.clean` gives it, in plain and list columns alike, on the columns that hold
+    any text that is not ASCII (ASCII is always NFC); a control character sends the file to
+    the record path, which replaces and counts it. `controls`: the block's bytes may hold one
+    (see _may_hold_controls)."""
     columns = []
     for column in table.columns:
-        values = pc.list_flatten(column) if pa.types.is_list(column.type) else column
-        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
-            if pc.any(pc.match_substring_regex(values, _CONTROL)).as_py():
-                raise Refused("a control character")
-            if not pa.types.is_list(column.type):
-                column = pc.utf8_normalize(column, "NFC")
+        listed = pa.types.is_list(column.type)
+        column = column.combine_chunks() if listed else column
+        values = column.values if listed else column
+        if not pa.types.is_string(values.type):
+            columns.append(column)
+            continue
+        if controls and pc.any(pc.match_substring_regex(values, _CONTROL)).as_py():
+            raise Refused("a control character")
+        if not pc.all(pc.string_is_ascii(values)).as_py():
+            column = pa.ListArray.from_arrays(column.offsets, pc.utf8_normalize(
+                values, "NFC"), mask=column.is_null()) if listed else \
+                pc.utf8_normalize(column, "NFC")
         columns.append(column)
     return pa.table(columns, names=table.column_names)
-
-
-_WORKS = """
-SELECT sid(id) AS work_id, doi, orfalse(title, display_name) AS title, publication_year,
-       publication_date, type, primary_topic.field.display_name AS primary_field,
-       primary_topic.subfield.display_name AS primary_subfield,
-       primary_topic.display_name AS primary_topic,
-       coalesce(is_authors_truncated, false) AS is_authors_truncated, ?::VARCHAR AS source
-FROM w ORDER BY wn
-"""
-
-_AUTHORSHIP_ROWS = """
-au AS (SELECT wn, sid(id) AS work_id, unnest(authorships) AS a,
-              unnest(range(len(authorships))) AS pos FROM w),
-au2 AS (SELECT *, coalesce(nullif(sid(a.author.id), ''), work_id || '-anon' || pos::VARCHAR)
-                  AS author_id FROM au)
-"""
-
-_AUTHORSHIPS = f"""
-WITH {_AUTHORSHIP_ROWS}
-SELECT work_id, author_id, orfalse(a.author.display_name, a.raw_author_name) AS author_name,
-       nullif(CASE WHEN starts_with(a.author.orcid, 'https://orcid.org/')
-                   THEN substr(a.author.orcid, 19) ELSE coalesce(a.author.orcid, '') END, '')
-           AS orcid,
-       a.author_position, coalesce(a.is_corresponding, false) AS is_corresponding,
-       coalesce(list_bool_or(list_transform(a.institutions, lambda i:
-           ($1 <> '' AND bror(i.ror) = $1)
-           OR list_contains($2::VARCHAR[], sid(i.id))
-           OR list_has_any($2::VARCHAR[], list_transform(i.lineage, lambda x: sid(x))))), false)
-           AS is_home
-FROM au2 ORDER BY wn, pos
-"""
-
-# The pairing of raw strings with institutions follows normalise._affiliation_rows exactly:
-# paired affiliations when present (an affiliation with no id pairs with none), else the older
-# unpaired strings; then every institution no pair names, with an empty string.
-_AFFILIATIONS = f"""
-WITH {_AUTHORSHIP_ROWS},
-b AS (SELECT wn, pos, work_id, author_id, a.institutions AS insts, a.affiliations AS affs,
-             list_transform(a.institutions, lambda i: sid(i.id)) AS ids,
-             list_filter(a.raw_affiliation_strings, lambda x: x IS NOT NULL AND x <> '')
-                 AS raws FROM au2),
-k AS (SELECT *, list_filter(ids, lambda x, n: list_position(ids, x) = n) AS keys FROM b),
-p AS (SELECT *, CASE
-        WHEN len(affs) > 0 THEN flatten(list_transform(affs, lambda f: list_transform(
-            CASE WHEN len(list_filter(f.institution_ids, lambda y: y IS NOT NULL)) = 0
-                 THEN [NULL::VARCHAR]
-                 ELSE list_transform(list_filter(f.institution_ids, lambda y: y IS NOT NULL),
-                                     lambda y: sid(y)) END,
-            lambda i: {{'raw': coalesce(f.raw_affiliation_string, ''), 'iid': i}})))
-        WHEN len(raws) = 1 THEN list_transform(
-            CASE WHEN len(keys) = 0 THEN [NULL::VARCHAR] ELSE keys END,
-            lambda i: {{'raw': raws[1], 'iid': i}})
-        ELSE list_concat(list_transform(raws, lambda r: {{'raw': r, 'iid': NULL::VARCHAR}}),
-                         list_transform(keys, lambda i: {{'raw': '', 'iid': i}}))
-        END AS pairs FROM k),
-e AS (SELECT *, list_concat(pairs, list_transform(list_filter(keys, lambda x: x IS NULL OR
-          NOT list_contains(list_transform(pairs, lambda q: q.iid), x)),
-          lambda x: {{'raw': '', 'iid': x}})) AS rows FROM p),
-u AS (SELECT wn, pos, work_id, author_id, insts, unnest(rows) AS r,
-             unnest(range(len(rows))) AS n FROM e),
-v AS (SELECT *, CASE WHEN r.iid IS NOT NULL AND r.iid <> ''
-                     THEN list_filter(insts, lambda i: sid(i.id) = r.iid)[-1] END AS inst
-      FROM u)
-SELECT work_id, author_id, r.raw AS raw_affiliation, r.iid AS institution_id,
-       bror(inst.ror) AS ror, inst.display_name AS institution_name,
-       inst.country_code AS country_code,
-       CASE WHEN len(list_filter(inst.lineage, lambda x: x IS NOT NULL AND x <> '')) > 0
-            THEN list_transform(list_filter(inst.lineage, lambda x: x IS NOT NULL AND x <> ''),
-                                lambda x: sid(x))
-            WHEN r.iid IS NOT NULL AND r.iid <> '' THEN [r.iid]
-            ELSE []::VARCHAR[] END AS lineage
-FROM v ORDER BY wn, pos, n
-"""
-
-_FUNDING = """
-WITH f0 AS (SELECT wn, unnest(funders) AS f, unnest(range(len(funders))) AS n FROM w),
-funders AS (SELECT wn, sid(f.id) AS key, min(n) AS kpos, arg_max(f, n) AS f
-            FROM f0 GROUP BY wn, sid(f.id)),
-awards AS (SELECT wn, sid(id) AS work_id, unnest(awards) AS a, unnest(range(len(awards))) AS n
-           FROM w),
-frows AS (
-    SELECT awards.wn, 0 AS part, awards.n AS p, awards.work_id, sid(a.funder_id) AS funder_id,
-           orfalse(a.funder_display_name, funders.f.display_name) AS funder_name,
-           bror(funders.f.ror) AS funder_ror, a.funder_award_id AS award_id,
-           a.display_name AS award_title
-    FROM awards LEFT JOIN funders ON funders.wn = awards.wn
-         AND funders.key IS NOT DISTINCT FROM sid(a.funder_id)
-    UNION ALL
-    SELECT funders.wn, 1, funders.kpos, sid(w.id), funders.key, funders.f.display_name,
-           bror(funders.f.ror), NULL, NULL
-    FROM funders JOIN w USING (wn)
-    WHERE NOT EXISTS (SELECT 1 FROM awards WHERE awards.wn = funders.wn
-                      AND sid(awards.a.funder_id) IS NOT DISTINCT FROM funders.key)
-    UNION ALL
-    SELECT wn, 2, n, sid(id), sid(g.funder), g.funder_display_name, NULL, g.award_id, NULL
-    FROM (SELECT wn, id, unnest(grants) AS g, unnest(range(len(grants))) AS n FROM w))
-SELECT work_id, funder_id, funder_name, funder_ror, award_id, award_title
-FROM frows ORDER BY wn, part, p
-"""

@@ -430,11 +430,10 @@ def _columnar_file(path: Path, out: _Output, years: tuple[int, int], source: str
     found: list[columnar.Batch] = []
     written, recompute = out.written, out.state.recomputed_home
     try:
-        con = columnar.connection()
         ror = next(iter(home.rors)) if out.kind == "ror" else None
         named = out.state.institution_name != "unknown"
         for block in columnar.blocks(path):
-            b = columnar.normalise_batch(con, block, years, seen, ror, home.openalex_ids,
+            b = columnar.normalise_batch(block, years, seen, ror, home.openalex_ids,
                                          source, name=not named)
             named = named or bool(b.institution_name and clean(b.institution_name))
             if not b.home_ids <= home.openalex_ids:
