@@ -39,6 +39,7 @@ STOPWORDS = STOPWORDS_WEAK | {"and"}
 #: After a name ending in one of these, "of ..." or a subject word means a longer, different
 #: name ("Nanjing University" + "of Information Science..." is not Nanjing University).
 INSTITUTION_WORDS = {"university", "institute", "college", "academy", "school"}
+_INSTITUTION_ENDINGS = tuple(INSTITUTION_WORDS)
 CONTINUATIONS = {"of", "for", "chinese", "information", "science", "technology", "posts",
                  "chemical", "medicine", "medical", "finance", "economics", "normal", "traditional",
                  "agriculture", "agricultural", "forestry", "mining", "petroleum", "aeronautics",
@@ -708,6 +709,8 @@ class NameIndex:
                 and (end + 1 in ends or letters.startswith("of", end + 1))
                 and (long_name or end + 1 in ends and not letters.startswith("of", end + 1)
                      and _glued_inside(end - len(key) + 1, end + 1, glued))]
+        word_ends = {e: i for i, e in enumerate(accumulate(lengths), start=1)}
+        hits = [h for h in hits if not self._goes_on(h[2], word_ends.get(h[1]), parsed.low)]
         if not hits:
             return []
         offsets = list(accumulate(lengths[:-1], initial=0))
@@ -824,6 +827,12 @@ class NameIndex:
         joined = " ".join(low)
         return bool(words & CHINA_MARKERS) or any(p and p in joined for p in places) \
             or any(m in joined for m in ("中国",))
+
+    def _goes_on(self, key: str, t1: int | None, low: list[str]) -> bool:
+        """A squashed name that ends at a word the printed words continue into a longer
+        name ("Central South University of Forestry and Technology")."""
+        return t1 is not None and t1 < len(low) and low[t1] in CONTINUATIONS \
+            and key.endswith(_INSTITUTION_ENDINGS) and not self._qualified(low, t1)
 
     @staticmethod
     def _qualified(low: list[str], t1: int) -> bool:

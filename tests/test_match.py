@@ -556,6 +556,16 @@ def test_web_of_science_and_glued_forms(raw, expected):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
+    # the squashed pass must not find a name the printed words go on from into a longer one
+    ("Central South University of Forestry and Technology, Changsha 410004", set()),
+    ("CentralSouthUniversity, Changsha", {"central-south-university"}),
+    ("Army Engineering UniversityofPLA, Nanjing", {"army-engineering-university"}),
+])
+def test_the_squashed_pass_respects_longer_names(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
     ("Lab X, Shenyang Institute Automation, State Key Lab Robot, Chinese Academy of Sciences",
      {"chinese-academy-of-sciences-shenyang-institute-of-automation"}),
     ("Aerospace Information Research Institute (AIR), Chinese Academy of Sciences (CAS), Beijing",
