@@ -21,7 +21,9 @@ import pandas as pd
 
 from analysis.names import (
     COMMON_WORDS,
+    INSTITUTION_WORDS,
     STOPWORDS,
+    UNIT_WORDS,
     Found,
     NameIndex,
     foreign_places,
@@ -109,12 +111,19 @@ class Matcher:
             return []
         names = self.find(parsed)
         if not names and raw.isascii():  # most strings: the squashed pass is all that is left
-            return self.names.find_squashed(parsed) or self.names.find_misspelt(raw, parsed)
+            return self.names.find_squashed(parsed) or (
+                [] if INSTITUTION_WORDS.isdisjoint(parsed.low)
+                else self.names.find_misspelt(raw, parsed))
         if not any(f.owner and self._in_context(f, names) for f in names) and (
                 not raw.isascii() or any(f.owner for f in names) or looks_glued(parsed)):
             # a look-alike alone needs signs of glue for a longer name to hide behind it
             names = self._fallback(raw, parsed, names)
         return names
+
+    @staticmethod
+    def _may_number(raw: str, parsed: Parsed) -> bool:
+        """Whether the string can print a numbered unit: a unit's word, or Chinese text."""
+        return not raw.isascii() or not UNIT_WORDS.isdisjoint(parsed.low)
 
     def _context(self, raw: str, parsed: Parsed, names: list[Found],
                  institution: dict[str, Any], hit: IdHit | None) -> Context:
@@ -172,7 +181,8 @@ class Matcher:
         names = self._names(raw, parsed)
         hit = self.identifier(institution) if institution else None
         if not names and not hit:  # most strings: only the PLA and unit rules can answer
-            out = [x] if (x := _pla(raw, parsed, self) or _unit_in_city(parsed, self)) else []
+            out = [x] if (x := _pla(raw, parsed, self) or (
+                _unit_in_city(parsed, self) if self._may_number(raw, parsed) else None)) else []
         else:
             out = self._rules(self._context(raw, parsed, names, institution, hit))
         if out and has_invisible(raw):

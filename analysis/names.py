@@ -332,7 +332,7 @@ def _label_units(labels: list[str]) -> set[tuple[str, int]]:
     return units
 
 
-_UNIT_WORDS = frozenset({"institute", "academy"})
+UNIT_WORDS = frozenset({"institute", "academy"})
 
 
 def _english_units(parsed: Parsed) -> list[tuple[tuple[str, int], str]]:
@@ -341,7 +341,7 @@ def _english_units(parsed: Parsed) -> list[tuple[tuple[str, int], str]]:
     Oceanography" is another body)."""
     low, out = parsed.low, []
     for i, word in enumerate(low):
-        if word not in _UNIT_WORDS:
+        if word not in UNIT_WORDS:
             continue
         j = i - 2 if i >= 2 and low[i - 1] == "research" else i - 1
         number = _number(low[j]) if j >= 0 else None
@@ -427,7 +427,7 @@ class NumberedUnits:
         """(unit, as printed, city) for a numbered institute or academy printed without its
         group, where the string names a city in which one listed unit has that number."""
         low = parsed.low
-        printed = _english_units(parsed) if not _UNIT_WORDS.isdisjoint(low) else []
+        printed = _english_units(parsed) if not UNIT_WORDS.isdisjoint(low) else []
         if not parsed.folded.isascii():
             printed += _cjk_units(low, self.cjk_cities)
         if not printed:
