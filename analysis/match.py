@@ -265,7 +265,8 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "case, only when the string as printed names nothing) and OpenAlex linked no "
          "institution"),
     Rule("pla", 0.8, "no listed entry flags, but the string names the People's Liberation Army "
-         "(PLA, 中国人民解放军, a theatre command, military region or command, a numbered unit, "
+         "(PLA, 中国人民解放军, a theatre command, military region or command (glued too), a "
+         "provincial military district, a numbered unit, "
          "a military representative office): a military body even when the unit is on no list, "
          "flagged to the entry for unlisted PLA units; words other forces share count only when "
          "the string places nothing abroad"),

@@ -915,6 +915,9 @@ PLA_PATTERN = re.compile(
     r"|\bJLSF\b"
     r"|People['’`´]?s\s*Liberat(?:ion)?\s*Army|中国人民解放军|解放军"
     r"|\bTheat(?:er|re) Command\b|战区|\bMil(?:itary|\.)?\s+(?:Area\s+)?(?:Region|Command)\b|军区"
+    # ... glued by PDF extraction ("NanjingMilitaryCommand"), and the provincial districts
+    r"|(?:\b|(?<=[a-z]))Military\s*(?:Area\s*)?(?:Region|Command)\b"
+    r"|\bProvincial Military (?:District|Command)\b|\bMilitary Sub-?[Dd]istrict\b"
     r"|\bJoint Logistics? Support Force\b|联勤保障|\bRocket Force\b(?!s)|火箭军"
     r"|\bSecond Artillery\b|第二炮兵"
     # the four general departments (to 2016): 总参 (General Staff) and its numbered institutes
@@ -961,6 +964,7 @@ def pla_mention(raw: str, words: list[str] | None = None) -> str:
     if the caller has them."""
     words = words if words is not None else Parsed(raw).cased
     if PLA_WORDS.isdisjoint(words) and "PLA" not in raw and "Liberat" not in raw \
+            and "ilitary" not in raw \
             and (raw.isascii() or _PLA_CJK_CHARS.isdisjoint(raw)
                  or not PLA_HINTS_CJK.search(raw)) \
             and not (("Unit" in raw or "Troop" in raw or "rmy" in raw)

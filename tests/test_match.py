@@ -491,6 +491,12 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
     ("AF Engn Univ, Telecommun Engn Inst, Xian 710077, Peoples R China",
      {"air-force-engineering-university"}),
     ("Chinese Peoples Liberat Army Gen Hosp, Dept Cardiol, Beijing", {PLAGH}),
+    # a military command's hospital glued by PDF extraction, a provincial military district
+    ("Nanjing General HospitalofNanjingMilitaryCommand,Nanjing 210002,China", {match.PLA_ENTRY}),
+    ("Dept of Data, Sichuan Provincial Military District, Chengdu 610041, China",
+     {match.PLA_ENTRY}),
+    ("Moscow Military District, Russia", set()),
+    ("Department of Military Medicine, University of Oslo, Norway", set()),
     ("China North Ind Grp Corp, Beijing", {"china-north-industries"}),
     ("China Elect Technol Grp Corp, Res Inst 38, Hefei", {"cetc--38th-research-institute"}),
     ("AF Res Lab, Wright Patterson AFB, OH USA", set()),  # the US Air Force's, not listed
