@@ -916,8 +916,8 @@ PLA_PATTERN = re.compile(
     r"|People['’`´]?s\s*Liberat(?:ion)?\s*Army|中国人民解放军|解放军"
     r"|\bTheat(?:er|re) Command\b|战区|\bMil(?:itary|\.)?\s+(?:Area\s+)?(?:Region|Command)\b|军区"
     # ... glued by PDF extraction ("NanjingMilitaryCommand"), and the provincial districts
-    r"|(?:\b|(?<=[a-z]))Military\s*(?:Area\s*)?(?:Region|Command)\b"
-    r"|\bProvincial Military (?:District|Command)\b|\bMilitary Sub-?[Dd]istrict\b"
+    r"|Military\s*(?:Area\s*)?(?:Region|Command)\b"
+    r"|Provincial Military (?:District|Command)\b|Military Sub-?[Dd]istrict\b"
     r"|\bJoint Logistics? Support Force\b|联勤保障|\bRocket Force\b(?!s)|火箭军"
     r"|\bSecond Artillery\b|第二炮兵"
     # the four general departments (to 2016): 总参 (General Staff) and its numbered institutes
@@ -955,6 +955,10 @@ _PLA_PHRASE = re.compile(r"\d(?:th|st|nd|rd) Hosp|Gen(?:eral)? Hosp|Gr(?:ou)?p A
 PLA_HINTS_CJK = re.compile("解放军|战区|军区|联勤|火箭军|炮兵|海军|空军|陆军|部队|代表"
                            "|总参|总装备|总后勤|总政治")
 _PLA_CJK_CHARS = frozenset("军区勤炮队代总")  # every hint above holds one: a cheaper first test
+#: The military commands, regions and districts glued or provincial: a cheap test before the
+#: pattern, for the many strings that say "Military" (Military Medical University).
+_MILITARY_PHRASE = re.compile(r"Military\s*(?:Area\s*)?(?:Region|Command)|Provincial Military"
+                              r"|Military Sub-?[Dd]istrict")
 _GLUED_UNIT = re.compile(r"(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?\d"
                          r"|\d\s*(?:Unit|Troop|[Aa]rmy)")
 
@@ -964,7 +968,7 @@ def pla_mention(raw: str, words: list[str] | None = None) -> str:
     if the caller has them."""
     words = words if words is not None else Parsed(raw).cased
     if PLA_WORDS.isdisjoint(words) and "PLA" not in raw and "Liberat" not in raw \
-            and "ilitary" not in raw \
+            and not ("ilitary" in raw and _MILITARY_PHRASE.search(raw)) \
             and (raw.isascii() or _PLA_CJK_CHARS.isdisjoint(raw)
                  or not PLA_HINTS_CJK.search(raw)) \
             and not (("Unit" in raw or "Troop" in raw or "rmy" in raw)
