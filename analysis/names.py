@@ -370,8 +370,8 @@ def _cjk_units(low: list[str], cities: frozenset[str]) -> list[tuple[tuple[str, 
     for token in low:
         if token.isascii() or ("所" not in token and "院" not in token):
             continue
-        at = next((len(c) for c in cities if token.startswith(c)), 0)
-        if hit := _CJK_UNIT.match(token, at):
+        hit = _CJK_UNIT.search(token)
+        if hit and (hit.start() == 0 or token[:hit.start()] in cities):
             kind = UNIT_KINDS[hit.group(2)]
             if kind != "factory" and (number := cjk_number(hit.group(1))) is not None:
                 out.append(((kind, number), hit.group(0)))
