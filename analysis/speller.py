@@ -10,8 +10,8 @@ data/watchlist/places_cn.csv, a country) and exactly one name word is one slip a
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
+from pathlib import Path
 
 from analysis import config
 from analysis.text import normalise_text
@@ -21,11 +21,13 @@ MIN_TOKEN = 7  # ... and shorter printed words too (Wuhan's "Donghu" is not "Don
 PLACES = config.WATCHLIST_DIR / "places_cn.csv"
 
 
-def places(path: str | None = None) -> set[str]:
+def places(path: Path | None = None) -> set[str]:
     """Places in China (GeoNames' names of the cities ROR records are in, and the
-    provincial-level divisions of ISO 3166-2:CN), normalised."""
-    with open(path or PLACES, encoding="utf-8", newline="") as handle:
-        return {normalise_text(row["name"]) for row in csv.DictReader(handle)}
+    provincial-level divisions of ISO 3166-2:CN), normalised; a file without a name column
+    is an error naming it."""
+    from analysis.watchlist import read_rows  # watchlist imports the matcher's modules
+
+    return {normalise_text(row["name"]) for row in read_rows(path or PLACES, required=["name"])}
 
 
 def _deletions(word: str) -> set[str]:

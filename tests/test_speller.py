@@ -7,6 +7,7 @@ import csv
 import pytest
 
 from analysis import speller
+from analysis.errors import InputError
 from tests.test_gold import MATCHER, flagged
 
 
@@ -30,6 +31,13 @@ def test_a_word_is_read_only_when_one_name_word_is_one_slip_away():
     assert spell.correct("nanjing") == ""  # a known word stays as printed
     assert spell.correct("zijiang") == ""  # one slip from two name words: no reading
     assert spell.correct("sichua") == ""  # too short to read
+
+
+def test_a_places_file_without_its_name_column_is_a_clear_error(tmp_path):
+    bad = tmp_path / "places.csv"
+    bad.write_text("city,source\nHarbin,https://example.org\n", encoding="utf-8")
+    with pytest.raises(InputError, match="places.csv.*name"):
+        speller.places(bad)
 
 
 def test_every_place_cites_its_source():
