@@ -473,19 +473,10 @@ def match_affiliations(affiliations: pd.DataFrame, watchlist: Watchlist,
                        innocents: list[Name], matcher: Matcher | None = None) -> pd.DataFrame:
     """Match each distinct (string, institution) once, then join back to every authorship."""
     matcher = matcher or Matcher(watchlist, innocents)
-    id_to_ror = (affiliations.dropna(subset=["institution_id", "ror"])
-                 .drop_duplicates("institution_id").set_index("institution_id")["ror"].to_dict())
     keys = ["raw_affiliation", "institution_id"]
-    decided = []
-    for row in affiliations.drop_duplicates(keys).itertuples(index=False):
-        lineage = [x for x in (row.lineage if row.lineage is not None else [])
-                   if x != row.institution_id]
-        institution = {"institution_id": text(row.institution_id), "ror": text(row.ror),
-                       "institution_name": text(row.institution_name),
-                       "country_code": text(row.country_code), "lineage": lineage,
-                       "lineage_rors": [id_to_ror[x] for x in lineage if x in id_to_ror]}
-        decided += [(text(row.raw_affiliation), text(row.institution_id), *found)
-                    for found in matcher.decide(text(row.raw_affiliation), institution)]
+    decided = [(raw, institution["institution_id"], *found)
+               for raw, institution in requests(affiliations)
+               for found in matcher.decide(raw, institution)]
     # Join on text keys: a missing institution is "" on both sides, whatever the dtypes.
     join = ["_raw", "_inst"]
     links = pd.DataFrame(decided, columns=[*join, "watchlist_id", "rule", "confidence",
@@ -502,6 +493,25 @@ def match_affiliations(affiliations: pd.DataFrame, watchlist: Watchlist,
     joined = joined.drop_duplicates(["work_id", "author_id", "raw_affiliation", "watchlist_id"])
     return joined.sort_values(["work_id", "author_id", "watchlist_id"])[MATCH_COLUMNS] \
         .reset_index(drop=True)
+
+
+def requests(affiliations: pd.DataFrame) -> list[tuple[str, dict[str, Any]]]:
+    """What `Matcher.decide` is asked of each distinct (string, institution): the string and
+    OpenAlex's institution as the rules read it (its lineage without itself, with RORs)."""
+    id_to_ror = (affiliations.dropna(subset=["institution_id", "ror"])
+                 .drop_duplicates("institution_id").set_index("institution_id")["ror"].to_dict())
+    rows = affiliations.drop_duplicates(["raw_affiliation", "institution_id"])
+    raws, ids, rors, names, countries = ([text(x) for x in rows[c]] for c in (
+        "raw_affiliation", "institution_id", "ror", "institution_name", "country_code"))
+    out = []
+    for raw, oid, ror, name, country, lineage in zip(raws, ids, rors, names, countries,
+                                                     rows["lineage"], strict=True):
+        parents = [x for x in lineage if x != oid] if lineage is not None and len(lineage) \
+            else []
+        out.append((raw, {"institution_id": oid, "ror": ror, "institution_name": name,
+                          "country_code": country, "lineage": parents,
+                          "lineage_rors": [id_to_ror[x] for x in parents if x in id_to_ror]}))
+    return out
 
 
 def _entry_table(watchlist: Watchlist, ids: set[str]) -> pd.DataFrame:

@@ -301,7 +301,8 @@ def _match_stage(r: _Run, interim_key: str, wl: watchlist_mod.Watchlist
         funders = watchlist_mod.load_defence_funders(funders_file)
         funding = normalise.read_parquet(r.interim / "funding.parquet")
         matcher = r.matcher(wl)
-        tables = {"matches": stored_match.match_stored(r.interim, matcher),
+        tables = {"matches": stored_match.match_stored(r.interim, matcher,
+                                                           stored_match.workers()),
                   "funding_flags": match.match_funding(funding, funders, matcher)}
         return tables, {"interim": interim_key, "watchlist": wl.version}
 

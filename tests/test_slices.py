@@ -4,6 +4,7 @@ authorship and affiliation slices hold exactly the rows each stage uses."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from analysis import match, normalise, slices, stored_match, watchlist
+from analysis.errors import InputError
 from analysis.normalise import SCHEMAS
 
 
@@ -29,6 +31,34 @@ def test_demo_matches_equal_the_whole_table(demo_run, matcher) -> None:
     sliced = stored_match.match_stored(demo_run.interim, matcher)
     assert len(sliced) > 200
     pd.testing.assert_frame_equal(sliced, _whole(demo_run.interim, matcher))
+
+
+def test_decisions_shared_among_forked_workers_give_the_same_table(demo_run, matcher,
+                                                                    monkeypatch) -> None:
+    """The demo's couple of hundred decisions shared among two workers in slices of 20: the same
+    table, row for row, as deciding them here."""
+    monkeypatch.setattr(stored_match, "SHARE_AT", 10)
+    monkeypatch.setattr(stored_match, "_CHUNK", 20)
+    shared, real = [], stored_match._decide_forked
+    monkeypatch.setattr(stored_match, "_decide_forked",
+                        lambda *a: shared.append(len(a[1])) or real(*a))
+    forked = stored_match.match_stored(demo_run.interim, matcher, processes=2)
+    assert shared and shared[0] > 150
+    pd.testing.assert_frame_equal(forked, stored_match.match_stored(demo_run.interim, matcher))
+    assert forked["flagged"].sum() > 200
+
+
+@pytest.mark.parametrize(("value", "expected"), [("3", 3), (" 1 ", 1), ("", None)])
+def test_workers_from_the_environment(monkeypatch, value: str, expected: int | None) -> None:
+    monkeypatch.setenv("EXPOSURE_WORKERS", value)
+    assert stored_match.workers() == (expected or len(os.sched_getaffinity(0)))
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1"])
+def test_workers_refuses_a_bad_count(monkeypatch, value: str) -> None:
+    monkeypatch.setenv("EXPOSURE_WORKERS", value)
+    with pytest.raises(InputError, match="EXPOSURE_WORKERS must be a whole number"):
+        stored_match.workers()
 
 
 def _affiliation(work: str, raw: str | None, inst: str | None, ror: str | None,
