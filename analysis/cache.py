@@ -42,15 +42,18 @@ def store_bytes(data: bytes, path: Path, manifest: dict[str, Any], replace: bool
     code may legitimately change; fetched and imported records are never replaced.
     """
     digest = hashlib.sha256(data).hexdigest()
+    manifest_path = path.with_suffix("").with_suffix(".manifest.json")
+    manifest = {**manifest, "file": path.name, "sha256": digest}
     if path.exists():
         if sha256(path) == digest:
+            if replace:  # generated records: the manifest says which code generated them
+                write_manifest(manifest_path, manifest)
             return False
         if not replace:
             raise InputError(f"{path}: already stored with different content; raw data is "
                              "immutable, so remove it by hand if you really mean to replace it")
     files.write_bytes(path, data)
-    write_manifest(path.with_suffix("").with_suffix(".manifest.json"),
-                   {**manifest, "file": path.name, "sha256": digest})
+    write_manifest(manifest_path, manifest)
     return True
 
 

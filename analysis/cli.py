@@ -454,7 +454,8 @@ def build_parser() -> argparse.ArgumentParser:
                           formatter_class=raw, epilog="example:\n  exposure demo --out /tmp/demo")
     demo.add_argument("--out", type=Path, default=None, help="run directory (default reports/demo)")
     demo.add_argument("--rebuild", action="store_true",
-                      help="rebuild every stage even when its inputs are unchanged")
+                      help="regenerate the demo's records and rebuild every stage even when "
+                           "their inputs are unchanged")
     _people(demo)
     _common(demo)
     demo.set_defaults(func=cmd_demo)

@@ -536,18 +536,44 @@ def _raw_files(institution: str, key: str, years: tuple[int, int], paths: config
     return found
 
 
-def store_demo(data_dir: Path | None = None) -> Path:
-    """The demo's records, generated (deterministic) and stored as an import would store them."""
+def store_demo(data_dir: Path | None = None, rebuild: bool = False) -> Path:
+    """The demo's records, generated (deterministic) and stored as an import would store them.
+    Records already stored by this generator's code, intact, are kept as they are: the same
+    code and seed would write the same bytes again (`rebuild` writes them anyway)."""
     from analysis import demo
 
     paths = config.paths(data_dir)
-    built = demo.build()
     target = paths.raw_institution("demo", demo.HOME_KEY) / "works.jsonl.gz"
+    projects = grants.folder(paths, "demo", demo.HOME_KEY) / "projects.jsonl.gz"
+    generator = demo_generator()
+    if not rebuild and all(_generated_by(p, generator) for p in (target, projects)):
+        return target
+    built = demo.build()
     cache.store_records(built.records, target, {
         "source": "demo", "institution": demo.HOME_KEY, "seed": demo.SEED,
-        "generated_by": "analysis.demo", "fictional": True}, replace=True)
-    _store_demo_grants(built, paths)
+        "generated_by": "analysis.demo", "generator": generator, "fictional": True},
+        replace=True)
+    _store_demo_grants(built, paths, generator)
     return target
+
+
+def demo_generator() -> str:
+    """A hash of what the demo's records are made from: the generator's modules and the
+    Python version whose `random` draws them."""
+    digest = hashlib.sha256(".".join(map(str, sys.version_info[:2])).encode())
+    for name in ("demo.py", "demo_catalogue.py", "demo_grants.py"):
+        digest.update(name.encode() + b"\0" + (config.PACKAGE_DIR / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _generated_by(path: Path, generator: str) -> bool:
+    manifest = path.with_suffix("").with_suffix(".manifest.json")
+    try:
+        stored = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(stored, dict) and stored.get("generator") == generator and \
+        path.exists() and stored.get("sha256") == cache.sha256(path)
 
 
 def run_demo(out: Path | None = None, data_dir: Path | None = None, quiet: bool = False,
@@ -558,7 +584,7 @@ def run_demo(out: Path | None = None, data_dir: Path | None = None, quiet: bool 
     say = _say(quiet)
     start = time.perf_counter()
     say("[generate] building the demo university ...")
-    store_demo(data_dir)
+    store_demo(data_dir, rebuild)
     generate = round(time.perf_counter() - start, 3)
     say(f"[generate] done in {generate:.2f}s")
     options = {"roster": config.DEMO_DIR / "roster.csv",
@@ -570,15 +596,15 @@ def run_demo(out: Path | None = None, data_dir: Path | None = None, quiet: bool 
     return result
 
 
-def _store_demo_grants(built: Any, paths: config.Paths) -> None:
+def _store_demo_grants(built: Any, paths: config.Paths, generator: str) -> None:
     """The demo's GtR-shaped grant projects, stored like a GtR fetch."""
     from analysis import demo, demo_grants
 
     bundles, _truth, orgs = demo_grants.build(built)
     cache.store_records(bundles, grants.folder(paths, "demo", demo.HOME_KEY) /
                         "projects.jsonl.gz", {"source": "demo", "shape": "gtr",
-                                              "organisations": orgs, "fictional": True},
-                        replace=True)
+                                              "organisations": orgs, "generator": generator,
+                                              "fictional": True}, replace=True)
 
 
 class _FetchProgress:

@@ -205,3 +205,57 @@ def test_summary_has_accessible_inline_charts_and_no_external_requests(demo_run)
     names = set(demo_run.tables.authorships.loc[demo_run.tables.authorships["is_home"],
                                                 "author_name"])
     assert not [n for n in names if n in index]  # the leadership summary names nobody
+
+
+def _stored_demo(demo_run, tmp_path):
+    """A data folder holding a copy of the demo's stored records (the shared one stays)."""
+    import shutil
+
+    from tests.conftest import demo_data_dir
+
+    data = tmp_path / "data"
+    shutil.copytree(demo_data_dir(demo_run) / "raw", data / "raw")
+    return data
+
+
+def _counting_builds(monkeypatch) -> list[int]:
+    built, real = [], demo.build
+    monkeypatch.setattr(demo, "build", lambda: built.append(1) or real())
+    return built
+
+
+def test_stored_demo_records_are_kept_not_regenerated(demo_run, tmp_path, monkeypatch):
+    from analysis import cache, pipeline
+
+    data = _stored_demo(demo_run, tmp_path)
+    works = pipeline.store_demo(data)
+    before = cache.sha256(works)
+    built = _counting_builds(monkeypatch)
+    assert pipeline.store_demo(data) == works and built == []
+    manifest = json.loads(works.with_suffix("").with_suffix(".manifest.json").read_text())
+    assert manifest["generator"] == pipeline.demo_generator()
+    pipeline.store_demo(data, rebuild=True)  # --rebuild regenerates: the same bytes
+    assert built == [1] and cache.sha256(works) == before
+
+
+@pytest.mark.parametrize("damage", ["records", "manifest", "grants"])
+def test_damaged_or_foreign_demo_records_are_regenerated(demo_run, tmp_path, monkeypatch,
+                                                         damage):
+    """A stored file changed by hand, a manifest from another generator, or the grants file
+    missing: the records are generated again and stored as the generator writes them."""
+    from analysis import cache, pipeline
+
+    data = _stored_demo(demo_run, tmp_path)
+    works = pipeline.store_demo(data)
+    good = cache.sha256(works)
+    manifest = works.with_suffix("").with_suffix(".manifest.json")
+    if damage == "records":
+        works.write_bytes(works.read_bytes()[:-10])
+    elif damage == "manifest":
+        manifest.write_text(json.dumps(json.loads(manifest.read_text()) | {"generator": "x"}))
+    else:
+        next((data / "raw").rglob("projects.jsonl.gz")).unlink()
+    built = _counting_builds(monkeypatch)
+    pipeline.store_demo(data)
+    assert built == [1] and cache.sha256(works) == good
+    assert json.loads(manifest.read_text())["generator"] == pipeline.demo_generator()
