@@ -45,6 +45,7 @@ from analysis import (
     review,
     slices,
     stored_match,
+    workers,
 )
 from analysis import watchlist as watchlist_mod
 from analysis.errors import InputError
@@ -302,7 +303,7 @@ def _match_stage(r: _Run, interim_key: str, wl: watchlist_mod.Watchlist
         funding = normalise.read_parquet(r.interim / "funding.parquet")
         matcher = r.matcher(wl)
         tables = {"matches": stored_match.match_stored(r.interim, matcher,
-                                                           stored_match.workers()),
+                                                           workers.count()),
                   "funding_flags": match.match_funding(funding, funders, matcher)}
         return tables, {"interim": interim_key, "watchlist": wl.version}
 

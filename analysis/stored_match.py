@@ -15,15 +15,12 @@ answers, almost all of them empty.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from analysis import match, slices
-from analysis.errors import InputError
+from analysis import match, slices, workers
 from analysis.text import text
 
 #: Fewer decisions than this are made in the process itself: a worker's start and the answers'
@@ -31,18 +28,6 @@ from analysis.text import text
 SHARE_AT = 20_000
 _CHUNK = 2_000
 _SHARED: tuple[match.Matcher, list[tuple[str, dict[str, Any]]]] | None = None
-
-
-def workers() -> int:
-    """`EXPOSURE_WORKERS`, else the processors this process may use."""
-    wanted = os.environ.get("EXPOSURE_WORKERS", "")
-    if wanted.strip():
-        if not wanted.strip().isdigit() or int(wanted) < 1:
-            raise InputError(f"EXPOSURE_WORKERS must be a whole number of at least 1, "
-                             f"not {wanted!r}")
-        return int(wanted)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
-        os.cpu_count() or 1
 
 
 def _key(raw: str, institution: dict[str, Any]) -> tuple[Any, ...]:
@@ -74,8 +59,7 @@ class _Memo:
         """Decide every request (distinct by string and institution id), shared among
         `processes` forked workers when there are enough of them. Only decisions with a link
         are kept: the rows joined afterwards are those whose (string, institution) linked."""
-        if processes < 2 or len(asked) < SHARE_AT or \
-                "fork" not in multiprocessing.get_all_start_methods():
+        if processes < 2 or len(asked) < SHARE_AT or not workers.can_fork():
             decided = [self.matcher.decide(raw, institution) for raw, institution in asked]
         else:
             decided = _decide_forked(self.matcher, asked, processes)
@@ -92,7 +76,7 @@ def _decide_forked(matcher: match.Matcher, asked: list[tuple[str, dict[str, Any]
     global _SHARED
     _SHARED = (matcher, asked)
     try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
+        with workers.forked_pool(processes) as pool:
             slices_ = pool.map(_decide_slice, range(0, len(asked), _CHUNK), chunksize=1)
     finally:
         _SHARED = None

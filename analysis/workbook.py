@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from xlsxwriter import Workbook
 
-from analysis import files
+from analysis import files, workers
 from analysis.exposure import INSTITUTION
 from analysis.text import neutralise, printable
 
@@ -137,10 +137,12 @@ def write(path: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
     book.close()
 
 
-#: A workbook of more cells than this is written by a process of its own while the pages and
+#: A workbook of more cells than this is written by another process while the pages and
 #: tables are written (XlsxWriter costs about 10 microseconds a cell, and a large university's
-#: workbook has half a million); a smaller one is not worth the process's start.
-BESIDE_AT = 100_000
+#: workbook has half a million); a smaller one is not worth the process's start. A forked copy
+#: starts in milliseconds; a new interpreter, where there is no fork, in about a second.
+BESIDE_AT, BESIDE_NEW_AT = 10_000, 100_000
+_SHARED: tuple[Path, dict[str, Any]] | None = None
 
 
 def save(path: Path, **sheets: Any) -> None:
@@ -163,14 +165,56 @@ def writing(path: Path, **sheets: Any) -> Iterator[None]:
     the block by another process when large, after it otherwise. A failure in either is
     raised; the block's first."""
     cells = sum(frame.size for frame in sheets.values() if isinstance(frame, pd.DataFrame))
-    if cells <= BESIDE_AT:
+    if cells > BESIDE_AT and workers.can_fork():
+        with _forked(path, sheets):
+            yield
+    elif cells > BESIDE_NEW_AT:
+        with _interpreter(path, sheets):
+            yield
+    else:
         yield
         save(path, **sheets)
-        return
+
+
+@contextmanager
+def _forked(path: Path, sheets: dict[str, Any]) -> Iterator[None]:
+    """Written by a forked copy, which has the sheets already: nothing is sent to it."""
+    global _SHARED
+    _SHARED = (path, sheets)
+    try:
+        pool = workers.forked_pool(1)
+    finally:
+        _SHARED = None
+    try:
+        written = pool.apply_async(_save_shared)
+        try:
+            yield
+        except BaseException:
+            pool.terminate()
+            raise
+        try:
+            written.get()
+        except Exception as error:
+            raise RuntimeError(f"writing {path.name} failed: {type(error).__name__}: "
+                               f"{error}") from error
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _save_shared() -> None:
+    assert _SHARED is not None
+    path, sheets = _SHARED
+    save(path, **sheets)
+
+
+@contextmanager
+def _interpreter(path: Path, sheets: dict[str, Any]) -> Iterator[None]:
+    """Written by a child interpreter of its own (`python -m analysis.workbook`), not a
+    spawned multiprocessing worker, which would re-run the caller's unguarded top-level
+    script code; the sheets go to it in a pickle file."""
     sheets_file = path.with_name(f".{path.name}.sheets")
     files.write_with(sheets_file, lambda tmp: _pickle(sheets, tmp))
-    # A child interpreter of its own (`python -m analysis.workbook`), not multiprocessing: a
-    # spawned worker would re-run the caller's unguarded top-level script code.
     child = subprocess.Popen([sys.executable, "-m", "analysis.workbook", str(path),
                               str(sheets_file)], stderr=subprocess.PIPE, text=True)
     try:

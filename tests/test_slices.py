@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from analysis import match, normalise, slices, stored_match, watchlist
+from analysis import match, normalise, slices, stored_match, watchlist, workers
 from analysis.errors import InputError
 from analysis.normalise import SCHEMAS
 
@@ -51,14 +51,14 @@ def test_decisions_shared_among_forked_workers_give_the_same_table(demo_run, mat
 @pytest.mark.parametrize(("value", "expected"), [("3", 3), (" 1 ", 1), ("", None)])
 def test_workers_from_the_environment(monkeypatch, value: str, expected: int | None) -> None:
     monkeypatch.setenv("EXPOSURE_WORKERS", value)
-    assert stored_match.workers() == (expected or len(os.sched_getaffinity(0)))
+    assert workers.count() == (expected or len(os.sched_getaffinity(0)))
 
 
 @pytest.mark.parametrize("value", ["0", "two", "-1"])
 def test_workers_refuses_a_bad_count(monkeypatch, value: str) -> None:
     monkeypatch.setenv("EXPOSURE_WORKERS", value)
     with pytest.raises(InputError, match="EXPOSURE_WORKERS must be a whole number"):
-        stored_match.workers()
+        workers.count()
 
 
 def _affiliation(work: str, raw: str | None, inst: str | None, ror: str | None,

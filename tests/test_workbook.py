@@ -37,22 +37,36 @@ def _cells(path: Path) -> list:
     return cells
 
 
+@pytest.fixture(params=["forked", "interpreter"])
+def beside(request, monkeypatch) -> str:
+    """Both ways of writing beside: a forked copy (Linux) and a new interpreter (elsewhere)."""
+    monkeypatch.setattr(workbook, "BESIDE_AT", 100)
+    monkeypatch.setattr(workbook, "BESIDE_NEW_AT", 100)
+    if request.param == "interpreter":
+        monkeypatch.setattr(workbook.workers, "can_fork", lambda: False)
+    return request.param
+
+
 def test_a_large_workbook_is_written_beside_with_the_same_cells(tmp_path, monkeypatch):
-    here, beside = tmp_path / "here.xlsx", tmp_path / "beside.xlsx"
+    here = tmp_path / "here.xlsx"
     with workbook.writing(here, **_sheets()):
         assert not here.exists()  # small: written when the block ends
     assert here.exists()
-    monkeypatch.setattr(workbook, "BESIDE_AT", 100)  # 300 x 6 cells: another process
-    with workbook.writing(beside, **_sheets()):
-        pass
-    assert _cells(beside) == _cells(here)
-    flagged = _cells(beside)[2]
-    assert flagged[2][2] == "'=HYPERLINK(x)" and flagged[2][3] == "US_ENTITY_LIST; ASPI"
-    assert oct(beside.stat().st_mode & 0o777) == "0o600"
+    for way in ("forked", "interpreter"):
+        with monkeypatch.context() as patch:
+            patch.setattr(workbook, "BESIDE_AT", 100)  # 300 x 6 cells: another process
+            patch.setattr(workbook, "BESIDE_NEW_AT", 100)
+            patch.setattr(workbook.workers, "can_fork", lambda way=way: way == "forked")
+            out = tmp_path / f"{way}.xlsx"
+            with workbook.writing(out, **_sheets()):
+                pass
+        assert _cells(out) == _cells(here), way
+        flagged = _cells(out)[2]
+        assert flagged[2][2] == "'=HYPERLINK(x)" and flagged[2][3] == "US_ENTITY_LIST; ASPI"
+        assert oct(out.stat().st_mode & 0o777) == "0o600"
 
 
-def test_a_failure_in_the_other_process_is_raised(tmp_path, monkeypatch):
-    monkeypatch.setattr(workbook, "BESIDE_AT", 100)
+def test_a_failure_in_the_other_process_is_raised(tmp_path, beside):
     sheets = _sheets() | {"departments": pd.DataFrame({"nothing": range(200)})}
     out = tmp_path / "x.xlsx"
     with pytest.raises(RuntimeError, match="KeyError.*department"), \
@@ -62,8 +76,7 @@ def test_a_failure_in_the_other_process_is_raised(tmp_path, monkeypatch):
     assert not list(tmp_path.iterdir())  # no temporary file left behind
 
 
-def test_a_failure_in_the_block_comes_first(tmp_path, monkeypatch):
-    monkeypatch.setattr(workbook, "BESIDE_AT", 100)
+def test_a_failure_in_the_block_comes_first(tmp_path, beside):
     with pytest.raises(RuntimeError, match="pages"), workbook.writing(tmp_path / "x.xlsx",
                                                                       **_sheets()):
         raise RuntimeError("pages failed")

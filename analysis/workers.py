@@ -1,0 +1,40 @@
+"""Work shared among forked copies of this process.
+
+A forked copy starts in a few milliseconds with everything already imported and built (the
+matcher, the run's tables), where a new interpreter spends a second importing pandas and must
+be sent its inputs. Forking is used on Linux only: macOS's system libraries are not safe in a
+child forked from a process with threads, and Windows cannot fork; there the callers do the
+work themselves or start an interpreter of their own.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from multiprocessing.pool import Pool
+
+from analysis.errors import InputError
+
+ENV = "EXPOSURE_WORKERS"
+
+
+def count() -> int:
+    """`EXPOSURE_WORKERS`, else the processors this process may use."""
+    wanted = os.environ.get(ENV, "").strip()
+    if wanted:
+        if not wanted.isdigit() or int(wanted) < 1:
+            raise InputError(f"{ENV} must be a whole number of at least 1, not {wanted!r}")
+        return int(wanted)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+        os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return sys.platform.startswith("linux")
+
+
+def forked_pool(processes: int) -> Pool:
+    """A pool of forked copies: what the caller set up before this call, module globals
+    included, is theirs without being sent."""
+    return multiprocessing.get_context("fork").Pool(processes)
