@@ -219,7 +219,7 @@ def newly_listed(before: Snapshot, after: Snapshot) -> pd.DataFrame:
                 and old.get("tier") == entry.get("tier"):
             continue
         mine = counted[counted["watchlist_id"] == entry_id]
-        older = mine[mine["work_id"].isin(before.works)]
+        older = mine.loc[[w in before.works for w in mine["work_id"]]]  # few rows, many works
         if older.empty:
             continue
         rows.append({"watchlist_id": entry_id, "entry_name": entry["name"],

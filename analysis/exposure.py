@@ -212,7 +212,8 @@ def _group_row(group: Group, weighted: pd.DataFrame, flagged: pd.DataFrame,
         weighted[weighted["department"].isin(group.members)]
     group_works = set(attr["work_id"])
     fractional = attr.groupby("work_id")["weight"].sum()
-    hits = per_work[per_work.index.isin(group_works)]
+    # as objects: pandas tests Arrow strings against a set one Python scalar at a time
+    hits = per_work[per_work.index.astype(object).isin(group_works)]
     group_matches = flagged[flagged["work_id"].isin(group_works)]
     top = group_matches.drop_duplicates(["work_id", "root_id"])["root_name"].value_counts()
     involved = attr[attr["work_id"].isin(hits.index)]
