@@ -449,8 +449,12 @@ def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path 
                                                    sources)
     stages = {"normalise": norm_reused, "match": match_reused, "attribute": attr_reused}
     matches = normalise.read_parquet(r.processed / "matches.parquet")
-    tables = normalise.read_tables(r.interim, ["works"])  # and the authorships analyse reads:
-    tables.authorships = slices.authorships_near(r.interim, matches["work_id"])
+    tables = normalise.Tables(  # what analyse reads of them
+        works=slices.works_counted(r.interim, matches["work_id"]),
+        authorships=slices.authorships_near(r.interim, matches["work_id"],
+                                            slices.ANALYSED_AUTHORSHIP_COLUMNS),
+        affiliations=pd.DataFrame(columns=normalise.AFFILIATION_COLUMNS),
+        funding=pd.DataFrame(columns=normalise.FUNDING_COLUMNS))
     funding_flags = normalise.read_parquet(r.processed / "funding_flags.parquet")
     attributions = normalise.read_parquet(r.processed / "attributions.parquet")
     with _stage("grants", timings, say):

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import scale
 
-from analysis import config, match, pipeline, watchlist
+from analysis import config, match, normalise, pipeline, watchlist
 from analysis.text import text
 
 
@@ -63,7 +63,7 @@ def main() -> None:
             totals.append(time.perf_counter() - start)
             for name, seconds in result.timings.items():
                 stages.setdefault(name, []).append(seconds)
-            affiliations = result.tables.affiliations
+            affiliations = normalise.read_parquet(result.interim / "affiliations.parquet")
             matcher = match.Matcher(wl, innocents)
             start = time.perf_counter()
             match.match_affiliations(affiliations, wl, innocents, matcher)
