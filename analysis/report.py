@@ -23,7 +23,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from analysis import config, files, grants, network, plots, review_view, workbook
+from analysis import config, files, grants, network, plots, review_view, workbook, workers
 from analysis.errors import InputError
 from analysis.exposure import INSTITUTION, Group
 
@@ -213,9 +213,9 @@ def write_run(out: Path, outputs: Outputs, manifest: dict[str, Any], demo: bool 
     try:
         for folder in ("departments", "tables", "networks"):
             (staging / folder).mkdir(mode=0o700)
-        with workbook.writing(staging / "exposure.xlsx", **_workbook(outputs, manifest)):
+        with workbook.writing(staging / "exposure.xlsx", **_workbook(outputs, manifest)), \
+                workers.beside(lambda: _write_tables(staging, outputs), "writing the tables"):
             _write_pages(staging, outputs, manifest, demo)
-            _write_tables(staging, outputs, manifest)
         manifest.setdefault("timings_seconds", {})["report"] = round(
             time.perf_counter() - start, 3)  # the manifest is written last, so it can say
         files.write_text(staging / "manifest.json",
@@ -267,7 +267,7 @@ def _write_pages(staging: Path, o: Outputs, manifest: dict[str, Any], demo: bool
             review=review_view.context(o.review, o.works[g.id]), **common))
 
 
-def _write_tables(staging: Path, o: Outputs, manifest: dict[str, Any]) -> None:
+def _write_tables(staging: Path, o: Outputs) -> None:
     tables = staging / "tables"
     files.write_csv(o.departments, tables / "departments.csv")
     files.write_csv(o.bridging[INSTITUTION], tables / "bridging_researchers.csv")

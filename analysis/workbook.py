@@ -142,7 +142,6 @@ def write(path: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
 #: workbook has half a million); a smaller one is not worth the process's start. A forked copy
 #: starts in milliseconds; a new interpreter, where there is no fork, in about a second.
 BESIDE_AT, BESIDE_NEW_AT = 10_000, 100_000
-_SHARED: tuple[Path, dict[str, Any]] | None = None
 
 
 def save(path: Path, **sheets: Any) -> None:
@@ -166,7 +165,7 @@ def writing(path: Path, **sheets: Any) -> Iterator[None]:
     raised; the block's first."""
     cells = sum(frame.size for frame in sheets.values() if isinstance(frame, pd.DataFrame))
     if cells > BESIDE_AT and workers.can_fork():
-        with _forked(path, sheets):
+        with workers.beside(lambda: save(path, **sheets), f"writing {path.name}"):
             yield
     elif cells > BESIDE_NEW_AT:
         with _interpreter(path, sheets):
@@ -174,38 +173,6 @@ def writing(path: Path, **sheets: Any) -> Iterator[None]:
     else:
         yield
         save(path, **sheets)
-
-
-@contextmanager
-def _forked(path: Path, sheets: dict[str, Any]) -> Iterator[None]:
-    """Written by a forked copy, which has the sheets already: nothing is sent to it."""
-    global _SHARED
-    _SHARED = (path, sheets)
-    try:
-        pool = workers.forked_pool(1)
-    finally:
-        _SHARED = None
-    try:
-        written = pool.apply_async(_save_shared)
-        try:
-            yield
-        except BaseException:
-            pool.terminate()
-            raise
-        try:
-            written.get()
-        except Exception as error:
-            raise RuntimeError(f"writing {path.name} failed: {type(error).__name__}: "
-                               f"{error}") from error
-    finally:
-        pool.terminate()
-        pool.join()
-
-
-def _save_shared() -> None:
-    assert _SHARED is not None
-    path, sheets = _SHARED
-    save(path, **sheets)
 
 
 @contextmanager

@@ -12,6 +12,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from multiprocessing.pool import Pool
 
 from analysis.errors import InputError
@@ -38,3 +40,50 @@ def forked_pool(processes: int) -> Pool:
     """A pool of forked copies: what the caller set up before this call, module globals
     included, is theirs without being sent."""
     return multiprocessing.get_context("fork").Pool(processes)
+
+
+_TASK: Callable[[], None] | None = None
+
+
+@contextmanager
+def beside(task: Callable[[], None], what: str) -> Iterator[None]:
+    """`task` done by a forked copy while the block runs (after it where there is no fork).
+    A failure in either is raised, the block's first; the task's as a RuntimeError naming
+    `what`."""
+    if not can_fork():
+        yield
+        task()
+        return
+    global _TASK
+    _TASK = task
+    try:
+        pool = forked_pool(1)
+    finally:
+        _TASK = None
+    try:
+        done = pool.apply_async(_run_task)
+        try:
+            yield
+        except BaseException:
+            pool.terminate()
+            raise
+        try:
+            interrupted = done.get()
+        except Exception as error:
+            raise RuntimeError(f"{what} failed: {type(error).__name__}: {error}") from error
+        if interrupted:
+            raise KeyboardInterrupt
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _run_task() -> bool:
+    """Whether the task was interrupted (Ctrl-C reaches the whole process group): a pool
+    worker that let KeyboardInterrupt out would die and leave the caller waiting."""
+    assert _TASK is not None
+    try:
+        _TASK()
+    except KeyboardInterrupt:
+        return True
+    return False

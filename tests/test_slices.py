@@ -4,7 +4,6 @@ authorship and affiliation slices hold exactly the rows each stage uses."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -12,8 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from analysis import match, normalise, slices, stored_match, watchlist, workers
-from analysis.errors import InputError
+from analysis import match, normalise, slices, stored_match, watchlist
 from analysis.normalise import SCHEMAS
 
 
@@ -46,19 +44,6 @@ def test_decisions_shared_among_forked_workers_give_the_same_table(demo_run, mat
     assert shared and shared[0] > 150
     pd.testing.assert_frame_equal(forked, stored_match.match_stored(demo_run.interim, matcher))
     assert forked["flagged"].sum() > 200
-
-
-@pytest.mark.parametrize(("value", "expected"), [("3", 3), (" 1 ", 1), ("", None)])
-def test_workers_from_the_environment(monkeypatch, value: str, expected: int | None) -> None:
-    monkeypatch.setenv("EXPOSURE_WORKERS", value)
-    assert workers.count() == (expected or len(os.sched_getaffinity(0)))
-
-
-@pytest.mark.parametrize("value", ["0", "two", "-1"])
-def test_workers_refuses_a_bad_count(monkeypatch, value: str) -> None:
-    monkeypatch.setenv("EXPOSURE_WORKERS", value)
-    with pytest.raises(InputError, match="EXPOSURE_WORKERS must be a whole number"):
-        workers.count()
 
 
 def _affiliation(work: str, raw: str | None, inst: str | None, ror: str | None,

@@ -1,0 +1,70 @@
+"""Work done by forked copies: the answer and the errors are the caller's, as if done here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from analysis import workers
+from analysis.errors import InputError
+
+
+@pytest.fixture(params=["forked", "here"])
+def way(request, monkeypatch) -> str:
+    if request.param == "here":
+        monkeypatch.setattr(workers, "can_fork", lambda: False)
+    return request.param
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text)
+
+
+def test_the_task_is_done_beside_the_block(tmp_path, way) -> None:
+    out = tmp_path / "x.txt"
+    with workers.beside(lambda: _write(out, str(os.getpid())), "writing x"):
+        here = os.getpid()
+    assert out.exists()
+    assert (out.read_text() != str(here)) == (way == "forked")
+
+
+def test_a_failed_task_is_raised_naming_it(tmp_path, way) -> None:
+    def fail() -> None:
+        raise KeyError("department")
+
+    expected = RuntimeError if way == "forked" else KeyError
+    with pytest.raises(expected, match="department"), workers.beside(fail, "writing x"):
+        pass
+    if way == "forked":
+        with pytest.raises(RuntimeError, match="writing x failed: KeyError"), \
+                workers.beside(fail, "writing x"):
+            pass
+
+
+def test_the_block_fails_first(tmp_path, way) -> None:
+    with pytest.raises(ValueError, match="block"), \
+            workers.beside(lambda: _write(tmp_path / "x", "x"), "writing x"):
+        raise ValueError("block")
+
+
+def test_an_interrupted_task_interrupts_the_caller(way) -> None:
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt), workers.beside(interrupted, "writing x"):
+        pass
+
+
+@pytest.mark.parametrize(("value", "expected"), [("3", 3), (" 1 ", 1), ("", None)])
+def test_workers_from_the_environment(monkeypatch, value: str, expected: int | None) -> None:
+    monkeypatch.setenv("EXPOSURE_WORKERS", value)
+    assert workers.count() == (expected or len(os.sched_getaffinity(0)))
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1"])
+def test_workers_refuses_a_bad_count(monkeypatch, value: str) -> None:
+    monkeypatch.setenv("EXPOSURE_WORKERS", value)
+    with pytest.raises(InputError, match="EXPOSURE_WORKERS must be a whole number"):
+        workers.count()
