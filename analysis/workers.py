@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from multiprocessing.pool import Pool
+from typing import Any
 
 from analysis.errors import InputError
 
@@ -42,17 +43,24 @@ def forked_pool(processes: int) -> Pool:
     return multiprocessing.get_context("fork").Pool(processes)
 
 
-_TASK: Callable[[], None] | None = None
+_TASK: Callable[[], Any] | None = None
+
+
+class Done:
+    """What a task `beside` ran returned, once the block has ended."""
+
+    value: Any = None
 
 
 @contextmanager
-def beside(task: Callable[[], None], what: str) -> Iterator[None]:
-    """`task` done by a forked copy while the block runs (after it where there is no fork).
-    A failure in either is raised, the block's first; the task's as a RuntimeError naming
-    `what`."""
+def beside(task: Callable[[], Any], what: str) -> Iterator[Done]:
+    """`task` done by a forked copy while the block runs (after it where there is no fork);
+    what it returns is the yielded `Done`'s value after the block. A failure in either is
+    raised, the block's first; the task's as a RuntimeError naming `what`."""
+    done = Done()
     if not can_fork():
-        yield
-        task()
+        yield done
+        done.value = task()
         return
     global _TASK
     _TASK = task
@@ -61,14 +69,14 @@ def beside(task: Callable[[], None], what: str) -> Iterator[None]:
     finally:
         _TASK = None
     try:
-        done = pool.apply_async(_run_task)
+        running = pool.apply_async(_run_task)
         try:
-            yield
+            yield done
         except BaseException:
             pool.terminate()
             raise
         try:
-            interrupted = done.get()
+            interrupted, done.value = running.get()
         except Exception as error:
             raise RuntimeError(f"{what} failed: {type(error).__name__}: {error}") from error
         if interrupted:
@@ -78,12 +86,11 @@ def beside(task: Callable[[], None], what: str) -> Iterator[None]:
         pool.join()
 
 
-def _run_task() -> bool:
-    """Whether the task was interrupted (Ctrl-C reaches the whole process group): a pool
-    worker that let KeyboardInterrupt out would die and leave the caller waiting."""
+def _run_task() -> tuple[bool, Any]:
+    """(interrupted, the answer): Ctrl-C reaches the whole process group, and a pool worker
+    that let KeyboardInterrupt out would die and leave the caller waiting."""
     assert _TASK is not None
     try:
-        _TASK()
+        return False, _TASK()
     except KeyboardInterrupt:
-        return True
-    return False
+        return True, None

@@ -24,9 +24,11 @@ def _write(path: Path, text: str) -> None:
 
 def test_the_task_is_done_beside_the_block(tmp_path, way) -> None:
     out = tmp_path / "x.txt"
-    with workers.beside(lambda: _write(out, str(os.getpid())), "writing x"):
+    with workers.beside(lambda: _write(out, str(os.getpid())) or {"answer": [1, 2]},
+                        "writing x") as done:
         here = os.getpid()
-    assert out.exists()
+        assert done.value is None
+    assert out.exists() and done.value == {"answer": [1, 2]}
     assert (out.read_text() != str(here)) == (way == "forked")
 
 
