@@ -19,16 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from analysis import config, files, report
-from analysis.errors import InputError
+from analysis.errors import InputError, NotebookError
 
 NOTEBOOK_DIR = config.PROJECT_ROOT / "notebooks"
 #: Every notebook's parameters cell sets at least these.
 PARAMETERS = ("INSTITUTION", "YEARS", "DATA_DIR", "RUN_DIR")
 KERNEL = "python3"
-
-
-class NotebookError(RuntimeError):
-    """A notebook failed; the message names the cell and where the executed copy is."""
 
 
 @dataclass

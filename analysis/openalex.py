@@ -25,13 +25,10 @@ from pyalex import Institutions, Works
 from urllib3.util.retry import Retry
 
 from analysis import config
+from analysis.errors import OpenAlexError
 
 #: ROR ids per request: an OR filter takes at most 100 values and the URL must stay short.
 ROR_CHUNK = 50
-
-
-class OpenAlexError(RuntimeError):
-    """OpenAlex could not answer; the message says what to do and never contains the key."""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from analysis import files
+from analysis.errors import PdfError
 
 CHROMIUM_ENV = "EXPOSURE_CHROMIUM"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -27,10 +28,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 CJK_INSTALL = "sudo apt-get install fonts-noto-cjk"
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
-class PdfError(RuntimeError):
-    """PDFs cannot be made here; the message says what to install."""
 
 
 def chromium_path() -> str:
