@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import pickle
 import subprocess
 import sys
 import time
@@ -207,6 +208,28 @@ def _store(folder: Path, stage: str, key: str, tables: dict[str, pd.DataFrame],
     return meta
 
 
+def _kept_matcher(path: Path, build: Callable[[], match.Matcher]) -> match.Matcher:
+    """The matcher pickled at `path` by an earlier run of the same code, watchlist and
+    look-alikes (our own file in the user's private data folder); built and kept otherwise,
+    replacing the matchers of other versions. A file that will not load is built again."""
+    try:
+        with open(path, "rb") as handle:
+            kept = pickle.load(handle)
+        if isinstance(kept, match.Matcher):
+            return kept
+    except FileNotFoundError:
+        pass
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+            TypeError, ValueError):
+        path.unlink(missing_ok=True)
+    built = build()
+    files.make_dir(path.parent)
+    for old in path.parent.glob(".matcher-*.pickle"):
+        old.unlink(missing_ok=True)
+    files.write_with(path, lambda tmp: tmp.write_bytes(pickle.dumps(built, protocol=5)))
+    return built
+
+
 @dataclass
 class _Run:
     """One run's inputs, resolved once."""
@@ -225,11 +248,16 @@ class _Run:
     _matcher: match.Matcher | None = None
 
     def matcher(self, wl: watchlist_mod.Watchlist) -> match.Matcher:
-        """One matcher per run, shared by the match and grants stages (building it is most
-        of a small run's matching time)."""
+        """One matcher per run, shared by the match and grants stages, and kept between runs
+        in the data folder: building it is most of a small run's matching time, and a rerun
+        whose match stage is reused still needs it for the grants."""
         if self._matcher is None:
-            self._matcher = match.Matcher(wl, watchlist_mod.load_not_watchlisted(
-                watchlist_mod.not_watchlisted_path()))
+            innocents = watchlist_mod.not_watchlisted_path()
+            key = _fingerprint(code=self.code, watchlist=wl.version,
+                               innocents=_checksum(innocents), python=sys.version_info[:2])
+            self._matcher = _kept_matcher(self.paths.interim / f".matcher-{key}.pickle",
+                                          lambda: match.Matcher(
+                                              wl, watchlist_mod.load_not_watchlisted(innocents)))
         return self._matcher
 
     @property

@@ -178,6 +178,28 @@ def test_a_watchlist_change_reruns_matching_only(demo_run, tmp_path):
     assert rebuilt.counts["flagged_works"] == demo_run.counts["flagged_works"]
 
 
+def test_the_matcher_is_kept_between_runs_of_the_same_code_and_lists(demo_run, tmp_path,
+                                                                     monkeypatch):
+    data = demo_data_dir(demo_run)
+    pipeline.run_demo(out=tmp_path / "a", data_dir=data, quiet=True)
+    kept = list((data / "interim").glob(".matcher-*.pickle"))
+    assert len(kept) == 1 and oct(kept[0].stat().st_mode & 0o777) == "0o600"
+    built, real = [], pipeline.match.Matcher.__init__
+    monkeypatch.setattr(pipeline.match.Matcher, "__init__",
+                        lambda self, *a: built.append(1) or real(self, *a))
+    again = pipeline.run_demo(out=tmp_path / "b", data_dir=data, quiet=True, rebuild=True)
+    assert built == [] and again.counts == demo_run.counts
+    kept[0].write_bytes(b"not a pickle")  # damaged: built again, and kept again
+    damaged = pipeline.run_demo(out=tmp_path / "c", data_dir=data, quiet=True, rebuild=True)
+    assert built == [1] and damaged.counts == demo_run.counts
+    layer = tmp_path / "mine.csv"  # other lists: another matcher, which replaces it
+    layer.write_text("id,name,category,lists\nmy-own,Fictional Institute of Examples,"
+                     "military,ASPI_CDUT:2020\n")
+    pipeline.run_demo(out=tmp_path / "d", data_dir=data, quiet=True, watchlists=[layer])
+    now = list((data / "interim").glob(".matcher-*.pickle"))
+    assert built == [1, 1] and len(now) == 1 and now != kept
+
+
 def test_a_half_built_stage_is_never_reused(demo_run, tmp_path, monkeypatch):
     data = demo_data_dir(demo_run)
 
