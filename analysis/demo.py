@@ -161,7 +161,18 @@ def _institution_id(inst: Institution) -> str:
     return f"https://openalex.org/I99{digest:08d}"
 
 
+_DEHYDRATED: dict[str, dict[str, Any]] = {}
+
+
 def _dehydrated(inst: Institution) -> dict[str, Any]:
+    """OpenAlex's short form of an institution: a fresh copy of one made once per key."""
+    if inst.key not in _DEHYDRATED:
+        _DEHYDRATED[inst.key] = _dehydrate(inst)
+    made = _DEHYDRATED[inst.key]
+    return {**made, "lineage": list(made["lineage"])}
+
+
+def _dehydrate(inst: Institution) -> dict[str, Any]:
     lineage = [_institution_id(inst)]
     parent = ALL.get(inst.parent) if inst.parent else None
     while parent:
@@ -319,8 +330,10 @@ class _Generator:
         home = [lead]
         for _ in range(rng.choice([0, 0, 1, 1, 2])):
             same = [p for p in self.by_department.get(dept, []) if p not in home]
-            other = [p for p in self.people if p not in home]
-            home.append(rng.choice(same if rng.random() < 0.75 and same else other))
+            if rng.random() < 0.75 and same:
+                home.append(rng.choice(same))
+            else:
+                home.append(rng.choice([p for p in self.people if p not in home]))
         big = n % 250 == 3
         ext_keys: list[str] = []
         if rng.random() < 0.8:
