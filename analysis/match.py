@@ -495,11 +495,18 @@ def match_affiliations(affiliations: pd.DataFrame, watchlist: Watchlist,
         .reset_index(drop=True)
 
 
-def requests(affiliations: pd.DataFrame) -> list[tuple[str, dict[str, Any]]]:
+def known_rors(affiliations: pd.DataFrame) -> dict[str, str]:
+    """Each institution id's ROR, from the first row that gives one."""
+    return (affiliations.dropna(subset=["institution_id", "ror"])
+            .drop_duplicates("institution_id").set_index("institution_id")["ror"].to_dict())
+
+
+def requests(affiliations: pd.DataFrame, id_to_ror: dict[str, str] | None = None
+             ) -> list[tuple[str, dict[str, Any]]]:
     """What `Matcher.decide` is asked of each distinct (string, institution): the string and
-    OpenAlex's institution as the rules read it (its lineage without itself, with RORs)."""
-    id_to_ror = (affiliations.dropna(subset=["institution_id", "ror"])
-                 .drop_duplicates("institution_id").set_index("institution_id")["ror"].to_dict())
+    OpenAlex's institution as the rules read it (its lineage without itself, with the RORs
+    `id_to_ror` knows; by default those of `affiliations`)."""
+    id_to_ror = known_rors(affiliations) if id_to_ror is None else id_to_ror
     rows = affiliations.drop_duplicates(["raw_affiliation", "institution_id"])
     raws, ids, rors, names, countries = ([text(x) for x in rows[c]] for c in (
         "raw_affiliation", "institution_id", "ror", "institution_name", "country_code"))

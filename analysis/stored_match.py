@@ -27,7 +27,7 @@ from analysis.text import text
 #: trip back cost more than they save (about 40 microseconds a decision).
 SHARE_AT = 20_000
 _CHUNK = 2_000
-_SHARED: tuple[match.Matcher, list[tuple[str, dict[str, Any]]]] | None = None
+_SHARED: tuple[match.Matcher, pd.DataFrame, dict[str, str]] | None = None
 
 
 def _key(raw: str, institution: dict[str, Any]) -> tuple[Any, ...]:
@@ -55,43 +55,54 @@ class _Memo:
         if links:
             self.linked.add((key[0], key[1]))
 
-    def prefill(self, asked: list[tuple[str, dict[str, Any]]], processes: int) -> None:
-        """Decide every request (distinct by string and institution id), shared among
-        `processes` forked workers when there are enough of them. Only decisions with a link
-        are kept: the rows joined afterwards are those whose (string, institution) linked."""
-        if processes < 2 or len(asked) < SHARE_AT or not workers.can_fork():
-            decided = [self.matcher.decide(raw, institution) for raw, institution in asked]
+    def prefill(self, affiliations: pd.DataFrame, processes: int) -> None:
+        """Decide every distinct (string, institution id) of `affiliations`, shared among
+        `processes` forked workers when there are enough of them (each builds its own
+        slice's requests too). Only decisions with a link are kept: the rows joined
+        afterwards are those whose (string, institution) linked."""
+        rows = affiliations.drop_duplicates(["raw_affiliation", "institution_id"])
+        rors = match.known_rors(affiliations)
+        if processes < 2 or len(rows) < SHARE_AT or not workers.can_fork():
+            found = _linked(self.matcher, rows, rors)
         else:
-            decided = _decide_forked(self.matcher, asked, processes)
-        for (raw, institution), links in zip(asked, decided, strict=True):
-            if links:
-                self._keep(_key(raw, institution), links)
+            found = _linked_forked(self.matcher, rows, rors, processes)
+        for raw, institution, links in found:
+            self._keep(_key(raw, institution), links)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.matcher, name)
 
 
-def _decide_forked(matcher: match.Matcher, asked: list[tuple[str, dict[str, Any]]],
-                   processes: int) -> list[list[Any]]:
+Linked = list[tuple[str, dict[str, Any], list[Any]]]
+
+
+def _linked(matcher: match.Matcher, rows: pd.DataFrame, rors: dict[str, str]) -> Linked:
+    """(string, institution, links) of the rows' requests that link to an entry."""
+    return [(raw, institution, links) for raw, institution in match.requests(rows, rors)
+            if (links := matcher.decide(raw, institution))]
+
+
+def _linked_forked(matcher: match.Matcher, rows: pd.DataFrame, rors: dict[str, str],
+                   processes: int) -> Linked:
     global _SHARED
-    _SHARED = (matcher, asked)
+    _SHARED = (matcher, rows, rors)
     try:
         with workers.forked_pool(processes) as pool:
-            slices_ = pool.map(_decide_slice, range(0, len(asked), _CHUNK), chunksize=1)
+            parts = pool.map(_linked_slice, range(0, len(rows), _CHUNK), chunksize=1)
     finally:
         _SHARED = None
-    return [links for part in slices_ for links in part]
+    return [found for part in parts for found in part]
 
 
-def _decide_slice(start: int) -> list[list[Any]]:
+def _linked_slice(start: int) -> Linked:
     assert _SHARED is not None
-    matcher, asked = _SHARED
-    return [matcher.decide(raw, institution) for raw, institution in asked[start:start + _CHUNK]]
+    matcher, rows, rors = _SHARED
+    return _linked(matcher, rows.iloc[start:start + _CHUNK], rors)
 
 
 def match_stored(directory: Path, matcher: match.Matcher, processes: int = 1) -> pd.DataFrame:
     """The matches table of the affiliations stored in `directory` (match_affiliations')."""
     memo = _Memo(matcher)
-    memo.prefill(match.requests(slices.distinct_affiliations(directory)), processes)
+    memo.prefill(slices.distinct_affiliations(directory), processes)
     rows = slices.affiliations_with(directory, sorted(memo.linked))
     return match.match_affiliations(rows, matcher.watchlist, [], memo)  # type: ignore[arg-type]

@@ -37,8 +37,8 @@ def test_decisions_shared_among_forked_workers_give_the_same_table(demo_run, mat
     table, row for row, as deciding them here."""
     monkeypatch.setattr(stored_match, "SHARE_AT", 10)
     monkeypatch.setattr(stored_match, "_CHUNK", 20)
-    shared, real = [], stored_match._decide_forked
-    monkeypatch.setattr(stored_match, "_decide_forked",
+    shared, real = [], stored_match._linked_forked
+    monkeypatch.setattr(stored_match, "_linked_forked",
                         lambda *a: shared.append(len(a[1])) or real(*a))
     forked = stored_match.match_stored(demo_run.interim, matcher, processes=2)
     assert shared and shared[0] > 150
