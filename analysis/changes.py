@@ -185,10 +185,10 @@ DIFF_COLUMNS = ["flag_key", "work_id", "publication_year", "title", "raw_affilia
 def compare(before: Snapshot, after: Snapshot) -> dict[str, Any]:
     """New flags, flags gone (with why), newly listed entries now flagging older works,
     decisions made between, and departments whose figures moved."""
-    old_all = {r["flag_key"]: r for r in before.flags.to_dict("records")}
-    new_all = {r["flag_key"]: r for r in after.flags.to_dict("records")}
     old_counted = set(before.counted()["flag_key"])
     new_counted = set(after.counted()["flag_key"])
+    moved_keys = old_counted ^ new_counted  # only these rows are read as records
+    old_all, new_all = _by_key(before.flags, moved_keys), _by_key(after.flags, moved_keys)
     added = [{**r, "reason": why_new({**r, "_entry": after.watchlist.get(r["watchlist_id"])},
                                      before, old_all.get(k))}
              for k, r in new_all.items() if k in new_counted and k not in old_counted]
@@ -201,6 +201,13 @@ def compare(before: Snapshot, after: Snapshot) -> dict[str, Any]:
         "decisions": decided(before, after),
         "departments_moved": moved(before.departments, after.departments),
     }
+
+
+def _by_key(flags: pd.DataFrame, keys: set[str]) -> dict[str, dict[str, Any]]:
+    """The rows of the given flag keys as records, by key (a rerun's flags are thousands
+    and its changes few; pandas makes records slowly)."""
+    rows = flags[flags["flag_key"].astype(object).isin(keys)]
+    return {r["flag_key"]: r for r in rows.to_dict("records")}
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -233,13 +240,15 @@ def newly_listed(before: Snapshot, after: Snapshot) -> pd.DataFrame:
 def decided(before: Snapshot, after: Snapshot) -> pd.DataFrame:
     """Flags whose review decision changed between the runs."""
     old = before.flags.set_index("flag_key")["review"].to_dict()
+    flags = after.flags
+    changed = [status != "below_threshold" and text(review) != text(old.get(key, ""))
+               for key, status, review in zip(flags["flag_key"], flags["status"],
+                                              flags["review"], strict=True)]
     rows = [{"flag_key": r["flag_key"], "work_id": r["work_id"],
              "raw_affiliation": r["raw_affiliation"], "watchlist_id": r["watchlist_id"],
              "before": old.get(r["flag_key"], "") or "not reviewed",
              "now": r["review"] or "not reviewed", "note": r["review_note"]}
-            for r in after.flags.to_dict("records")
-            if r["status"] != "below_threshold"
-            and text(r["review"]) != text(old.get(r["flag_key"], ""))]
+            for r in flags[changed].to_dict("records")]
     return pd.DataFrame(rows, columns=["flag_key", "work_id", "raw_affiliation",
                                        "watchlist_id", "before", "now", "note"])
 
