@@ -617,7 +617,8 @@ def test_joined_affiliations_are_read_one_by_one(raw, expected):
     ("Department of Cardiology, Drum Tower Hospital, Nanjing University Medical School", {"nju"}),
     # ... and their innocent neighbours
     ("物理研究所，北京", set()),  # a bare "Institute of Physics" is anyone's
-    ("比亚迪 总装车间，深圳", set()),  # 总装: final assembly, not the armament department
+    ("吉利汽车 总装车间，宁波", set()),  # 总装: final assembly, not the armament department
+    ("比亚迪 总装车间，深圳", {"byd"}),  # BYD (1260H, 2026) by its name; 总装 adds no PLA flag
     ("General Staff Department, Israel Defense Forces, Tel Aviv, Israel", set()),
     ("Nanjing University of Chinese Medicine, Nanjing", set()),
     ("Institute of Computeing Technology, Chinese Academy of Sciences, Beijing",  # one slip
