@@ -139,10 +139,13 @@ def partner_network(graph: Any) -> Figure:
     home = [n for n, k in graph.nodes(data="kind") if k == network.HOME]
     partners = [n for n, k in graph.nodes(data="kind") if k == network.PARTNER]
     kind = dict(graph.nodes(data="kind"))
-    reach: dict[Any, list[Any]] = {}  # a co-author's partners, looked up once
+    linked = {co for p in partners for co in graph.adj[p]}  # the few co-authors that matter
+    reach: dict[Any, list[Any]] = {}  # a co-author's partners, looked up once, in its order
     weights: dict[tuple[Any, Any], int] = {}
     for h in home:
         for co in graph.adj[h]:
+            if co not in linked:
+                continue
             if (found := reach.get(co)) is None:
                 found = reach[co] = [p for p in graph.adj[co] if kind.get(p) == network.PARTNER]
             for p in found:
