@@ -54,11 +54,12 @@ class Done:
 
 @contextmanager
 def beside(task: Callable[[], Any], what: str) -> Iterator[Done]:
-    """`task` done by a forked copy while the block runs (after it where there is no fork);
-    what it returns is the yielded `Done`'s value after the block. A failure in either is
-    raised, the block's first; the task's as a RuntimeError naming `what`."""
+    """`task` done by a forked copy while the block runs (after it where there is no fork,
+    or one processor to run on); what it returns is the yielded `Done`'s value after the
+    block. A failure in either is raised, the block's first; the task's as a RuntimeError
+    naming `what`."""
     done = Done()
-    if not can_fork():
+    if not can_fork() or count() < 2:
         yield done
         done.value = task()
         return

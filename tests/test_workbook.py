@@ -42,6 +42,7 @@ def beside(request, monkeypatch) -> str:
     """Both ways of writing beside: a forked copy (Linux) and a new interpreter (elsewhere)."""
     monkeypatch.setattr(workbook, "BESIDE_AT", 100)
     monkeypatch.setattr(workbook, "BESIDE_NEW_AT", 100)
+    monkeypatch.setenv("EXPOSURE_WORKERS", "2")
     if request.param == "interpreter":
         monkeypatch.setattr(workbook.workers, "can_fork", lambda: False)
     return request.param
@@ -57,6 +58,7 @@ def test_a_large_workbook_is_written_beside_with_the_same_cells(tmp_path, monkey
             patch.setattr(workbook, "BESIDE_AT", 100)  # 300 x 6 cells: another process
             patch.setattr(workbook, "BESIDE_NEW_AT", 100)
             patch.setattr(workbook.workers, "can_fork", lambda way=way: way == "forked")
+            patch.setenv("EXPOSURE_WORKERS", "2")
             out = tmp_path / f"{way}.xlsx"
             with workbook.writing(out, **_sheets()):
                 pass

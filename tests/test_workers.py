@@ -13,9 +13,18 @@ from analysis.errors import InputError
 
 @pytest.fixture(params=["forked", "here"])
 def way(request, monkeypatch) -> str:
+    monkeypatch.setenv("EXPOSURE_WORKERS", "2")  # a one-processor machine forks too, here
     if request.param == "here":
         monkeypatch.setattr(workers, "can_fork", lambda: False)
     return request.param
+
+
+def test_one_worker_means_no_fork(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("EXPOSURE_WORKERS", "1")
+    out = tmp_path / "x.txt"
+    with workers.beside(lambda: _write(out, str(os.getpid())) or 7, "writing x") as done:
+        pass
+    assert out.read_text() == str(os.getpid()) and done.value == 7
 
 
 def _write(path: Path, text: str) -> None:
