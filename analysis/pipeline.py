@@ -56,6 +56,9 @@ from analysis.ids import bare_ror, parse_institution, short_id
 from analysis.normalise import Warnings
 
 STORED_STAGES = ("normalise", "match", "attribute")
+#: A co-authorship graph of more edges than this has its communities found by a forked copy
+#: (Louvain takes about 15 microseconds an edge; a fork's start costs a few tenths of a second).
+BESIDE_EDGES = 50_000
 
 
 @dataclass
@@ -413,8 +416,9 @@ def analyse(tables: normalise.Tables, matches: pd.DataFrame, funding_flags: pd.D
             selected = exposure.select_flags(matches, tiers, categories)
             flags = exposure.flag_rows(selected, tables.works)
             graph = network.coauthor_graph(tables.authorships, flags, attributions)
-            found = later.enter_context(workers.beside(lambda: network.communities(graph),
-                                                       "finding the network's communities"))
+            found = later.enter_context(workers.beside(
+                lambda: network.communities(graph), "finding the network's communities",
+                worth=graph.number_of_edges() > BESIDE_EDGES))
             sensitive = exposure.sensitive_works(tables.works, pd.read_csv(config.NSI_AREAS))
             table = exposure.by_department(tables.works, flags, attributions, funding_flags, rows,
                                            years, sensitive, granted.counts)

@@ -214,7 +214,8 @@ def write_run(out: Path, outputs: Outputs, manifest: dict[str, Any], demo: bool 
         for folder in ("departments", "tables", "networks"):
             (staging / folder).mkdir(mode=0o700)
         with workbook.writing(staging / "exposure.xlsx", **_workbook(outputs, manifest)), \
-                workers.beside(lambda: _write_tables(staging, outputs), "writing the tables"):
+                workers.beside(lambda: _write_tables(staging, outputs), "writing the tables",
+                               worth=_table_cells(outputs) > BESIDE_CELLS):
             _write_pages(staging, outputs, manifest, demo)
         manifest.setdefault("timings_seconds", {})["report"] = round(
             time.perf_counter() - start, 3)  # the manifest is written last, so it can say
@@ -265,6 +266,16 @@ def _write_pages(staging: Path, o: Outputs, manifest: dict[str, Any], demo: bool
             bridging=[] if people is None else people.to_dict("records"),
             years=[] if years is None else years.to_dict("records"),
             review=review_view.context(o.review, o.works[g.id]), **common))
+
+
+#: Tables (and network edges) of more cells than this are written by a forked copy beside the
+#: pages: at 100,000 works they take seconds, and a fork's start a few tenths of one.
+BESIDE_CELLS = 200_000
+
+
+def _table_cells(o: Outputs) -> int:
+    return o.flagged.size + o.matches.size + sum(3 * g.number_of_edges() + 4 * len(g)
+                                                 for g in o.graphs.values())
 
 
 def _write_tables(staging: Path, o: Outputs) -> None:

@@ -141,7 +141,7 @@ def write(path: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
 #: tables are written (XlsxWriter costs about 10 microseconds a cell, and a large university's
 #: workbook has half a million); a smaller one is not worth the process's start. A forked copy
 #: starts in milliseconds; a new interpreter, where there is no fork, in about a second.
-BESIDE_AT, BESIDE_NEW_AT = 10_000, 100_000
+BESIDE_AT, BESIDE_NEW_AT = 50_000, 100_000
 
 
 def save(path: Path, **sheets: Any) -> None:

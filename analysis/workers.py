@@ -53,13 +53,14 @@ class Done:
 
 
 @contextmanager
-def beside(task: Callable[[], Any], what: str) -> Iterator[Done]:
+def beside(task: Callable[[], Any], what: str, worth: bool = True) -> Iterator[Done]:
     """`task` done by a forked copy while the block runs (after it where there is no fork,
-    or one processor to run on); what it returns is the yielded `Done`'s value after the
-    block. A failure in either is raised, the block's first; the task's as a RuntimeError
-    naming `what`."""
+    one processor to run on, or when the caller judges the task too small to be `worth` a
+    fork: the copy's first writes to the parent's memory cost a few tenths of a second);
+    what it returns is the yielded `Done`'s value after the block. A failure in either is
+    raised, the block's first; the task's as a RuntimeError naming `what`."""
     done = Done()
-    if not can_fork() or count() < 2:
+    if not worth or not can_fork() or count() < 2:
         yield done
         done.value = task()
         return

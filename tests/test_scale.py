@@ -22,3 +22,19 @@ def test_demo_outputs_are_unchanged(demo_run) -> None:
                          f"{changed}; if the change is intended, regenerate it with "
                          "`.venv/bin/python -m tests.demo_digest`")
     assert len(got) >= 40
+
+
+@pytest.mark.slow
+def test_work_shared_among_forked_copies_changes_no_output(tmp_path, monkeypatch) -> None:
+    """The demo with every fork taken however small the work (decisions, Louvain, tables,
+    workbook): the same outputs as the fingerprint."""
+    from analysis import pipeline, report, stored_match, workbook
+
+    monkeypatch.setenv("EXPOSURE_WORKERS", "2")
+    for module, name in ((stored_match, "SHARE_AT"), (pipeline, "BESIDE_EDGES"),
+                         (report, "BESIDE_CELLS"), (workbook, "BESIDE_AT")):
+        monkeypatch.setattr(module, name, 0)
+    result = pipeline.run_demo(out=tmp_path / "r", data_dir=tmp_path / "d", quiet=True)
+    expected = json.loads(DIGEST_FILE.read_text(encoding="utf-8"))
+    got = digest(result.out, demo_data_dir(result))
+    assert sorted(n for n in expected.keys() | got.keys() if expected.get(n) != got.get(n)) == []
