@@ -167,20 +167,18 @@ _GLUED_MARK = re.compile(r"(?<![\w.])\d{1,2}(?=[A-Z][a-z])")
 #: Glue between words: a lower-case letter then a capital.
 _GLUED = re.compile("[a-z][A-Z]")
 #: Each ASCII letter as its case and each digit as 0: glue and glued marks are then found by
-#: substring, several times faster than a regular expression on every string.
-_CHAR_CLASSES = bytes(97 if 97 <= c <= 122 else 65 if 65 <= c <= 90 else 48 if 48 <= c <= 57
-                      else 32 for c in range(256))
+#: substring, several times faster than a regular expression on every string. A character
+#: beyond ASCII is encoded as "?", read as a digit: it may be one ("٣Jilin"), which the
+#: regular expression then decides.
+_CHAR_CLASSES = bytes(97 if 97 <= c <= 122 else 65 if 65 <= c <= 90
+                      else 48 if 48 <= c <= 57 or c == 63 else 32 for c in range(256))
 
 
 def _glue(spaced: str, encoded: bytes | None = None) -> tuple[bool, bool]:
     """Whether words are glued ("UniversityXi") and whether a footnote mark is ("3Jilin");
     `encoded` is the ASCII string's bytes, when the caller has them."""
-    if encoded is None and spaced.isascii():
-        encoded = spaced.encode("ascii")
-    if encoded is not None:
-        classes = encoded.translate(_CHAR_CLASSES)
-        return b"aA" in classes, b"0Aa" in classes and bool(_GLUED_MARK.search(spaced))
-    return bool(_GLUED.search(spaced)), bool(_GLUED_MARK.search(spaced))
+    classes = (encoded or spaced.encode("ascii", "replace")).translate(_CHAR_CLASSES)
+    return b"aA" in classes, b"0Aa" in classes and bool(_GLUED_MARK.search(spaced))
 
 
 _CASE_CHANGE = re.compile("(?<=[a-z])(?=[A-Z])")
@@ -275,19 +273,20 @@ def _fold(raw: str) -> str:
     return raw
 
 
-#: Punctuation (ASCII and the CJK marks that NFKC leaves) becomes a space: str.translate is
-#: several times faster than a regular expression on the hot path.
-_SPACES = str.maketrans({c: " " for c in (string.punctuation.replace("_", "")
-                                          + "，。、；：（）【】《》“”‘·–—…・「」『』\u3000")})
+#: Punctuation (ASCII and the CJK marks that NFKC leaves) becomes a space: ASCII text through
+#: bytes.translate, other text through a character class (str.translate looks each character
+#: of other scripts up in a dictionary, three times slower).
 _PUNCT = string.punctuation.replace("_", "").encode()
 _SPACES_ASCII = bytes.maketrans(_PUNCT, b" " * len(_PUNCT))
+_PUNCTUATION = re.compile(
+    f"[{re.escape(_PUNCT.decode() + '，。、；：（）【】《》“”‘·–—…・「」『』')}\u3000]")
 
 
 def _spaced(text: str) -> str:
     """Punctuation to spaces; ASCII text (most of it) through bytes.translate, ten times faster."""
     if text.isascii():
         return text.encode("ascii").translate(_SPACES_ASCII).decode("ascii")
-    return text.translate(_SPACES)
+    return _PUNCTUATION.sub(" ", text)
 
 
 def _national(words: list[str]) -> list[str]:
