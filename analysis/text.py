@@ -8,7 +8,7 @@ import html
 import re
 import string
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 #: A cell starting with one of these is run as a formula by spreadsheet programs. Full-width
@@ -223,20 +223,33 @@ def _simplified() -> Callable[[str], str]:
 
 
 
+def char_class(chars: Iterable[str]) -> str:
+    """A regular expression's character class of `chars`, in runs ("[a-cx]"): searching a
+    string for it visits each character in C, where a set test makes an object of each."""
+    runs: list[list[int]] = []
+    for code in sorted(set(map(ord, chars))):
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return "[" + "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "")
+                         for a, b in runs) + "]"
+
+
 @functools.cache
-def _traditional() -> frozenset[str]:
+def _traditional() -> re.Pattern[str]:
     """The characters OpenCC folds: a string holding none of them is already simplified, and
     skips the conversion (most Chinese text is)."""
     chars = [chr(c) for r in (range(0x3400, 0xA000), range(0xF900, 0xFB00)) for c in r]
     folded = _simplified()("\n".join(chars)).split("\n")
     if len(folded) != len(chars):  # never seen; the slow, sure way
         folded = [_simplified()(c) for c in chars]
-    return frozenset(c for c, f in zip(chars, folded, strict=True) if c != f)
+    return re.compile(char_class(c for c, f in zip(chars, folded, strict=True) if c != f))
 
 
 def simplified(raw: str) -> str:
     """Traditional Chinese characters folded to simplified ("" when there are none to fold)."""
-    if raw.isascii() or _traditional().isdisjoint(raw):
+    if raw.isascii() or not _traditional().search(raw):
         return ""
     folded = _simplified()(_SURROGATE.sub("\ufffd", raw))  # OpenCC takes UTF-8 only
     return folded if folded != raw else ""
