@@ -657,11 +657,11 @@ class NameIndex:
                    if len(w) >= speller.MIN_TOKEN]
         if not unknown:
             return []
-        near: set[str] = set()
-        for i, word in enumerate(low):
-            if word in INSTITUTION_WORDS:
-                near.update(low[max(i - 3, 0):i + 4])  # "<X> <Y> University of <Z>"
-        fixes = {w: fix for w in unknown if w in near and (fix := self.speller.correct(w))}
+        fixes = {w: fix for w in unknown if (fix := self.speller.correct(w))}
+        if fixes:  # rare: where a name's words stand, "<X> <Y> University of <Z>"
+            near = {w for i, word in enumerate(low) if word in INSTITUTION_WORDS
+                    for w in low[max(i - 3, 0):i + 4]}
+            fixes = {w: fix for w, fix in fixes.items() if w in near}
         if not fixes:
             return []
         fixed = re.sub(r"[A-Za-z]+", lambda m: fixes.get(m.group(0).lower(), m.group(0)), raw)
