@@ -193,6 +193,8 @@ GLUE_AFTER = frozenset({
 _DIRECTIONS = {"s": "south", "n": "north", "e": "east", "w": "west", "ne": "northeast",
                "nw": "northwest", "se": "southeast", "sw": "southwest"}
 _DIRECTION_LETTERS = frozenset(_DIRECTIONS)
+#: The words that `Parsed._edit` reads by their neighbours.
+_EDITED = frozenset({"nat", "af", "people"}) | _DIRECTION_LETTERS
 DIRECTION_BEFORE = frozenset({"university", "china", "jiaotong", "normal", "polytechnical",
                               "institute", "medical", "petroleum", "forestry", "agricultural",
                               "minzu"})
@@ -340,14 +342,20 @@ class Parsed:
         self.low = lowered
         if not _ABBREVIATED.isdisjoint(lowered):
             lowered[:] = [_WORD_FOR.get(w, w) for w in lowered]
-            if "nat" in lowered:
-                lowered[:] = _national(lowered)
-            if "af" in lowered:
-                self._air_force()
-            if "people" in lowered:
-                self._chinese_people()
-            if not _DIRECTION_LETTERS.isdisjoint(lowered):
-                self._directions()
+            if not _EDITED.isdisjoint(lowered):  # most strings: one test, not four
+                self._edit()
+
+    def _edit(self) -> None:
+        """Abbreviations whose reading depends on the words around them."""
+        lowered = self.low
+        if "nat" in lowered:
+            lowered[:] = _national(lowered)
+        if "af" in lowered:
+            self._air_force()
+        if "people" in lowered:
+            self._chinese_people()
+        if not _DIRECTION_LETTERS.isdisjoint(lowered):
+            self._directions()
 
     # Token edits below keep the two token lists, and the segments' starts, in step.
     def _splice(self, i: int, j: int, low: list[str], cased: list[str]) -> None:
