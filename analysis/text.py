@@ -353,7 +353,7 @@ class Parsed:
                 lowered = [w.lower() for w in self.cased]
         self.low = lowered
         if not _ABBREVIATED.isdisjoint(lowered):
-            lowered[:] = [_WORD_FOR.get(w, w) for w in lowered]
+            lowered[:] = map(_WORD_FOR.get, lowered, lowered)  # the word itself if not abbreviated
             if not _EDITED.isdisjoint(lowered):  # most strings: one test, not four
                 self._edit()
 
