@@ -9,6 +9,7 @@ import re
 import string
 import unicodedata
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from typing import Any, Protocol
 
 #: A cell starting with one of these is run as a formula by spreadsheet programs. Full-width
@@ -321,6 +322,9 @@ def _national(words: list[str]) -> list[str]:
             for w, nxt in zip(words, [*words[1:], ""], strict=True)]
 
 
+_NO_PARTS: frozenset[int] = frozenset()
+
+
 class Parsed:
     """A string's normalised tokens and tokens as printed; segments (the comma-separated parts)
     are worked out only when a rule asks, since most strings never need them."""
@@ -339,7 +343,7 @@ class Parsed:
             spaced = _spaced(self.folded)
             glued, marked = _glue(spaced)
         self._starts: set[int] | None = None
-        self._parts: set[int] = set()
+        self._parts: AbstractSet[int] = _NO_PARTS  # worked out with the starts
         if marked:
             spaced = _GLUED_MARK.sub("", spaced)  # "3Jilin University": a footnote mark
         self.cased = spaced.split()
