@@ -15,7 +15,7 @@ import re
 from importlib.resources import files
 from itertools import accumulate
 from operator import attrgetter, itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import ahocorasick
 
@@ -192,6 +192,24 @@ def _letters(text: str) -> str:
     """The lower-case Latin letters of the text, by bytes.translate (other scripts' letters are
     never a-z, so they go with the encoding): ten times faster than a regular expression."""
     return text.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTERS).decode("ascii")
+
+
+#: Characters other than Chinese a Chinese name may hold before, after or between its Chinese
+#: characters ("63820部队", "电子信息系统复杂电磁环境效应 cemee 国家重点实验室") and still be
+#: looked for only around a string's Chinese text.
+CJK_REACH = 8
+_CJK_RUN = re.compile("[\u3400-\u9fff\uf900-\ufaff]+")  # as `is_cjk`
+
+
+def _cjk_reach(key: str) -> tuple[int, int, int]:
+    """How far a Chinese name reaches beyond its Chinese characters: the other characters
+    before the first, after the last, and the most between two (a name with none is all
+    reach)."""
+    spans = [m.span() for m in _CJK_RUN.finditer(key)]
+    if not spans:
+        return len(key), len(key), len(key)
+    return spans[0][0], len(key) - spans[-1][1], max(
+        (b[0] - a[1] for a, b in zip(spans, spans[1:], strict=False)), default=0)
 
 
 def _group_prefixes(ancestors: list[Entry]) -> tuple[str, ...]:
@@ -541,18 +559,30 @@ class NameIndex:
                     self._add(patterns, label, "", f"look-alike ({name.why})", False)
         # Aho-Corasick automata find every name in one pass over the string: Latin names padded
         # with spaces (so they start and end at words), Chinese names as they are, in an
-        # automaton of their own that only strings with Chinese text go through (its thousands
-        # of first characters would slow every step of the Latin search).
+        # automaton of their own that only strings with Chinese text go through (its hundreds
+        # of first characters would slow every step of the Latin search), and only around the
+        # Chinese text (see `_chinese_hits`); the few Chinese names that reach further beyond
+        # their Chinese characters go in a small automaton that reads the whole string.
+        self.chinese_wide = ahocorasick.Automaton()
+        reach = [0, 0, 0]
         for key, owners in patterns.items():
-            (self.latin if key.startswith(" ") else self.chinese).add_word(key, (key, owners))
+            if key.startswith(" "):
+                self.latin.add_word(key, (key, owners))
+            elif max(around := _cjk_reach(key)) <= CJK_REACH:
+                self.chinese.add_word(key, (key, owners))
+                reach = [max(a, b) for a, b in zip(reach, around, strict=True)]
+            else:
+                self.chinese_wide.add_word(key, (key, owners))
+        self.cjk_before, self.cjk_after, self.cjk_gap = reach
         self.speller = _speller(patterns, self.china_places)
         self.squashed = _squashed_automaton({**self.city_joined, **patterns})
         self.has_squashed = bool(len(self.squashed))
         self.patterns = len(patterns)
-        for automaton in (self.latin, self.chinese):
+        for automaton in (self.latin, self.chinese, self.chinese_wide):
             if len(automaton):
                 automaton.make_automaton()
         self.has_latin, self.has_chinese = bool(len(self.latin)), bool(len(self.chinese))
+        self.has_chinese_wide = bool(len(self.chinese_wide))
 
     @staticmethod
     def _add(patterns: dict[str, list[tuple[str, str, bool]]], label: str, owner: str,
@@ -657,11 +687,11 @@ class NameIndex:
                    if len(w) >= speller.MIN_TOKEN]
         if not unknown:
             return []
-        near: set[str] = set()
-        for i, word in enumerate(low):
-            if word in INSTITUTION_WORDS:
-                near.update(low[max(i - 3, 0):i + 4])  # "<X> <Y> University of <Z>"
-        fixes = {w: fix for w in unknown if w in near and (fix := self.speller.correct(w))}
+        fixes = {w: fix for w in unknown if (fix := self.speller.correct(w))}
+        if fixes:  # rare: where a name's words stand, "<X> <Y> University of <Z>"
+            near = {w for i, word in enumerate(low) if word in INSTITUTION_WORDS
+                    for w in low[max(i - 3, 0):i + 4]}
+            fixes = {w: fix for w, fix in fixes.items() if w in near}
         if not fixes:
             return []
         fixed = re.sub(r"[A-Za-z]+", lambda m: fixes.get(m.group(0).lower(), m.group(0)), raw)
@@ -736,8 +766,8 @@ class NameIndex:
         joined = " ".join(low)
         padded = f" {joined} "
         hits = list(self.latin.iter(padded)) if self.has_latin else []
-        if self.has_chinese and not joined.isascii():
-            hits += self.chinese.iter(padded)
+        if not joined.isascii():
+            hits += self._chinese_hits(padded)
         acronyms = not self.acronym_set.isdisjoint(cased)
         if not hits and not acronyms:
             return []
@@ -782,6 +812,28 @@ class NameIndex:
             found = list({f.owner or f.matched: f for f in
                           (self.units.refine(f, parsed) for f in found)}.values())
         return found
+
+    def _chinese_hits(self, padded: str) -> list[tuple[int, tuple[str, Any]]]:
+        """The Chinese names in the string, found in windows around its runs of Chinese
+        characters, as far before, after and between them as a name reaches (`_cjk_reach`):
+        every other character would cost the automaton a look at each of its first
+        characters. The wide names are looked for in the whole string."""
+        hits = list(self.chinese_wide.iter(padded)) if self.has_chinese_wide else []
+        if not self.has_chinese:
+            return hits
+        before, after = self.cjk_before, self.cjk_after
+        joins = max(self.cjk_gap, before + after)  # runs closer than this share a window
+        first = last = -1
+        for run in _CJK_RUN.finditer(padded):
+            if last >= 0 and run.start() - last > joins:
+                hits += self.chinese.iter(padded, max(first - before, 0), last + after)
+                first = -1
+            if first < 0:
+                first = run.start()
+            last = run.end()
+        if last >= 0:
+            hits += self.chinese.iter(padded, max(first - before, 0), last + after)
+        return hits
 
     def _after(self, key: str, owner: tuple[str, str, bool], t0: int, t1: int,
                parsed: Parsed) -> bool:
@@ -954,7 +1006,7 @@ _PLA_PHRASE = re.compile(r"\d(?:th|st|nd|rd) Hosp|Gen(?:eral)? Hosp|Gr(?:ou)?p A
                          r"|General (?:Staff|Armament|Political|Logistic)")
 PLA_HINTS_CJK = re.compile("解放军|战区|军区|联勤|火箭军|炮兵|海军|空军|陆军|部队|代表"
                            "|总参|总装备|总后勤|总政治")
-_PLA_CJK_CHARS = frozenset("军区勤炮队代总")  # every hint above holds one: a cheaper first test
+_PLA_CJK_CHARS = re.compile("[军区勤炮队代总]")  # every hint above holds one: a cheaper first test
 #: The military commands, regions and districts glued or provincial: a cheap test before the
 #: pattern, for the many strings that say "Military" (Military Medical University).
 _MILITARY_PHRASE = re.compile(r"Military\s*(?:Area\s*)?(?:Region|Command)|Provincial Military"
@@ -969,7 +1021,7 @@ def pla_mention(raw: str, words: list[str] | None = None) -> str:
     words = words if words is not None else Parsed(raw).cased
     if PLA_WORDS.isdisjoint(words) and "PLA" not in raw and "Liberat" not in raw \
             and not ("ilitary" in raw and _MILITARY_PHRASE.search(raw)) \
-            and (raw.isascii() or _PLA_CJK_CHARS.isdisjoint(raw)
+            and (raw.isascii() or not _PLA_CJK_CHARS.search(raw)
                  or not PLA_HINTS_CJK.search(raw)) \
             and not (("Unit" in raw or "Troop" in raw or "rmy" in raw)
                      and _GLUED_UNIT.search(raw)) \

@@ -8,7 +8,8 @@ import html
 import re
 import string
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from typing import Any, Protocol
 
 #: A cell starting with one of these is run as a formula by spreadsheet programs. Full-width
@@ -26,6 +27,19 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def char_class(chars: Iterable[str]) -> str:
+    """A regular expression's character class of `chars`, in runs ("[a-cx]"): searching a
+    string for it visits each character in C, where a set test makes an object of each."""
+    runs: list[list[int]] = []
+    for code in sorted(set(map(ord, chars))):
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return "[" + "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "")
+                         for a, b in runs) + "]"
 
 
 #: C0 and C1 control characters other than tab, line feed and carriage return: no spreadsheet
@@ -77,13 +91,25 @@ def _count(warnings: Counter | None, kind: str, where: str, example: str) -> Non
         warnings.add(kind, f"{where}: {example}" if where else example)
 
 
+#: ... and those of the Basic Multilingual Plane as a character class, several times faster
+#: still; the few beyond it (tags, musical formatting) by the set, in the rare string that
+#: holds a character beyond it.
+_INVISIBLE_BMP = re.compile(char_class(c for c in _INVISIBLE_CHARS if c <= "\uffff"))
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _holds_invisible(value: str) -> bool:
+    return bool(_INVISIBLE_BMP.search(value)) or (
+        bool(_ASTRAL.search(value)) and not _INVISIBLE_CHARS.isdisjoint(value))
+
+
 def visible(value: str) -> str:
     """The text with invisible format characters removed."""
-    return value if _INVISIBLE_CHARS.isdisjoint(value) else value.translate(INVISIBLE)
+    return value.translate(INVISIBLE) if _holds_invisible(value) else value
 
 
 def has_invisible(value: str) -> bool:
-    return not value.isascii() and not _INVISIBLE_CHARS.isdisjoint(value)
+    return not value.isascii() and _holds_invisible(value)
 
 
 def printable(value: Any) -> Any:
@@ -167,20 +193,18 @@ _GLUED_MARK = re.compile(r"(?<![\w.])\d{1,2}(?=[A-Z][a-z])")
 #: Glue between words: a lower-case letter then a capital.
 _GLUED = re.compile("[a-z][A-Z]")
 #: Each ASCII letter as its case and each digit as 0: glue and glued marks are then found by
-#: substring, several times faster than a regular expression on every string.
-_CHAR_CLASSES = bytes(97 if 97 <= c <= 122 else 65 if 65 <= c <= 90 else 48 if 48 <= c <= 57
-                      else 32 for c in range(256))
+#: substring, several times faster than a regular expression on every string. A character
+#: beyond ASCII is encoded as "?", read as a digit: it may be one ("٣Jilin"), which the
+#: regular expression then decides.
+_CHAR_CLASSES = bytes(97 if 97 <= c <= 122 else 65 if 65 <= c <= 90
+                      else 48 if 48 <= c <= 57 or c == 63 else 32 for c in range(256))
 
 
 def _glue(spaced: str, encoded: bytes | None = None) -> tuple[bool, bool]:
     """Whether words are glued ("UniversityXi") and whether a footnote mark is ("3Jilin");
     `encoded` is the ASCII string's bytes, when the caller has them."""
-    if encoded is None and spaced.isascii():
-        encoded = spaced.encode("ascii")
-    if encoded is not None:
-        classes = encoded.translate(_CHAR_CLASSES)
-        return b"aA" in classes, b"0Aa" in classes and bool(_GLUED_MARK.search(spaced))
-    return bool(_GLUED.search(spaced)), bool(_GLUED_MARK.search(spaced))
+    classes = (encoded or spaced.encode("ascii", "replace")).translate(_CHAR_CLASSES)
+    return b"aA" in classes, b"0Aa" in classes and bool(_GLUED_MARK.search(spaced))
 
 
 _CASE_CHANGE = re.compile("(?<=[a-z])(?=[A-Z])")
@@ -195,6 +219,8 @@ GLUE_AFTER = frozenset({
 _DIRECTIONS = {"s": "south", "n": "north", "e": "east", "w": "west", "ne": "northeast",
                "nw": "northwest", "se": "southeast", "sw": "southwest"}
 _DIRECTION_LETTERS = frozenset(_DIRECTIONS)
+#: The words that `Parsed._edit` reads by their neighbours.
+_EDITED = frozenset({"nat", "af", "people"}) | _DIRECTION_LETTERS
 DIRECTION_BEFORE = frozenset({"university", "china", "jiaotong", "normal", "polytechnical",
                               "institute", "medical", "petroleum", "forestry", "agricultural",
                               "minzu"})
@@ -226,19 +252,19 @@ def _simplified() -> Callable[[str], str]:
 
 
 @functools.cache
-def _traditional() -> frozenset[str]:
+def _traditional() -> re.Pattern[str]:
     """The characters OpenCC folds: a string holding none of them is already simplified, and
     skips the conversion (most Chinese text is)."""
     chars = [chr(c) for r in (range(0x3400, 0xA000), range(0xF900, 0xFB00)) for c in r]
     folded = _simplified()("\n".join(chars)).split("\n")
     if len(folded) != len(chars):  # never seen; the slow, sure way
         folded = [_simplified()(c) for c in chars]
-    return frozenset(c for c, f in zip(chars, folded, strict=True) if c != f)
+    return re.compile(char_class(c for c, f in zip(chars, folded, strict=True) if c != f))
 
 
 def simplified(raw: str) -> str:
     """Traditional Chinese characters folded to simplified ("" when there are none to fold)."""
-    if raw.isascii() or _traditional().isdisjoint(raw):
+    if raw.isascii() or not _traditional().search(raw):
         return ""
     folded = _simplified()(_SURROGATE.sub("\ufffd", raw))  # OpenCC takes UTF-8 only
     return folded if folded != raw else ""
@@ -275,24 +301,28 @@ def _fold(raw: str) -> str:
     return raw
 
 
-#: Punctuation (ASCII and the CJK marks that NFKC leaves) becomes a space: str.translate is
-#: several times faster than a regular expression on the hot path.
-_SPACES = str.maketrans({c: " " for c in (string.punctuation.replace("_", "")
-                                          + "，。、；：（）【】《》“”‘·–—…・「」『』\u3000")})
+#: Punctuation (ASCII and the CJK marks that NFKC leaves) becomes a space: ASCII text through
+#: bytes.translate, other text through a character class (str.translate looks each character
+#: of other scripts up in a dictionary, three times slower).
 _PUNCT = string.punctuation.replace("_", "").encode()
 _SPACES_ASCII = bytes.maketrans(_PUNCT, b" " * len(_PUNCT))
+_PUNCTUATION = re.compile(
+    f"[{re.escape(_PUNCT.decode() + '，。、；：（）【】《》“”‘·–—…・「」『』')}\u3000]")
 
 
 def _spaced(text: str) -> str:
     """Punctuation to spaces; ASCII text (most of it) through bytes.translate, ten times faster."""
     if text.isascii():
         return text.encode("ascii").translate(_SPACES_ASCII).decode("ascii")
-    return text.translate(_SPACES)
+    return _PUNCTUATION.sub(" ", text)
 
 
 def _national(words: list[str]) -> list[str]:
     return [("national" if w == "nat" and nxt in NATIONAL_BEFORE else w)
             for w, nxt in zip(words, [*words[1:], ""], strict=True)]
+
+
+_NO_PARTS: frozenset[int] = frozenset()
 
 
 class Parsed:
@@ -313,7 +343,7 @@ class Parsed:
             spaced = _spaced(self.folded)
             glued, marked = _glue(spaced)
         self._starts: set[int] | None = None
-        self._parts: set[int] = set()
+        self._parts: AbstractSet[int] = _NO_PARTS  # worked out with the starts
         if marked:
             spaced = _GLUED_MARK.sub("", spaced)  # "3Jilin University": a footnote mark
         self.cased = spaced.split()
@@ -327,15 +357,21 @@ class Parsed:
                 lowered = [w.lower() for w in self.cased]
         self.low = lowered
         if not _ABBREVIATED.isdisjoint(lowered):
-            lowered[:] = [_WORD_FOR.get(w, w) for w in lowered]
-            if "nat" in lowered:
-                lowered[:] = _national(lowered)
-            if "af" in lowered:
-                self._air_force()
-            if "people" in lowered:
-                self._chinese_people()
-            if not _DIRECTION_LETTERS.isdisjoint(lowered):
-                self._directions()
+            lowered[:] = map(_WORD_FOR.get, lowered, lowered)  # the word itself if not abbreviated
+            if not _EDITED.isdisjoint(lowered):  # most strings: one test, not four
+                self._edit()
+
+    def _edit(self) -> None:
+        """Abbreviations whose reading depends on the words around them."""
+        lowered = self.low
+        if "nat" in lowered:
+            lowered[:] = _national(lowered)
+        if "af" in lowered:
+            self._air_force()
+        if "people" in lowered:
+            self._chinese_people()
+        if not _DIRECTION_LETTERS.isdisjoint(lowered):
+            self._directions()
 
     # Token edits below keep the two token lists, and the segments' starts, in step.
     def _splice(self, i: int, j: int, low: list[str], cased: list[str]) -> None:
