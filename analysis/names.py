@@ -144,6 +144,9 @@ _GROUP_BEFORE_SUFFIX = re.compile(r" group (?=(?:corporation|company|ltd|co)(?: 
 _PLA_PREFIXES = ("中国人民解放军", "解放军")
 _PAP_PREFIX = "中国人民武装警察部队"
 _CAS_PREFIX = "中国科学院"
+#: Key laboratories of one subject are run by CAS, ministries and provinces alike
+#: (安徽省量子信息重点实验室), so a CAS one's name is its own only with 中国科学院 or 中科院.
+_SHARED_LAB_ENDING = "重点实验室"
 #: A company's or group's ending: a group's name prints without its 中国 before it.
 _CJK_COMPANY_SUFFIX = re.compile(
     "(?:集团)?(?:有限责任公司|股份有限公司|有限公司|总公司|公司)$|集团$")
@@ -153,9 +156,9 @@ def _cjk_short_forms(label: str) -> list[str]:
     """The short forms Chinese papers print: a military body's name without "中国人民解放军"
     where what is left still says it is military (军, 国防: 军事科学院, 海军研究院; not
     疾病预防控制中心 or 外国语学院), the PAP's with 武警, a CAS institute's with 中科院 or, when
-    long enough to be its own, alone (沈阳自动化研究所), a group's without 中国 where four
-    characters or more are left before its company ending (航天机电集团公司), and an
-    institute's 研究所 as 所 (河北半导体所)."""
+    long enough to be its own and not a key laboratory, alone (沈阳自动化研究所), a group's
+    without 中国 where four characters or more are left before its company ending
+    (航天机电集团公司), and an institute's 研究所 as 所 (河北半导体所)."""
     forms = []
     for prefix in _PLA_PREFIXES:
         if label.startswith(prefix):
@@ -168,7 +171,8 @@ def _cjk_short_forms(label: str) -> list[str]:
             forms.append("武警" + label[len(_PAP_PREFIX):])
         elif label.startswith(_CAS_PREFIX) and len(label) >= len(_CAS_PREFIX) + 6:
             rest = label[len(_CAS_PREFIX):]
-            forms += ["中科院" + rest, *([rest] if len(rest) >= 8 else [])]
+            alone = len(rest) >= 8 and not rest.endswith(_SHARED_LAB_ENDING)
+            forms += ["中科院" + rest, *([rest] if alone else [])]
         elif label.startswith("中国") and len(_CJK_COMPANY_SUFFIX.sub("", label[2:])) >= 4 \
                 and _CJK_COMPANY_SUFFIX.search(label):
             forms.append(label[2:])  # 航天机电集团公司 for 中国航天机电集团公司
