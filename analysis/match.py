@@ -72,6 +72,20 @@ class Context(NamedTuple):
     matcher: Matcher
 
 
+def _straddles(found: Found, parsed: Parsed) -> bool:
+    """A name read across a comma from inside a part: "South China Normal Univ, South China
+    Acad" does not print University of South China. A name may run on from a part's start
+    ("Harbin Institute of Technology, Shenzhen", "The Chinese University of Hong Kong,
+    Shenzhen")."""
+    if found.end - found.start < 2:
+        return False
+    starts = parsed.starts
+    if not any(found.start < s < found.end for s in starts):
+        return False
+    part = max((s for s in starts if s <= found.start), default=0)
+    return any(word != "the" for word in parsed.low[part:found.start])
+
+
 class Matcher:
     """All names of a watchlist (and its look-alikes) in one automaton, built once."""
 
@@ -110,6 +124,8 @@ class Matcher:
         if not raw:
             return []
         names = self.find(parsed)
+        if names and "," in raw and raw.isascii():
+            names = [f for f in names if not _straddles(f, parsed)]
         if not names and raw.isascii():  # most strings: the squashed pass is all that is left
             return self.names.find_squashed(parsed) or (
                 [] if INSTITUTION_WORDS.isdisjoint(parsed.low)

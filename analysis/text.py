@@ -121,7 +121,7 @@ def printable(value: Any) -> Any:
 
 # ---- normalisation for matching names (watchlist entries, departments) ----------------------
 ABBREVIATIONS = {
-    "univ": "university", "universidad": "university", "inst": "institute",
+    "univ": "university", "uni": "university", "universidad": "university", "inst": "institute",
     "institut": "institute", "technol": "technology", "tech": "technology",
     "sci": "science", "sciences": "science", "lab": "laboratory", "labs": "laboratory",
     "laboratories": "laboratory", "natl": "national", "acad": "academy", "engn": "engineering",
