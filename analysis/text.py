@@ -142,7 +142,7 @@ ABBREVIATIONS = {
     "aviat": "aviation", "logist": "logistics", "logistic": "logistics", "equip": "equipment",
     "precis": "precision", "struct": "structure", "mech": "mechanical", "appl": "applied",
     "adv": "advanced", "environm": "environment", "environmental": "environment",
-    "electronics": "electronic", "ind": "industry", "hi": "high",
+    "electronics": "electronic", "ind": "industry", "industrial": "industry", "hi": "high",
     # singular and plural print alike ("Posts and Telecommunications" / "Post and
     # Telecommunication"); corporate suffixes too ("Co., Ltd" / "Company Limited")
     "telecommunications": "telecommunication", "posts": "post",
