@@ -200,14 +200,17 @@ _CHAR_CLASSES = bytes(97 if 97 <= c <= 122 else 65 if 65 <= c <= 90
                       else 48 if 48 <= c <= 57 or c == 63 else 32 for c in range(256))
 
 
-def _glue(spaced: str, encoded: bytes | None = None) -> tuple[bool, bool]:
-    """Whether words are glued ("UniversityXi") and whether a footnote mark is ("3Jilin");
-    `encoded` is the ASCII string's bytes, when the caller has them."""
+def _glue(spaced: str, encoded: bytes | None = None) -> tuple[bool, bool, bool]:
+    """Whether words are glued ("UniversityXi"), whether a footnote mark is ("3Jilin") and
+    whether a word may run into a number ("CETC28", "Chengdu610036"); `encoded` is the ASCII
+    string's bytes, when the caller has them."""
     classes = (encoded or spaced.encode("ascii", "replace")).translate(_CHAR_CLASSES)
-    return b"aA" in classes, b"0Aa" in classes and bool(_GLUED_MARK.search(spaced))
+    return (b"aA" in classes, b"0Aa" in classes and bool(_GLUED_MARK.search(spaced)),
+            b"a00" in classes or b"A00" in classes)
 
 
 _CASE_CHANGE = re.compile("(?<=[a-z])(?=[A-Z])")
+_WORD_NUMBER = re.compile("([A-Za-z]{2,})([0-9]{2,})")
 #: Words that end a name, after which a change of case inside a word is glue.
 GLUE_AFTER = frozenset({
     "university", "institute", "college", "academy", "technology", "sciences", "science",
@@ -337,11 +340,11 @@ class Parsed:
             self.folded = raw  # most strings: nothing to fold
             encoded = raw.encode("ascii")
             spaced = encoded.translate(_SPACES_ASCII).decode("ascii")
-            glued, marked = _glue(spaced, encoded)
+            glued, marked, numbered = _glue(spaced, encoded)
         else:
             self.folded = _fold(raw)
             spaced = _spaced(self.folded)
-            glued, marked = _glue(spaced)
+            glued, marked, numbered = _glue(spaced)
         self._starts: set[int] | None = None
         self._parts: AbstractSet[int] = _NO_PARTS  # worked out with the starts
         if marked:
@@ -356,6 +359,9 @@ class Parsed:
             if len(lowered) != len(self.cased):  # a letter whose lower case splits differently
                 lowered = [w.lower() for w in self.cased]
         self.low = lowered
+        if numbered:
+            self._unnumber()
+            lowered = self.low
         if not _ABBREVIATED.isdisjoint(lowered):
             lowered[:] = map(_WORD_FOR.get, lowered, lowered)  # the word itself if not abbreviated
             if not _EDITED.isdisjoint(lowered):  # most strings: one test, not four
@@ -396,6 +402,14 @@ class Parsed:
             if parts:
                 parts.append(word[start:])
                 self._splice(i, i + 1, [w.lower() for w in parts], parts)
+
+    def _unnumber(self) -> None:
+        """PDF extraction runs a word into the number after it: "CETC28" is CETC's 28th
+        institute, "Chengdu610036" a city and its postcode."""
+        for i in range(len(self.cased) - 1, -1, -1):
+            if found := _WORD_NUMBER.fullmatch(self.cased[i]):
+                word, number = found.groups()
+                self._splice(i, i + 1, [word.lower(), number], [word, number])
 
     def _chinese_people(self) -> None:
         """"Chinese People's Armed Police" and "People's Armed Police" are one force, as the
