@@ -202,15 +202,16 @@ _CHAR_CLASSES = bytes(97 if 97 <= c <= 122 else 65 if 65 <= c <= 90
 
 def _glue(spaced: str, encoded: bytes | None = None) -> tuple[bool, bool, bool]:
     """Whether words are glued ("UniversityXi"), whether a footnote mark is ("3Jilin") and
-    whether a word may run into a number ("CETC28", "Chengdu610036"); `encoded` is the ASCII
+    whether a word may run into a number ("CETC28", "Chengdu610036"; in ASCII strings only,
+    since the byte classes read a character beyond ASCII as a digit); `encoded` is the ASCII
     string's bytes, when the caller has them."""
     classes = (encoded or spaced.encode("ascii", "replace")).translate(_CHAR_CLASSES)
     return (b"aA" in classes, b"0Aa" in classes and bool(_GLUED_MARK.search(spaced)),
-            b"a00" in classes or b"A00" in classes)
+            encoded is not None and (b"a00" in classes or b"A00" in classes))
 
 
 _CASE_CHANGE = re.compile("(?<=[a-z])(?=[A-Z])")
-_WORD_NUMBER = re.compile("([A-Za-z]{2,})([0-9]{2,})")
+_WORD_NUMBER = re.compile(r"\b([A-Za-z]{2,})([0-9]{2,})\b")
 #: Words that end a name, after which a change of case inside a word is glue.
 GLUE_AFTER = frozenset({
     "university", "institute", "college", "academy", "technology", "sciences", "science",
@@ -332,7 +333,7 @@ class Parsed:
     """A string's normalised tokens and tokens as printed; segments (the comma-separated parts)
     are worked out only when a rule asks, since most strings never need them."""
 
-    __slots__ = ("folded", "low", "cased", "_starts", "_parts")
+    __slots__ = ("folded", "low", "cased", "_starts", "_parts", "_numbered")
 
     def __init__(self, raw: str) -> None:
         raw = raw or ""
@@ -347,8 +348,11 @@ class Parsed:
             glued, marked, numbered = _glue(spaced)
         self._starts: set[int] | None = None
         self._parts: AbstractSet[int] = _NO_PARTS  # worked out with the starts
+        self._numbered = numbered
         if marked:
             spaced = _GLUED_MARK.sub("", spaced)  # "3Jilin University": a footnote mark
+        if numbered:  # a word run into a number: "CETC28" (CETC's 28th), "Chengdu610036"
+            spaced = _WORD_NUMBER.sub(r"\1 \2", spaced)
         self.cased = spaced.split()
         if glued:
             self.low = [w.lower() for w in self.cased]
@@ -359,9 +363,6 @@ class Parsed:
             if len(lowered) != len(self.cased):  # a letter whose lower case splits differently
                 lowered = [w.lower() for w in self.cased]
         self.low = lowered
-        if numbered:
-            self._unnumber()
-            lowered = self.low
         if not _ABBREVIATED.isdisjoint(lowered):
             lowered[:] = map(_WORD_FOR.get, lowered, lowered)  # the word itself if not abbreviated
             if not _EDITED.isdisjoint(lowered):  # most strings: one test, not four
@@ -403,14 +404,6 @@ class Parsed:
                 parts.append(word[start:])
                 self._splice(i, i + 1, [w.lower() for w in parts], parts)
 
-    def _unnumber(self) -> None:
-        """PDF extraction runs a word into the number after it: "CETC28" is CETC's 28th
-        institute, "Chengdu610036" a city and its postcode."""
-        for i in range(len(self.cased) - 1, -1, -1):
-            if found := _WORD_NUMBER.fullmatch(self.cased[i]):
-                word, number = found.groups()
-                self._splice(i, i + 1, [word.lower(), number], [word, number])
-
     def _chinese_people(self) -> None:
         """"Chinese People's Armed Police" and "People's Armed Police" are one force, as the
         PLA is with "Chinese" or without: the word goes."""
@@ -442,7 +435,9 @@ class Parsed:
             starts, parts, count = set(), {0}, 0
             pieces = _SEGMENT.split(self.folded)
             for segment, before in zip(pieces[::2], ["", *pieces[1::2]], strict=False):
-                words = _spaced(segment).split()
+                spaced = _spaced(segment)
+                words = (_WORD_NUMBER.sub(r"\1 \2", spaced) if self._numbered
+                         else spaced).split()
                 if words:
                     starts.add(count)
                     if ";" in before or "；" in before:
