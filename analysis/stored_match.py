@@ -27,7 +27,6 @@ from analysis.text import text
 #: trip back cost more than they save (about 40 microseconds a decision).
 SHARE_AT = 20_000
 _CHUNK = 2_000
-_SHARED: tuple[match.Matcher, pd.DataFrame, dict[str, str]] | None = None
 
 
 def _key(raw: str, institution: dict[str, Any]) -> tuple[Any, ...]:
@@ -64,8 +63,11 @@ class _Memo:
         rors = match.known_rors(affiliations)
         if processes < 2 or len(rows) < SHARE_AT or not workers.can_fork():
             found = _linked(self.matcher, rows, rors)
-        else:
-            found = _linked_forked(self.matcher, rows, rors, processes)
+        else:  # each copy builds its own slice's requests, and sends back only the links
+            parts = workers.map_forked(
+                lambda start: _linked(self.matcher, rows.iloc[start:start + _CHUNK], rors),
+                range(0, len(rows), _CHUNK), processes)
+            found = [linked for part in parts for linked in part]
         for raw, institution, links in found:
             self._keep(_key(raw, institution), links)
 
@@ -80,24 +82,6 @@ def _linked(matcher: match.Matcher, rows: pd.DataFrame, rors: dict[str, str]) ->
     """(string, institution, links) of the rows' requests that link to an entry."""
     return [(raw, institution, links) for raw, institution in match.requests(rows, rors)
             if (links := matcher.decide(raw, institution))]
-
-
-def _linked_forked(matcher: match.Matcher, rows: pd.DataFrame, rors: dict[str, str],
-                   processes: int) -> Linked:
-    global _SHARED
-    _SHARED = (matcher, rows, rors)
-    try:
-        with workers.forked_pool(processes) as pool:
-            parts = pool.map(_linked_slice, range(0, len(rows), _CHUNK), chunksize=1)
-    finally:
-        _SHARED = None
-    return [found for part in parts for found in part]
-
-
-def _linked_slice(start: int) -> Linked:
-    assert _SHARED is not None
-    matcher, rows, rors = _SHARED
-    return _linked(matcher, rows.iloc[start:start + _CHUNK], rors)
 
 
 def match_stored(directory: Path, matcher: match.Matcher, processes: int = 1) -> pd.DataFrame:

@@ -164,7 +164,7 @@ def writing(path: Path, **sheets: Any) -> Iterator[None]:
     the block by another process when large, after it otherwise. A failure in either is
     raised; the block's first."""
     cells = sum(frame.size for frame in sheets.values() if isinstance(frame, pd.DataFrame))
-    if cells > BESIDE_AT and workers.can_fork() and workers.count() > 1:
+    if cells > BESIDE_AT and workers.forking():
         with workers.beside(lambda: save(path, **sheets), f"writing {path.name}"):
             yield
     elif cells > BESIDE_NEW_AT:

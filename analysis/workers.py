@@ -12,14 +12,15 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from multiprocessing.pool import Pool
-from typing import Any
+from typing import Any, TypeVar
 
 from analysis.errors import InputError
 
 ENV = "EXPOSURE_WORKERS"
+T, R = TypeVar("T"), TypeVar("R")
 
 
 def count() -> int:
@@ -37,13 +38,35 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux")
 
 
-def forked_pool(processes: int) -> Pool:
-    """A pool of forked copies: what the caller set up before this call, module globals
-    included, is theirs without being sent."""
-    return multiprocessing.get_context("fork").Pool(processes)
+def forking() -> bool:
+    """Whether work may go to forked copies here: a fork, and more than one processor."""
+    return can_fork() and count() > 1
 
 
-_TASK: Callable[[], Any] | None = None
+#: The task forked copies run: set before the pool forks, so that they have it (and all it
+#: refers to: the matcher, the run's tables) without its being sent.
+_TASK: Callable[..., Any] | None = None
+
+
+def _pool(task: Callable[..., Any], processes: int) -> Pool:
+    global _TASK
+    _TASK = task
+    try:
+        return multiprocessing.get_context("fork").Pool(processes)
+    finally:
+        _TASK = None
+
+
+def map_forked(task: Callable[[T], R], items: Sequence[T], processes: int) -> list[R]:
+    """`[task(x) for x in items]`, shared among `processes` forked copies; only the items
+    and the answers are sent."""
+    with _pool(task, processes) as pool:
+        return pool.map(_run_item, items, chunksize=1)
+
+
+def _run_item(item: Any) -> Any:
+    assert _TASK is not None
+    return _TASK(item)
 
 
 class Done:
@@ -60,16 +83,11 @@ def beside(task: Callable[[], Any], what: str, worth: bool = True) -> Iterator[D
     what it returns is the yielded `Done`'s value after the block. A failure in either is
     raised, the block's first; the task's as a RuntimeError naming `what`."""
     done = Done()
-    if not worth or not can_fork() or count() < 2:
+    if not worth or not forking():
         yield done
         done.value = task()
         return
-    global _TASK
-    _TASK = task
-    try:
-        pool = forked_pool(1)
-    finally:
-        _TASK = None
+    pool = _pool(task, 1)
     try:
         running = pool.apply_async(_run_task)
         try:

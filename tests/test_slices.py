@@ -37,11 +37,12 @@ def test_decisions_shared_among_forked_workers_give_the_same_table(demo_run, mat
     table, row for row, as deciding them here."""
     monkeypatch.setattr(stored_match, "SHARE_AT", 10)
     monkeypatch.setattr(stored_match, "_CHUNK", 20)
-    shared, real = [], stored_match._linked_forked
-    monkeypatch.setattr(stored_match, "_linked_forked",
-                        lambda *a: shared.append(len(a[1])) or real(*a))
+    shared, real = [], stored_match.workers.map_forked
+    monkeypatch.setattr(stored_match.workers, "map_forked",
+                        lambda task, items, n: shared.append(len(items) * 20)
+                        or real(task, items, n))
     forked = stored_match.match_stored(demo_run.interim, matcher, processes=2)
-    assert shared and shared[0] > 150
+    assert shared and shared[0] > 150  # rows, in slices of 20
     pd.testing.assert_frame_equal(forked, stored_match.match_stored(demo_run.interim, matcher))
     assert forked["flagged"].sum() > 200
 
