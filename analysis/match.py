@@ -283,6 +283,8 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "as the word; a name that starts with its city also when the city is printed after it "
          "(\"University of Posts and Telecommunications, Chongqing\"); a military body's Chinese "
          "name without 中国人民解放军 where the rest says it is military, 武警 for the PAP; a "
+         "service's academy in its other word orders (\"Academy of Army Armored Force\", Navy "
+         "for Naval, the PAP without People's); a "
          "group's name followed by its numbered unit names the unit; traditional characters "
          "folded, and spaces ignored for long names or for shorter ones glued at a change of "
          "case, only when the string as printed names nothing) and OpenAlex linked no "

@@ -126,6 +126,51 @@ def _without_corporate_suffix(variant: str) -> str:
     return " ".join(words)
 
 
+#: The armed services' academies print their words in any order: the Army Academy of Armored
+#: Forces as "Academy of Army Armored Force", the Air Force Research Institute as "Air Force
+#: Institute of Research", the PAP's college without "People's" ("Armed Police Command College").
+_SERVICE = r"(?:Army|Navy|Naval|Air Force|Rocket Force|(?:Chinese )?(?:People['’]s )?Armed Police)"
+_SCHOOL = r"(?:Academy|College|University|Institute|School)"
+_SERVICE_SCHOOL_OF = re.compile(rf"^({_SERVICE}) ({_SCHOOL}) of ([A-Za-z ]{{3,60}})$")
+_SERVICE_X_SCHOOL = re.compile(rf"^({_SERVICE}) ([A-Za-z ]{{3,60}}) ({_SCHOOL})$")
+_NAVY = {"Naval": "Navy", "Navy": "Naval"}
+_ADJECTIVE_ENDS = ("al", "ic", "ed", "ary")
+_PEOPLES = re.compile(r"^(?:Chinese )?People['’]s (?=Armed Police )")
+
+
+def _service_orders(label: str) -> set[str]:
+    """A service's school in its other word orders ("" when the label is not one)."""
+    label = _PEOPLES.sub("", label)
+    found = _SERVICE_SCHOOL_OF.match(label)
+    if found:
+        service, school, subject = found.groups()
+    elif found := _SERVICE_X_SCHOOL.match(label):
+        service, subject, school = found.groups()
+    else:
+        return set()
+    if " of " in f" {subject} ":
+        return {label}
+    subjects = {subject, subject.removesuffix("s")} if subject.endswith("Forces") else {subject}
+    services = {service, _NAVY.get(service, service)}
+    forms = {label}
+    for service, x in ((s, x) for s in services for x in subjects):
+        forms |= {f"{school} of {service} {x}", f"{service} {x} {school}"}
+        if not x.split()[0].endswith(_ADJECTIVE_ENDS):  # no "Army University of Medical"
+            forms.add(f"{service} {school} of {x}")
+    return forms
+
+
+def _reordered(labels: list[tuple[str, str]], ambiguous: set[str]
+               ) -> list[tuple[str, str, bool]]:
+    """The other word orders of an entry's service-school names; those of an ambiguous name
+    are ambiguous too, and none replaces one ("Naval Command College" is also a US Naval War
+    College course, so "Navy Command College" does not make it plain)."""
+    taken = {normalise_text(x) for x, _ in labels if x}
+    return [(form, kind, label in ambiguous) for label, kind in labels
+            if label and label[0] in "ACNP"
+            for form in sorted(_service_orders(label)) if normalise_text(form) not in taken]
+
+
 #: Chinese companies print their group's name with or without "(有限)公司" after 集团.
 _CJK_COMPANY = re.compile("集团(?:有限责任公司|股份有限公司|有限公司|公司)$")
 
@@ -549,6 +594,8 @@ class NameIndex:
                         self._add_city_after(patterns, label, entry)
                         if "," in label:
                             self._add_hosted(patterns, label, entry.id)
+            for label, kind, unsure in _reordered(labels, ambiguous):
+                self._add(patterns, label, entry.id, kind, unsure)
             for acronym in entry.acronyms:
                 self.acronyms.setdefault(acronym, []).append((entry.id, acronym in ambiguous))
             self.places[entry.id] = {normalise_text(p) for e in watchlist.chain(entry.id)
