@@ -136,7 +136,8 @@ class Matcher:
         if not names and raw.isascii():  # most strings: the squashed pass is all that is left
             return self.names.find_squashed(parsed) or (
                 [] if INSTITUTION_WORDS.isdisjoint(parsed.low)
-                else self.names.find_misspelt(raw, parsed))
+                else self.names.find_misspelt(raw, parsed)) or \
+                self.names.find_damaged(raw, parsed)
         if not any(f.owner and self._in_context(f, names) for f in names) and (
                 not raw.isascii() or any(f.owner for f in names) or looks_glued(parsed)):
             # a look-alike alone needs signs of glue for a longer name to hide behind it
@@ -287,7 +288,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "for Naval, the PAP without People's); a "
          "group's name followed by its numbered unit names the unit; traditional characters "
          "folded, and spaces ignored for long names or for shorter ones glued at a change of "
-         "case, only when the string as printed names nothing) and OpenAlex linked no "
+         "case, only when the string as printed names nothing; in text PDF or OCR damaged, a "
+         "name of 24 letters or more read through one slip, of 40 through two, its first "
+         "eight letters as printed, a look-alike as close winning) and OpenAlex linked no "
          "institution"),
     Rule("pla", 0.8, "no listed entry flags, but the string names the People's Liberation Army "
          "(PLA, 中国人民解放军, a theatre command, military region or command (glued too), a "

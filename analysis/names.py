@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 import ahocorasick
 
-from analysis import speller
+from analysis import damage, speller
 from analysis.text import Parsed, is_cjk, normalise_text
 from analysis.watchlist import Entry, Name, Watchlist
 
@@ -628,6 +628,11 @@ class NameIndex:
         self.speller = _speller(patterns, self.china_places)
         self.squashed = _squashed_automaton({**self.city_joined, **patterns})
         self.has_squashed = bool(len(self.squashed))
+        run_on = {"".join(key.split()) for key in self.city_joined}
+        self.damaged_owners = {letters: owners for letters, (_, owners, long_name)
+                               in self.squashed.items() if long_name and letters not in run_on
+                               } if self.has_squashed else {}
+        self.damaged = damage.Index(list(self.damaged_owners))
         self.patterns = len(patterns)
         for automaton in (self.latin, self.chinese, self.chinese_wide):
             if len(automaton):
@@ -807,6 +812,24 @@ class NameIndex:
             found += [Found(owner, f"{kind}, spaces ignored", key, 0, len(parsed.low))
                       for owner, kind, _ambiguous in owners]
         return list({f.owner or f.matched: f for f in found}.values())
+
+    def find_damaged(self, raw: str, parsed: Parsed) -> list[Found]:
+        """Long names read through a slip or two in a string PDF or OCR damaged (see
+        analysis/damage.py); the last fallback, for strings that name nothing otherwise."""
+        if not damage.looks_damaged(raw) or not FOREIGN_MARKERS.isdisjoint(parsed.low):
+            return []
+        letters = _letters("".join(parsed.low))
+        near = self.damaged.near(letters)
+        if not near:
+            return []
+        closest = [n for n in near if n.slips == near[0].slips]
+        owners = [(n, owner) for n in closest for owner in self.damaged_owners[n.letters]]
+        if any(not owner[0] for _, owner in owners):
+            return []  # a look-alike reads as well
+        found = [Found(owner, f"{kind}, read through {n.slips} slip{'s' * (n.slips > 1)} of "
+                       f"the printed \"{n.printed}\" as", n.letters, 0, len(parsed.low))
+                 for n, (owner, kind, _ambiguous) in owners]
+        return list({f.owner: f for f in found}.values())
 
     def find(self, raw: str | Parsed) -> list[Found]:
         """Every entry and look-alike named in the string, in the order it names them."""
