@@ -563,6 +563,41 @@ _LONGEST_FIRST = itemgetter(0, 1)
 _START = attrgetter("start")
 
 
+def _alone(after: int, parsed: Parsed) -> bool:
+    """Nothing but a new segment, a postcode, the country or the end follows a city."""
+    low = parsed.low
+    return after >= len(low) or after in parsed.starts or low[after].isdigit() \
+        or low[after] in CHINA_MARKERS
+
+
+#: A segment holding one of these names another body, between a name and its city; so does
+#: one with a school's, college's or institute's word after its first ("Harbin Institute of
+#: Technology"; "School of Science" is a department).
+_ANOTHER_BODY = {"university", "academy", "hospital", "company", "corporation", "ltd", "inc",
+                 "universidad", "universite", "universitat", "polytechnic"}
+
+
+def _another_body(words: list[str]) -> bool:
+    return not _ANOTHER_BODY.isdisjoint(words) or not INSTITUTION_WORDS.isdisjoint(words[1:])
+
+
+def _city_closes(city: list[str], t1: int, parsed: Parsed) -> bool:
+    """Web of Science prints the city in the address that closes the string, after the
+    name's departments and labs ("Univ Posts & Telecommun, Shaanxi Key Lab ..., Xian
+    710121, Peoples R China"): the city alone opens a later segment, and no segment between
+    names another body ("..., Beijing Normal University, Beijing" is that university's)."""
+    low = parsed.low
+    later = sorted(s for s in parsed.starts if s >= t1)
+    if not later or later[0] != t1 and _another_body(low[t1:later[0]]):
+        return False
+    for first, last in zip(later, [*later[1:], len(low)], strict=True):
+        if low[first:first + len(city)] == city:
+            return _alone(first + len(city), parsed)
+        if _another_body(low[first:last]):
+            return False
+    return False
+
+
 def _cut_short(host: str) -> list[str]:
     """The host's name cut after its second word or later, never whole."""
     words = host.split()
@@ -688,6 +723,11 @@ class NameIndex:
                 _own(patterns, key, (entry.id, CITY_AFTER, False))
                 self.city_after[(key, entry.id)] = city
                 _own(self.city_joined, f" {' '.join(rest + city)} ", (entry.id, CITY_JOINED, False))
+                brief = [w for w in rest if w not in STOPWORDS_WEAK]  # "Univ Posts & Telecommun"
+                if len(brief) >= 3 and brief != rest:
+                    key = f" {' '.join(brief)} "
+                    _own(patterns, key, (entry.id, CITY_AFTER, False))
+                    self.city_after[(key, entry.id)] = city
             if len(rest) >= 2 and rest[-1] in INSTITUTION_WORDS and not STOPWORDS & set(rest):
                 # "Engineering University of Harbin" for Harbin Engineering University
                 _own(patterns, f" {' '.join([*rest, 'of', *city])} ",
@@ -726,11 +766,11 @@ class NameIndex:
         University" is another university."""
         city = self.city_after[(key, entry_id)]
         low, starts = parsed.low, parsed.starts
-        if not (t0 in starts or t0 == 0) or low[t1:t1 + len(city)] != city:
+        if not (t0 in starts or t0 == 0):
             return False
-        after = t1 + len(city)
-        return after >= len(low) or after in starts or low[after].isdigit() \
-            or low[after] in CHINA_MARKERS
+        if low[t1:t1 + len(city)] == city:
+            return _alone(t1 + len(city), parsed)
+        return _city_closes(city, t1, parsed)
 
     def find_misspelt(self, raw: str, parsed: Parsed) -> list[Found]:
         """Names the string prints with one slip in a word of theirs ("Sichuang University"),

@@ -387,6 +387,11 @@ def test_a_name_placed_in_taiwan_is_most_likely_a_namesake(raw, expected):
     ("University of Posts and Telecommunications Beijing China",
      {"beijing-university-of-posts-and-telecommunications"}),
     ("3.University of Aeronautics & AstronauticsNanjing 21106 China)", {"nuaa"}),  # run on
+        # Web of Science: the city in the closing address, after departments and labs
+        ("Univ Posts & Telecommun, Shaanxi Key Lab Network, Xian 710121, Peoples R China.",
+         {"xi-an-university-of-posts-and-telecommunications"}),
+        ("Univ Aeronaut & Astronaut, Coll Automat Engn, Nanjing 211106, Peoples R China.",
+         {"nuaa"}),
     # ... not where no city follows, another name follows, or the name is generic
     ("University of Posts and Telecommunications", set()),
     ("Dept X, University of Posts and Telecommunications, Beijing Normal University", set()),
@@ -398,6 +403,17 @@ def test_a_name_whose_city_is_printed_after_it(raw, expected):
     if expected:
         [found] = MATCHER.decide(raw, {})
         assert "city printed after it" in found.evidence or "city run on" in found.evidence
+
+
+@pytest.mark.parametrize(("raw", "other"), [
+    ("Univ Posts & Telecommun, Sch Comp, Xian Jiaotong Univ, Xian 710049, Peoples R China",
+     "xi-an-jiaotong-university"),
+    ("University of Posts and Telecommunications, Harbin Institute of Technology, Harbin",
+     "hit"),
+])
+def test_a_city_after_another_body_is_that_bodys(raw, other):
+    """The city in the closing address belongs to the last body named before it."""
+    assert flags(raw) == {other}
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
