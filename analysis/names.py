@@ -1100,6 +1100,9 @@ PLA_PATTERN = re.compile(
     r"|\b(?:Army|Air Force|Navy|Rocket Force) Gen(?:eral|\.)? Hosp(?:ital|\.)?(?!\w)"
     # ... and its group armies and services' equipment departments
     r"|\b(?:7[1-9]|8[0-3])(?:st|nd|rd|th)?\s+Gr(?:ou)?p\.?\s+Army\b"
+    # ... whose hospitals Web of Science prints "Army 73RD Grp Mil Hosp"
+    r"|\b(?:7[1-9]|8[0-3])(?:st|nd|rd|th|ST|ND|RD|TH)?\s+Gr(?:ou)?p\.?\s+(?:Mil(?:itary|\.)?\s+)?"
+    r"Hosp(?:ital|\.)?(?!\w)"
     r"|\b(?:Navy|Naval|Air Force|Army) Equipment Dep(?:artmen)?t\b"
     r"|\bEquipment Dep(?:artmen)?t\.? of (?:the )?(?:PLA )?(?:Navy|Air Force|Army)\b"
     # the PLA's numbered hospitals in its own English: "the 960th Hospital", "302nd Hospital"
@@ -1117,6 +1120,7 @@ PLA_WORDS = frozenset({"PLA", "PLAN", "PLAAF", "PLARF", "PLAJLSF", "JLSF", "Libe
 #: A numbered hospital's ordinal ("960th Hospital"): found by substring, not by the pattern
 #: (thousands of hospital strings would otherwise all go through it).
 _PLA_PHRASE = re.compile(r"\d(?:th|st|nd|rd) Hosp|Gen(?:eral)? Hosp|Gr(?:ou)?p Army|Equipment Dep"
+                         r"|Gr(?:ou)?p\.? (?:Mil(?:itary|\.)? )?Hosp"
                          r"|General (?:Staff|Armament|Political|Logistic)")
 PLA_HINTS_CJK = re.compile("解放军|战区|军区|联勤|火箭军|炮兵|海军|空军|陆军|部队|代表"
                            "|总参|总装备|总后勤|总政治")

@@ -562,6 +562,9 @@ def test_pla_bodies_with_their_own_entry_roll_up_to_the_pla_entry():
     ("Jinan Army Gen Hosp, Dept Neurol, Jinan, Peoples R China", {match.PLA_ENTRY}),
     ("960th Hosp PLAJLSF, Dept Urol, Jinan, Peoples R China", {match.PLA_ENTRY}),
     ("80th Grp Army Hosp, Dept Surg, Weifang, Peoples R China", {match.PLA_ENTRY}),
+    ("Army 73RD Grp Mil Hosp, Dept Resp Med, Xiamen 361001, Peoples R China", {match.PLA_ENTRY}),
+    ("Dept Cardiol, The 72nd Group Hospital, Huzhou, China", {match.PLA_ENTRY}),
+    ("Dept Surg, Shanghai Shenkang Hospital Development Group Hospital, Shanghai", set()),
     ("Equipment Department of the Air Force, Beijing 100843, China", {match.PLA_ENTRY}),
     # ... and the same words abroad
     ("Army General Hospital, Dept Surg, Rawalpindi, Pakistan", set()),
