@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 from pathlib import Path
-from types import ModuleType
 
 from analysis import (
     __version__,
     cache,
     config,
     files,
+    lazy,
     profiles,
     review_cli,
     watchlist,
@@ -22,24 +21,7 @@ from analysis.errors import InputError, NotebookError, OpenAlexError, PdfError
 from analysis.ids import parse_institution
 from analysis.watchlist import WatchlistError
 
-
-def _lazy(name: str) -> ModuleType:
-    """A module loaded on its first use: `exposure import` and `--help` need none of the
-    pipeline's plotting and reporting, whose import is most of a second."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.find_spec(name)
-    assert spec is not None and spec.loader is not None
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    parent, _, child = name.rpartition(".")
-    setattr(sys.modules[parent], child, module)
-    return module
-
-
-pipeline = _lazy("analysis.pipeline")
+pipeline = lazy.module("analysis.pipeline")
 
 EPILOG = """examples:
   exposure demo                                   # whole pipeline on the fictional demo university

@@ -51,6 +51,9 @@ class Paths:
     def raw_institution(self, source: str, institution_key: str) -> Path:
         return self.raw / source / institution_key
 
+    def raw_grants(self, source: str, institution_key: str) -> Path:
+        return self.raw / "grants" / source / institution_key
+
     def interim_run(self, run_id: str) -> Path:
         return self.interim / run_id
 

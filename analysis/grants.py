@@ -57,7 +57,7 @@ def raw_files(paths: config.Paths, key: str) -> list[Path]:
 
 
 def folder(paths: config.Paths, source: str, key: str) -> Path:
-    return paths.raw / "grants" / source / key
+    return paths.raw_grants(source, key)
 
 
 def load(files_: list[Path]) -> list[dict[str, Any]]:

@@ -35,15 +35,14 @@ from analysis import (
     changes,
     changeset,
     config,
+    demo_records,
     departments,
     exposure,
     files,
     flagchanges,
-    grants,
+    lazy,
     match,
-    network,
     normalise,
-    report,
     review,
     slices,
     stored_match,
@@ -54,6 +53,10 @@ from analysis.errors import InputError
 from analysis.exposure import INSTITUTION
 from analysis.ids import bare_ror, parse_institution, short_id
 from analysis.normalise import Warnings
+
+#: Imported on first use: the demo imports them while a forked copy generates its records.
+grants, network, report = (lazy.module(f"analysis.{name}") for name in ("grants", "network",
+                                                                        "report"))
 
 STORED_STAGES = ("normalise", "match", "attribute")
 #: A co-authorship graph of more edges than this has its communities found by a forked copy
@@ -233,6 +236,22 @@ def _kept_matcher(path: Path, build: Callable[[], match.Matcher]) -> match.Match
     return built
 
 
+def kept_matcher(paths: config.Paths, wl: watchlist_mod.Watchlist, code: str) -> match.Matcher:
+    """The matcher for this code, watchlist and look-alikes, kept in the data folder."""
+    innocents = watchlist_mod.not_watchlisted_path()
+    key = _fingerprint(code=code, watchlist=wl.version, innocents=_checksum(innocents),
+                       python=sys.version_info[:2])
+    return _kept_matcher(paths.interim / f".matcher-{key}.pickle", lambda: match.Matcher(
+        wl, watchlist_mod.load_not_watchlisted(innocents)))
+
+
+def _watchlist(paths: config.Paths, watchlists: list[Path] | None) -> watchlist_mod.Watchlist:
+    """The watchlist a run screens against: the shipped list, the changes the analyst
+    accepted, then any --watchlist files."""
+    return watchlist_mod.load([*changeset.layers(paths), *(watchlists or [])],
+                              openalex_cache=paths.openalex_cache)
+
+
 @dataclass
 class _Run:
     """One run's inputs, resolved once."""
@@ -255,12 +274,7 @@ class _Run:
         in the data folder: building it is most of a small run's matching time, and a rerun
         whose match stage is reused still needs it for the grants."""
         if self._matcher is None:
-            innocents = watchlist_mod.not_watchlisted_path()
-            key = _fingerprint(code=self.code, watchlist=wl.version,
-                               innocents=_checksum(innocents), python=sys.version_info[:2])
-            self._matcher = _kept_matcher(self.paths.interim / f".matcher-{key}.pickle",
-                                          lambda: match.Matcher(
-                                              wl, watchlist_mod.load_not_watchlisted(innocents)))
+            self._matcher = kept_matcher(self.paths, wl, self.code)
         return self._matcher
 
     @property
@@ -475,8 +489,7 @@ def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path 
                 categories: set[str] | None, timings: dict[str, float]) -> Result:
     say, paths, years = r.say, r.paths, r.years
     institution, key, kind, demo = r.institution, r.key, r.kind, r.demo
-    wl = watchlist_mod.load([*changeset.layers(paths), *(watchlists or [])],
-                            openalex_cache=paths.openalex_cache)
+    wl = _watchlist(paths, watchlists)
     depts, roster_frame = _departments(departments_file, roster)
     checksums = {str(f): cache.sha256(f) for f in r.raw_files}
     sources = {str(p): _checksum(p) for p in (roster, departments_file) if p}
@@ -581,55 +594,21 @@ def _raw_files(institution: str, key: str, years: tuple[int, int], paths: config
     return found
 
 
-def store_demo(data_dir: Path | None = None, rebuild: bool = False) -> Path:
-    """The demo's records, generated (deterministic) and stored as an import would store them.
-    Records already stored by this generator's code, intact, are kept as they are: the same
-    code and seed would write the same bytes again (`rebuild` writes them anyway)."""
-    from analysis import demo
-
-    paths = config.paths(data_dir)
-    target = paths.raw_institution("demo", demo.HOME_KEY) / "works.jsonl.gz"
-    projects = grants.folder(paths, "demo", demo.HOME_KEY) / "projects.jsonl.gz"
-    generator = demo_generator()
-    if not rebuild and all(_generated_by(p, generator) for p in (target, projects)):
-        return target
-    built = demo.build()
-    cache.store_records(built.records, target, {
-        "source": "demo", "institution": demo.HOME_KEY, "seed": demo.SEED,
-        "generated_by": "analysis.demo", "generator": generator, "fictional": True},
-        replace=True)
-    _store_demo_grants(built, paths, generator)
-    return target
-
-
-def demo_generator() -> str:
-    """A hash of what the demo's records are made from: the generator's modules and the
-    Python version whose `random` draws them."""
-    digest = hashlib.sha256(".".join(map(str, sys.version_info[:2])).encode())
-    for name in ("demo.py", "demo_catalogue.py", "demo_grants.py"):
-        digest.update(name.encode() + b"\0" + (config.PACKAGE_DIR / name).read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def _generated_by(path: Path, generator: str) -> bool:
-    manifest = path.with_suffix("").with_suffix(".manifest.json")
-    try:
-        stored = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(stored, dict) and stored.get("generator") == generator and \
-        path.exists() and stored.get("sha256") == cache.sha256(path)
-
-
 def run_demo(out: Path | None = None, data_dir: Path | None = None, quiet: bool = False,
              pseudonymise: bool = False, rebuild: bool = False, **options: Any) -> Result:
-    """Generate the fictional university's records (deterministic), store them, run it all."""
+    """Generate the fictional university's records (deterministic), store them, run it all.
+    Where they must be generated, a forked copy does it while this process imports the
+    reporting modules and builds the matcher (a second or so of each)."""
     from analysis import demo  # the generator is only needed here
 
     say = _say(quiet)
     start = time.perf_counter()
     say("[generate] building the demo university ...")
-    store_demo(data_dir, rebuild)
+    fresh = rebuild or not demo_records.stored(data_dir)
+    with workers.beside(lambda: demo_records.store(data_dir, rebuild), "generating the demo",
+                        worth=fresh):
+        if fresh:
+            _prepare(config.paths(data_dir), options.get("watchlists"))
     generate = round(time.perf_counter() - start, 3)
     say(f"[generate] done in {generate:.2f}s")
     options = {"roster": config.DEMO_DIR / "roster.csv",
@@ -641,15 +620,12 @@ def run_demo(out: Path | None = None, data_dir: Path | None = None, quiet: bool 
     return result
 
 
-def _store_demo_grants(built: Any, paths: config.Paths, generator: str) -> None:
-    """The demo's GtR-shaped grant projects, stored like a GtR fetch."""
-    from analysis import demo, demo_grants
-
-    bundles, _truth, orgs = demo_grants.build(built)
-    cache.store_records(bundles, grants.folder(paths, "demo", demo.HOME_KEY) /
-                        "projects.jsonl.gz", {"source": "demo", "shape": "gtr",
-                                              "organisations": orgs, "generator": generator,
-                                              "fictional": True}, replace=True)
+def _prepare(paths: config.Paths, watchlists: list[Path] | None) -> None:
+    """What a run needs first and the records do not: the reporting modules imported, the
+    matcher built and kept in the data folder (the run then loads it)."""
+    for module in (report, network, grants):
+        lazy.load(module)
+    kept_matcher(paths, _watchlist(paths, watchlists), code_fingerprint())
 
 
 class _FetchProgress:

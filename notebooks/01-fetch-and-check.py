@@ -38,13 +38,13 @@ RUN_DIR = "../reports/demo"
 import pandas as pd
 from IPython.display import display
 
-from analysis import config, inventory, notebooks, pipeline
+from analysis import config, demo_records, inventory, notebooks, pipeline
 
 years = pipeline.parse_years(YEARS)
 data_dir = config.data_dir(DATA_DIR)
 now = None  # OpenAlex's count today, per year
 if notebooks.is_demo(INSTITUTION):
-    print("stored the demo's records in", pipeline.store_demo(data_dir))
+    print("stored the demo's records in", demo_records.store(data_dir))
 elif config.openalex_credentials()[0]:
     for result in pipeline.fetch(INSTITUTION, years, data_dir=data_dir):
         print(result.year, result.count, "cached" if result.cached else "fetched")

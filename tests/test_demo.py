@@ -225,16 +225,16 @@ def _counting_builds(monkeypatch) -> list[int]:
 
 
 def test_stored_demo_records_are_kept_not_regenerated(demo_run, tmp_path, monkeypatch):
-    from analysis import cache, pipeline
+    from analysis import cache, demo_records
 
     data = _stored_demo(demo_run, tmp_path)
-    works = pipeline.store_demo(data)
+    works = demo_records.store(data)
     before = cache.sha256(works)
     built = _counting_builds(monkeypatch)
-    assert pipeline.store_demo(data) == works and built == []
+    assert demo_records.store(data) == works and built == []
     manifest = json.loads(works.with_suffix("").with_suffix(".manifest.json").read_text())
-    assert manifest["generator"] == pipeline.demo_generator()
-    pipeline.store_demo(data, rebuild=True)  # --rebuild regenerates: the same bytes
+    assert manifest["generator"] == demo_records.generator()
+    demo_records.store(data, rebuild=True)  # --rebuild regenerates: the same bytes
     assert built == [1] and cache.sha256(works) == before
 
 
@@ -243,10 +243,10 @@ def test_damaged_or_foreign_demo_records_are_regenerated(demo_run, tmp_path, mon
                                                          damage):
     """A stored file changed by hand, a manifest from another generator, or the grants file
     missing: the records are generated again and stored as the generator writes them."""
-    from analysis import cache, pipeline
+    from analysis import cache, demo_records
 
     data = _stored_demo(demo_run, tmp_path)
-    works = pipeline.store_demo(data)
+    works = demo_records.store(data)
     good = cache.sha256(works)
     manifest = works.with_suffix("").with_suffix(".manifest.json")
     if damage == "records":
@@ -256,6 +256,38 @@ def test_damaged_or_foreign_demo_records_are_regenerated(demo_run, tmp_path, mon
     else:
         next((data / "raw").rglob("projects.jsonl.gz")).unlink()
     built = _counting_builds(monkeypatch)
-    pipeline.store_demo(data)
+    demo_records.store(data)
     assert built == [1] and cache.sha256(works) == good
-    assert json.loads(manifest.read_text())["generator"] == pipeline.demo_generator()
+    assert json.loads(manifest.read_text())["generator"] == demo_records.generator()
+
+
+def test_a_fresh_demo_is_generated_while_the_matcher_is_built(tmp_path, monkeypatch):
+    """Where the records must be generated, a forked copy writes them while this process
+    builds the matcher and keeps it in the data folder, for the run to load."""
+    from types import SimpleNamespace
+
+    from analysis import config, demo_records, match, pipeline
+
+    data = tmp_path / "data"
+    monkeypatch.setattr(pipeline, "run", lambda *a, **k: SimpleNamespace(timings={}))
+    pipeline.run_demo(data_dir=data, quiet=True)
+    assert demo_records.stored(data)
+    kept = list((data / "interim").glob(".matcher-*.pickle"))
+    assert len(kept) == 1
+    monkeypatch.setattr(match.Matcher, "__init__",
+                        lambda *a: pytest.fail("built again, not loaded"))
+    paths = config.paths(data)
+    loaded = pipeline.kept_matcher(paths, pipeline._watchlist(paths, None),
+                                   pipeline.code_fingerprint())
+    assert isinstance(loaded, match.Matcher) and loaded.decide("Harbin Institute of Technology", {})
+
+
+def test_a_failure_generating_the_demo_is_reported(tmp_path, monkeypatch):
+    from analysis import pipeline
+
+    def broken():
+        raise OSError("disk full")
+
+    monkeypatch.setattr(demo, "build", broken)
+    with pytest.raises((RuntimeError, OSError), match="disk full"):
+        pipeline.run_demo(data_dir=tmp_path / "data", quiet=True)
