@@ -7,20 +7,19 @@ removed) is found in a damaged string's letters at a small edit distance: one sl
 name of 24 letters or more, two from 40. The name's first eight letters must stand as
 printed, where the distinctive word (a city, the force) usually is, so "Nanjing ..." never
 reads as "Beijing ..."; a look-alike as close as the watchlisted name wins, and strings that
-name a country abroad are left alone. Only strings that look damaged come here: a run of 22
-letters or more (longer than English words), or words glued at two changes of case.
+name a country abroad are left alone. Only strings that look damaged come here: one with a
+word of 22 letters or more, which is words run together.
 """
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 #: A name's letters from which one slip, and from which two, are read through.
 ONE_SLIP, TWO_SLIPS = 24, 40
 _PIECE = 8
-_LONG_RUN = re.compile(r"[A-Za-z]{22}")
-_GLUED_TWICE = re.compile(r"[a-z][A-Z][a-z]+[A-Z]|[a-z]{2}(?:of|and)[A-Z]")
+#: A word this long is words run together (English words stop short of it).
+LONG_WORD = 22
 
 
 class Near(NamedTuple):
@@ -29,9 +28,10 @@ class Near(NamedTuple):
     printed: str  # the printed letters it was read from
 
 
-def looks_damaged(raw: str) -> bool:
-    """Whether a string shows the marks of PDF or OCR damage (cheap: most strings do not)."""
-    return bool(_LONG_RUN.search(raw) or _GLUED_TWICE.search(raw))
+def looks_damaged(words: list[str]) -> bool:
+    """Whether a string's words (as parsed) show the marks of PDF or OCR damage: one of
+    them is words run together. Cheap, as it must be: most strings come here."""
+    return max(map(len, words), default=0) >= LONG_WORD
 
 
 def allowed(letters: str) -> int:

@@ -556,6 +556,7 @@ def _own(patterns: dict[str, list[tuple[str, str, bool]]], key: str,
 CITY_AFTER = "name with its city printed after it"
 CITY_JOINED = "name with its city run on after it"
 HOSTED = "name with its host named after it"
+HOST_FIRST = "name with its host named first"
 REORDERED = "name with its city printed last"
 _AFTER_KINDS = frozenset({CITY_AFTER, HOSTED})
 CITY_AFTER_STARTS = INSTITUTION_WORDS | {"research"}
@@ -856,7 +857,7 @@ class NameIndex:
     def find_damaged(self, raw: str, parsed: Parsed) -> list[Found]:
         """Long names read through a slip or two in a string PDF or OCR damaged (see
         analysis/damage.py); the last fallback, for strings that name nothing otherwise."""
-        if not damage.looks_damaged(raw) or not FOREIGN_MARKERS.isdisjoint(parsed.low):
+        if not damage.looks_damaged(parsed.low) or not FOREIGN_MARKERS.isdisjoint(parsed.low):
             return []
         letters = _letters("".join(parsed.low))
         near = self.damaged.near(letters)
@@ -953,7 +954,23 @@ class NameIndex:
                parsed: Parsed) -> bool:
         if owner[1] == CITY_AFTER:
             return self._city_follows(key, owner[0], t0, t1, parsed)
-        return bool(self._host_follows(key, owner[0], t1, parsed))
+        return bool(self._host_follows(key, owner[0], t1, parsed)
+                    or self._host_first(key, owner[0], t0, parsed))
+
+    def _host_first(self, key: str, entry_id: str, t0: int, parsed: Parsed) -> str:
+        """The host, where Web of Science prints it first ("Chinese Acad Sci, Inst Comp
+        Technol, Beijing"): the string's first segment is the host, the body opens a later
+        one, and no segment between names another body; or ""."""
+        starts = sorted(parsed.starts)
+        if t0 == 0 or t0 not in parsed.starts or len(starts) < 2:
+            return ""
+        low = parsed.low
+        first = " ".join(w for w in low[:starts[1]] if w not in STOPWORDS_WEAK)
+        host = next((h for h in sorted(self.hosts[(key, entry_id)]) if first == h), "")
+        between = [(a, b) for a, b in zip(starts[1:], starts[2:], strict=False) if b <= t0]
+        if not host or any(_another_body(low[a:b]) for a, b in between):
+            return ""
+        return host
 
     def _found(self, owner: str, kind: str, key: str, t0: int, t1: int, parsed: Parsed
                ) -> Found:
@@ -962,7 +979,10 @@ class NameIndex:
             return Found(owner, kind, f"{key.strip()} {' '.join(city)}", t0, t1 + len(city))
         if kind == HOSTED:
             host = self._host_follows(key, owner, t1, parsed)
-            return Found(owner, kind, f"{key.strip()} ... {host}", t0, t1)
+            if host:
+                return Found(owner, kind, f"{key.strip()} ... {host}", t0, t1)
+            return Found(owner, HOST_FIRST, f"{self._host_first(key, owner, t0, parsed)} ... "
+                         f"{key.strip()}", t0, t1)
         return Found(owner, kind, key.strip(), t0, t1)
 
     def _supported(self, owner: tuple[str, str, bool], t0: int, t1: int, parsed: Parsed

@@ -143,6 +143,9 @@ ABBREVIATIONS = {
     "precis": "precision", "struct": "structure", "mech": "mechanical", "appl": "applied",
     "adv": "advanced", "environm": "environment", "environmental": "environment",
     "electronics": "electronic", "ind": "industry", "industrial": "industry", "hi": "high",
+    "int": "international", "transportat": "transportation", "microsyst": "microsystem",
+    "microsystems": "microsystem", "geosci": "geoscience", "geosciences": "geoscience",
+    "min": "mining", "chem": "chemical", "comp": "computing", "applicat": "application",
     # singular and plural print alike ("Posts and Telecommunications" / "Post and
     # Telecommunication"); corporate suffixes too ("Co., Ltd" / "Company Limited")
     "telecommunications": "telecommunication", "posts": "post",

@@ -66,10 +66,16 @@ def test_the_first_letters_must_stand_as_printed() -> None:
 
 
 def test_only_damaged_strings_are_read_this_way() -> None:
-    assert damage.looks_damaged("StateKeyLaboratoryofathematicalEngineeringnd Advanced")
-    assert damage.looks_damaged("Dept Phys, UniversityofScienceandTechnology, Hefei")
-    assert not damage.looks_damaged("Department of Physics, Tsinghua University, Beijing")
-    assert not damage.looks_damaged("University of Nebraska-Lincoln, Lincoln, NE")
+    from analysis.text import Parsed
+
+    def damaged(raw: str) -> bool:
+        return damage.looks_damaged(Parsed(raw).low)
+
+    assert damaged("StateKeyLaboratoryofathematicalEngineeringnd Advanced")
+    assert damaged("Dept Phys, UniversityofScienceandTechnology, Hefei")
+    assert not damaged("Department of Physics, Tsinghua University, Beijing")
+    assert not damaged("Dept Telecommunications, University of Nebraska-Lincoln, NE")
+    assert not damaged("")
 
 
 @pytest.fixture(scope="module")

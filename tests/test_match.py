@@ -613,6 +613,22 @@ def test_a_body_printed_apart_from_its_host(raw, expected):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
+    # Web of Science prints the host first, then the body's labs and the body
+    ("Chinese Acad Sci, Lab Ind Control Network & Syst, Shenyang Inst Automat, Beijing 100864",
+     {"chinese-academy-of-sciences-shenyang-institute-of-automation"}),
+    # ... not when another body stands between, nor when the host is not first
+    ("Chinese Acad Sci, Beijing Jiaotong Univ, Shenyang Inst Automat, Beijing", set()),
+    ("Lab X, Chinese Acad Sci, Tsinghua Univ, Shenyang Inst Automat, Shenyang",
+     {"tsinghua-university"}),
+])
+def test_a_body_after_its_host_as_web_of_science_prints_it(raw, expected):
+    assert flags(raw) == expected
+    if expected == {"chinese-academy-of-sciences-shenyang-institute-of-automation"}:
+        [found] = MATCHER.decide(raw, {})
+        assert "host named first" in found.evidence
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
     # a name that needs its place is read with its own affiliation, not the ones joined on
     ("Northeastern University, Shenyang, China; University of Texas at Arlington, TX, USA",
      {"neu-shenyang"}),
