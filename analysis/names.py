@@ -269,9 +269,6 @@ def _group_prefixes(ancestors: list[Entry]) -> tuple[str, ...]:
                                            if x.startswith("中国") and len(x) >= 6)]))
 
 
-_CAMEL = re.compile("[a-z][A-Z]")
-
-
 def _case_changes(parsed: Parsed, lengths: list[int]) -> set[int]:
     """Where a word glued by PDF extraction changes from lower to upper case, as offsets into
     its letters ("ChinaUniversityofMining" + "TechnologyXuzhou"): a name may start or end there."""
@@ -289,7 +286,7 @@ def _case_changes(parsed: Parsed, lengths: list[int]) -> set[int]:
 
 def looks_glued(parsed: Parsed) -> bool:
     """Words PDF extraction ran together: a change of case inside a word, or a long word."""
-    return bool(_CAMEL.search(parsed.folded)) or max(map(len, parsed.low)) >= 13
+    return parsed.glued or max(map(len, parsed.low)) >= 13
 
 
 def _glued_inside(first: int, last: int, glued: set[int]) -> bool:
@@ -805,7 +802,7 @@ class NameIndex:
         whose letters a name must outnumber: `longer_than`)."""
         if not self.has_squashed:
             return []
-        joined = "".join(parsed.low)
+        joined = parsed.joined  # the spaces go with the other characters that are not a-z
         letters = joined.encode("ascii").translate(None, _NOT_ASCII_LETTERS).decode("ascii") \
             if joined.isascii() else _letters(joined)
         if len(letters) < MIN_GLUED:
@@ -815,13 +812,13 @@ class NameIndex:
             candidates = [c for c in candidates if len(c[1][0]) > longer_than]
         if not candidates:  # most strings stop here, with none
             return []
-        camel = bool(_CAMEL.search(parsed.folded))
+        camel = parsed.glued
         if not camel:  # a shorter name needs a change of case inside it
             candidates = [c for c in candidates if c[1][2]]
         if not candidates:
             return []
-        lengths = [len(_letters(w)) for w in parsed.low] if len(letters) != len(joined) \
-            else [len(w) for w in parsed.low]
+        lengths = [len(_letters(w)) for w in parsed.low] \
+            if len(letters) != len(joined) - len(parsed.low) + 1 else [len(w) for w in parsed.low]
         starts = set(accumulate(lengths[:-1], initial=0))
         ends = set(accumulate(lengths))
         glued = _case_changes(parsed, lengths) if camel else set()
@@ -859,7 +856,7 @@ class NameIndex:
         analysis/damage.py); the last fallback, for strings that name nothing otherwise."""
         if not damage.looks_damaged(parsed.low) or not FOREIGN_MARKERS.isdisjoint(parsed.low):
             return []
-        letters = _letters("".join(parsed.low))
+        letters = _letters(parsed.joined)
         near = self.damaged.near(letters)
         if not near:
             return []
@@ -878,7 +875,7 @@ class NameIndex:
         low, cased = parsed.low, parsed.cased
         if not low:
             return []
-        joined = " ".join(low)
+        joined = parsed.joined
         padded = f" {joined} "
         hits = list(self.latin.iter(padded)) if self.has_latin else []
         if not joined.isascii():
@@ -919,10 +916,11 @@ class NameIndex:
                 continue
             taken.append((first, last))
             found += [self._found(owner, kind, key, t0, t1, parsed) for owner, kind, _ in kept]
-        unique: dict[str, Found] = {}
-        for f in sorted(found, key=_START):  # in the order the string names them
-            unique.setdefault(f.owner or f.matched, f)
-        found = list(unique.values())
+        if len(found) > 1:  # most strings name one body, already in order and once
+            unique: dict[str, Found] = {}
+            for f in sorted(found, key=_START):  # in the order the string names them
+                unique.setdefault(f.owner or f.matched, f)
+            found = list(unique.values())
         if self.unit_groups and not self.unit_groups.isdisjoint([f.owner for f in found]):
             found = list({f.owner or f.matched: f for f in
                           (self.units.refine(f, parsed) for f in found)}.values())
