@@ -802,7 +802,7 @@ class NameIndex:
         whose letters a name must outnumber: `longer_than`)."""
         if not self.has_squashed:
             return []
-        joined = parsed.joined  # the spaces go with the other characters that are not a-z
+        joined = "".join(parsed.low)
         letters = joined.encode("ascii").translate(None, _NOT_ASCII_LETTERS).decode("ascii") \
             if joined.isascii() else _letters(joined)
         if len(letters) < MIN_GLUED:
@@ -817,8 +817,8 @@ class NameIndex:
             candidates = [c for c in candidates if c[1][2]]
         if not candidates:
             return []
-        lengths = [len(_letters(w)) for w in parsed.low] \
-            if len(letters) != len(joined) - len(parsed.low) + 1 else [len(w) for w in parsed.low]
+        lengths = [len(_letters(w)) for w in parsed.low] if len(letters) != len(joined) \
+            else [len(w) for w in parsed.low]
         starts = set(accumulate(lengths[:-1], initial=0))
         ends = set(accumulate(lengths))
         glued = _case_changes(parsed, lengths) if camel else set()
@@ -856,7 +856,7 @@ class NameIndex:
         analysis/damage.py); the last fallback, for strings that name nothing otherwise."""
         if not damage.looks_damaged(parsed.low) or not FOREIGN_MARKERS.isdisjoint(parsed.low):
             return []
-        letters = _letters(parsed.joined)
+        letters = _letters("".join(parsed.low))
         near = self.damaged.near(letters)
         if not near:
             return []
@@ -875,7 +875,7 @@ class NameIndex:
         low, cased = parsed.low, parsed.cased
         if not low:
             return []
-        joined = parsed.joined
+        joined = " ".join(low)
         padded = f" {joined} "
         hits = list(self.latin.iter(padded)) if self.has_latin else []
         if not joined.isascii():

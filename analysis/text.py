@@ -340,7 +340,7 @@ class Parsed:
     second regular expression); segments (the comma-separated parts) are worked out only when
     a rule asks, since most strings never need them."""
 
-    __slots__ = ("folded", "low", "cased", "glued", "_joined", "_starts", "_parts", "_numbered")
+    __slots__ = ("folded", "low", "cased", "glued", "_starts", "_parts", "_numbered")
 
     def __init__(self, raw: str) -> None:
         raw = raw or ""
@@ -356,7 +356,6 @@ class Parsed:
             glued, marked, numbered = _glue(
                 spaced, spaced.encode("ascii", "replace").translate(_CHAR_CLASSES), False)
         self.glued = glued
-        self._joined: str | None = None
         self._starts: set[int] | None = None
         self._parts: AbstractSet[int] = _NO_PARTS  # worked out with the starts
         self._numbered = numbered
@@ -438,14 +437,6 @@ class Parsed:
         for i in range(len(low) - 1):
             if low[i] in _DIRECTIONS and cased[i].isupper() and low[i + 1] in DIRECTION_BEFORE:
                 low[i] = _DIRECTIONS[low[i]]
-
-    @property
-    def joined(self) -> str:
-        """The normalised tokens joined by spaces: the name automaton reads them so, and the
-        squashed pass their letters, from the same string."""
-        if self._joined is None:
-            self._joined = " ".join(self.low)
-        return self._joined
 
     @property
     def starts(self) -> set[int]:
