@@ -155,8 +155,8 @@ class Matcher:
         named: list[Found] = []
         lookalikes: list[Found] = []
         if names:  # most strings name nothing
-            named = self._most_specific([f for f in names
-                                         if f.owner and self._in_context(f, names)])
+            owned = [f for f in names if f.owner and self._in_context(f, names)]
+            named = self._most_specific(owned) if owned else owned
             lookalikes = [f for f in names if not f.owner]
         if hit and lookalikes:
             own = self.own_labels(hit.entry_id)

@@ -269,9 +269,6 @@ def _group_prefixes(ancestors: list[Entry]) -> tuple[str, ...]:
                                            if x.startswith("中国") and len(x) >= 6)]))
 
 
-_CAMEL = re.compile("[a-z][A-Z]")
-
-
 def _case_changes(parsed: Parsed, lengths: list[int]) -> set[int]:
     """Where a word glued by PDF extraction changes from lower to upper case, as offsets into
     its letters ("ChinaUniversityofMining" + "TechnologyXuzhou"): a name may start or end there."""
@@ -289,7 +286,7 @@ def _case_changes(parsed: Parsed, lengths: list[int]) -> set[int]:
 
 def looks_glued(parsed: Parsed) -> bool:
     """Words PDF extraction ran together: a change of case inside a word, or a long word."""
-    return bool(_CAMEL.search(parsed.folded)) or max(map(len, parsed.low)) >= 13
+    return parsed.glued or max(map(len, parsed.low)) >= 13
 
 
 def _glued_inside(first: int, last: int, glued: set[int]) -> bool:
@@ -815,7 +812,7 @@ class NameIndex:
             candidates = [c for c in candidates if len(c[1][0]) > longer_than]
         if not candidates:  # most strings stop here, with none
             return []
-        camel = bool(_CAMEL.search(parsed.folded))
+        camel = parsed.glued
         if not camel:  # a shorter name needs a change of case inside it
             candidates = [c for c in candidates if c[1][2]]
         if not candidates:
@@ -919,10 +916,11 @@ class NameIndex:
                 continue
             taken.append((first, last))
             found += [self._found(owner, kind, key, t0, t1, parsed) for owner, kind, _ in kept]
-        unique: dict[str, Found] = {}
-        for f in sorted(found, key=_START):  # in the order the string names them
-            unique.setdefault(f.owner or f.matched, f)
-        found = list(unique.values())
+        if len(found) > 1:  # most strings name one body, already in order and once
+            unique: dict[str, Found] = {}
+            for f in sorted(found, key=_START):  # in the order the string names them
+                unique.setdefault(f.owner or f.matched, f)
+            found = list(unique.values())
         if self.unit_groups and not self.unit_groups.isdisjoint([f.owner for f in found]):
             found = list({f.owner or f.matched: f for f in
                           (self.units.refine(f, parsed) for f in found)}.values())

@@ -198,19 +198,21 @@ _GLUED = re.compile("[a-z][A-Z]")
 #: Each ASCII letter as its case and each digit as 0: glue and glued marks are then found by
 #: substring, several times faster than a regular expression on every string. A character
 #: beyond ASCII is encoded as "?", read as a digit: it may be one ("٣Jilin"), which the
-#: regular expression then decides.
+#: regular expression then decides. "&", "'" and a line feed read as "&": an ASCII string
+#: holding none (most) has nothing to fold, which the same pass tells.
 _CHAR_CLASSES = bytes(97 if 97 <= c <= 122 else 65 if 65 <= c <= 90
-                      else 48 if 48 <= c <= 57 or c == 63 else 32 for c in range(256))
+                      else 48 if 48 <= c <= 57 or c == 63 else 38 if c in b"&'\n" else 32
+                      for c in range(256))
+_TO_FOLD = b"&"
 
 
-def _glue(spaced: str, encoded: bytes | None = None) -> tuple[bool, bool, bool]:
+def _glue(spaced: str, classes: bytes, ascii_raw: bool) -> tuple[bool, bool, bool]:
     """Whether words are glued ("UniversityXi"), whether a footnote mark is ("3Jilin") and
-    whether a word may run into a number ("CETC28", "Chengdu610036"; in ASCII strings only,
-    since the byte classes read a character beyond ASCII as a digit); `encoded` is the ASCII
-    string's bytes, when the caller has them."""
-    classes = (encoded or spaced.encode("ascii", "replace")).translate(_CHAR_CLASSES)
+    whether a word may run into a number ("CETC28", "Chengdu610036"; only in ASCII strings
+    with nothing to fold, `ascii_raw`, since the byte classes read a character beyond ASCII as
+    a digit); `classes` are the string's byte classes."""
     return (b"aA" in classes, b"0Aa" in classes and bool(_GLUED_MARK.search(spaced)),
-            encoded is not None and (b"a00" in classes or b"A00" in classes))
+            ascii_raw and (b"a00" in classes or b"A00" in classes))
 
 
 _CASE_CHANGE = re.compile("(?<=[a-z])(?=[A-Z])")
@@ -333,22 +335,27 @@ _NO_PARTS: frozenset[int] = frozenset()
 
 
 class Parsed:
-    """A string's normalised tokens and tokens as printed; segments (the comma-separated parts)
-    are worked out only when a rule asks, since most strings never need them."""
+    """A string's normalised tokens and tokens as printed, and whether words are glued (a
+    lower-case letter then a capital, as the squashed pass asks: found here by bytes, not by a
+    second regular expression); segments (the comma-separated parts) are worked out only when
+    a rule asks, since most strings never need them."""
 
-    __slots__ = ("folded", "low", "cased", "_starts", "_parts", "_numbered")
+    __slots__ = ("folded", "low", "cased", "glued", "_starts", "_parts", "_numbered")
 
     def __init__(self, raw: str) -> None:
         raw = raw or ""
-        if raw.isascii() and "&" not in raw and "\n" not in raw and "'" not in raw:
+        encoded = raw.encode("ascii") if raw.isascii() else b""
+        classes = encoded.translate(_CHAR_CLASSES) if encoded else _TO_FOLD
+        if _TO_FOLD not in classes:
             self.folded = raw  # most strings: nothing to fold
-            encoded = raw.encode("ascii")
             spaced = encoded.translate(_SPACES_ASCII).decode("ascii")
-            glued, marked, numbered = _glue(spaced, encoded)
+            glued, marked, numbered = _glue(spaced, classes, True)
         else:
             self.folded = _fold(raw)
             spaced = _spaced(self.folded)
-            glued, marked, numbered = _glue(spaced)
+            glued, marked, numbered = _glue(
+                spaced, spaced.encode("ascii", "replace").translate(_CHAR_CLASSES), False)
+        self.glued = glued
         self._starts: set[int] | None = None
         self._parts: AbstractSet[int] = _NO_PARTS  # worked out with the starts
         self._numbered = numbered
