@@ -604,10 +604,9 @@ def run_demo(out: Path | None = None, data_dir: Path | None = None, quiet: bool 
     say = _say(quiet)
     start = time.perf_counter()
     say("[generate] building the demo university ...")
-    fresh = rebuild or not demo_records.stored(data_dir)
-    with workers.beside(lambda: demo_records.store(data_dir, rebuild), "generating the demo",
-                        worth=fresh):
-        if fresh:
+    if rebuild or not demo_records.stored(data_dir):
+        with workers.beside(lambda: demo_records.store(data_dir, rebuild=True),
+                            "generating the demo"):
             _prepare(config.paths(data_dir), options.get("watchlists"))
     generate = round(time.perf_counter() - start, 3)
     say(f"[generate] done in {generate:.2f}s")
