@@ -50,19 +50,17 @@ def stretches(text: str) -> set[str]:
 class Index:
     """The long names by their first eight letters, each cut into pieces of eight: a name
     within k slips of the text finds all but k of its pieces printed whole (a slip breaks at
-    most one), which rules out nearly every name whose
-    first letters the text prints before any alignment."""
+    most one), which rules out nearly every name whose first letters the text prints before
+    any alignment."""
 
     def __init__(self, names: list[str]) -> None:
         self.by_anchor: dict[str, list[tuple[str, frozenset[str], int]]] = {}
         for name in sorted(set(names)):
-            if allowed(name):
-                self.by_anchor.setdefault(name[:_PIECE], []).append(
-                    (name, pieces(name), allowed(name)))
-        self.count = sum(map(len, self.by_anchor.values()))
+            if k := allowed(name):
+                self.by_anchor.setdefault(name[:_PIECE], []).append((name, pieces(name), k))
 
     def __len__(self) -> int:
-        return self.count
+        return sum(map(len, self.by_anchor.values()))
 
     def near(self, text: str) -> list[Near]:
         """The names within their allowed slips of part of `text` (letters only), closest

@@ -24,6 +24,7 @@ from analysis.names import (
     INSTITUTION_WORDS,
     STOPWORDS,
     UNIT_WORDS,
+    UNIVERSITY_WORDS,
     Found,
     NameIndex,
     foreign_places,
@@ -467,9 +468,6 @@ def _pap(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
                 "is on no list")
 
 
-#: Words that make a segment name a university (a place of its own, not a department).
-UNIVERSITY_WORDS = frozenset({"university", "universidad", "universite", "universitat",
-                              "universiteit", "universita", "universidade", "polytechnic"})
 #: Tried in order; the first that answers gives the identifier link.
 ID_RULES = (_id_corroborated, _id_conflict, _id_contradicted, _id_uncorroborated)
 #: Tried in order for each watchlisted name in the string (not of the identifier's family).

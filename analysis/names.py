@@ -568,11 +568,14 @@ def _alone(after: int, parsed: Parsed) -> bool:
         or low[after] in CHINA_MARKERS
 
 
+#: Words that make a segment name a university (a place of its own, not a department).
+UNIVERSITY_WORDS = frozenset({"university", "universidad", "universite", "universitat",
+                              "universiteit", "universita", "universidade", "polytechnic"})
 #: A segment holding one of these names another body, between a name and its city; so does
 #: one with a school's, college's or institute's word after its first ("Harbin Institute of
 #: Technology"; "School of Science" is a department).
-_ANOTHER_BODY = {"university", "academy", "hospital", "company", "corporation", "ltd", "inc",
-                 "universidad", "universite", "universitat", "polytechnic"}
+_ANOTHER_BODY = UNIVERSITY_WORDS | {"academy", "hospital", "company", "corporation", "ltd",
+                                    "inc"}
 
 
 def _another_body(words: list[str]) -> bool:
