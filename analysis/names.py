@@ -618,6 +618,7 @@ class NameIndex:
         #: the same with the city run on ("...AstronauticsNanjing"), for the squashed pass only
         self.city_joined: dict[str, list[tuple[str, str, bool]]] = {}
         self.china_places = frozenset(speller.places())
+        self.mainland_places = self.china_places - {"hong kong", "macau", "taiwan"}
         patterns: dict[str, list[tuple[str, str, bool]]] = {}
         for entry in watchlist:
             ambiguous = set(entry.ambiguous)
@@ -1003,17 +1004,28 @@ class NameIndex:
         if kind == "acronym":
             if t0 not in starts:
                 return False
-        elif not (t0 in starts and t1 == segment_end):
+        elif not (t0 in starts and (t1 == segment_end or self._campus(low[t1:segment_end]))):
             return False
         first, last = parsed.part(t0)
+        campus = kind != "acronym" and t1 < segment_end
         low = low[first:last]  # the affiliation that prints the name, not the others joined on
         words = set(low)
         if words & FOREIGN_MARKERS:
             return False
+        if campus:
+            return True
         places = self.places.get(entry_id, set())
         joined = " ".join(low)
         return bool(words & CHINA_MARKERS) or any(p and p in joined for p in places) \
             or any(m in joined for m in ("中国",))
+
+    def _campus(self, rest: list[str]) -> bool:
+        """A branch campus printed after an ambiguous name, in its segment ("Northeastern
+        Univ Qinhuangdao", "... University at Weihai"): only a mainland city or province may
+        follow, which is also the string's sign of China."""
+        if rest[:1] == ["at"] or rest[:1] == ["in"]:
+            rest = rest[1:]
+        return " ".join(rest) in self.mainland_places
 
     def _goes_on(self, key: str, t1: int | None, low: list[str]) -> bool:
         """A squashed name that ends at a word the printed words continue into a longer

@@ -146,6 +146,7 @@ ABBREVIATIONS = {
     "int": "international", "transportat": "transportation", "microsyst": "microsystem",
     "microsystems": "microsystem", "geosci": "geoscience", "geosciences": "geoscience",
     "min": "mining", "chem": "chemical", "comp": "computing", "applicat": "application",
+    "shipbldg": "shipbuilding", "shipbuilding": "shipbuilding",
     # singular and plural print alike ("Posts and Telecommunications" / "Post and
     # Telecommunication"); corporate suffixes too ("Co., Ltd" / "Company Limited")
     "telecommunications": "telecommunication", "posts": "post",
