@@ -686,6 +686,9 @@ class NameIndex:
             variants.add(normalise_text(_HYPHEN.sub("", label)))
         variants |= {_GROUP_BEFORE_SUFFIX.sub(" ", v) for v in variants if " group " in v}
         variants |= {v for v in map(_without_corporate_suffix, variants) if v}
+        # Web of Science prints "Automatic" as "Automat", which is read as "automation"
+        variants |= {v.replace(" automatic ", " automation ") for v in variants
+                     if " automatic " in v}
         if is_cjk(label[0]):
             variants.update(_cjk_short_forms(label))
         variants |= {v for v in map(_cjk_group_stem, variants) if v}

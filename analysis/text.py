@@ -146,7 +146,8 @@ ABBREVIATIONS = {
     "int": "international", "transportat": "transportation", "microsyst": "microsystem",
     "microsystems": "microsystem", "geosci": "geoscience", "geosciences": "geoscience",
     "min": "mining", "chem": "chemical", "comp": "computing", "applicat": "application",
-    "shipbldg": "shipbuilding", "shipbuilding": "shipbuilding",
+    "shipbldg": "shipbuilding", "shipbuilding": "shipbuilding", "mat": "material",
+    "serv": "service", "services": "service", "proc": "processing",
     # singular and plural print alike ("Posts and Telecommunications" / "Post and
     # Telecommunication"); corporate suffixes too ("Co., Ltd" / "Company Limited")
     "telecommunications": "telecommunication", "posts": "post",
