@@ -619,6 +619,9 @@ class NameIndex:
         self.city_joined: dict[str, list[tuple[str, str, bool]]] = {}
         self.china_places = frozenset(speller.places())
         self.mainland_places = self.china_places - {"hong kong", "macau", "taiwan"}
+        #: an entry's own cities in Chinese, which may stand before its Chinese name
+        #: (北京清华大学; never another city's: 南京信息工程大学 is not 信息工程大学, in Zhengzhou)
+        self.cjk_home: dict[str, tuple[str, ...]] = {}
         patterns: dict[str, list[tuple[str, str, bool]]] = {}
         for entry in watchlist:
             ambiguous = set(entry.ambiguous)
@@ -638,6 +641,8 @@ class NameIndex:
             self.places[entry.id] = {normalise_text(p) for e in watchlist.chain(entry.id)
                                      for p in e.places}
             self.group_prefixes[entry.id] = _group_prefixes(watchlist.chain(entry.id)[1:])
+            self.cjk_home[entry.id] = tuple(p for e in watchlist.chain(entry.id) for p in e.places
+                                            if len(p) >= 2 and all(map(is_cjk, p)))
         self.acronym_set = frozenset(self.acronyms)
         self.units = NumberedUnits(watchlist)
         self.unit_groups = self.units.groups
@@ -719,6 +724,10 @@ class NameIndex:
                 # "University of Science and Technology of Beijing" for "... Technology Beijing"
                 _own(patterns, f" {' '.join([*words[:-len(city)], 'of', *city])} ",
                      (entry.id, "name with 'of' before its city", False))
+            if city and len(words) > len(city) + 2 and words[-len(city):] == city \
+                    and label.rstrip().endswith(")"):
+                # "China University of Geosciences (Wuhan)" printed "..., Wuhan"
+                self._add_city(patterns, words[:-len(city)], city, entry.id)
             if not city or words[:len(city)] != city:
                 continue
             rest = words[len(city):]
@@ -764,6 +773,17 @@ class NameIndex:
         hosts = sorted(self.hosts[(key, entry_id)])
         return next((h for h in hosts if f" {h} " in after), "") or next(
             (h for h in hosts for cut in _cut_short(h) if after.endswith(f" {cut} ")), "")
+
+    def _add_city(self, patterns: dict[str, list[tuple[str, str, bool]]], rest: list[str],
+                  city: list[str], entry_id: str) -> None:
+        """The name without its city, counted only where the city follows it."""
+        if not any(w not in COMMON_WORDS and w not in STOPWORDS for w in rest):
+            return
+        brief = [w for w in rest if w not in STOPWORDS_WEAK]  # "China Univ Geosci"
+        for words in {tuple(rest), tuple(brief) if len(brief) >= 3 else tuple(rest)}:
+            key = f" {' '.join(words)} "
+            _own(patterns, key, (entry_id, CITY_AFTER, False))
+            self.city_after[(key, entry_id)] = city
 
     def _city_follows(self, key: str, entry_id: str, t0: int, t1: int, parsed: Parsed) -> bool:
         """The name stands at the start of its segment and its city comes straight after it,
@@ -908,7 +928,7 @@ class NameIndex:
         if acronyms:
             offsets = list(accumulate((len(w) + 1 for w in low[:-1]), initial=0))
             for i, word in enumerate(cased):
-                for owner, ambiguous in self.acronyms.get(word, ()):
+                for owner, ambiguous in self._acronym_owners(word, joined):
                     candidates.append((-len(word), offsets[i], offsets[i] + len(low[i]), i,
                                        i + 1, word, [(owner, "acronym", ambiguous)]))
         candidates.sort(key=_LONGEST_FIRST)  # then the first in the string
@@ -932,6 +952,17 @@ class NameIndex:
             found = list({f.owner or f.matched: f for f in
                           (self.units.refine(f, parsed) for f in found)}.values())
         return found
+
+    def _acronym_owners(self, acronym: str, joined: str) -> list[tuple[str, bool]]:
+        """An acronym's entries; where two in different cities share it ("HUST" in Wuhan and
+        in Harbin), the one whose city the string prints, and none where it prints neither's
+        or both (two in one city, "BGI" and BGI Genomics, stay as they are)."""
+        owners = self.acronyms.get(acronym, [])
+        if len(owners) < 2 or len({frozenset(self.places.get(o[0], ())) for o in owners}) == 1:
+            return owners
+        placed = [o for o in owners if any(p and f" {p} " in f" {joined} "
+                                           for p in self.places.get(o[0], ()))]
+        return placed if len(placed) == 1 else []
 
     def _chinese_hits(self, padded: str) -> list[tuple[int, tuple[str, Any]]]:
         """The Chinese names in the string, found in windows around its runs of Chinese
@@ -998,6 +1029,10 @@ class NameIndex:
                 and kind != "acronym" and t1 not in parsed.starts \
                 and not self._qualified(low, t1):
             return False  # a longer name goes on: "Nanjing University of Information Science"
+        if t1 < len(low) and low[t1] == "university" and low[t1 - 1] not in INSTITUTION_WORDS \
+                and t1 - t0 > 1 and kind != "acronym" and t1 not in parsed.starts:
+            return False  # a longer name: "China Three Gorges University" is not the company
+            # (one word is the name itself: "Beihang Univ. of Aeronautics and Astronautics")
         if t0 and kind != "acronym" and low[t0 - 1] in NAME_PREFIXES and t0 not in parsed.starts:
             return False  # a longer name: "National Sun Yat-sen University" (Kaohsiung)
         if not ambiguous or not entry_id:
@@ -1052,7 +1087,8 @@ class NameIndex:
         if before and not is_cjk(before[-1]):
             before = ""  # a footnote mark or a number glued on ("1国防科学技术大学")
         if before and not before.endswith(CJK_PREFIXES) and not any(
-                before.endswith(self.group_prefixes.get(o[0], ())) for o in owners) and not (
+                before.endswith(self.group_prefixes.get(o[0], ()) + self.cjk_home.get(o[0], ()))
+                for o in owners) and not (
                 len(key) >= MIN_CJK_RUN_ON and key.endswith(CJK_NAME_ENDS)):
             return False
         return not after or key.endswith(CJK_UNIT_STARTS) or after.startswith(CJK_UNIT_STARTS) \
@@ -1143,7 +1179,10 @@ PLA_PATTERN = re.compile(
     r"|\bEquipment Dep(?:artmen)?t\.? of (?:the )?(?:PLA )?(?:Navy|Air Force|Army)\b"
     # the PLA's numbered hospitals in its own English: "the 960th Hospital", "302nd Hospital"
     # (a bare number is not enough: civilian hospitals keep old factory numbers, "416 Hospital")
-    r"|\b(?:[1-4]\d\d|9[0-8]\d)(?:st|nd|rd|th) Hosp(?:ital)?\b")
+    r"|\b(?:[1-4]\d\d|9[0-8]\d)(?:st|nd|rd|th) Hosp(?:ital)?\b"
+    # ... and "the PLA" in title case after a numbered or general hospital ("82th Hospital of Pla")
+    r"|(?<=\d(?:st|nd|rd|th) )Hosp(?:ital)?\.? of (?:the )?Pla\b"
+    r"|\bGen(?:eral)? Hosp(?:ital)?\.? of (?:the )?Pla\b")
 
 
 #: Every PLA_PATTERN match in Latin text holds one of these words (most strings hold none, and

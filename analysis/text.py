@@ -147,7 +147,7 @@ ABBREVIATIONS = {
     "microsystems": "microsystem", "geosci": "geoscience", "geosciences": "geoscience",
     "min": "mining", "chem": "chemical", "comp": "computing", "applicat": "application",
     "shipbldg": "shipbuilding", "shipbuilding": "shipbuilding", "mat": "material",
-    "serv": "service", "services": "service", "proc": "processing",
+    "serv": "service", "services": "service", "proc": "processing", "tecnol": "technology",
     # singular and plural print alike ("Posts and Telecommunications" / "Post and
     # Telecommunication"); corporate suffixes too ("Co., Ltd" / "Company Limited")
     "telecommunications": "telecommunication", "posts": "post",
