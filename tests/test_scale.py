@@ -26,13 +26,14 @@ def test_demo_outputs_are_unchanged(demo_run) -> None:
 
 @pytest.mark.slow
 def test_work_shared_among_forked_copies_changes_no_output(tmp_path, monkeypatch) -> None:
-    """The demo with every fork taken however small the work (decisions, Louvain, tables,
-    workbook): the same outputs as the fingerprint."""
+    """The demo with every fork taken however small the work (decisions, the attribute stage,
+    Louvain, tables, workbook): the same outputs as the fingerprint."""
     from analysis import pipeline, report, stored_match, workbook
 
     monkeypatch.setenv("EXPOSURE_WORKERS", "2")
     for module, name in ((stored_match, "SHARE_AT"), (pipeline, "BESIDE_EDGES"),
-                         (report, "BESIDE_CELLS"), (workbook, "BESIDE_AT")):
+                         (pipeline, "BESIDE_WORKS"), (report, "BESIDE_CELLS"),
+                         (workbook, "BESIDE_AT")):
         monkeypatch.setattr(module, name, 0)
     result = pipeline.run_demo(out=tmp_path / "r", data_dir=tmp_path / "d", quiet=True)
     expected = json.loads(DIGEST_FILE.read_text(encoding="utf-8"))
