@@ -470,8 +470,9 @@ def _pap(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
 
 #: Tried in order; the first that answers gives the identifier link.
 ID_RULES = (_id_corroborated, _id_conflict, _id_contradicted, _id_uncorroborated)
-#: Tried in order for each watchlisted name in the string (not of the identifier's family).
-NAME_RULES = (_name_over_id, _name_conflict, _name_in_taiwan, _name_unlisted_link, _name)
+#: Tried in order for each watchlisted name in the string (not of the identifier's family); a
+#: name placed in Taiwan is a namesake whatever OpenAlex linked.
+NAME_RULES = (_name_in_taiwan, _name_over_id, _name_conflict, _name_unlisted_link, _name)
 
 
 METHOD_MARKERS = ("<!-- rules: generated from analysis.match.RULES -->", "<!-- rules: end -->")

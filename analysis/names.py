@@ -45,7 +45,8 @@ CONTINUATIONS = {"of", "for", "chinese", "information", "science", "technology",
                  "agriculture", "agricultural", "forestry", "mining", "petroleum", "aeronautics",
                  "electronic", "electric", "industry", "industrial", "commerce", "foreign",
                  "international", "political", "arts", "architecture", "civil", "mineral",
-                 "aviation", "ocean", "water", "jiaotong", "sport", "sports", "media"}
+                 "aviation", "ocean", "water", "jiaotong", "sport", "sports", "media",
+                 "engineering"}
 #: "of PLA", "of China" qualify a name rather than continue it.
 QUALIFIERS = {"pla", "china", "prc"}
 _MEDICAL_PARTS = (["school"], ["college"], ["center"])
@@ -691,9 +692,12 @@ class NameIndex:
             variants.add(normalise_text(_HYPHEN.sub("", label)))
         variants |= {_GROUP_BEFORE_SUFFIX.sub(" ", v) for v in variants if " group " in v}
         variants |= {v for v in map(_without_corporate_suffix, variants) if v}
-        # Web of Science prints "Automatic" as "Automat", which is read as "automation"
+        # Web of Science prints "Automatic" as "Automat" and "Computer" as "Comp", which are
+        # read as "automation" and "computing"
         variants |= {v.replace(" automatic ", " automation ") for v in variants
                      if " automatic " in v}
+        variants |= {v.replace(" computer ", " computing ") for v in variants
+                     if " computer " in v}
         if is_cjk(label[0]):
             variants.update(_cjk_short_forms(label))
         variants |= {v for v in map(_cjk_group_stem, variants) if v}
@@ -1105,6 +1109,20 @@ TAIWAN_CJK = ("台湾", "臺灣", "台北", "臺北", "高雄", "新竹", "台�
               "桃园", "桃園")
 
 
+_TAIWAN_CJK = re.compile("|".join(TAIWAN_CJK))
+#: 台 ends other words (天文台 observatory, 平台 platform, 电视台, and the mainland's 烟台 and
+#: 邢台), and 台南, 台中, 台北 run into 南京, 中心, 北京: "天文台南京..." is not Tainan.
+_TAI_WORDS = frozenset("文平视烟邢舞站柜讲灯阳电")
+_RUN_ON = ("南京", "南昌", "南宁", "南通", "南阳", "中心", "中国", "中科", "中山", "北京", "北方")
+
+
+def _in_taiwan(found: re.Match[str]) -> bool:
+    text, start, end = found.string, found.start(), found.end()
+    if start and text[start - 1] in _TAI_WORDS and found.group(0)[0] in "台臺":
+        return False
+    return not text.startswith(_RUN_ON, end - 1)
+
+
 def _republic_of_china(parsed: Parsed) -> bool:
     """Taiwan's "Republic of China", not the People's Republic (however glued or mangled)."""
     return "republic of china" in " ".join(parsed.low) \
@@ -1117,7 +1135,7 @@ def taiwan_places(parsed: Parsed) -> list[str]:
             parsed.folded.isascii() or not any(m in parsed.folded for m in TAIWAN_CJK)):
         return []  # most strings
     found = [w for w in parsed.low if w in TAIWAN_MARKERS]
-    found += [m for m in TAIWAN_CJK if m in parsed.folded]
+    found += [m.group(0) for m in _TAIWAN_CJK.finditer(parsed.folded) if _in_taiwan(m)]
     if _republic_of_china(parsed):
         found.append("republic of china")
     return list(dict.fromkeys(found))
@@ -1161,7 +1179,7 @@ PLA_PATTERN = re.compile(
     # the four general departments (to 2016): 总参 (General Staff) and its numbered institutes
     r"|总参|总装备部|总后勤部|总政治部"
     r"|\bGeneral (?:Staff|Armament|Logistics?|Political) Dep(?:artmen)?t\b"
-    r"|(?:海军|空军|陆军)(?:第?[〇零一二三四五六七八九十百\d]+)?(?:医院|部队|研究所|研究院)"
+    r"|(?:海军|空军|陆军)(?:总|第?[〇零一二三四五六七八九十百\d]+)?(?:医院|部队|研究所|研究院)"
     r"|\b(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?[3-9]\d{4}\b"
     r"|\b[3-9]\d{4}\s*(?:Unit|Troops?|[Aa]rmy)\b"
     r"|[3-9]\d{4}\s*部队"

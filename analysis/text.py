@@ -148,6 +148,7 @@ ABBREVIATIONS = {
     "min": "mining", "chem": "chemical", "comp": "computing", "applicat": "application",
     "shipbldg": "shipbuilding", "shipbuilding": "shipbuilding", "mat": "material",
     "serv": "service", "services": "service", "proc": "processing", "tecnol": "technology",
+    "tradit": "traditional",
     # singular and plural print alike ("Posts and Telecommunications" / "Post and
     # Telecommunication"); corporate suffixes too ("Co., Ltd" / "Company Limited")
     "telecommunications": "telecommunication", "posts": "post",
