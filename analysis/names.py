@@ -1187,6 +1187,7 @@ PLA_PATTERN = re.compile(
     r"|\bOffice of (?:the )?Military Representatives?\b"
     r"|军事?代表(?:室|局)|(?:海军|空军|陆军|火箭军)驻[^，,；;()（）]{1,15}代表室"
     r"|\bGeneral Hospital of (?:the )?(?:Air Force|Navy|Rocket Force)\b"
+    r"|\bGeneral Hospital of (?:the )?Chinese (?:Military|Army)\b"
     r"|\b(?:Army|Air Force|Navy|Rocket Force) Gen(?:eral|\.)? Hosp(?:ital|\.)?(?!\w)"
     # ... and its group armies and services' equipment departments
     r"|\b(?:7[1-9]|8[0-3])(?:st|nd|rd|th)?\s+Gr(?:ou)?p\.?\s+Army\b"
