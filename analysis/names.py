@@ -700,6 +700,8 @@ class NameIndex:
                      if " computer " in v}
         if is_cjk(label[0]):
             variants.update(_cjk_short_forms(label))
+            if "航空航天" in label:  # printed the other way round too (南京航天航空大学)
+                variants.add(normalise_text(label.replace("航空航天", "航天航空")))
         variants |= {v for v in map(_cjk_group_stem, variants) if v}
         for variant in variants:
             cjk = any(is_cjk(c) for c in variant)
