@@ -504,10 +504,11 @@ def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path 
                 categories: set[str] | None, timings: dict[str, float]) -> Result:
     say, paths, years = r.say, r.paths, r.years
     institution, key, kind, demo = r.institution, r.key, r.kind, r.demo
-    wl = _watchlist(paths, watchlists)
-    depts, roster_frame = _departments(departments_file, roster)
-    checksums = {str(f): cache.sha256(f) for f in r.raw_files}
-    sources = {str(p): _checksum(p) for p in (roster, departments_file) if p}
+    with _stage("setup", timings, say):  # the watchlist, departments and inputs' checksums
+        wl = _watchlist(paths, watchlists)
+        depts, roster_frame = _departments(departments_file, roster)
+        checksums = {str(f): cache.sha256(f) for f in r.raw_files}
+        sources = {str(p): _checksum(p) for p in (roster, departments_file) if p}
     with _stage("normalise", timings, say):
         norm, norm_reused = _normalise_stage(r, checksums)
     with contextlib.ExitStack() as later:  # the attribute stage is built beside the match
@@ -521,18 +522,19 @@ def _run_locked(r: _Run, out: Path, watchlists: list[Path] | None, roster: Path 
             later.close()  # waits for the forked copy, or builds the stage here
             attributed, attr_reused = attribute.value
     stages = {"normalise": norm_reused, "match": match_reused, "attribute": attr_reused}
-    matches = normalise.read_parquet(r.processed / "matches.parquet")
-    tables = normalise.Tables(  # what analyse reads of them
-        works=slices.works_counted(r.interim, matches["work_id"]),
-        authorships=slices.authorships_near(r.interim, matches["work_id"],
-                                            slices.ANALYSED_AUTHORSHIP_COLUMNS),
-        affiliations=pd.DataFrame(columns=normalise.AFFILIATION_COLUMNS),
-        funding=pd.DataFrame(columns=normalise.FUNDING_COLUMNS))
-    funding_flags = normalise.read_parquet(r.processed / "funding_flags.parquet")
-    attributions = normalise.read_parquet(r.processed / "attributions.parquet")
+    with _stage("gather", timings, say):  # the stages' tables read back, the reviews applied
+        matches = normalise.read_parquet(r.processed / "matches.parquet")
+        tables = normalise.Tables(  # what analyse reads of them
+            works=slices.works_counted(r.interim, matches["work_id"]),
+            authorships=slices.authorships_near(r.interim, matches["work_id"],
+                                                slices.ANALYSED_AUTHORSHIP_COLUMNS),
+            affiliations=pd.DataFrame(columns=normalise.AFFILIATION_COLUMNS),
+            funding=pd.DataFrame(columns=normalise.FUNDING_COLUMNS))
+        funding_flags = normalise.read_parquet(r.processed / "funding_flags.parquet")
+        attributions = normalise.read_parquet(r.processed / "attributions.parquet")
+        matches, orphaned, reviewed = review.apply(matches, wl, paths.data)
     with _stage("grants", timings, say):
         grant_data = _grants_stage(r, wl, depts, roster_frame, funding_flags)
-    matches, orphaned, reviewed = review.apply(matches, wl, paths.data)
     outputs = analyse(tables, matches, funding_flags, attributions, depts, wl, years, tiers,
                       categories, timings, say, grant_data)
     counted = outputs.matches[outputs.matches["flagged"]]
