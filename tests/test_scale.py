@@ -39,3 +39,28 @@ def test_work_shared_among_forked_copies_changes_no_output(tmp_path, monkeypatch
     expected = json.loads(DIGEST_FILE.read_text(encoding="utf-8"))
     got = digest(result.out, demo_data_dir(result))
     assert sorted(n for n in expected.keys() | got.keys() if expected.get(n) != got.get(n)) == []
+
+
+@pytest.mark.slow
+def test_a_new_data_folder_builds_the_matcher_beside_the_normalise_stage(
+        demo_run, tmp_path, monkeypatch) -> None:
+    """The demo's stored records in a data folder with no kept matcher and no stages: a
+    forked copy builds and keeps the matcher while the records are normalised, and the
+    outputs are the fingerprint's."""
+    import shutil
+
+    from analysis import pipeline, workers
+
+    data = tmp_path / "d"
+    shutil.copytree(demo_data_dir(demo_run), data,
+                    ignore=shutil.ignore_patterns("interim", "processed"))
+    monkeypatch.setenv("EXPOSURE_WORKERS", "2")
+    besides, real = [], workers.beside
+    monkeypatch.setattr(workers, "beside", lambda task, what, worth=True: (
+        besides.append(what), real(task, what, worth))[1])
+    result = pipeline.run_demo(out=tmp_path / "r", data_dir=data, quiet=True)
+    assert "building the matcher" in besides
+    assert len(list((data / "interim").glob(".matcher-*.pickle"))) == 1
+    expected = json.loads(DIGEST_FILE.read_text(encoding="utf-8"))
+    got = digest(result.out, demo_data_dir(result))
+    assert sorted(n for n in expected.keys() | got.keys() if expected.get(n) != got.get(n)) == []
