@@ -1008,7 +1008,11 @@ class NameIndex:
             return ""
         low = parsed.low
         first = " ".join(w for w in low[:starts[1]] if w not in STOPWORDS_WEAK)
-        host = next((h for h in sorted(self.hosts[(key, entry_id)]) if first == h), "")
+        last = parsed.cased[starts[1] - 1]
+        firsts = (first, first.rsplit(" ", 1)[0]) \
+            if starts[1] > 1 and len(last) > 1 and last.isalpha() and last.isupper() \
+            else (first,)  # the host may print its own acronym after it ("Chinese Acad Sci AIRCAS")
+        host = next((h for h in sorted(self.hosts[(key, entry_id)]) if h in firsts), "")
         between = [(a, b) for a, b in zip(starts[1:], starts[2:], strict=False) if b <= t0]
         if not host or any(_another_body(low[a:b]) for a, b in between):
             return ""

@@ -20,7 +20,9 @@ GOLD = Path(__file__).parent / "gold" / "affiliations.csv"
 REFERENCE = config.PROJECT_ROOT.parent / "shared" / "reference" / "watchlist" / "confusables.csv"
 WL = watchlist.load()
 MATCHER = match.Matcher(WL, watchlist.load_not_watchlisted())
-PRECISION_FLOOR, RECALL_FLOOR = 0.99, 0.97
+#: The gold set is the matcher's specification: every string right (a string added wrongly
+#: labelled, or a change that breaks one, fails here rather than printing a miss).
+PRECISION_FLOOR, RECALL_FLOOR = 1.0, 1.0
 
 
 def flagged(raw: str, institution: dict | None = None) -> set[str]:
