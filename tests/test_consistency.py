@@ -180,6 +180,7 @@ def test_a_watchlist_change_reruns_matching_only(demo_run, tmp_path):
 
 def test_the_matcher_is_kept_between_runs_of_the_same_code_and_lists(demo_run, tmp_path,
                                                                      monkeypatch):
+    monkeypatch.setenv("EXPOSURE_WORKERS", "1")  # builds counted here, none in a forked copy
     data = demo_data_dir(demo_run)
     pipeline.run_demo(out=tmp_path / "a", data_dir=data, quiet=True)
     kept = list((data / "interim").glob(".matcher-*.pickle"))
