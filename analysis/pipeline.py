@@ -256,8 +256,11 @@ def _matcher_beside(r: _Run, wl: watchlist_mod.Watchlist) -> contextlib.Abstract
     """Where no matcher is kept yet (a new data folder, code or watchlist), a forked copy
     builds and keeps it while the block runs (0.8 s, beside the normalise stage), and the
     match stage loads it (0.07 s); elsewhere nothing."""
-    if r.rebuild_matcher_needed(wl) and workers.forking():
-        return workers.beside(lambda: (r.matcher(wl), None)[1], "building the matcher")
+    def keep() -> None:  # the copy keeps it in the data folder and sends nothing back
+        r.matcher(wl)
+
+    if not r.matcher_kept(wl) and workers.forking():
+        return workers.beside(keep, "building the matcher")
     return contextlib.nullcontext()
 
 
@@ -293,8 +296,8 @@ class _Run:
             self._matcher = kept_matcher(self.paths, wl, self.code)
         return self._matcher
 
-    def rebuild_matcher_needed(self, wl: watchlist_mod.Watchlist) -> bool:
-        return self._matcher is None and not _matcher_file(self.paths, wl, self.code).is_file()
+    def matcher_kept(self, wl: watchlist_mod.Watchlist) -> bool:
+        return self._matcher is not None or _matcher_file(self.paths, wl, self.code).is_file()
 
     @property
     def run_id(self) -> str:
