@@ -737,17 +737,9 @@ class NameIndex:
             if not city or words[:len(city)] != city:
                 continue
             rest = words[len(city):]
-            if len(rest) >= 3 and rest[0] in CITY_AFTER_STARTS and any(
-                    w not in COMMON_WORDS and w not in STOPWORDS for w in rest):
-                key = f" {' '.join(rest)} "
-                _own(patterns, key, (entry.id, CITY_AFTER, False))
-                self.city_after[(key, entry.id)] = city
+            if len(rest) >= 3 and rest[0] in CITY_AFTER_STARTS and \
+                    self._add_city(patterns, rest, city, entry.id):
                 _own(self.city_joined, f" {' '.join(rest + city)} ", (entry.id, CITY_JOINED, False))
-                brief = [w for w in rest if w not in STOPWORDS_WEAK]  # "Univ Posts & Telecommun"
-                if len(brief) >= 3 and brief != rest:
-                    key = f" {' '.join(brief)} "
-                    _own(patterns, key, (entry.id, CITY_AFTER, False))
-                    self.city_after[(key, entry.id)] = city
             if len(rest) >= 2 and rest[-1] in INSTITUTION_WORDS and not STOPWORDS & set(rest):
                 # "Engineering University of Harbin" for Harbin Engineering University
                 _own(patterns, f" {' '.join([*rest, 'of', *city])} ",
@@ -781,15 +773,18 @@ class NameIndex:
             (h for h in hosts for cut in _cut_short(h) if after.endswith(f" {cut} ")), "")
 
     def _add_city(self, patterns: dict[str, list[tuple[str, str, bool]]], rest: list[str],
-                  city: list[str], entry_id: str) -> None:
-        """The name without its city, counted only where the city follows it."""
+                  city: list[str], entry_id: str) -> bool:
+        """The name without its city, counted only where the city follows it, as printed
+        and without weak stop words ("Univ Posts & Telecommun", "China Univ Geosci"); only
+        where a distinctive word is left. Whether it was indexed."""
         if not any(w not in COMMON_WORDS and w not in STOPWORDS for w in rest):
-            return
-        brief = [w for w in rest if w not in STOPWORDS_WEAK]  # "China Univ Geosci"
-        for words in {tuple(rest), tuple(brief) if len(brief) >= 3 else tuple(rest)}:
+            return False
+        brief = [w for w in rest if w not in STOPWORDS_WEAK]
+        for words in [rest, *([brief] if len(brief) >= 3 and brief != rest else [])]:
             key = f" {' '.join(words)} "
             _own(patterns, key, (entry_id, CITY_AFTER, False))
             self.city_after[(key, entry_id)] = city
+        return True
 
     def _city_follows(self, key: str, entry_id: str, t0: int, t1: int, parsed: Parsed) -> bool:
         """The name stands at the start of its segment and its city comes straight after it,
