@@ -2,7 +2,7 @@
 
 Every text cell from the open web is neutralised against formula injection (a title starting
 with "=" stays text), DOIs become hyperlinks only when they are https://doi.org/ links, headers
-are frozen and filtered, and columns get readable widths.
+are frozen and filtered, and columns get readable widths. `analysis.xlsx` writes the file.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from xlsxwriter import Workbook
 
-from analysis import files, workers
+from analysis import files, workers, xlsx
 from analysis.exposure import INSTITUTION
 from analysis.text import neutralise, printable
 
@@ -52,48 +51,22 @@ def _text_cell(raw: str) -> str | None:
 
 
 def _other_cell(raw: Any) -> Any:
+    """A cell that is not text: a number, a boolean, None, or else written as its text."""
     value = _value(raw)
-    return None if value == "" else value
+    if value is None or isinstance(value, str | bool | int | float):
+        return None if value == "" else value
+    return neutralise(printable(str(value)))
 
 
-def _sheet(book: Workbook, title: str, frame: pd.DataFrame, link_column: str = "") -> None:
-    """One sheet, streamed (XlsxWriter's constant-memory mode: each row goes to disk as it is
-    written, so a university's hundred thousand matches cost neither minutes nor gigabytes).
-    Every value is written by its type, never parsed: text is never a formula or a link."""
-    sheet = book.add_worksheet(title)
-    bold = book.add_format({"bold": True})
+def _sheet(title: str, frame: pd.DataFrame, link_column: str = "") -> xlsx.Sheet:
+    """One sheet. Every value is written by its type, never parsed: text is never a formula,
+    and a link only in the link column and only when it is a https://doi.org/10. address."""
     columns = [_cells(frame[column].tolist()) for column in frame.columns]
-    for index, (column, cells) in enumerate(zip(frame.columns, columns, strict=True)):
-        longest = max([len(str(column))] + [len(str(v or "")) for v in cells[:200]])
-        sheet.set_column(index, index, min(60, max(8, longest + 2)))
-    sheet.freeze_panes(1, 0)
-    if frame.shape[1]:
-        sheet.autofilter(0, 0, len(frame), frame.shape[1] - 1)
-    for index, column in enumerate(frame.columns):
-        sheet.write_string(0, index, str(column), bold)
+    widths = [min(60, max(8, 2 + max([len(str(column))]
+                                     + [len(str(v or "")) for v in cells[:200]])))
+              for column, cells in zip(frame.columns, columns, strict=True)]
     link = list(frame.columns).index(link_column) if link_column in frame.columns else -1
-    string, number_, boolean = sheet.write_string, sheet.write_number, sheet.write_boolean
-    for number, row in enumerate(zip(*columns, strict=True), start=1):
-        for index, value in enumerate(row):
-            kind = value.__class__
-            if value is None:
-                continue  # an empty cell, as openpyxl stored it
-            if kind is str:
-                if not (index == link and value.startswith("https://doi.org/10.")
-                        and sheet.write_url(number, index, value, string=value) == 0):
-                    string(number, index, value)  # or past Excel's link limits
-            elif kind is bool:
-                boolean(number, index, value)
-            elif kind is int or kind is float or isinstance(value, int | float):
-                number_(number, index, value)
-            else:
-                string(number, index, neutralise(printable(str(value))))
-
-
-def _new(path: Path) -> Workbook:
-    return Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                "strings_to_urls": False, "strings_to_numbers": False,
-                                "nan_inf_to_errors": True})
+    return xlsx.Sheet(title, [str(c) for c in frame.columns], columns, widths, link)
 
 
 def _counting(manifest: dict[str, Any]) -> str:
@@ -107,7 +80,6 @@ def write(path: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
           method: str, grants: pd.DataFrame | None = None,
           flagged_grants: pd.DataFrame | None = None,
           review: pd.DataFrame | None = None) -> None:
-    book = _new(path)
     total = departments[departments["department"] == INSTITUTION].iloc[0]
     summary = pd.DataFrame([
         ("Institution", manifest["institution"]["name"]),
@@ -123,25 +95,22 @@ def write(path: Path, *, departments: pd.DataFrame, flagged: pd.DataFrame,
         ("Flags counted", _counting(manifest)),
         ("Note", "A screening aid, not a finding: every flag is a lead for human review."),
     ], columns=["Measure", "Value"])
-    _sheet(book, "Summary", summary)
-    _sheet(book, "Departments", departments)
-    _sheet(book, "Flagged works", flagged, link_column="doi")
-    _sheet(book, "Matches", matches)
-    _sheet(book, "Partners", partners)
+    sheets = [_sheet("Summary", summary), _sheet("Departments", departments),
+              _sheet("Flagged works", flagged, link_column="doi"), _sheet("Matches", matches),
+              _sheet("Partners", partners)]
     if grants is not None:
-        _sheet(book, "Grants", grants)
-        _sheet(book, "Flagged grants", flagged_grants)
-    _sheet(book, "Method", pd.DataFrame({"Method": method.splitlines()}))
+        sheets += [_sheet("Grants", grants), _sheet("Flagged grants", flagged_grants)]
+    sheets.append(_sheet("Method", pd.DataFrame({"Method": method.splitlines()})))
     if review is not None:
-        _sheet(book, "Review", review)
-    book.close()
+        sheets.append(_sheet("Review", review))
+    xlsx.write(path, sheets)
 
 
 #: A workbook of more cells than this is written by another process while the pages and
-#: tables are written (XlsxWriter costs about 10 microseconds a cell, and a large university's
-#: workbook has half a million); a smaller one is not worth the process's start. A forked copy
-#: starts in milliseconds; a new interpreter, where there is no fork, in about a second.
-BESIDE_AT, BESIDE_NEW_AT = 50_000, 100_000
+#: tables are written (about 2.5 microseconds a cell, and a large university's workbook has
+#: most of a million); a smaller one is not worth the process's start. A forked copy starts
+#: in milliseconds; a new interpreter, where there is no fork, in about a second.
+BESIDE_AT, BESIDE_NEW_AT = 100_000, 500_000
 
 
 def save(path: Path, **sheets: Any) -> None:
@@ -204,10 +173,7 @@ def _pickle(sheets: dict[str, Any], path: Path) -> None:
 
 def write_sheets(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
     """A workbook of the given sheets only (a review sheet to fill in, say)."""
-    book = _new(path)
-    for title, frame in sheets.items():
-        _sheet(book, title, frame)
-    book.close()
+    xlsx.write(path, [_sheet(title, frame) for title, frame in sheets.items()])
 
 
 if __name__ == "__main__":  # the other process `writing` starts
