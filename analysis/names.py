@@ -262,12 +262,34 @@ def _cjk_reach(key: str) -> tuple[int, int, int]:
         (b[0] - a[1] for a, b in zip(spans, spans[1:], strict=False)), default=0)
 
 
+#: "Affiliated": a university's hospital printed after it (空军军医大学附属西京医院).
+AFFILIATED = ("附属", "附屬")
+
+
+#: Web of Science prints "Automatic" as "Automat" and "Computer" as "Comp", which are read as
+#: "automation" and "computing"; authors print "Computing" as "Computer" (a lab "of Advanced
+#: Computer" for "of Advanced Computing").
+SWAPS = {" automatic ": " automation ", " computer ": " computing ", " computing ": " computer "}
+#: Words Web of Science and authors print run together ("Xian Res Inst Hitech", "Beijing
+#: Autocontrol Equipment Inst").
+GLUED_WORDS = {" hi tech ": " hitech ", " high tech ": " hitech ", " high technology ": " hitech ",
+               " automatic control ": " autocontrol ", " automation control ": " autocontrol "}
+
+
+def _swapped(variant: str, words: str, other: str) -> str:
+    return f" {variant} ".replace(words, other).strip()
+
+
 def _group_prefixes(ancestors: list[Entry]) -> tuple[str, ...]:
-    """The Chinese names an entry's groups print before it: their names and aliases, and for a
-    name of the form 中国XX... its short form 中国XX (中国航空 for 中国航空工业集团)."""
+    """The Chinese names an entry's groups print before it: their names and aliases, for a
+    name of the form 中国XX... its short form 中国XX (中国航空 for 中国航空工业集团), for a
+    university's its form without the last character (空军军医大), each also followed by
+    "affiliated" (附属)."""
     labels = [x for e in ancestors for x in (e.name_zh, *e.aliases) if x and is_cjk(x[0])]
-    return tuple(dict.fromkeys([*labels, *(x[:4] for x in labels
-                                           if x.startswith("中国") and len(x) >= 6)]))
+    short = [x[:4] for x in labels if x.startswith("中国") and len(x) >= 6]
+    cut = [x[:-1] for x in labels if x.endswith(("大学", "大學")) and len(x) >= 5]  # 空军军医大
+    named = [*labels, *short, *cut]
+    return tuple(dict.fromkeys([*named, *(x + a for x in named for a in AFFILIATED)]))
 
 
 def _case_changes(parsed: Parsed, lengths: list[int]) -> set[int]:
@@ -692,12 +714,8 @@ class NameIndex:
             variants.add(normalise_text(_HYPHEN.sub("", label)))
         variants |= {_GROUP_BEFORE_SUFFIX.sub(" ", v) for v in variants if " group " in v}
         variants |= {v for v in map(_without_corporate_suffix, variants) if v}
-        # Web of Science prints "Automatic" as "Automat" and "Computer" as "Comp", which are
-        # read as "automation" and "computing"
-        variants |= {v.replace(" automatic ", " automation ") for v in variants
-                     if " automatic " in v}
-        variants |= {v.replace(" computer ", " computing ") for v in variants
-                     if " computer " in v}
+        for words, other in (*SWAPS.items(), *GLUED_WORDS.items()):
+            variants |= {_swapped(v, words, other) for v in variants if words in f" {v} "}
         if is_cjk(label[0]):
             variants.update(_cjk_short_forms(label))
             if "航空航天" in label:  # printed the other way round too (南京航天航空大学)
