@@ -819,7 +819,8 @@ class NameIndex:
     def find_misspelt(self, raw: str, parsed: Parsed) -> list[Found]:
         """Names the string prints with one slip in a word of theirs ("Sichuang University"),
         in ASCII strings that name an institution's kind ("university", "institute"...) and
-        no country: only words within three of that word, where a name's words stand."""
+        no country: only words within three of that word, where a name's words stand. A name
+        of one word is not read through a slip (Nanfang Hospital is not "Nanhang")."""
         low = parsed.low
         if INSTITUTION_WORDS.isdisjoint(low) or not FOREIGN_MARKERS.isdisjoint(low):
             return []  # most strings that reach here: an institution abroad
@@ -838,7 +839,7 @@ class NameIndex:
         found = self.find(Parsed(fixed))
         slips = {i for i, w in enumerate(low) if w in fixes}
         return [f._replace(label=f"{f.label}, one slip read as \"{fix}\"")
-                for f in found if f.owner and (fix := next(
+                for f in found if f.owner and f.end - f.start > 1 and (fix := next(
                     (fixes[low[i]] for i in sorted(slips) if f.start <= i < f.end), ""))]
 
     def find_squashed(self, parsed: Parsed, longer_than: int = 0) -> list[Found]:

@@ -148,7 +148,8 @@ ABBREVIATIONS = {
     "min": "mining", "chem": "chemical", "comp": "computing", "applicat": "application",
     "shipbldg": "shipbuilding", "shipbuilding": "shipbuilding", "mat": "material",
     "serv": "service", "services": "service", "proc": "processing", "tecnol": "technology",
-    "tradit": "traditional",
+    "tradit": "traditional", "atom": "atomic", "utilizat": "utilization",
+    "cognit": "cognitive",
     # singular and plural print alike ("Posts and Telecommunications" / "Post and
     # Telecommunication"); corporate suffixes too ("Co., Ltd" / "Company Limited")
     "telecommunications": "telecommunication", "posts": "post",
