@@ -28,7 +28,8 @@ def safe(value: Any) -> Any:
         return neutralise(printable(value))
     if isinstance(value, list | tuple | np.ndarray):
         return neutralise(printable("; ".join(str(v) for v in value)))
-    if value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+    if value is pd.NA or value is pd.NaT or (isinstance(value, float | np.datetime64)
+                                             and pd.isna(value)):
         return None
     return value
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,18 +22,20 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 MAX_ROWS = 1_048_576  # Excel's limits
-MAX_TEXT = 32_767
+MAX_COLUMNS = 16_384
+MAX_TEXT = 32_767  # UTF-16 code units, as Excel counts
 MAX_LINKS = 65_530
 MAX_URL = 2_079
 MAX_TITLE = 31
-_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\\x00-\x1f\ud800-\udfff\ufffe\uffff]")
 #: Characters XML 1.0 cannot hold (the caller's `printable` removed the rest).
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-#: Text Excel would read as an escaped character ("_x0041_" is "A") unless its "_" is escaped.
-_EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-#: Characters XlsxWriter percent-encoded in a link's target.
-_URL_UNSAFE = re.compile(r'[\x00-\x20"<>\\^`{|}\[\]%\x7f]')
-_URL_ENCODED = re.compile(r"%[0-9A-Fa-f]{2}")
+#: Text Excel would read as an escaped character ("_x0041_" is "A") unless its "_" is escaped
+#: (each "_" that opens one: in "_x0041_x0042_" the first's last "_" opens the second).
+_EXCEL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+#: Characters percent-encoded in a link's target (XlsxWriter's, and "#", which would cut a DOI
+#: short at doi.org); a "%" already starting an escape is kept.
+_URL_UNSAFE = re.compile(r'[\x00-\x20"<>\\^`{|}\[\]#\x7f]|%(?![0-9A-Fa-f]{2})')
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -82,21 +85,39 @@ def column_letter(index: int) -> str:
 
 
 def check_title(title: str) -> str:
-    if not title or len(title) > MAX_TITLE or _BAD_TITLE.search(title) \
-            or title.startswith("'") or title.endswith("'"):
+    if not title or _BAD_TITLE.search(title) or _units(title) > MAX_TITLE \
+            or title.startswith("'") or title.endswith("'") or title.lower() == "history":
         raise ValueError(f"{title!r}: not a sheet name Excel accepts (1 to 31 characters, "
-                         "none of [ ] : * ? / \\, no apostrophe at either end)")
+                         "none of [ ] : * ? / \\ nor a control character, no apostrophe at "
+                         "either end, not History)")
     return title
+
+
+def _units(text: str) -> int:
+    """The text's length as Excel counts it: UTF-16 code units."""
+    return len(text) if text.isascii() else len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _cut(text: str) -> str:
+    """The text cut at Excel's limit of 32,767 UTF-16 units (never inside a character)."""
+    if len(text) <= MAX_TEXT // 2 or _units(text) <= MAX_TEXT:
+        return text
+    cut = text.encode("utf-16-le", "surrogatepass")[:2 * MAX_TEXT]
+    if 0xD800 <= int.from_bytes(cut[-2:], "little") < 0xDC00:
+        cut = cut[:-2]  # not half a character
+    return cut.decode("utf-16-le", "surrogatepass")
 
 
 def text_xml(value: str) -> str:
     """The inline string element of a text cell's value."""
-    value = value[:MAX_TEXT]
+    value = _cut(value)
     if _NOT_XML.search(value):
         value = _NOT_XML.sub("\ufffd", value)
     body = escape(value)
     if "_x" in body:
-        body = _EXCEL_ESCAPE.sub(r"_x005F_\1", body)
+        body = _EXCEL_ESCAPE.sub("_x005F_", body)
+    if "\r" in body:  # XML reads a carriage return as a line feed; Excel writes it so
+        body = body.replace("\r", "_x000D_")
     if value[:1].isspace() or value[-1:].isspace():
         return f'<is><t xml:space="preserve">{body}</t></is>'
     return f"<is><t>{body}</t></is>"
@@ -107,7 +128,10 @@ def number_xml(value: float) -> str:
         return ' t="e"><v>#NUM!</v></c>'
     if math.isinf(value):
         return ' t="e"><v>#DIV/0!</v></c>'
-    return f"><v>{value:.16G}</v></c>"
+    shown = f"{value:.16G}"  # as XlsxWriter wrote numbers, unless it rounds past the largest
+    if shown.endswith("E+308") and math.isinf(float(shown)):
+        shown = repr(float(value))
+    return f"><v>{shown}</v></c>"
 
 
 def _cell_tail(value: Any) -> str:
@@ -147,12 +171,11 @@ def _column_xml(letter: str, cells: list[Any], link: bool, links: list[str]) -> 
 
 
 def _linkable(value: str) -> bool:
-    return value.lower().startswith("https://doi.org/10.") and len(value) <= MAX_URL
+    return value.lower().startswith("https://doi.org/10.") and not _NOT_XML.search(value) \
+        and len(_url(value)) <= MAX_URL
 
 
 def _url(value: str) -> str:
-    if _URL_ENCODED.search(value):
-        return value
     return _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02x}", value)
 
 
@@ -252,6 +275,19 @@ def _package(count: int) -> dict[str, str]:
     }
 
 
+def _check_shape(sheet: Sheet) -> None:
+    if len(sheet.header) > MAX_COLUMNS:
+        raise ValueError(f"sheet {sheet.title!r}: {len(sheet.header):,} columns, more than "
+                         f"Excel's {MAX_COLUMNS:,}")
+    if len(sheet.columns) != len(sheet.header) or len({len(c) for c in sheet.columns}) > 1:
+        raise ValueError(f"sheet {sheet.title!r}: a column for each header, all as long")
+    rows = len(sheet.columns[0]) if sheet.columns else 0
+    if rows >= MAX_ROWS:
+        warnings.warn(f"sheet {sheet.title!r}: {rows - MAX_ROWS + 1:,} rows past Excel's limit "
+                      "are left out of the workbook (the CSV tables hold every row)",
+                      stacklevel=3)
+
+
 def write(path: Path, sheets: list[Sheet]) -> None:
     """Write the workbook to `path` (the caller makes it private and atomic)."""
     if not sheets:
@@ -259,13 +295,16 @@ def write(path: Path, sheets: list[Sheet]) -> None:
     titles = [check_title(s.title).lower() for s in sheets]
     if len(set(titles)) != len(titles):
         raise ValueError(f"sheet names repeat: {[s.title for s in sheets]}")
+    for sheet in sheets:
+        _check_shape(sheet)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
         for name, xml in _package(len(sheets)).items():
             book.writestr(name, xml)
         book.writestr("xl/workbook.xml", _workbook_xml(sheets))
         for n, sheet in enumerate(sheets, start=1):
             parts, links = _sheet_xml(sheet, selected=n == 1)
-            with book.open(f"xl/worksheets/sheet{n}.xml", "w", force_zip64=True) as handle:
+            large = 4 * sum(map(len, parts)) >= zipfile.ZIP64_LIMIT  # ZIP64 only if needed
+            with book.open(f"xl/worksheets/sheet{n}.xml", "w", force_zip64=large) as handle:
                 for start in range(0, len(parts), 4096):
                     handle.write("".join(parts[start:start + 4096]).encode())
             if links:

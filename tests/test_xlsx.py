@@ -154,3 +154,106 @@ def test_a_sheet_name_with_an_apostrophe_names_its_filter_range(tmp_path):
         book = z.read("xl/workbook.xml").decode()
     assert "'Dept''s &amp; co'!$A$1:$A$3" in book
     assert load_workbook(out)["Dept's & co"]["A3"].value == 2
+
+
+# ---- defects found by an adversarial check (these fail until analysis/xlsx.py is fixed) ----
+
+
+def _parts_parse(path: Path) -> None:
+    from xml.etree import ElementTree
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            ElementTree.fromstring(z.read(name))  # every part well-formed XML 1.0
+
+
+@pytest.mark.parametrize("title", ["a\x01b", "a\ufffe", "a\ud800"])
+def test_a_sheet_name_xml_cannot_hold_is_refused_not_written(tmp_path, title):
+    """A title with a character XML 1.0 forbids made workbook.xml unreadable to every
+    reader (or crashed mid-write); it should be refused like the other bad names."""
+    with pytest.raises(ValueError, match="sheet name"):
+        xlsx.write(tmp_path / "a.xlsx", [xlsx.Sheet(title, ["a"], [[1]], [8])])
+
+
+def test_a_link_with_a_noncharacter_keeps_the_package_well_formed(tmp_path):
+    """U+FFFE survives `printable`; in a cell's text it becomes U+FFFD, but in the link's
+    Target it was written raw, so the sheet's .rels was not XML and no reader opened it."""
+    out = tmp_path / "a.xlsx"
+    xlsx.write(out, [xlsx.Sheet("Data", ["doi"], [["https://doi.org/10.1/x\ufffe"]], [8], 0)])
+    _parts_parse(out)
+
+
+def test_more_columns_than_excel_holds_are_refused(tmp_path):
+    """Column 16,385 was written as XFE: beyond Excel's XFD (Excel repairs the file and
+    LibreOffice drops the column without a word)."""
+    n = 16_385
+    with pytest.raises(ValueError):
+        xlsx.write(tmp_path / "a.xlsx", [xlsx.Sheet(
+            "Data", [f"c{i}" for i in range(n)], [[i] for i in range(n)], [8] * n)])
+
+
+def test_the_largest_float_is_not_written_as_infinity(tmp_path):
+    """"%.16G" rounds 1.7976931348623157e308 up to 1.797693134862316E+308, past the largest
+    double: openpyxl and LibreOffice read inf, and pandas.read_excel raises OverflowError
+    for the whole workbook."""
+    out = tmp_path / "a.xlsx"
+    xlsx.write(out, [_sheet(n=[1.7976931348623157e308])])
+    assert math.isfinite(_read(out)["Data"][1][0])
+
+
+def test_overlapping_excel_escapes_are_each_escaped(tmp_path):
+    """In "_x0041_x0042_" the "_" closing the first pattern opens the second; the
+    non-overlapping regex escaped only the first, so Excel (ECMA-376 Part 1, ST_Xstring)
+    would show "_x0041B"."""
+    out = tmp_path / "a.xlsx"
+    xlsx.write(out, [_sheet(t=["_x0041_x0042_"])])
+    with zipfile.ZipFile(out) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "_x005F_x0041_x005F_x0042_" in sheet
+
+
+def test_long_text_is_cut_at_excels_limit_in_utf16_units(tmp_path):
+    """Excel's 32,767 characters are UTF-16 code units (XlsxWriter 3.3 cuts so); text past
+    the BMP was cut at 32,767 code points, up to 65,534 units."""
+    out = tmp_path / "a.xlsx"
+    xlsx.write(out, [_sheet(t=["\U0001F600" * 20_000])])
+    units = len(_read(out)["Data"][1][0].encode("utf-16-le")) // 2
+    assert units <= xlsx.MAX_TEXT
+
+
+def test_carriage_returns_and_hashes_survive_as_excel_writes_them(tmp_path):
+    out = tmp_path / "a.xlsx"
+    xlsx.write(out, [xlsx.Sheet("Data", ["t", "doi"], [["a\r\nb"], ["https://doi.org/10.1/a#b"]],
+                                [8, 8], 1)])
+    with zipfile.ZipFile(out) as z:
+        assert "a_x000D_\nb" in z.read("xl/worksheets/sheet1.xml").decode()
+        assert "https://doi.org/10.1/a%23b" in z.read(
+            "xl/worksheets/_rels/sheet1.xml.rels").decode()
+
+
+def test_text_cut_at_the_limit_keeps_whole_characters(tmp_path):
+    out = tmp_path / "a.xlsx"
+    text = "a" + "\U0001F600" * 20_000  # the limit falls inside a character
+    xlsx.write(out, [_sheet(t=[text])])
+    read = _read(out)["Data"][1][0]
+    assert read == text[:1 + (xlsx.MAX_TEXT - 1) // 2]
+
+
+def test_columns_of_unequal_length_are_refused_and_rows_past_the_limit_warned(
+        tmp_path, monkeypatch):
+    with pytest.raises(ValueError, match="as long"):
+        xlsx.write(tmp_path / "a.xlsx", [_sheet(a=[1, 2], b=[1])])
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 3)
+    with pytest.warns(UserWarning, match="1 rows past Excel's limit"):
+        xlsx.write(tmp_path / "a.xlsx", [_sheet(a=[1, 2, 3])])
+    assert _read(tmp_path / "a.xlsx")["Data"] == [("a",), (1,), (2,)]
+
+
+def test_missing_dates_are_empty_cells(tmp_path):
+    import pandas as pd
+
+    from analysis import workbook
+
+    out = tmp_path / "a.xlsx"
+    frame = pd.DataFrame({"when": pd.to_datetime(["2024-01-02", None])})
+    workbook.write_sheets(out, {"Data": frame})
+    assert [r[0] for r in _read(out)["Data"][1:]] == ["2024-01-02 00:00:00", None]
