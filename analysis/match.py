@@ -224,10 +224,24 @@ class Matcher:
                 continue
             if first := next((x for rule in NAME_RULES if (x := rule(ctx, found))), None):
                 out.append(first)
-        if (not out or all(x.confidence < FLAG_AT for x in out)) and \
-                (pla := _pla(ctx.raw, ctx.parsed, self)):
+        if (not out or all(x.confidence < FLAG_AT for x in out) or self._pla_beside(ctx, out)) \
+                and (pla := _pla(ctx.raw, ctx.parsed, self)):
             out.append(pla)
         return out
+
+    def _pla_beside(self, ctx: Context, out: list[Link]) -> bool:
+        """A PLA body printed beside a listed civilian one (兰州军区兰州总医院；兰州理工大学) is
+        a flag of its own: not where OpenAlex's link answered, a military entry was named, or
+        the PLA's words are a listed name's ("PLA Air Force–WHUT ... Research Institute")."""
+        if ctx.id_hit or any(self.watchlist[x.entry_id].category == "military" for x in out):
+            return False
+        words = pla_mention(ctx.raw, ctx.parsed.cased)
+        key = normalise_text(words) if words else ""
+        if not key or any(key in f.matched for f in ctx.named):
+            return False
+        low = ctx.parsed.low  # "Nanjing University of Science and Technology of PLA": a qualifier
+        return not any(low[f.end:f.end + 1] == ["pla"] or low[f.end:f.end + 2] == ["of", "pla"]
+                       or low[f.end:f.end + 3] == ["of", "the", "pla"] for f in ctx.named)
 
     def _most_specific(self, named: list[Found]) -> list[Found]:
         """A lab named with its university is one link, to the lab (it rolls up anyway)."""

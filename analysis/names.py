@@ -63,6 +63,8 @@ CJK_UNIT_STARTS = ("大学", "学院", "研究院", "研究所", "研究中心",
 #: the institution (敬卿国防科学技术大学); the shorter ones hide inside other names (电子科技大学 in
 #: 西安电子科技大学).
 MIN_CJK_RUN_ON = 8
+#: Strokes that OCR and typesetting print as separators ("丨北京大学"), not parts of a name.
+CJK_STROKES = frozenset("丨丶丿亅〡")
 CJK_NAME_ENDS = ("大学", "学院", "研究院", "研究所", "中心", "实验室")
 #: A numbered unit after a group's name: 航天科工三院 (its Third Academy), 中国电科14所.
 CJK_NUMBERED_UNIT = re.compile("第?[〇零一二三四五六七八九十百\\d]+(?:院|所|部|厂|研究所|研究院)")
@@ -1108,8 +1110,8 @@ class NameIndex:
         """A Chinese name must not be the middle of a longer name (see CJK_UNIT_STARTS); its
         group's name may come first (中国航空 沈阳飞机设计研究所)."""
         before, after = token[:start], token[end:]
-        if before and not is_cjk(before[-1]):
-            before = ""  # a footnote mark or a number glued on ("1国防科学技术大学")
+        if before and (not is_cjk(before[-1]) or before[-1] in CJK_STROKES):
+            before = ""  # a footnote mark, a number or a stroke glued on ("1国防科学技术大学")
         if before and not before.endswith(CJK_PREFIXES) and not any(
                 before.endswith(self.group_prefixes.get(o[0], ()) + self.cjk_home.get(o[0], ()))
                 for o in owners) and not (

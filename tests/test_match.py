@@ -667,3 +667,22 @@ def test_joined_affiliations_are_read_one_by_one(raw, expected):
 ])
 def test_chinese_short_forms_and_general_departments(raw, expected):
     assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # a PLA body printed beside a listed civilian one is a flag of its own (set 18, post hoc)
+    ("1兰州军区兰州总医院 骨科研究所，兰州 730050；2兰州理工大学 生命科学学院，兰州 730050",
+     {match.PLA_ENTRY, "lanzhou-university-of-technology"}),
+    ("Xiamen Univ, Chenggong Hosp, Dept Orthopaed, Hosp PLA 174, Xiamen, Peoples R China",
+     {match.PLA_ENTRY, "xiamen-university"}),
+    # ... but not where "of PLA" qualifies a listed name or the PLA's words are a listed name's
+    ("Nanjing University of Science and Technology of PLA, Nanjing, China", {"njust"}),
+    ("PLA Air Force–WHUT Air Defence Engineering and Protective Technology Research Institute,"
+     " Wuhan, China",
+     {"wuhan-university-of-technology--pla-air-force-whut-air-defence-engineering-and-p"}),
+    # ... nor beside a military entry, which already says it
+    ("National University of Defense Technology, PLA, Changsha, China", {"nudt"}),
+])
+def test_a_pla_body_beside_a_listed_civilian_one_is_flagged_too(raw, expected):
+    assert {x.entry_id for x in MATCHER.decide(raw, {}) if x.confidence >= match.FLAG_AT} \
+        == expected
