@@ -232,7 +232,14 @@ def write_run(out: Path, outputs: Outputs, manifest: dict[str, Any], demo: bool 
     return out
 
 
+#: Department and faculty pages (each with a network figure) shared with a forked copy from
+#: this many: on the demo's 19, the report stage took 1.4 to 1.6 s instead of 1.7 to 1.9.
+BESIDE_PAGES = 4
+
+
 def _write_pages(staging: Path, o: Outputs, manifest: dict[str, Any], demo: bool) -> None:
+    """The index and a page per department and faculty; a forked copy writes every other
+    group's page while this process writes the index and the rest."""
     env = _environment()
     rows = {r["department"]: r for r in o.departments.to_dict("records")}
     shown = [g for g in o.groups if g.level != "institution"]
@@ -244,12 +251,19 @@ def _write_pages(staging: Path, o: Outputs, manifest: dict[str, Any], demo: bool
     faculties = [rows[g.id] for g in shown if g.level == "faculty"]
     common = {"manifest": manifest, "demo": demo, "total": total,
               "counting": counting(manifest["parameters"])}
-    files.write_text(staging / "index.html", env.get_template("index.html").render(
-        departments=listed, faculties=faculties,
-        figures=_index_figures(o.departments, o.flagged, manifest),
-        grants=grants.section(o.grants, next(g for g in o.groups if g.id == INSTITUTION)),
-        summary=summary_sentence(total, o.departments),
-        review=review_view.context(o.review, None), **common))
+    with workers.beside(lambda: _group_pages(staging, env, o, rows, shown[1::2], common),
+                        "writing the department pages", worth=len(shown) >= BESIDE_PAGES):
+        files.write_text(staging / "index.html", env.get_template("index.html").render(
+            departments=listed, faculties=faculties,
+            figures=_index_figures(o.departments, o.flagged, manifest),
+            grants=grants.section(o.grants, next(g for g in o.groups if g.id == INSTITUTION)),
+            summary=summary_sentence(total, o.departments),
+            review=review_view.context(o.review, None), **common))
+        _group_pages(staging, env, o, rows, shown[::2], common)
+
+
+def _group_pages(staging: Path, env: Environment, o: Outputs, rows: dict[str, dict[str, Any]],
+                 shown: list[Any], common: dict[str, Any]) -> None:
     for g in shown:
         flagged = o.flagged[o.flagged["work_id"].isin(o.works[g.id])]
         items = [dict(r, doi_url=doi_url(r["doi"])) for r in flagged.to_dict("records")]
