@@ -135,9 +135,7 @@ def number_xml(value: float) -> str:
 
 
 def _cell_tail(value: Any) -> str:
-    """A cell's XML after its reference ('<c r="B7"' + this); '' for an empty cell."""
-    if value is None:
-        return ""
+    """A cell's XML after its reference ('<c r="B7"' + this)."""
     if isinstance(value, str):
         return f' t="inlineStr">{text_xml(value)}</c>'
     if isinstance(value, bool):
@@ -147,7 +145,8 @@ def _cell_tail(value: Any) -> str:
     raise TypeError(f"a cell holds text, a number or a boolean, not {type(value).__name__}")
 
 
-def _column_xml(letter: str, cells: list[Any], link: bool, links: list[str]) -> list[str]:
+def _column_xml(letter: str, cells: list[Any], link: bool, links: list[tuple[str, str]]
+                ) -> list[str]:
     """Each row's cell of one column: texts repeat (list names, evidence), so each distinct
     value's XML is made once."""
     made: dict[str, str] = {}
@@ -156,8 +155,9 @@ def _column_xml(letter: str, cells: list[Any], link: bool, links: list[str]) -> 
         if value is None or value.__class__ is str and not value:
             out.append("")  # an empty cell, as XlsxWriter wrote an empty string
             continue
-        if link and isinstance(value, str) and _linkable(value) and len(links) < MAX_LINKS:
-            links.append(f"{letter}{row}\0{_url(value)}")
+        if link and isinstance(value, str) and len(links) < MAX_LINKS \
+                and (target := _link_target(value)):
+            links.append((f"{letter}{row}", target))
             out.append(f'<c r="{letter}{row}" s="{LINK}" t="inlineStr">{text_xml(value)}</c>')
             continue
         if value.__class__ is str:
@@ -170,13 +170,18 @@ def _column_xml(letter: str, cells: list[Any], link: bool, links: list[str]) -> 
     return out
 
 
-def _linkable(value: str) -> bool:
-    return value.lower().startswith("https://doi.org/10.") and not _NOT_XML.search(value) \
-        and len(_url(value)) <= MAX_URL
+def _link_target(value: str) -> str:
+    """The link a DOI address becomes (percent-encoded), or '' when it is not one or is past
+    what Excel holds."""
+    if not value.lower().startswith("https://doi.org/10.") or _NOT_XML.search(value):
+        return ""
+    target = _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02x}", value)
+    return target if len(target) <= MAX_URL else ""
 
 
-def _url(value: str) -> str:
-    return _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02x}", value)
+def _rows(sheet: Sheet) -> int:
+    """The data rows written: Excel holds one header and MAX_ROWS - 1 more."""
+    return min(len(sheet.columns[0]) if sheet.columns else 0, MAX_ROWS - 1)
 
 
 def _width(width: float) -> float:
@@ -188,12 +193,12 @@ def _width(width: float) -> float:
     return int(pixels / 7 * 256) / 256
 
 
-def _sheet_xml(sheet: Sheet, selected: bool) -> tuple[list[str], list[str]]:
-    """The worksheet's XML in pieces, and its links ("B7\\0url")."""
-    rows = min(len(sheet.columns[0]) if sheet.columns else 0, MAX_ROWS - 1)
+def _sheet_xml(sheet: Sheet, selected: bool) -> tuple[list[str], list[tuple[str, str]]]:
+    """The worksheet's XML in pieces, and its links (cell, target)."""
+    rows = _rows(sheet)
     ncols = len(sheet.header)
     last = column_letter(max(ncols - 1, 0))
-    links: list[str] = []
+    links: list[tuple[str, str]] = []
     columns = [_column_xml(column_letter(i), cells[:rows], i == sheet.link_column, links)
                for i, cells in enumerate(sheet.columns)]
     head = "".join(f'<c r="{column_letter(i)}1" s="{BOLD}" t="inlineStr">{text_xml(str(h))}</c>'
@@ -217,24 +222,24 @@ def _sheet_xml(sheet: Sheet, selected: bool) -> tuple[list[str], list[str]]:
         parts.append(f'<autoFilter ref="A1:{last}{rows + 1}"/>')
     if links:
         parts.append("<hyperlinks>" + "".join(
-            f'<hyperlink ref="{link.split(chr(0))[0]}" r:id="rId{n}"/>'
-            for n, link in enumerate(links, start=1)) + "</hyperlinks>")
+            f'<hyperlink ref="{cell}" r:id="rId{n}"/>'
+            for n, (cell, _) in enumerate(links, start=1)) + "</hyperlinks>")
     parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
                  'footer="0.3"/></worksheet>')
     return parts, links
 
 
-def _links_xml(links: list[str]) -> str:
+def _links_xml(links: list[tuple[str, str]]) -> str:
     return (f'{_HEAD}<Relationships xmlns="{_PKG_REL}">' + "".join(
         f'<Relationship Id="rId{n}" Type="{_REL}/hyperlink" '
-        f'Target={quoteattr(link.split(chr(0), 1)[1])} TargetMode="External"/>'
-        for n, link in enumerate(links, start=1)) + "</Relationships>")
+        f'Target={quoteattr(target)} TargetMode="External"/>'
+        for n, (_, target) in enumerate(links, start=1)) + "</Relationships>")
 
 
 def _filter_name(index: int, sheet: Sheet) -> str:
     if not sheet.header:
         return ""
-    rows = min(len(sheet.columns[0]) if sheet.columns else 0, MAX_ROWS - 1)
+    rows = _rows(sheet)
     title = sheet.title.replace("'", "''")
     return (f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'
             f"{escape(chr(39) + title + chr(39))}!$A$1:${column_letter(len(sheet.header) - 1)}"
