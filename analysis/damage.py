@@ -30,8 +30,9 @@ class Near(NamedTuple):
 
 def looks_damaged(words: list[str]) -> bool:
     """Whether a string's words (as parsed) show the marks of PDF or OCR damage: one of
-    them is words run together. Cheap, as it must be: most strings come here."""
-    return max(map(len, words), default=0) >= LONG_WORD
+    them is words run together. Cheap, as it must be: most strings come here (`max`'s
+    `default` would cost more than the test)."""
+    return bool(words) and max(map(len, words)) >= LONG_WORD
 
 
 def allowed(letters: str) -> int:
