@@ -278,6 +278,12 @@ GLUED_WORDS = {" hi tech ": " hitech ", " high tech ": " hitech ", " high techno
                " automatic control ": " autocontrol ", " automation control ": " autocontrol "}
 
 
+#: Web of Science prints "Chemistry" and "Chemical" alike ("Chem", read as "chemical"): a
+#: name's "Chemistry" may print so, though not as its last word ("Institute of Chemistry" would
+#: then read inside "Institute of Chemical Physics").
+INNER_SWAPS = {" chemistry ": " chemical "}
+
+
 def _swapped(variant: str, words: str, other: str) -> str:
     return f" {variant} ".replace(words, other).strip()
 
@@ -718,6 +724,9 @@ class NameIndex:
         variants |= {v for v in map(_without_corporate_suffix, variants) if v}
         for words, other in (*SWAPS.items(), *GLUED_WORDS.items()):
             variants |= {_swapped(v, words, other) for v in variants if words in f" {v} "}
+        for words, other in INNER_SWAPS.items():
+            variants |= {_swapped(v, words, other) for v in variants
+                         if words in f" {v} " and not f" {v} ".endswith(words)}
         if is_cjk(label[0]):
             variants.update(_cjk_short_forms(label))
             if "航空航天" in label:  # printed the other way round too (南京航天航空大学)
@@ -1210,6 +1219,9 @@ PLA_PATTERN = re.compile(
     r"|军事?代表(?:室|局)|(?:海军|空军|陆军|火箭军)驻[^，,；;()（）]{1,15}代表室"
     r"|\bGeneral Hospital of (?:the )?(?:Air Force|Navy|Rocket Force)\b"
     r"|\bGeneral Hospital of (?:the )?Chinese (?:Military|Army)\b"
+    # ... and a former military region's general hospital as Web of Science cuts it short
+    r"|(?<=Hosp )(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu) Mil\b"
+    r"(?!\.?\s*(?:Area|Reg|Command))"
     r"|\b(?:Army|Air Force|Navy|Rocket Force) Gen(?:eral|\.)? Hosp(?:ital|\.)?(?!\w)"
     # ... and its group armies and services' equipment departments
     r"|\b(?:7[1-9]|8[0-3])(?:st|nd|rd|th)?\s+Gr(?:ou)?p\.?\s+Army\b"

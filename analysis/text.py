@@ -149,12 +149,14 @@ ABBREVIATIONS = {
     "shipbldg": "shipbuilding", "shipbuilding": "shipbuilding", "mat": "material",
     "serv": "service", "services": "service", "proc": "processing", "tecnol": "technology",
     "tradit": "traditional", "atom": "atomic", "utilizat": "utilization",
-    "cognit": "cognitive",
+    "cognit": "cognitive", "strateg": "strategic", "chemotechnol": "chemotechnology",
+    "prop": "propulsion", "propuls": "propulsion",
     # singular and plural print alike ("Posts and Telecommunications" / "Post and
     # Telecommunication"); corporate suffixes too ("Co., Ltd" / "Company Limited")
     "telecommunications": "telecommunication", "posts": "post",
     "communications": "communication", "technologies": "technology", "systems": "system",
     "materials": "material", "industries": "industry", "instruments": "instrument",
+    "astronauts": "astronautics", "spacecrafts": "spacecraft",  # read as "astronaut" is
     "limited": "ltd", "incorporated": "inc", "af": "af", "people": "people",
     **{d: d for d in ("s", "n", "e", "w", "ne", "nw", "se", "sw")},
 }
