@@ -150,7 +150,7 @@ ABBREVIATIONS = {
     "serv": "service", "services": "service", "proc": "processing", "tecnol": "technology",
     "tradit": "traditional", "atom": "atomic", "utilizat": "utilization",
     "cognit": "cognitive", "strateg": "strategic", "chemotechnol": "chemotechnology",
-    "prop": "propulsion", "propuls": "propulsion",
+    "prop": "propulsion", "propuls": "propulsion", "hyg": "hygiene",
     # singular and plural print alike ("Posts and Telecommunications" / "Post and
     # Telecommunication"); corporate suffixes too ("Co., Ltd" / "Company Limited")
     "telecommunications": "telecommunication", "posts": "post",
