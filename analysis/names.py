@@ -68,8 +68,12 @@ CJK_STROKES = frozenset("丨丶丿亅〡")
 CJK_NAME_ENDS = ("大学", "学院", "研究院", "研究所", "中心", "实验室")
 #: A numbered unit after a group's name: 航天科工三院 (its Third Academy), 中国电科14所.
 CJK_NUMBERED_UNIT = re.compile("第?[〇零一二三四五六七八九十百\\d]+(?:院|所|部|厂|研究所|研究院)")
+#: Names printed before a listed name that do not make it a longer name: China, the PLA, and
+#: the forces its universities have served under since 2015 (网络空间部队信息工程大学).
 CJK_PREFIXES = ("中国人民解放军", "解放军", "中国", "中国科学院", "国家",
-                "中國人民解放軍", "解放軍", "中國", "中國科學院", "國家")
+                "中國人民解放軍", "解放軍", "中國", "中國科學院", "國家",
+                "战略支援部队", "网络空间部队", "军事航天部队", "信息支援部队", "联勤保障部队",
+                "戰略支援部隊", "網絡空間部隊", "軍事航天部隊", "信息支援部隊", "聯勤保障部隊")
 CHINA_MARKERS = {"china", "prc", "中国", "中华人民共和国"}
 #: A word before a listed name that makes it a longer, different name.
 NAME_PREFIXES = {"national", "west", "east", "south", "north", "northwest", "northeast",
@@ -1222,6 +1226,7 @@ PLA_PATTERN = re.compile(
     # ... and a former military region's general hospital as Web of Science cuts it short
     r"|(?<=Hosp )(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu) Mil\b"
     r"(?!\.?\s*(?:Area|Reg|Command))"
+    r"|(?<=Hosp )(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu) Command\b"
     r"|\b(?:Army|Air Force|Navy|Rocket Force) Gen(?:eral|\.)? Hosp(?:ital|\.)?(?!\w)"
     # ... and its group armies and services' equipment departments
     r"|\b(?:7[1-9]|8[0-3])(?:st|nd|rd|th)?\s+Gr(?:ou)?p\.?\s+Army\b"

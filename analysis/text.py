@@ -151,6 +151,7 @@ ABBREVIATIONS = {
     "tradit": "traditional", "atom": "atomic", "utilizat": "utilization",
     "cognit": "cognitive", "strateg": "strategic", "chemotechnol": "chemotechnology",
     "prop": "propulsion", "propuls": "propulsion", "hyg": "hygiene",
+    "mfg": "manufacturing", "computat": "computational", "math": "mathematics",
     # singular and plural print alike ("Posts and Telecommunications" / "Post and
     # Telecommunication"); corporate suffixes too ("Co., Ltd" / "Company Limited")
     "telecommunications": "telecommunication", "posts": "post",
