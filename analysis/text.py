@@ -388,13 +388,14 @@ class Parsed:
     def _edit(self) -> None:
         """Abbreviations whose reading depends on the words around them."""
         lowered = self.low
-        if "nat" in lowered:
+        edited = _EDITED.intersection(lowered)  # one pass over the words, not four
+        if "nat" in edited:
             lowered[:] = _national(lowered)
-        if "af" in lowered:
+        if "af" in edited:
             self._air_force()
-        if "people" in lowered:
+        if "people" in edited and "chinese" in lowered:  # not "Peoples R China", most
             self._chinese_people()
-        if not _DIRECTION_LETTERS.isdisjoint(lowered):
+        if not _DIRECTION_LETTERS.isdisjoint(edited):
             self._directions()
 
     # Token edits below keep the two token lists, and the segments' starts, in step.
