@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from analysis import cache, config
+from analysis import cache, collector, config
 
 
 def files(data_dir: Path | None = None) -> tuple[Path, Path]:
@@ -38,7 +38,8 @@ def store(data_dir: Path | None = None, rebuild: bool = False) -> Path:
     target, projects = files(data_dir)
     if not rebuild and stored(data_dir):
         return target
-    built = demo.build()
+    with collector.paused():  # 5,000 records of nested dicts: no cycles to find
+        built = demo.build()
     cache.store_records(built.records, target, {
         "source": "demo", "institution": demo.HOME_KEY, "seed": demo.SEED,
         "generated_by": "analysis.demo", "generator": generator(), "fictional": True},

@@ -238,8 +238,9 @@ BESIDE_PAGES = 4
 
 
 def _write_pages(staging: Path, o: Outputs, manifest: dict[str, Any], demo: bool) -> None:
-    """The index and a page per department and faculty; a forked copy writes every other
-    group's page while this process writes the index and the rest."""
+    """The index and a page per department and faculty. A forked copy takes the group pages
+    in turn from the first, and this process joins it once the index is written: its four
+    figures take as long as a dozen of the demo's group pages."""
     env = _environment()
     rows = {r["department"]: r for r in o.departments.to_dict("records")}
     shown = [g for g in o.groups if g.level != "institution"]
@@ -251,35 +252,41 @@ def _write_pages(staging: Path, o: Outputs, manifest: dict[str, Any], demo: bool
     faculties = [rows[g.id] for g in shown if g.level == "faculty"]
     common = {"manifest": manifest, "demo": demo, "total": total,
               "counting": counting(manifest["parameters"])}
-    with workers.beside(lambda: _group_pages(staging, env, o, rows, shown[1::2], common),
-                        "writing the department pages", worth=len(shown) >= BESIDE_PAGES):
+    deal = workers.dealer(len(shown))
+
+    def group_pages() -> None:
+        while (turn := deal()) is not None:
+            _group_page(staging, env, o, rows, shown[turn], common)
+
+    env.get_template("department.html")  # compiled once, before the fork
+    with workers.beside(group_pages, "writing the department pages",
+                        worth=len(shown) >= BESIDE_PAGES):
         files.write_text(staging / "index.html", env.get_template("index.html").render(
             departments=listed, faculties=faculties,
             figures=_index_figures(o.departments, o.flagged, manifest),
             grants=grants.section(o.grants, next(g for g in o.groups if g.id == INSTITUTION)),
             summary=summary_sentence(total, o.departments),
             review=review_view.context(o.review, None), **common))
-        _group_pages(staging, env, o, rows, shown[::2], common)
+        group_pages()
 
 
-def _group_pages(staging: Path, env: Environment, o: Outputs, rows: dict[str, dict[str, Any]],
-                 shown: list[Any], common: dict[str, Any]) -> None:
-    for g in shown:
-        flagged = o.flagged[o.flagged["work_id"].isin(o.works[g.id])]
-        items = [dict(r, doi_url=doi_url(r["doi"])) for r in flagged.to_dict("records")]
-        graph = o.graphs.get(g.id)
-        figure = _figure(plots.partner_network(graph), f"net-{g.slug}",
-                         "Network of the department's researchers and the watchlisted "
-                         "partners their flagged works link to") \
-            if graph is not None and graph.number_of_edges() else None
-        people, years = o.bridging.get(g.id), o.years.get(g.id)
-        files.write_text(staging / "departments" / f"{g.slug}.html",
-                         env.get_template("department.html").render(
-            dept=rows[g.id], flagged=items, network=figure,
-            partners=o.partners[g.id].to_dict("records"), grants=grants.section(o.grants, g),
-            bridging=[] if people is None else people.to_dict("records"),
-            years=[] if years is None else years.to_dict("records"),
-            review=review_view.context(o.review, o.works[g.id]), **common))
+def _group_page(staging: Path, env: Environment, o: Outputs, rows: dict[str, dict[str, Any]],
+                g: Any, common: dict[str, Any]) -> None:
+    flagged = o.flagged[o.flagged["work_id"].isin(o.works[g.id])]
+    items = [dict(r, doi_url=doi_url(r["doi"])) for r in flagged.to_dict("records")]
+    graph = o.graphs.get(g.id)
+    figure = _figure(plots.partner_network(graph), f"net-{g.slug}",
+                     "Network of the department's researchers and the watchlisted "
+                     "partners their flagged works link to") \
+        if graph is not None and graph.number_of_edges() else None
+    people, years = o.bridging.get(g.id), o.years.get(g.id)
+    files.write_text(staging / "departments" / f"{g.slug}.html",
+                     env.get_template("department.html").render(
+        dept=rows[g.id], flagged=items, network=figure,
+        partners=o.partners[g.id].to_dict("records"), grants=grants.section(o.grants, g),
+        bridging=[] if people is None else people.to_dict("records"),
+        years=[] if years is None else years.to_dict("records"),
+        review=review_view.context(o.review, o.works[g.id]), **common))
 
 
 #: Tables (and network edges) of more cells than this are written by a forked copy beside the

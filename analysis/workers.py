@@ -69,6 +69,21 @@ def _run_item(item: Any) -> Any:
     return _TASK(item)
 
 
+def dealer(count: int) -> Callable[[], int | None]:
+    """Hands out 0 to `count` - 1, each once, to whichever process asks first (this one or a
+    copy forked after the call), then None: work shared by taking turns, so neither waits for
+    the other when the pieces' costs differ."""
+    dealt = multiprocessing.get_context("fork" if can_fork() else None).Value("i", 0)
+
+    def deal() -> int | None:
+        with dealt.get_lock():
+            turn = dealt.value
+            dealt.value = turn + 1
+        return turn if turn < count else None
+
+    return deal
+
+
 class Done:
     """What a task `beside` ran returned, once the block has ended."""
 

@@ -79,3 +79,27 @@ def test_workers_refuses_a_bad_count(monkeypatch, value: str) -> None:
     monkeypatch.setenv("EXPOSURE_WORKERS", value)
     with pytest.raises(InputError, match="EXPOSURE_WORKERS must be a whole number"):
         workers.count()
+
+
+def test_turns_are_dealt_once_each_between_the_copy_and_here(tmp_path, way) -> None:
+    deal = workers.dealer(40)
+    taken = tmp_path / "taken"
+    taken.mkdir()
+
+    def take() -> None:
+        while (turn := deal()) is not None:
+            (taken / f"{turn}-{os.getpid()}").write_text("")
+
+    with workers.beside(take, "taking turns"):
+        take()
+    turns = sorted(int(p.name.split("-")[0]) for p in taken.iterdir())
+    assert turns == list(range(40))  # every turn dealt, none twice
+    takers = {p.name.split("-")[1] for p in taken.iterdir()}
+    if way == "here":  # no copy: the block takes every turn, the task after it none
+        assert takers == {str(os.getpid())}
+    assert deal() is None
+
+
+def test_a_dealer_of_nothing_deals_nothing() -> None:
+    deal = workers.dealer(0)
+    assert deal() is None and deal() is None
