@@ -18,7 +18,9 @@ import scaled
 
 PROJECT = Path(__file__).resolve().parent.parent
 HOME = "I9900000001"
-RUN = "import sys; sys.path.insert(0, {code!r}); from analysis.cli import main; sys.exit(main())"
+#: The command as installed (`entry`; code older than 4 Dec has only `main`).
+RUN = ("import sys; sys.path.insert(0, {code!r}); from analysis import cli; "
+       "sys.exit(getattr(cli, 'entry', cli.main)())")
 
 
 def works_file(n: int, cache: Path) -> Path:
