@@ -8,7 +8,8 @@ substring tests) timed on a sample in the same run. One process, one core.
 
 `--baseline DIR` (an older checkout, e.g. `git worktree add --detach /tmp/base daf2c93`) also
 times that checkout's matcher, with its own watchlist, on the same distinct strings: each round
-runs both, in turn, each in a fresh process, and the median ratio of the rounds is printed
+runs both, in turn (which first alternates by round), each in a fresh process, and the median
+ratio of the rounds is printed
 (these machines are noisy; a ratio within a run is what to quote).
 """
 
@@ -116,7 +117,10 @@ def against(baseline: Path, strings: list[str], rounds: int) -> None:
         path.write_text(json.dumps(strings), encoding="utf-8")
         ratios = []
         for n in range(1, rounds + 1):
-            old, new = seconds(baseline.resolve(), path), seconds(PROJECT, path)
+            if n % 2:  # which runs first alternates: a process started second may differ
+                old, new = seconds(baseline.resolve(), path), seconds(PROJECT, path)
+            else:
+                new, old = seconds(PROJECT, path), seconds(baseline.resolve(), path)
             ratios.append(new / old)
             print(f"round {n}: baseline {old / len(strings) * 1e6:.2f} us a string, this "
                   f"checkout {new / len(strings) * 1e6:.2f} us, ratio {new / old:.3f}")
