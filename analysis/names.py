@@ -1221,6 +1221,10 @@ PLA_PATTERN = re.compile(
     r"|\bMilitary Representatives? (?:Office|Bureau)\b"
     r"|\bOffice of (?:the )?Military Representatives?\b"
     r"|军事?代表(?:室|局)|(?:海军|空军|陆军|火箭军)驻[^，,；;()（）]{1,15}代表室"
+    # a service's hospital of a theatre command as Web of Science prints it ("Naval Hosp
+    # Eastern Theater"): "Eastern Theatre" alone could be a stage
+    r"|\bHosp(?:ital)?\.?\s+(?:of\s+(?:the\s+)?)?(?:PLA\s+)?(?:Eastern|Southern|Western|Northern"
+    r"|Central)\s+Theat(?:er|re)\b"
     r"|\bGeneral Hospital of (?:the )?(?:Air Force|Navy|Rocket Force)\b"
     r"|\bGeneral Hospital of (?:the )?Chinese (?:Military|Army)\b"
     # ... and a former military region's general hospital as Web of Science cuts it short

@@ -125,6 +125,9 @@ ABBREVIATIONS = {
     "institut": "institute", "technol": "technology", "tech": "technology",
     "sci": "science", "sciences": "science", "lab": "laboratory", "labs": "laboratory",
     "laboratories": "laboratory", "natl": "national", "acad": "academy", "engn": "engineering",
+    "econ": "economics",  # Web of Science: "Hebei Univ Econ & Business"
+    "technological": "technology", "technical": "technology",  # WoS: "Technol", "Tech"
+    "scientific": "science",  # WoS: "Sci" ("China Ship Sci Res Ctr")
     "eng": "engineering", "engineer": "engineering", "coll": "college", "dept": "department",
     "res": "research", "ctr": "center", "cent": "central", "centre": "center",
     "defence": "defense", "def": "defense", "informat": "information", "commun": "communication",
