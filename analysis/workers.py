@@ -72,8 +72,12 @@ def _run_item(item: Any) -> Any:
 def dealer(count: int) -> Callable[[], int | None]:
     """Hands out 0 to `count` - 1, each once, to whichever process asks first (this one or a
     copy forked after the call), then None: work shared by taking turns, so neither waits for
-    the other when the pieces' costs differ."""
-    dealt = multiprocessing.get_context("fork" if can_fork() else None).Value("i", 0)
+    the other when the pieces' costs differ. Shared memory and a lock only where a copy may
+    be forked (some systems have no semaphores to lend)."""
+    if not forking():
+        turns = iter(range(count))
+        return lambda: next(turns, None)
+    dealt = multiprocessing.get_context("fork").Value("i", 0)
 
     def deal() -> int | None:
         with dealt.get_lock():
