@@ -9,8 +9,8 @@ substring tests) timed on a sample in the same run. One process, one core.
 `--baseline DIR` (an older checkout, e.g. `git worktree add --detach /tmp/base daf2c93`) also
 times that checkout's matcher, with its own watchlist, on the same distinct strings: each round
 runs both, in turn (which first alternates by round), each in a fresh process, and the median
-ratio of the rounds is printed
-(these machines are noisy; a ratio within a run is what to quote).
+ratio of the rounds is printed (these machines are noisy; a ratio within a run is what to
+quote).
 """
 
 from __future__ import annotations
