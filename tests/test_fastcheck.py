@@ -30,6 +30,8 @@ LINES = {
     "control character": b'{"t": "a\x01b"}\n',
     "not UTF-8": b'{"t": "\xff"}\n',
     "an integer of 5,000 digits": b'{"year": ' + b"9" * 5000 + b"}\n",
+    "one opening a list": b'{"x": [' + b"9" * 5000 + b"]}\n",
+    "one later in a list": b'{"x": [1,-' + b"9" * 5000 + b"]}\n",
 }
 
 
