@@ -1288,11 +1288,13 @@ def pla_mention(raw: str, words: list[str] | None = None) -> str:
 
 
 #: The People's Armed Police named in a string: in English with "People's" or with a PAP
-#: body's word after "Armed Police" (a hospital, corps, college), "PAP" before such a word, and
+#: body's word after "Armed Police" (a hospital, corps, college; a province may come between,
+#: and PDF extraction may run the next word on), "PAP" before such a word, and
 #: in Chinese (武警 is only ever the PAP).
 PAP_PATTERN = re.compile(
     r"People['’`´]?s\s*Armed\s*Police"
-    r"|\bArmed\s+Police\s+(?:Forces?|Corps|(?:General\s+)?Hospital|Academy|College|University)\b"
+    r"|\bArmed\s+Police\s+(?:[A-Z][a-z]+\s+)?"  # a province between: "Armed Police Guangdong"
+    r"(?:Forces?|Corps|(?:General\s+)?Hospital|Academy|College|University)(?:\b|(?=[A-Z]))"
     r"|\bPAP\s+(?:General\s+Hospital|Hospital|Corps|Academy|College|University)\b"
     r"|中国人民武装警察|武装警察部队|武警")
 

@@ -155,6 +155,26 @@ ABBREVIATIONS = {
     "cognit": "cognitive", "strateg": "strategic", "chemotechnol": "chemotechnology",
     "prop": "propulsion", "propuls": "propulsion", "hyg": "hygiene",
     "mfg": "manufacturing", "computat": "computational", "math": "mathematics",
+    # Web of Science's forms of words the listed names print ("Beijing Res Inst Uranium Geol",
+    # "Minist Publ Secur"), from its list of address abbreviations
+    "geol": "geology", "geophys": "geophysics", "simulat": "simulation", "radiat": "radiation",
+    "navigat": "navigation", "construct": "construction", "protect": "protection",
+    "semicond": "semiconductor", "electromagnet": "electromagnetic", "biol": "biology",
+    "combust": "combustion", "vibrat": "vibration", "oceanog": "oceanography",
+    "evaluat": "evaluation", "detect": "detection", "recognit": "recognition",
+    "epidemiol": "epidemiology", "toxicol": "toxicology", "metrol": "metrology",
+    "polym": "polymer", "microbiol": "microbiology", "pharmacol": "pharmacology",
+    "prevent": "prevention", "integrat": "integration", "propagat": "propagation",
+    "bldg": "building", "geomech": "geomechanics", "explorat": "exploration",
+    "distribut": "distribution", "mol": "molecular", "genet": "genetic",
+    "macromol": "macromolecular", "neurobiol": "neurobiology", "preparat": "preparation",
+    "inorgan": "inorganic", "theoret": "theoretical", "identificat": "identification",
+    "immunol": "immunology", "adm": "administration", "metallurg": "metallurgy",
+    "meas": "measurement", "forens": "forensic", "transfus": "transfusion", "hlth": "health",
+    "publ": "public", "secur": "security", "automot": "automotive", "transmiss": "transmission",
+    "dynam": "dynamics", "acoust": "acoustics", "acoustic": "acoustics",
+    "aeronautical": "aeronautics", "astronautical": "astronautics",  # WoS: Aeronaut, Astronaut
+    "compos": "composite", "composites": "composite",
     # singular and plural print alike ("Posts and Telecommunications" / "Post and
     # Telecommunication"); corporate suffixes too ("Co., Ltd" / "Company Limited")
     "telecommunications": "telecommunication", "posts": "post",
