@@ -60,8 +60,12 @@ def build(matches: pd.DataFrame, works: pd.DataFrame, watchlist: Any,
     """The snapshot of a run from its selected, reviewed matches."""
     from analysis.review import listing_signature
 
-    years = dict(zip(works["work_id"].map(text), works["publication_year"], strict=True))
-    titles = dict(zip(works["work_id"].map(text), works["title"].map(text), strict=True))
+    # lists, not the Arrow-backed columns, whose iteration cost a second at 100,000 works
+    ids = [text(w) for w in works["work_id"].tolist()]
+    years = dict(zip(ids, works["publication_year"].tolist(), strict=True))
+    flagged = set(matches["work_id"].tolist())
+    titles = {w: text(t) for w, t in zip(ids, works["title"].tolist(), strict=True)
+              if w in flagged}
     flags = matches.assign(status=status(matches),
                            publication_year=matches["work_id"].map(years),
                            title=matches["work_id"].map(titles).fillna(""),
