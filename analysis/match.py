@@ -35,7 +35,7 @@ from analysis.names import (
     pla_mention,
     taiwan_places,
 )
-from analysis.text import Parsed, has_invisible, normalise_text, simplified, text
+from analysis.text import TYPOS, Parsed, has_invisible, normalise_text, set_apart, simplified, text
 from analysis.watchlist import Entry, Funder, Name, Watchlist
 
 FLAG_AT = 0.5
@@ -145,6 +145,22 @@ class Matcher:
             names = self._fallback(raw, parsed, names)
         return names
 
+    def _apart(self, raw: str, parsed: Parsed, names: list[Found]
+               ) -> tuple[str, Parsed, list[Found]]:
+        """Where PDF extraction ran the words together and the paper misspelt one of them
+        ("ChinaAcademyofEngineeingPhysics"), neither the squashed pass nor the slips' pass
+        reads the name: the words set apart at every change of case are read again, where
+        one of them is such a slip (few strings get here: glued ones that name no listed body
+        in context; a glued name without a slip is the squashed pass's to judge)."""
+        spaced = set_apart(raw)
+        again = Parsed(spaced)
+        found = self._names(spaced, again) if any(w.lower() in TYPOS for w in again.cased) \
+            else []
+        if not any(f.owner and self._in_context(f, found) for f in found):
+            return raw, parsed, names
+        return spaced, again, [f._replace(label=f"{f.label}, its run-together words set apart")
+                               for f in found]
+
     @staticmethod
     def _may_number(raw: str, parsed: Parsed) -> bool:
         """Whether the string can print a numbered unit: a unit's word, or Chinese text."""
@@ -204,6 +220,8 @@ class Matcher:
         """Every link the rules find for one affiliation, strongest evidence first."""
         parsed = Parsed(raw)
         names = self._names(raw, parsed)
+        if parsed.glued and not any(f.owner and self._in_context(f, names) for f in names):
+            raw, parsed, names = self._apart(raw, parsed, names)
         hit = self.identifier(institution) if institution else None
         if not names and not hit:  # most strings: only the PLA and unit rules can answer
             out = [x] if (x := _pla(raw, parsed, self) or (
