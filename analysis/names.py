@@ -178,6 +178,28 @@ def _reordered(labels: list[tuple[str, str]], ambiguous: set[str]
             for form in sorted(_service_orders(label)) if normalise_text(form) not in taken]
 
 
+#: The national defence key laboratories were renamed from "Science and Technology on X
+#: Laboratory" (国防科技重点实验室) to "National Key Laboratory of X" in 2022, and papers print
+#: both ("Sci & Technol Space Microwave Lab"); a name of the new kind says which lab the old
+#: one is only where it keeps "Science and Technology on" (a bare "National Key Laboratory of
+#: Aerospace Flight Dynamics" is NWPU's, and the old name of that subject another host's).
+_NEW_LAB_NAME = re.compile(r"^(?:National|State) Key Laboratory of Science and Technology on "
+                           r"(?P<topic>.+)$")
+
+
+def _defence_lab_forms(labels: list[tuple[str, str]], ambiguous: set[str]
+                       ) -> list[tuple[str, str, bool]]:
+    taken = {normalise_text(x) for x, _ in labels if x}
+    out = []
+    for label, label_kind in labels:
+        found = _NEW_LAB_NAME.match(label or "")
+        if found:
+            form = f"Science and Technology on {found['topic']} Laboratory"
+            if normalise_text(form) not in taken:
+                out.append((form, f"{label_kind}'s name before 2022", label in ambiguous))
+    return out
+
+
 #: Chinese companies print their group's name with or without "(有限)公司" after 集团.
 _CJK_COMPANY = re.compile("集团(?:有限责任公司|股份有限公司|有限公司|公司)$")
 
@@ -670,6 +692,8 @@ class NameIndex:
                         if "," in label:
                             self._add_hosted(patterns, label, entry.id)
             for label, kind, unsure in _reordered(labels, ambiguous):
+                self._add(patterns, label, entry.id, kind, unsure)
+            for label, kind, unsure in _defence_lab_forms(labels, ambiguous):
                 self._add(patterns, label, entry.id, kind, unsure)
             for acronym in entry.acronyms:
                 self.acronyms.setdefault(acronym, []).append((entry.id, acronym in ambiguous))
@@ -1229,7 +1253,10 @@ PLA_PATTERN = re.compile(
     r"|\bGeneral Hospital of (?:the )?Chinese (?:Military|Army)\b"
     # ... and a former military region's general hospital as Web of Science cuts it short
     r"|(?<=Hosp )(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu) Mil\b"
-    r"(?!\.?\s*(?:Area|Reg|Command))"
+    r"(?!\.?\s*(?:Area|Command))(?:\.?\s*Reg\b)?"
+    # ... or with the region first ("Chengdu Mil Gen Hosp", "Jinan Mil Reg Gen Hosp")
+    r"|\b(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu) Mil\.?\s+(?:Reg\.?\s+)?"
+    r"Gen(?:eral)?\.? Hosp(?:ital)?\b"
     r"|(?<=Hosp )(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu) Command\b"
     r"|\b(?:Army|Air Force|Navy|Rocket Force) Gen(?:eral|\.)? Hosp(?:ital|\.)?(?!\w)"
     # ... and its group armies and services' equipment departments
