@@ -174,7 +174,8 @@ ABBREVIATIONS = {
     "publ": "public", "secur": "security", "automot": "automotive", "transmiss": "transmission",
     "dynam": "dynamics", "acoust": "acoustics", "acoustic": "acoustics",
     "aeronautical": "aeronautics", "astronautical": "astronautics",  # WoS: Aeronaut, Astronaut
-    "compos": "composite", "composites": "composite",
+    "compos": "composite", "composites": "composite", "biotechnol": "biotechnology",
+    "medicine": "medical",  # WoS: "Med" for both ("Beijing Inst Radiat Med")
     # singular and plural print alike ("Posts and Telecommunications" / "Post and
     # Telecommunication"); corporate suffixes too ("Co., Ltd" / "Company Limited")
     "telecommunications": "telecommunication", "posts": "post",
