@@ -74,6 +74,10 @@ CJK_PREFIXES = ("中国人民解放军", "解放军", "中国", "中国科学院
                 "中國人民解放軍", "解放軍", "中國", "中國科學院", "國家",
                 "战略支援部队", "网络空间部队", "军事航天部队", "信息支援部队", "联勤保障部队",
                 "戰略支援部隊", "網絡空間部隊", "軍事航天部隊", "信息支援部隊", "聯勤保障部隊")
+#: ... though the PLA's own name before a civilian body's makes another body, the PLA's school
+#: of the same subject (解放军国际关系学院 is not the University of International Relations).
+CJK_PLA_PREFIXES = tuple(p for p in CJK_PREFIXES if p not in (
+    "中国", "中国科学院", "国家", "中國", "中國科學院", "國家"))
 CHINA_MARKERS = {"china", "prc", "中国", "中华人民共和国"}
 #: A word before a listed name that makes it a longer, different name.
 NAME_PREFIXES = {"national", "west", "east", "south", "north", "northwest", "northeast",
@@ -679,6 +683,7 @@ class NameIndex:
         #: an entry's own cities in Chinese, which may stand before its Chinese name
         #: (北京清华大学; never another city's: 南京信息工程大学 is not 信息工程大学, in Zhengzhou)
         self.cjk_home: dict[str, tuple[str, ...]] = {}
+        self.military = frozenset(e.id for e in watchlist if e.category == "military")
         patterns: dict[str, list[tuple[str, str, bool]]] = {}
         for entry in watchlist:
             ambiguous = set(entry.ambiguous)
@@ -1149,6 +1154,8 @@ class NameIndex:
         before, after = token[:start], token[end:]
         if before and (not is_cjk(before[-1]) or before[-1] in CJK_STROKES):
             before = ""  # a footnote mark, a number or a stroke glued on ("1国防科学技术大学")
+        if before.endswith(CJK_PLA_PREFIXES) and not any(o[0] in self.military for o in owners):
+            return False
         if before and not before.endswith(CJK_PREFIXES) and not any(
                 before.endswith(self.group_prefixes.get(o[0], ()) + self.cjk_home.get(o[0], ()))
                 for o in owners) and not (
