@@ -309,6 +309,10 @@ RULES: dict[str, Rule] = {r.name: r for r in [
     Rule("name_in_taiwan", 0.3, "the string names the entry, but places it in Taiwan (Taiwan, "
          "a Taiwanese city, the Republic of China) and names no place on the mainland: most "
          "likely a Taiwanese namesake"),
+    Rule("name_abroad", 0.3, "the string names the entry by a force's school name that other "
+         "countries' forces share (Air Force, Army, Navy, Naval, Rocket Force, Armed Police, "
+         "Military, National Defense), places it abroad and names no place in China: most likely "
+         "the namesake (the Royal Australian Air Force's Institute of Aviation Medicine)"),
     Rule("name_unlisted_link", 0.75, "the string names the entry; OpenAlex linked an "
          "institution that is not on the watchlist"),
     Rule("name", 0.8, "the string names the entry (name, alias, Chinese name or distinctive "
@@ -447,6 +451,22 @@ def _name_in_taiwan(ctx: Context, found: Found) -> Link | None:
                 f"in Taiwan ({', '.join(places[:2])}) and names no place on the mainland")
 
 
+#: The words a force's school name starts with, which other countries' forces print too.
+_SERVICE_STARTS = ("air force ", "army ", "navy ", "naval ", "rocket force ", "armed police ",
+                   "military ", "national defense ")
+
+
+def _name_abroad(ctx: Context, found: Found) -> Link | None:
+    if not found.matched.startswith(_SERVICE_STARTS):
+        return None
+    places = foreign_places(ctx.parsed)
+    if not places or mentions_mainland(ctx.parsed, ctx.raw,
+                                       ctx.matcher.names.places.get(found.owner, set())):
+        return None
+    return link("name_abroad", found.owner, f"{_named(ctx, found)}, but the text places it "
+                f"abroad ({', '.join(places[:2])}) and names no place in China")
+
+
 def _name_unlisted_link(ctx: Context, found: Found) -> Link | None:
     if not ctx.inst_name:
         return None
@@ -504,7 +524,8 @@ def _pap(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
 ID_RULES = (_id_corroborated, _id_conflict, _id_contradicted, _id_uncorroborated)
 #: Tried in order for each watchlisted name in the string (not of the identifier's family); a
 #: name placed in Taiwan is a namesake whatever OpenAlex linked.
-NAME_RULES = (_name_in_taiwan, _name_over_id, _name_conflict, _name_unlisted_link, _name)
+NAME_RULES = (_name_in_taiwan, _name_abroad, _name_over_id, _name_conflict, _name_unlisted_link,
+              _name)
 
 
 METHOD_MARKERS = ("<!-- rules: generated from analysis.match.RULES -->", "<!-- rules: end -->")
