@@ -1246,6 +1246,7 @@ PLA_PATTERN = re.compile(
     r"|总参|总装备部|总后勤部|总政治部"
     r"|\bGeneral (?:Staff|Armament|Logistics?|Political) Dep(?:artmen)?t\b"
     r"|(?:海军|空军|陆军)(?:总|第?[〇零一二三四五六七八九十百\d]+)?(?:医院|部队|研究所|研究院)"
+    r"|(?:海军|空军|陆军|火箭军)特色医学中心"  # the services' medical centres since 2018
     r"|\b(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?[3-9]\d{4}\b"
     r"|\b[3-9]\d{4}\s*(?:Unit|Troops?|[Aa]rmy)\b"
     r"|[3-9]\d{4}\s*部队"

@@ -176,6 +176,7 @@ ABBREVIATIONS = {
     "aeronautical": "aeronautics", "astronautical": "astronautics",  # WoS: Aeronaut, Astronaut
     "compos": "composite", "composites": "composite", "biotechnol": "biotechnology",
     "medicine": "medical",  # WoS: "Med" for both ("Beijing Inst Radiat Med")
+    "comput": "computing",  # IEEE's "Inst. of Comput. Technol."
     # singular and plural print alike ("Posts and Telecommunications" / "Post and
     # Telecommunication"); corporate suffixes too ("Co., Ltd" / "Company Limited")
     "telecommunications": "telecommunication", "posts": "post",
