@@ -443,12 +443,19 @@ def _name_in_taiwan(ctx: Context, found: Found) -> Link | None:
     """Taiwan's universities share names with mainland ones (Tsing Hua, Sun Yat-sen, Chiao
     Tung, Central): a string that places the name in Taiwan, and nowhere on the mainland, most
     likely names the namesake."""
-    places = taiwan_places(ctx.parsed)
+    return _placed_elsewhere(ctx, found, "name_in_taiwan", taiwan_places(ctx.parsed),
+                             "in Taiwan", "on the mainland")
+
+
+def _placed_elsewhere(ctx: Context, found: Found, rule: str, places: list[str], where: str,
+                      nowhere: str) -> Link | None:
+    """The rule's link where the string places the name somewhere else and names no place on
+    the mainland (China, or the entry's own city), else None."""
     if not places or mentions_mainland(ctx.parsed, ctx.raw,
                                        ctx.matcher.names.places.get(found.owner, set())):
         return None
-    return link("name_in_taiwan", found.owner, f"{_named(ctx, found)}, but the text places it "
-                f"in Taiwan ({', '.join(places[:2])}) and names no place on the mainland")
+    return link(rule, found.owner, f"{_named(ctx, found)}, but the text places it {where} "
+                f"({', '.join(places[:2])}) and names no place {nowhere}")
 
 
 #: The words a force's school name starts with, which other countries' forces print too.
@@ -459,12 +466,8 @@ _SERVICE_STARTS = ("air force ", "army ", "navy ", "naval ", "rocket force ", "a
 def _name_abroad(ctx: Context, found: Found) -> Link | None:
     if not found.matched.startswith(_SERVICE_STARTS):
         return None
-    places = foreign_places(ctx.parsed)
-    if not places or mentions_mainland(ctx.parsed, ctx.raw,
-                                       ctx.matcher.names.places.get(found.owner, set())):
-        return None
-    return link("name_abroad", found.owner, f"{_named(ctx, found)}, but the text places it "
-                f"abroad ({', '.join(places[:2])}) and names no place in China")
+    return _placed_elsewhere(ctx, found, "name_abroad", foreign_places(ctx.parsed), "abroad",
+                             "in China")
 
 
 def _name_unlisted_link(ctx: Context, found: Found) -> Link | None:
