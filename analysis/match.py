@@ -27,6 +27,7 @@ from analysis.names import (
     UNIVERSITY_WORDS,
     Found,
     NameIndex,
+    defence_lab_mention,
     foreign_places,
     looks_glued,
     mentions_china,
@@ -224,7 +225,7 @@ class Matcher:
             raw, parsed, names = self._apart(raw, parsed, names)
         hit = self.identifier(institution) if institution else None
         if not names and not hit:  # most strings: only the PLA and unit rules can answer
-            out = [x] if (x := _pla(raw, parsed, self) or (
+            out = [x] if (x := _pla(raw, parsed, self) or _defence_lab(raw, parsed, self) or (
                 _unit_in_city(parsed, self) if self._may_number(raw, parsed) else None)) else []
         else:
             out = self._rules(self._context(raw, parsed, names, institution, hit))
@@ -242,9 +243,11 @@ class Matcher:
                 continue
             if first := next((x for rule in NAME_RULES if (x := rule(ctx, found))), None):
                 out.append(first)
-        if (not out or all(x.confidence < FLAG_AT for x in out) or self._pla_beside(ctx, out)) \
-                and (pla := _pla(ctx.raw, ctx.parsed, self)):
+        unflagged = not out or all(x.confidence < FLAG_AT for x in out)
+        if (unflagged or self._pla_beside(ctx, out)) and (pla := _pla(ctx.raw, ctx.parsed, self)):
             out.append(pla)
+        elif unflagged and (lab := _defence_lab(ctx.raw, ctx.parsed, self)):
+            out.append(lab)
         return out
 
     def _pla_beside(self, ctx: Context, out: list[Link]) -> bool:
@@ -339,6 +342,13 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "a military representative office): a military body even when the unit is on no list, "
          "flagged to the entry for unlisted PLA units; words other forces share count only when "
          "the string places nothing abroad"),
+    Rule("defence_lab", 0.7, "no listed entry or PLA body flags, but the string names a national "
+         "defence key laboratory (国防科技重点实验室) by the form China's defence science "
+         "administration gives them: \"Science and Technology on X Laboratory\", \"National Key "
+         "Laboratory of Science and Technology on X\" (Web of Science: \"Sci & Technol X Lab\"), "
+         "X国防科技重点实验室; flagged to the entry for defence laboratories whose host is on no "
+         "list or not named, not where the string places it abroad. A lead to check: which "
+         "institute hosts it"),
     Rule("unit_in_city", 0.6, "no name flags, but the string prints a numbered institute or "
          "academy without its group (\"The 38th Research Institute, Hefei\", 第十四研究所) and "
          "a city where exactly one listed unit has that number; not where the unit's name goes "
@@ -354,6 +364,8 @@ RULES: dict[str, Rule] = {r.name: r for r in [
 PLA_ENTRY = "pla-unlisted-unit"
 #: ... and PAP bodies.
 PAP_ENTRY = "pap-unlisted-unit"
+#: ... and national defence key laboratories whose host is on no list or not named.
+LAB_ENTRY = "defence-lab-unlisted"
 
 
 def link(rule: str, entry_id: str, evidence: str) -> Link:
@@ -498,6 +510,16 @@ def _pla(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
         return None
     return link("pla", PLA_ENTRY, f"the text names the People's Liberation Army (\"{words}\"), "
                 "a military body; the unit itself is on no list")
+
+
+def _defence_lab(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
+    words = defence_lab_mention(raw)
+    if not words or LAB_ENTRY not in matcher.watchlist.entries or foreign_places(parsed):
+        return None
+    return link("defence_lab", LAB_ENTRY, f"the text names a national defence key laboratory "
+                f"(\"{words}\"), by the form of name China's defence science administration "
+                "gives its defence laboratories; the laboratory is on no list and its host is "
+                "not named or not listed: check which institute hosts it")
 
 
 def _unit_in_city(parsed: Parsed, matcher: Matcher) -> Link | None:

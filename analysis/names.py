@@ -1341,3 +1341,34 @@ def pap_mention(raw: str) -> str:
         return ""
     found = PAP_PATTERN.search(raw)
     return found.group(0) if found else ""
+
+
+#: A national defence key laboratory (国防科技重点实验室) by the form China's defence science
+#: administration gives their English names: "Science and Technology on X Laboratory",
+#: "National Key Laboratory of Science and Technology on X", and Web of Science's "Sci &
+#: Technol X Lab" opening a segment. Civilian labs are "Key Laboratory of X", and the one civilian
+#: form close to it ("Key Lab Sci & Technol Ecotext", of Science and Technology of Eco-Textiles)
+#: is left out; so are the UK's "Def Sci & Technol Lab" (Dstl) and Australia's DST Group, which
+#: name no topic.
+DEFENCE_LAB_PATTERN = re.compile(
+    r"(?<![A-Za-z])Sci(?:ence|\.)?\s*(?:and|&)\s*Tech(?:nology|nol\.?)?\s+on\s+[A-Z][^,;()，；（）]*"
+    r"|(?:^|(?<=[,;(，；（]))\s*(?:\d+\.?\s*)?Sci\.?\s*&\s*Technol\.?"
+    r"\s+[A-Z][\w.&'-]*(?:\s+[\w.&'-]+){0,8}?\s+Lab\b"
+    r"|\bNatl\.? Key Lab\.? Sci\.? & Technol\.? [A-Z][\w.&'-]*(?:\s+[\w.&'-]+){0,6}"
+    r"|\bNational Defen[cs]e (?:Science and Technology )?Key Lab(?:oratory)?\b"
+    r"|\bNatl\.? Def\.?(?: Sci\.? & Technol\.?)? Key Lab\b"
+    r"|\bKey Lab(?:oratory)?\.? (?:of|for) (?:National Defen[cs]e|Natl\.? Def)\b"
+    r"|[^，,；;()（）]{0,20}国防(?:科技)?重点(?:学科)?实验室")
+
+
+def defence_lab_mention(raw: str) -> str:
+    """The words that name a national defence key laboratory, or "" (a substring test first:
+    most strings hold none of the forms' words)."""
+    if not ("Technology on" in raw or "Technol on" in raw
+            or ("Sci" in raw and "Technol" in raw and "Lab" in raw)
+            or ("Def" in raw and "Key Lab" in raw) or "国防" in raw):
+        return ""
+    found = DEFENCE_LAB_PATTERN.search(raw)
+    if not found or (found.group(0).lstrip().startswith(("Sci", "Science")) and "Lab" not in raw):
+        return ""
+    return found.group(0).strip(" \t0123456789.")

@@ -58,7 +58,8 @@ TIER_RULE = (
     "ASPI-tracked institutions (mostly large civilian universities whose ASPI rating the "
     "reference data lacks, rated medium or low) and entries no longer on any list. Campuses, "
     "institutes and subsidiaries take their parent's tier; a defence laboratory takes its "
-    "parent's tier but never below 2. An analyst can override any entry's tier."
+    "parent's tier but never below 2 (tier 2 when its host is not known). An analyst can "
+    "override any entry's tier."
 )
 DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _ROR_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
@@ -372,6 +373,8 @@ def tier_of(watchlist: Watchlist, entry_id: str, _seen: frozenset[str] = frozens
             p_why = f"part of {parent.name} ({p_why})"
         if own is None or p_tier < own[0]:
             return p_tier, p_why
+    if own is None and entry.kind == "defence_lab" and not parent:
+        return 2, "a national defence key laboratory whose host is not known"
     return own or (3, "no list membership recorded")
 
 

@@ -32,9 +32,14 @@ def flagged(raw: str, institution: dict | None = None) -> set[str]:
 
 def pla_body(entry_id: str, expected: set[str]) -> set[str]:
     """A string labelled with the generic PLA entry named a PLA body that had no entry of its
-    own then; a military entry added for that body since is the right answer too."""
+    own then; a military entry added for that body since is the right answer too. And a
+    string whose label names a defence laboratory's host (or the PLA) is rightly flagged to the
+    generic entry for defence laboratories when it names the laboratory alone (the flag is the
+    lead; the evidence says to find the host)."""
     if match.PLA_ENTRY in expected and WL[entry_id].category == "military":
         return {match.PLA_ENTRY}
+    if entry_id == match.LAB_ENTRY:
+        return {e for e in expected if e in WL.entries and "military" in WL[e].dimensions}
     return set()
 
 

@@ -686,3 +686,38 @@ def test_chinese_short_forms_and_general_departments(raw, expected):
 def test_a_pla_body_beside_a_listed_civilian_one_is_flagged_too(raw, expected):
     assert {x.entry_id for x in MATCHER.decide(raw, {}) if x.confidence >= match.FLAG_AT} \
         == expected
+
+
+@pytest.mark.parametrize("raw", [
+    "Science and Technology on Optical Radiation Laboratory, Beijing 100854, China",
+    "Sci & Technol Millimeter Wave Lab, Beijing 100854, Peoples R China",
+    "Natl Key Lab Sci & Technol Test Phys & Numer Math, Beijing 100076, Peoples R China",
+    "National Key Laboratory of Science and Technology on Test Physics and Numerical "
+    "Mathematics, Beijing, China",
+    "3Science and Technology on Millimeter Wave Laboratory, Beijing, China",
+    "舰载电子战国防科技重点实验室，扬州 225101",
+])
+def test_a_defence_key_laboratory_on_no_list_is_flagged_by_its_form_of_name(raw):
+    links = MATCHER.decide(raw, {})
+    assert [(x.entry_id, x.rule) for x in links] == [(match.LAB_ENTRY, "defence_lab")]
+    assert "check which institute hosts it" in links[0].evidence
+    assert WL.tier(match.LAB_ENTRY) == 2
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # the UK's Dstl and Australia's DST Group name no topic; a civilian lab "of" science
+    # and technology; a lab placed in Taiwan; "on" followed by a lower-case phrase
+    ("Def Sci & Technol Lab, Porton Down, Salisbury SP4 0JQ, Wilts, England", set()),
+    ("Defence Science and Technology Group, Edinburgh, SA 5111, Australia", set()),
+    ("Key Lab Sci & Technol Ecotext, Minist Educ, Wuxi 214122, Peoples R China", set()),
+    ("Science and Technology on Optical Radiation Laboratory, Hsinchu, Taiwan", set()),
+    ("School of Science and Technology on the Environment, Lab 3, University of Nottingham",
+     set()),
+    # a listed laboratory, or a listed host, is named as itself
+    ("Science and Technology on Scramjet Laboratory, National University of Defense "
+     "Technology, Changsha, China", {"nudt--science-and-technology-on-scramjet-laboratory"}),
+    ("Sci & Technol Surface Phys & Chem Lab, China Acad Engn Phys, Mianyang 621900, Peoples R "
+     "China", {"caep"}),
+])
+def test_the_defence_laboratory_rule_leaves_namesakes_and_named_hosts_alone(raw, expected):
+    assert flags(raw) == expected
