@@ -80,6 +80,13 @@ class Context(NamedTuple):
 _HEAD_WORDS = ("university ", "institute ", "college ", "academy ", "school ")
 
 
+#: A lone digit ending a part ("Mil Med Univ 3, SW Hosp"), and the ordinal words it stands for.
+_TRAILING_ORDINAL = re.compile(r" ([1-9]) ?(?:[,;]|$)")
+_LONE_DIGITS = frozenset("123456789")  # a cheaper first test: most strings hold none
+_ORDINAL_WORDS = ("", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh",
+                  "Eighth", "Ninth")
+
+
 def _straddles(found: Found, parsed: Parsed) -> bool:
     """A name read across a comma from inside a part: "South China Normal Univ, South China
     Acad" does not print University of South China. A name may run on from a part's start
@@ -92,6 +99,24 @@ def _straddles(found: Found, parsed: Parsed) -> bool:
         return False
     part = max((s for s in starts if s <= found.start), default=0)
     return any(word != "the" for word in parsed.low[part:found.start])
+
+
+#: Words that end a street's name ("17 Tsinghua East Rd", "Beihang Lu"), and the points of the
+#: compass that may come before them.
+_ROAD_WORDS = frozenset({"rd", "road", "st", "street", "ave", "avenue", "lu", "blvd", "dajie",
+                         "lane", "ln", "hwy", "highway", "jie"})
+_COMPASS = frozenset({"east", "west", "south", "north", "e", "w", "s", "n", "middle", "mid",
+                      "dong", "xi", "nan", "bei", "zhong"})
+
+
+def _street(found: Found, parsed: Parsed) -> bool:
+    """A name that goes on into a road's word in its part names a street, not the body
+    (Beijing's Tsinghua East Road runs past other universities)."""
+    low, end = parsed.low, found.end
+    if end < len(low) and low[end] in _COMPASS:
+        end += 1
+    return end < len(low) and low[end] in _ROAD_WORDS and not (
+        parsed.starts and any(found.end <= s <= end for s in parsed.starts))
 
 
 class Matcher:
@@ -135,6 +160,8 @@ class Matcher:
         if names and "," in raw and raw.isascii() and any(
                 f.matched.startswith(_HEAD_WORDS) for f in names):
             names = [f for f in names if not _straddles(f, parsed)]
+        if names and not _ROAD_WORDS.isdisjoint(parsed.low):
+            names = [f for f in names if not _street(f, parsed)]
         if not names and raw.isascii():  # most strings: the squashed pass is all that is left
             return self.names.find_squashed(parsed) or (
                 [] if INSTITUTION_WORDS.isdisjoint(parsed.low)
@@ -161,6 +188,23 @@ class Matcher:
             return raw, parsed, names
         return spaced, again, [f._replace(label=f"{f.label}, its run-together words set apart")
                                for f in found]
+
+    def _ordinal(self, raw: str, parsed: Parsed, last: re.Match[str]
+                 ) -> tuple[str, Parsed, list[Found]]:
+        """Web of Science prints an ordinal name's number after it ("Mil Med Univ 3" for the
+        Third Military Medical University, "Inst Oceanog 2"): where the string as printed names
+        nothing, a part ending in a lone digit is read again with the ordinal word first."""
+        start = max(raw.rfind(",", 0, last.start()), raw.rfind(";", 0, last.start())) + 1
+        part = raw[start:last.start()].strip()
+        if not part or not part[0].isalpha():
+            return raw, parsed, []
+        word = _ORDINAL_WORDS[int(last.group(1))]
+        again = f"{raw[:start]} {word} {part}{raw[last.end(1):]}"
+        found = self._names(again, reread := Parsed(again))
+        if not any(f.owner and self._in_context(f, found) for f in found):
+            return raw, parsed, []
+        note = f"Web of Science's \"{part} {last.group(1)}\" read as \"{word} {part}\""
+        return again, reread, [f._replace(label=f"{f.label}, {note}") for f in found]
 
     @staticmethod
     def _may_number(raw: str, parsed: Parsed) -> bool:
@@ -223,6 +267,9 @@ class Matcher:
         names = self._names(raw, parsed)
         if parsed.glued and not any(f.owner and self._in_context(f, names) for f in names):
             raw, parsed, names = self._apart(raw, parsed, names)
+        elif not names and not _LONE_DIGITS.isdisjoint(parsed.low) \
+                and (last := _TRAILING_ORDINAL.search(raw)):
+            raw, parsed, names = self._ordinal(raw, parsed, last)
         hit = self.identifier(institution) if institution else None
         if not names and not hit:  # most strings: only the PLA and unit rules can answer
             out = [x] if (x := _pla(raw, parsed, self) or _defence_lab(raw, parsed, self) or (
@@ -334,7 +381,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "folded, and spaces ignored for long names or for shorter ones glued at a change of "
          "case, only when the string as printed names nothing; in text PDF or OCR damaged, a "
          "name of 24 letters or more read through one slip, of 40 through two, its first "
-         "eight letters as printed, a look-alike as close winning) and OpenAlex linked no "
+         "eight letters as printed, a look-alike as close winning; Web of Science's number "
+         "after an ordinal name read as its first word, \"Mil Med Univ 3\"; never a name that "
+         "goes on into a road's word, \"Tsinghua East Rd\") and OpenAlex linked no "
          "institution"),
     Rule("pla", 0.8, "no listed entry flags, but the string names the People's Liberation Army "
          "(PLA, 中国人民解放军, a theatre command, military region or command (glued too), a "

@@ -617,7 +617,7 @@ HOSTED = "name with its host named after it"
 HOST_FIRST = "name with its host named first"
 REORDERED = "name with its city printed last"
 _AFTER_KINDS = frozenset({CITY_AFTER, HOSTED})
-CITY_AFTER_STARTS = INSTITUTION_WORDS | {"research"}
+CITY_AFTER_STARTS = INSTITUTION_WORDS | {"research", "air", "naval", "navy", "army", "rocket"}
 _LONGEST_FIRST = itemgetter(0, 1)
 _START = attrgetter("start")
 
@@ -1240,7 +1240,7 @@ PLA_PATTERN = re.compile(
     # ... glued by PDF extraction ("NanjingMilitaryCommand"), and the provincial districts
     r"|Military\s*(?:Area\s*)?(?:Region|Command)\b"
     r"|Provincial Military (?:District|Command)\b|Military Sub-?[Dd]istrict\b"
-    r"|\bJoint Logistics? Support Force\b|联勤保障|\bRocket Force\b(?!s)|火箭军"
+    r"|\bJoint Logistics? Support Force\b|联勤保障|(?<!后)勤保障部队|\bRocket Force\b(?!s)|火箭军"
     r"|\bSecond Artillery\b|第二炮兵"
     # the four general departments (to 2016): 总参 (General Staff) and its numbered institutes
     r"|总参|总装备部|总后勤部|总政治部"

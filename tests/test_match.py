@@ -722,3 +722,46 @@ def test_a_defence_key_laboratory_on_no_list_is_flagged_by_its_form_of_name(raw)
 ])
 def test_the_defence_laboratory_rule_leaves_namesakes_and_named_hosts_alone(raw, expected):
     assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # a listed name that goes on into a road's word names a street
+    ("Beijing Forestry Univ, Coll Biol Sci, 35 Tsinghua East Rd, Beijing 100083, Peoples R "
+     "China", set()),
+    ("China Agr Univ, 17 Tsinghua Dong Lu, Haidian, Beijing, China", set()),
+    # ... not where a comma ends the name first, nor a road elsewhere in the string
+    ("Tsinghua University, Road Safety Research Center, Beijing, China", {"tsinghua-university"}),
+    ("Beihang Univ, 37 Xueyuan Rd, Beijing 100191, Peoples R China", {"beihang"}),
+])
+def test_a_listed_name_that_is_a_street_is_not_the_body(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # Web of Science prints an ordinal name's number after it
+    ("Mil Med Univ 3, SW Hosp, Chongqing 400038, Peoples R China", {"army-medical"}),
+    ("State Ocean Adm, Inst Oceanog 2, Hangzhou 310012, Peoples R China",
+     {"second-institute-of-oceanography"}),
+    # ... read only where the string as printed names nothing
+    ("Peoples Hosp 1, Dept Cardiol, Yancheng, Peoples R China", set()),
+    ("China Elect Technol Grp Corp, Res Inst 2, Taiyuan, Peoples R China",
+     {"cetc--2nd-research-institute"}),
+])
+def test_a_number_printed_after_a_name_is_read_as_its_ordinal(raw, expected):
+    assert flags(raw) == expected
+    if expected == {"army-medical"}:
+        assert "read as \"Third Mil Med Univ\"" in MATCHER.decide(raw, {})[0].evidence
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # the Joint Logistics Support Force with its first character misprinted
+    ("关勤保障部队第九二〇医院，昆明 650032", {match.PLA_ENTRY}),
+    # ... but a logistics support unit with 武警 is the PAP's
+    ("武警后勤保障部队医院，北京", {match.PAP_ENTRY}),
+    # a service's college named with its city last, as Web of Science prints it
+    ("Air Force Coll, Dept Aviat Oil, Xuzhou 221006, Peoples R China",
+     {"air-force-logistics-university"}),
+    ("Air Force College, Seoul, Korea", set()),
+])
+def test_military_bodies_printed_with_a_slip_or_their_city_last(raw, expected):
+    assert flags(raw) == expected
