@@ -204,6 +204,37 @@ def _defence_lab_forms(labels: list[tuple[str, str]], ambiguous: set[str]
     return out
 
 
+#: An institute named for its city and subject, in either of the orders papers print: "Beijing
+#: Institute of Mechanical Equipment" and "Beijing Mechanical Equipment Institute".
+_INSTITUTE_OF = re.compile(r"^(?P<city>[A-Z][\w']+) (?P<kind>(?:Research )?Institute) of "
+                           r"(?P<topic>[A-Z][\w-]* (?:and |& )?[A-Z][\w-]*(?: [A-Z][\w-]*)?)$")
+_TOPIC_INSTITUTE = re.compile(r"^(?P<city>[A-Z][\w']+) (?P<topic>[A-Z][\w-]* (?:and |& )?"
+                              r"[A-Z][\w-]*(?: [A-Z][\w-]*)?) (?P<kind>(?:Research )?Institute)$")
+#: Subjects that many colleges share ("Xi'an Institute of Science and Technology")
+_SHARED_TOPICS = frozenset({"science and technology", "science & technology"})
+
+
+def _institute_orders(labels: list[tuple[str, str]], ambiguous: set[str],
+                      places: frozenset[str]) -> list[tuple[str, str, bool]]:
+    """The other word order of a city's institute named for two or three words of subject;
+    ambiguous names stay ambiguous."""
+    taken = {normalise_text(x) for x, _ in labels if x}
+    out = []
+    for label, kind in labels:
+        found = label and label.isascii() and (_INSTITUTE_OF.match(label)
+                                                or _TOPIC_INSTITUTE.match(label))
+        if not found or normalise_text(found["city"]) not in places \
+                or found["topic"].lower() in _SHARED_TOPICS:
+            continue
+        city, topic, word = found["city"], found["topic"], found["kind"]
+        if topic.endswith(" Research"):  # "Shenyang Aero-Engine Research Institute"
+            topic, word = topic[:-len(" Research")], f"Research {word}"
+        form = f"{city} {topic} {word}" if " of " in label else f"{city} {word} of {topic}"
+        if normalise_text(form) not in taken:
+            out.append((form, f"{kind} in its other word order", label in ambiguous))
+    return out
+
+
 #: Chinese companies print their group's name with or without "(有限)公司" after 集团.
 _CJK_COMPANY = re.compile("集团(?:有限责任公司|股份有限公司|有限公司|公司)$")
 
@@ -699,6 +730,8 @@ class NameIndex:
             for label, kind, unsure in _reordered(labels, ambiguous):
                 self._add(patterns, label, entry.id, kind, unsure)
             for label, kind, unsure in _defence_lab_forms(labels, ambiguous):
+                self._add(patterns, label, entry.id, kind, unsure)
+            for label, kind, unsure in _institute_orders(labels, ambiguous, self.china_places):
                 self._add(patterns, label, entry.id, kind, unsure)
             for acronym in entry.acronyms:
                 self.acronyms.setdefault(acronym, []).append((entry.id, acronym in ambiguous))

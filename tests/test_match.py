@@ -765,3 +765,16 @@ def test_a_number_printed_after_a_name_is_read_as_its_ordinal(raw, expected):
 ])
 def test_military_bodies_printed_with_a_slip_or_their_city_last(raw, expected):
     assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # a city's institute named for its subject, in the other word order papers print
+    ("Beijing Radio Measurement Institute, Beijing 100854, China",
+     {"china-aerospace-science-and-industry--beijing-institute-of-radio-metrology-and-m"}),
+    ("Beijing Inst Mech Equipment, Beijing 102442, Peoples R China",
+     {"china-aerospace-science-and-industry--beijing-mechanical-equipment-institute"}),
+    # ... not a college named for science and technology, a subject many share
+    ("Luoyang Science and Technology Institute, Luoyang, China", set()),
+])
+def test_a_city_institute_is_found_in_either_word_order(raw, expected):
+    assert flags(raw) == expected
