@@ -113,9 +113,11 @@ def _street(found: Found, parsed: Parsed) -> bool:
     """A name that goes on into a road's word in its part names a street, not the body
     (Beijing's Tsinghua East Road runs past other universities)."""
     low, end = parsed.low, found.end
-    if end < len(low) and low[end] in _COMPASS:
+    after = low[end] if end < len(low) else ""
+    if after in _COMPASS:
         end += 1
-    return end < len(low) and low[end] in _ROAD_WORDS and not (
+        after = low[end] if end < len(low) else ""
+    return after in _ROAD_WORDS and not (
         parsed.starts and any(found.end <= s <= end for s in parsed.starts))
 
 
@@ -160,7 +162,7 @@ class Matcher:
         if names and "," in raw and raw.isascii() and any(
                 f.matched.startswith(_HEAD_WORDS) for f in names):
             names = [f for f in names if not _straddles(f, parsed)]
-        if names and not _ROAD_WORDS.isdisjoint(parsed.low):
+        if names:
             names = [f for f in names if not _street(f, parsed)]
         if not names and raw.isascii():  # most strings: the squashed pass is all that is left
             return self.names.find_squashed(parsed) or (
