@@ -1405,7 +1405,7 @@ def defence_lab_mention(raw: str) -> str:
     found = None
     if "国防" in raw and "实验室" in raw:
         found = DEFENCE_LAB_CJK.search(raw)
-    elif "Lab" in raw and ("Technol" in raw or "Def" in raw):
+    if not found and "Lab" in raw and ("Technol" in raw or "Def" in raw):
         if " on " in raw:
             found = _LAB_ON.search(raw)
         if not found and "Sci" in raw:  # Web of Science's form opens a part
