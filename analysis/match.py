@@ -184,12 +184,10 @@ class Matcher:
         in context; a glued name without a slip is the squashed pass's to judge)."""
         spaced = set_apart(raw)
         again = Parsed(spaced)
-        found = self._names(spaced, again) if any(w.lower() in TYPOS for w in again.cased) \
-            else []
-        if not any(f.owner and self._in_context(f, found) for f in found):
+        if not any(w.lower() in TYPOS for w in again.cased):
             return raw, parsed, names
-        return spaced, again, [f._replace(label=f"{f.label}, its run-together words set apart")
-                               for f in found]
+        return self._reread(spaced, "its run-together words set apart", again) \
+            or (raw, parsed, names)
 
     def _ordinal(self, raw: str, parsed: Parsed, last: re.Match[str]
                  ) -> tuple[str, Parsed, list[Found]]:
@@ -202,10 +200,17 @@ class Matcher:
             return raw, parsed, []
         word = _ORDINAL_WORDS[int(last.group(1))]
         again = f"{raw[:start]} {word} {part}{raw[last.end(1):]}"
-        found = self._names(again, reread := Parsed(again))
-        if not any(f.owner and self._in_context(f, found) for f in found):
-            return raw, parsed, []
         note = f"Web of Science's \"{part} {last.group(1)}\" read as \"{word} {part}\""
+        return self._reread(again, note) or (raw, parsed, [])
+
+    def _reread(self, again: str, note: str, reread: Parsed | None = None
+                ) -> tuple[str, Parsed, list[Found]] | None:
+        """The string as rewritten, its parse and its names, each noting the rewriting; None
+        where it names no listed body in context either."""
+        reread = reread or Parsed(again)
+        found = self._names(again, reread)
+        if not any(f.owner and self._in_context(f, found) for f in found):
+            return None
         return again, reread, [f._replace(label=f"{f.label}, {note}") for f in found]
 
     @staticmethod

@@ -12,6 +12,7 @@ it, for an acronym) and the string must name the entry's city or China and no ot
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from importlib.resources import files
 from itertools import accumulate
 from operator import attrgetter, itemgetter
@@ -191,17 +192,22 @@ _NEW_LAB_NAME = re.compile(r"^(?:National|State) Key Laboratory of Science and T
                            r"(?P<topic>.+)$")
 
 
-def _defence_lab_forms(labels: list[tuple[str, str]], ambiguous: set[str]
-                       ) -> list[tuple[str, str, bool]]:
+def _other_forms(labels: list[tuple[str, str]], ambiguous: set[str],
+                 form_of: Callable[[str], tuple[str, str] | None]) -> list[tuple[str, str, bool]]:
+    """Each label's other printed form that `form_of` gives ((form, what it is) or None), if
+    the entry has no such label already; an ambiguous label's form is ambiguous too."""
     taken = {normalise_text(x) for x, _ in labels if x}
     out = []
-    for label, label_kind in labels:
-        found = _NEW_LAB_NAME.match(label or "")
-        if found:
-            form = f"Science and Technology on {found['topic']} Laboratory"
-            if normalise_text(form) not in taken:
-                out.append((form, f"{label_kind}'s name before 2022", label in ambiguous))
+    for label, kind in labels:
+        if label and (made := form_of(label)) and normalise_text(made[0]) not in taken:
+            out.append((made[0], f"{kind}{made[1]}", label in ambiguous))
     return out
+
+
+def _old_lab_name(label: str) -> tuple[str, str] | None:
+    found = _NEW_LAB_NAME.match(label)
+    return (f"Science and Technology on {found['topic']} Laboratory", "'s name before 2022") \
+        if found else None
 
 
 #: An institute named for its city and subject, in either of the orders papers print: "Beijing
@@ -214,25 +220,17 @@ _TOPIC_INSTITUTE = re.compile(r"^(?P<city>[A-Z][\w']+) (?P<topic>[A-Z][\w-]* (?:
 _SHARED_TOPICS = frozenset({"science and technology", "science & technology"})
 
 
-def _institute_orders(labels: list[tuple[str, str]], ambiguous: set[str],
-                      places: frozenset[str]) -> list[tuple[str, str, bool]]:
-    """The other word order of a city's institute named for two or three words of subject;
-    ambiguous names stay ambiguous."""
-    taken = {normalise_text(x) for x, _ in labels if x}
-    out = []
-    for label, kind in labels:
-        found = label and label.isascii() and (_INSTITUTE_OF.match(label)
-                                                or _TOPIC_INSTITUTE.match(label))
-        if not found or normalise_text(found["city"]) not in places \
-                or found["topic"].lower() in _SHARED_TOPICS:
-            continue
-        city, topic, word = found["city"], found["topic"], found["kind"]
-        if topic.endswith(" Research"):  # "Shenyang Aero-Engine Research Institute"
-            topic, word = topic[:-len(" Research")], f"Research {word}"
-        form = f"{city} {topic} {word}" if " of " in label else f"{city} {word} of {topic}"
-        if normalise_text(form) not in taken:
-            out.append((form, f"{kind} in its other word order", label in ambiguous))
-    return out
+def _other_order(label: str, places: frozenset[str]) -> tuple[str, str] | None:
+    """The other word order of a city's institute named for two or three words of subject."""
+    found = label.isascii() and (_INSTITUTE_OF.match(label) or _TOPIC_INSTITUTE.match(label))
+    if not found or normalise_text(found["city"]) not in places \
+            or found["topic"].lower() in _SHARED_TOPICS:
+        return None
+    city, topic, word = found["city"], found["topic"], found["kind"]
+    if topic.endswith(" Research"):  # "Shenyang Aero-Engine Research Institute"
+        topic, word = topic[:-len(" Research")], f"Research {word}"
+    form = f"{city} {topic} {word}" if " of " in label else f"{city} {word} of {topic}"
+    return form, " in its other word order"
 
 
 #: Chinese companies print their group's name with or without "(有限)公司" after 集团.
@@ -729,9 +727,10 @@ class NameIndex:
                             self._add_hosted(patterns, label, entry.id)
             for label, kind, unsure in _reordered(labels, ambiguous):
                 self._add(patterns, label, entry.id, kind, unsure)
-            for label, kind, unsure in _defence_lab_forms(labels, ambiguous):
-                self._add(patterns, label, entry.id, kind, unsure)
-            for label, kind, unsure in _institute_orders(labels, ambiguous, self.china_places):
+            for label, kind, unsure in [
+                    *_other_forms(labels, ambiguous, _old_lab_name),
+                    *_other_forms(labels, ambiguous,
+                                  lambda x: _other_order(x, self.china_places))]:
                 self._add(patterns, label, entry.id, kind, unsure)
             for acronym in entry.acronyms:
                 self.acronyms.setdefault(acronym, []).append((entry.id, acronym in ambiguous))

@@ -253,6 +253,8 @@ _CASE_CHANGE = re.compile("(?<=[a-z])(?=[A-Z])")
 def set_apart(raw: str) -> str:
     """The words PDF extraction ran together set apart at every change of case."""
     return _CASE_CHANGE.sub(" ", raw)
+
+
 _WORD_NUMBER = re.compile(r"\b([A-Za-z]{2,})([0-9]{2,})\b")
 #: Words that end a name, after which a change of case inside a word is glue.
 GLUE_AFTER = frozenset({
