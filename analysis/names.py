@@ -12,6 +12,7 @@ it, for an acronym) and the string must name the entry's city or China and no ot
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from importlib.resources import files
 from itertools import accumulate
@@ -66,6 +67,9 @@ CJK_UNIT_STARTS = ("大学", "学院", "研究院", "研究所", "研究中心",
 MIN_CJK_RUN_ON = 8
 #: Strokes that OCR and typesetting print as separators ("丨北京大学"), not parts of a name.
 CJK_STROKES = frozenset("丨丶丿亅〡")
+#: A body's name after its group's: 无线电电子研究所, 信息中心, 商用航空发动机有限责任公司.
+_GROUP_MEMBER = re.compile("[\u4e00-\u9fff]{0,14}?"
+                           "(?:研究所|研究院|所|有限责任公司|有限公司|公司|中心|厂)")
 CJK_NAME_ENDS = ("大学", "学院", "研究院", "研究所", "中心", "实验室")
 #: A numbered unit after a group's name: 航天科工三院 (its Third Academy), 中国电科14所.
 CJK_NUMBERED_UNIT = re.compile("第?[〇零一二三四五六七八九十百\\d]+(?:院|所|部|厂|研究所|研究院)")
@@ -532,6 +536,19 @@ def _cjk_units(low: list[str], cities: frozenset[str]) -> list[tuple[tuple[str, 
     return out
 
 
+#: The names older papers print before a CETC or CEC institute's number: the ministries whose
+#: institutes CETC was formed from in 2002 (电子工业部, 机械电子工业部 from 1988 to 1993, 机电部,
+#: 信息产业部 from 1998; CETC's profile and ASPI's tracker say CETC was built from the Ministry of
+#: Information Industry's institutes) and the groups' short names (中电集团, 中国电子集团; Wanfang
+#: prints 中国电子集团第28研究所 for CETC's 28th). The number decides the group, since the two share
+#: none (the ministry's 6th went to CEC); one neither has (the 5th stayed with the ministry, as
+#: CEPREI) flags nothing.
+_FORMER_FORMS = re.compile("(?:信息产业部电子|机械电子工业部|电子工业部|机电部|中电科技集团"
+                           f"|中电集团|中国电子集团)(?:公司)?第?({_CJK_NUMBER})(研究所|所)")
+FORMER_GROUPS = ("cetc", "china-electronics")
+FORMER_LABEL = "the ministry's or group's older name and numbered unit"
+
+
 class NumberedUnits:
     """A group's numbered institutes, academies and factories, by number, from the watchlist's
     own labels: a string naming the group and then its unit (中国电子科技集团公司第三十八研究所,
@@ -593,6 +610,19 @@ class NumberedUnits:
                 for unit, words in printed:
                     if (entry := self.by_place.get((*unit, city))):
                         return entry, words, city
+        return None
+
+    def former(self, parsed: Parsed) -> Found | None:
+        """A CETC or CEC institute printed after a ministry's or a short group name
+        (信息产业部电子第五十五研究所, 中电科技集团五十五所), or None."""
+        for i, token in enumerate(parsed.low):
+            hit = _FORMER_FORMS.search(token) if "所" in token else None
+            number = cjk_number(hit.group(1)) if hit else None
+            unit = next((self.by_number[k] for k in [(g, "institute", number)
+                                                     for g in FORMER_GROUPS]
+                         if k in self.by_number), None) if number is not None else None
+            if unit:
+                return Found(unit, FORMER_LABEL, hit.group(0), i, i + 1)
         return None
 
     @staticmethod
@@ -713,6 +743,11 @@ class NameIndex:
         #: (北京清华大学; never another city's: 南京信息工程大学 is not 信息工程大学, in Zhengzhou)
         self.cjk_home: dict[str, tuple[str, ...]] = {}
         self.military = frozenset(e.id for e in watchlist if e.category == "military")
+        #: the defence groups (roots with parts): a body whose Chinese name opens with a group's
+        #: is the group's (中航工业无线电电子研究所, 中国兵器工业信息中心)
+        parts = Counter(watchlist.root(e.id).id for e in watchlist if e.parent)
+        self.groups = frozenset(e.id for e in watchlist if not e.parent and parts[e.id] >= 3
+                                and e.category == "defence_industry")
         patterns: dict[str, list[tuple[str, str, bool]]] = {}
         for entry in watchlist:
             ambiguous = set(entry.ambiguous)
@@ -1001,11 +1036,12 @@ class NameIndex:
         joined = " ".join(low)
         padded = f" {joined} "
         hits = list(self.latin.iter(padded)) if self.has_latin else []
-        if not joined.isascii():
+        latin = joined.isascii()
+        if not latin:
             hits += self._chinese_hits(padded)
         acronyms = not self.acronym_set.isdisjoint(cased)
         if not hits and not acronyms:
-            return []
+            return [] if latin else self._former([], parsed, joined)
         candidates = []
         for end, (key, owners) in hits:  # `end` is in the padded string: one more than joined
             if key[0] == " ":  # a Latin name: whole words, padded with spaces
@@ -1047,7 +1083,15 @@ class NameIndex:
         if self.unit_groups and not self.unit_groups.isdisjoint([f.owner for f in found]):
             found = list({f.owner or f.matched: f for f in
                           (self.units.refine(f, parsed) for f in found)}.values())
-        return found
+        return found if latin else self._former(found, parsed, joined)
+
+    def _former(self, found: list[Found], parsed: Parsed, joined: str) -> list[Found]:
+        """The names found, with a CETC or CEC institute printed after an older name in place
+        of the group's short name the automaton read there (中国电子 in 中国电子集团第28研究所)."""
+        if "所" not in joined or not (unit := self.units.former(parsed)):
+            return found
+        return sorted([unit, *(f for f in found if f.owner != unit.owner and (
+            f.owner not in FORMER_GROUPS or not f.start <= unit.start < f.end))], key=_START)
 
     def _acronym_owners(self, acronym: str, joined: str) -> list[tuple[str, bool]]:
         """An acronym's entries; where two in different cities share it ("HUST" in Wuhan and
@@ -1194,7 +1238,14 @@ class NameIndex:
                 len(key) >= MIN_CJK_RUN_ON and key.endswith(CJK_NAME_ENDS)):
             return False
         return not after or key.endswith(CJK_UNIT_STARTS) or after.startswith(CJK_UNIT_STARTS) \
-            or bool(CJK_NUMBERED_UNIT.match(after))
+            or bool(CJK_NUMBERED_UNIT.match(after)) or self._group_member(after, owners)
+
+    def _group_member(self, after: str, owners: list[tuple[str, str, bool]]) -> bool:
+        """A defence group's name opening a body's that ends as an institute's, a company's or
+        a centre's does (not a college's: 郑州航空工业管理学院 is a university)."""
+        member = _GROUP_MEMBER.match(after)
+        return bool(member) and "学" not in member.group(0) and any(
+            o[0] in self.groups and not o[2] for o in owners)
 
 
 def mentions_china(parsed: Parsed, raw: str) -> bool:

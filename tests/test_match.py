@@ -453,6 +453,24 @@ def test_a_name_with_of_before_a_city_is_not_another_name_ending_in_the_country(
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
+    ("机械电子工业部第十四研究所，南京", {"cetc-14"}),
+    ("信息产业部电子第五十五研究所,", {"cetc--55th-research-institute"}),
+    ("中电科技集团五十五所 江苏南京210016", {"cetc--55th-research-institute"}),
+    ("电子工业部第三十八研究所 合肥", {"cetc--38th-research-institute"}),
+    ("中国电子集团公司第6研究所", {"the-6th-research-institute-of-cec"}),  # the number decides
+    # the ministry's 5th stayed with it (CEPREI): no group has that number
+    ("电子工业部第五研究所", set()),
+    ("信息产业部电子第五研究所，广州", set()),
+    ("中国电子集团第99研究所", {"china-electronics"}),  # no such unit: the group's name alone
+])
+def test_a_cetc_institute_after_its_ministrys_or_a_short_group_name(raw, expected):
+    assert flags(raw) == expected
+    if expected and "cetc" in next(iter(expected)):
+        [found] = MATCHER.decide(raw, {})
+        assert "older name and numbered unit" in found.evidence
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
     ("The 14th Research Institute, Nanjing 210039, China", {"cetc-14"}),
     ("Dept. of Radar, the 54th Research Institute, Shijiazhuang", {"cetc-54"}),
     ("第十四研究所，南京", {"cetc-14"}),
@@ -495,6 +513,13 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
     # a group's Chinese name without 中国, and its numbered unit after it
     ("航天机电集团公司三院８３５７所", {"china-aerospace-science-and-industry--third-academy"}),
     ("电子科技集团公司第十四研究所", {"cetc-14"}),
+    # a body whose name opens with its defence group's is the group's ...
+    ("中航工业无线电电子研究所", {"aviation-industry-corporation-of-china"}),
+    ("中国兵器工业信息中心", {"china-north-industries"}),
+    ("中国航发商用航空发动机有限责任公司,上海 200241", {"aecc"}),
+    # ... but a college's that does is not, nor one that goes on into no body's word
+    ("郑州航空工业管理学院 机电工程学院，郑州 450046", set()),
+    ("航空工业出版社", set()),
     ("广州船舶集团有限公司", set()),  # a city's company, not the group: too short a stem
     ("中车股份有限公司", set()),
     ("The 39th Research Institute of China Electronics Technology Corporation",
