@@ -334,7 +334,11 @@ AFFILIATED = ("附属", "附屬")
 #: Web of Science prints "Automatic" as "Automat" and "Computer" as "Comp", which are read as
 #: "automation" and "computing"; authors print "Computing" as "Computer" (a lab "of Advanced
 #: Computer" for "of Advanced Computing").
-SWAPS = {" automatic ": " automation ", " computer ": " computing ", " computing ": " computer "}
+SWAPS = {" automatic ": " automation ", " computer ": " computing ", " computing ": " computer ",
+         # Web of Science prints "Elect" for Electrical and Electronic alike, "Mech" for
+         # Mechanics and Mechanical (both read as the second)
+         " electrical ": " electronic ", " electric ": " electronic ",
+         " mechanics ": " mechanical "}
 #: Words Web of Science and authors print run together ("Xian Res Inst Hitech", "Beijing
 #: Autocontrol Equipment Inst").
 GLUED_WORDS = {" hi tech ": " hitech ", " high tech ": " hitech ", " high technology ": " hitech ",

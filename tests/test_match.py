@@ -529,9 +529,11 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
     ("School of Power and Energy, Northwest Polytechhic University, Xi'an 710072", {"nwpu"}),
     # the PLA's prefix goes only where what is left is still military
     ("北京大学 外国语学院", {"peking-university"}),
-    # Web of Science's address abbreviations
+    # Web of Science's address abbreviations ("Elect" for Electrical as for Electronic)
     ("AF Engn Univ, Telecommun Engn Inst, Xian 710077, Peoples R China",
      {"air-force-engineering-university"}),
+    ("Northwest Inst Mech & Elect Engn, Xianyang 712000, Peoples R China.",
+     {"china-north-industries--northwest-institute-of-mechanical-and-electrical-engineering"}),
     ("Chinese Peoples Liberat Army Gen Hosp, Dept Cardiol, Beijing", {PLAGH}),
     # a military command's hospital glued by PDF extraction, a provincial military district
     ("Nanjing General HospitalofNanjingMilitaryCommand,Nanjing 210002,China", {match.PLA_ENTRY}),
