@@ -336,9 +336,9 @@ AFFILIATED = ("附属", "附屬")
 #: Computer" for "of Advanced Computing").
 SWAPS = {" automatic ": " automation ", " computer ": " computing ", " computing ": " computer ",
          # Web of Science prints "Elect" for Electrical and Electronic alike, "Mech" for
-         # Mechanics and Mechanical (both read as the second)
+         # Mechanics and Mechanical, "Phys" for Physical and Physics (each read as the second)
          " electrical ": " electronic ", " electric ": " electronic ",
-         " mechanics ": " mechanical "}
+         " mechanics ": " mechanical ", " physical ": " physics "}
 #: Words Web of Science and authors print run together ("Xian Res Inst Hitech", "Beijing
 #: Autocontrol Equipment Inst").
 GLUED_WORDS = {" hi tech ": " hitech ", " high tech ": " hitech ", " high technology ": " hitech ",

@@ -534,6 +534,8 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
      {"air-force-engineering-university"}),
     ("Northwest Inst Mech & Elect Engn, Xianyang 712000, Peoples R China.",
      {"china-north-industries--northwest-institute-of-mechanical-and-electrical-engineering"}),
+    ("Res Inst Phys & Chem Engn Nucl Ind, Tianjin 300180, Peoples R China",
+     {"china-national-nuclear--research-institute-of-physical-and-chemical-engineering"}),
     ("Chinese Peoples Liberat Army Gen Hosp, Dept Cardiol, Beijing", {PLAGH}),
     # a military command's hospital glued by PDF extraction, a provincial military district
     ("Nanjing General HospitalofNanjingMilitaryCommand,Nanjing 210002,China", {match.PLA_ENTRY}),
