@@ -397,8 +397,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "(PLA, 中国人民解放军, a theatre command, military region or command (glued too), a "
          "provincial military district, a numbered unit, "
          "a military representative office): a military body even when the unit is on no list, "
-         "flagged to the entry for unlisted PLA units; words other forces share count only when "
-         "the string places nothing abroad"),
+         "flagged to the entry for unlisted PLA units; words other forces share (a service's "
+         "numbered hospital, \"401 Hosp Chinese Navy\") count only when the string places "
+         "nothing abroad, unless it names the People's Liberation Army itself"),
     Rule("defence_lab", 0.7, "no listed entry or PLA body flags, but the string names a national "
          "defence key laboratory (国防科技重点实验室) by the form China's defence science "
          "administration gives them: \"Science and Technology on X Laboratory\", \"National Key "
@@ -412,9 +413,10 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "on (\"Second Institute of Oceanography\") or the string places it abroad. A lead to "
          "check: other bodies number their institutes too"),
     Rule("pap", 0.8, "no listed entry flags, but the string names the People's Armed Police "
-         "(中国人民武装警察部队, 武警, a PAP hospital, corps or college), the paramilitary "
-         "force under the Central Military Commission: flagged to the entry for unlisted PAP "
-         "units; \"Armed Police\" alone counts only when the string places nothing abroad"),
+         "(中国人民武装警察部队, 武警, a PAP hospital, corps or college, \"Armed Police Gen "
+         "Hosp\"), the paramilitary force under the Central Military Commission: flagged to "
+         "the entry for unlisted PAP units; \"Armed Police\" alone counts only when the "
+         "string places nothing abroad"),
 ]}
 
 #: The watchlist entry that PLA bodies on no list are flagged to.
@@ -554,6 +556,9 @@ def _name(ctx: Context, found: Found) -> Link | None:
 #: Words that name the PLA itself; other PLA words (a military region, a rocket force) also
 #: name other countries' forces, so they count only where the string places nothing abroad.
 _PLA_ITSELF = re.compile(r"PLA|JLSF|People|解放军|Unit|Troop|\d(?!.*Hosp)")
+#: The PLA by its name anywhere in the string: no place abroad makes that another force
+#: ("309th Hosp Peoples Liberat Army, ..., 17 Montenegro Jhao Rd, Beijing" names a street).
+_PLA_NAMED = re.compile(r"People['’`´]?s\s*Liberat|解放军")
 
 
 def _pla(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
@@ -563,7 +568,7 @@ def _pla(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
         return _pap(raw, parsed, matcher)
     if PLA_ENTRY not in matcher.watchlist.entries:
         return None
-    if not _PLA_ITSELF.match(words) and foreign_places(parsed):
+    if not _PLA_ITSELF.match(words) and foreign_places(parsed) and not _PLA_NAMED.search(raw):
         return None
     return link("pla", PLA_ENTRY, f"the text names the People's Liberation Army (\"{words}\"), "
                 "a military body; the unit itself is on no list")

@@ -1181,8 +1181,12 @@ class NameIndex:
                 and t1 - t0 > 1 and kind != "acronym" and t1 not in parsed.starts:
             return False  # a longer name: "China Three Gorges University" is not the company
             # (one word is the name itself: "Beihang Univ. of Aeronautics and Astronautics")
-        if t0 and kind != "acronym" and low[t0 - 1] in NAME_PREFIXES and t0 not in parsed.starts:
-            return False  # a longer name: "National Sun Yat-sen University" (Kaohsiung)
+        if t0 and kind != "acronym" and t0 not in parsed.starts and (
+                low[t0 - 1] in NAME_PREFIXES
+                or low[t0] in INSTITUTION_WORDS and low[t0 - 1] in self.china_places):
+            # a longer name: "National Sun Yat-sen University" (Kaohsiung), "Shenyang
+            # Institute of Computing Technology" (a city's, not CAS's)
+            return False
         if not ambiguous or not entry_id:
             return True
         starts = parsed.starts
@@ -1366,7 +1370,11 @@ PLA_PATTERN = re.compile(
     r"|\b(?:[1-4]\d\d|9[0-8]\d)(?:st|nd|rd|th) Hosp(?:ital)?\b"
     # ... and "the PLA" in title case after a numbered or general hospital ("82th Hospital of Pla")
     r"|(?<=\d(?:st|nd|rd|th) )Hosp(?:ital)?\.? of (?:the )?Pla\b"
-    r"|\bGen(?:eral)? Hosp(?:ital)?\.? of (?:the )?Pla\b")
+    r"|\bGen(?:eral)? Hosp(?:ital)?\.? of (?:the )?Pla\b"
+    # ... a numbered hospital of a service, as Web of Science prints it ("401 Hosp Chinese
+    # Navy"), and the Chinese Navy by that name
+    r"|\b[1-9]\d\d(?:st|nd|rd|th)?\s+Hosp(?:ital)?\.?\s+(?:of\s+(?:the\s+)?)?(?:Chinese\s+)?"
+    r"(?:PLA\s+)?(?:Navy|Air Force|Rocket Force)\b|\bChinese\s+(?:PLA\s+)?Navy\b")
 
 
 #: Every PLA_PATTERN match in Latin text holds one of these words (most strings hold none, and
@@ -1416,7 +1424,8 @@ def pla_mention(raw: str, words: list[str] | None = None) -> str:
 PAP_PATTERN = re.compile(
     r"People['’`´]?s\s*Armed\s*Police"
     r"|\bArmed\s+Police\s+(?:[A-Z][a-z]+\s+)?"  # a province between: "Armed Police Guangdong"
-    r"(?:Forces?|Corps|(?:General\s+)?Hospital|Academy|College|University)(?:\b|(?=[A-Z]))"
+    r"(?:Forces?|Corps|(?:Gen(?:eral)?\.?\s+)?Hosp(?:ital)?|Academy|College|University)"
+    r"(?:\b|(?=[A-Z]))"
     r"|\bPAP\s+(?:General\s+Hospital|Hospital|Corps|Academy|College|University)\b"
     r"|中国人民武装警察|武装警察部队|武警")
 

@@ -336,6 +336,11 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
     # a look-alike printed in traditional characters with its units is still the look-alike
     ("國防大學理工學院資工系", set()),
     ("West Anhui University, Lu'an, China", set()),  # a longer name, not Anhui University
+    # a city before a listed body's name that opens with an institution's word: a city's body
+    ("Shenyang Institute of Computing Technology Co.,Ltd., Chinese Academy of Sciences, "
+     "Shenyang, China", set()),
+    ("Institute of Computing Technology, Chinese Academy of Sciences, Beijing",
+     {"chinese-academy-of-sciences-institute-of-computing-technolog"}),
     ("Shenyang Aerosp Univ, Shenyang", {"shenyang-aerospace-university"}),
     ("Army 91126 Barracks Department, Dalian 116041", {match.PLA_ENTRY}),
     ("32125army, Jinan 250100", {match.PLA_ENTRY}),
@@ -542,6 +547,16 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
     ("Dept of Data, Sichuan Provincial Military District, Chengdu 610041, China",
      {match.PLA_ENTRY}),
     ("Moscow Military District, Russia", set()),
+    # a service's numbered hospital and the PAP's general hospital as Web of Science prints
+    # them; the PLA by name is the PLA whatever street a string prints
+    ("401 Hosp Chinese Navy, Dept Stomatol, Laoshan Branch, Qingdao, Shandong, Peoples R China",
+     {match.PLA_ENTRY}),
+    ("Armed Police Gen Hosp, Dept Oncol, Beijing 100039, Peoples R China", {match.PAP_ENTRY}),
+    ("309th Hosp Peoples Liberat Army, Dept Spine Surg, 17 Montenegro Jhao Rd, Beijing 100091, "
+     "Peoples R China", {match.PLA_ENTRY}),
+    ("Naval Hosp, 401 Hosp, San Diego, USA", set()),
+    ("Center for Chinese Navy Studies, Newport, RI, USA", set()),
+    ("Armed Police Hospital, Kathmandu, Nepal", set()),
     ("Department of Military Medicine, University of Oslo, Norway", set()),
     ("China North Ind Grp Corp, Beijing", {"china-north-industries"}),
     ("China Elect Technol Grp Corp, Res Inst 38, Hefei", {"cetc--38th-research-institute"}),
