@@ -187,6 +187,19 @@ def _reordered(labels: list[tuple[str, str]], ambiguous: set[str]
             for form in sorted(_service_orders(label)) if normalise_text(form) not in taken]
 
 
+#: "PLA Air Force Medical Center" is printed "Air Force Medical Center, PLA" too: a service's
+#: body without the PLA's name before it, counted only as an ambiguous name is (alone in its
+#: segment, in a string that places it in China; "Air Force Medical Center" is also American).
+_PLA_BEFORE_SERVICE = re.compile(r"^(?:Chinese )?PLA (?=(?:Air Force|Navy|Army|Rocket Force) )")
+
+
+def _without_pla(labels: list[tuple[str, str]]) -> list[tuple[str, str, bool]]:
+    taken = {normalise_text(x) for x, _ in labels if x}
+    forms = [(_PLA_BEFORE_SERVICE.sub("", label), kind) for label, kind in labels
+             if label and _PLA_BEFORE_SERVICE.match(label)]
+    return [(form, kind, True) for form, kind in forms if normalise_text(form) not in taken]
+
+
 #: The national defence key laboratories were renamed from "Science and Technology on X
 #: Laboratory" (国防科技重点实验室) to "National Key Laboratory of X" in 2022, and papers print
 #: both ("Sci & Technol Space Microwave Lab"); a name of the new kind says which lab the old
@@ -764,7 +777,7 @@ class NameIndex:
                         self._add_city_after(patterns, label, entry)
                         if "," in label:
                             self._add_hosted(patterns, label, entry.id)
-            for label, kind, unsure in _reordered(labels, ambiguous):
+            for label, kind, unsure in [*_reordered(labels, ambiguous), *_without_pla(labels)]:
                 self._add(patterns, label, entry.id, kind, unsure)
             for label, kind, unsure in [
                     *_other_forms(labels, ambiguous, _old_lab_name),

@@ -555,6 +555,10 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
     ("309th Hosp Peoples Liberat Army, Dept Spine Surg, 17 Montenegro Jhao Rd, Beijing 100091, "
      "Peoples R China", {match.PLA_ENTRY}),
     ("Naval Hosp, 401 Hosp, San Diego, USA", set()),
+    # a service's body without the PLA's name before it, where the string places it in China
+    ("Air Force Med Ctr, PLA, Rd Fucheng 30, Beijing 100142, Peoples R China",
+     {"pla-air-force-medical-center"}),
+    ("Air Force Medical Center, Wright-Patterson AFB, OH, USA", set()),
     ("Center for Chinese Navy Studies, Newport, RI, USA", set()),
     ("Armed Police Hospital, Kathmandu, Nepal", set()),
     ("Department of Military Medicine, University of Oslo, Norway", set()),
