@@ -1345,6 +1345,7 @@ PLA_PATTERN = re.compile(
     r"|Military\s*(?:Area\s*)?(?:Region|Command)\b"
     r"|Provincial Military (?:District|Command)\b|Military Sub-?[Dd]istrict\b"
     r"|\bJoint Logistics? Support Force\b|联勤保障|(?<!后)勤保障部队|\bRocket Force\b(?!s)|火箭军"
+    r"|\bRocket\s*Army(?![a-z])"  # 火箭军 translated word for word ("RocketArmyAcademy")
     r"|\bSecond Artillery\b|第二炮兵"
     # the four general departments (to 2016): 总参 (General Staff) and its numbered institutes
     r"|总参|总装备部|总后勤部|总政治部"
@@ -1400,6 +1401,7 @@ PLA_WORDS = frozenset({"PLA", "PLAN", "PLAAF", "PLARF", "PLAJLSF", "JLSF", "Libe
 #: A numbered hospital's ordinal ("960th Hospital"): found by substring, not by the pattern
 #: (thousands of hospital strings would otherwise all go through it).
 _PLA_PHRASE = re.compile(r"\d(?:th|st|nd|rd) Hosp|Gen(?:eral)? Hosp|Gr(?:ou)?p Army|Equipment Dep"
+                         r"|Rocket\s*Army"
                          r"|Gr(?:ou)?p\.? (?:Mil(?:itary|\.)? )?Hosp"
                          r"|General (?:Staff|Armament|Political|Logistic)")
 PLA_HINTS_CJK = re.compile("解放军|战区|军区|联勤|火箭军|炮兵|海军|空军|陆军|部队|代表"

@@ -555,6 +555,8 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
     ("309th Hosp Peoples Liberat Army, Dept Spine Surg, 17 Montenegro Jhao Rd, Beijing 100091, "
      "Peoples R China", {match.PLA_ENTRY}),
     ("Naval Hosp, 401 Hosp, San Diego, USA", set()),
+    ("RocketArmyAcademyBeijing100085,China", {match.PLA_ENTRY}),  # 火箭军 word for word
+    ("Rocket Army of the Ottoman Empire, Istanbul, Turkey", set()),
     # a service's body without the PLA's name before it, where the string places it in China
     ("Air Force Med Ctr, PLA, Rd Fucheng 30, Beijing 100142, Peoples R China",
      {"pla-air-force-medical-center"}),
