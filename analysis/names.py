@@ -1194,9 +1194,10 @@ class NameIndex:
                 and t1 - t0 > 1 and kind != "acronym" and t1 not in parsed.starts:
             return False  # a longer name: "China Three Gorges University" is not the company
             # (one word is the name itself: "Beihang Univ. of Aeronautics and Astronautics")
-        if t0 and kind != "acronym" and t0 not in parsed.starts and (
+        if t0 and kind != "acronym" and (
                 low[t0 - 1] in NAME_PREFIXES
-                or low[t0] in INSTITUTION_WORDS and low[t0 - 1] in self.china_places):
+                or low[t0] in INSTITUTION_WORDS and low[t0 - 1] in self.china_places) \
+                and t0 not in parsed.starts:
             # a longer name: "National Sun Yat-sen University" (Kaohsiung), "Shenyang
             # Institute of Computing Technology" (a city's, not CAS's)
             return False
@@ -1401,7 +1402,6 @@ PLA_WORDS = frozenset({"PLA", "PLAN", "PLAAF", "PLARF", "PLAJLSF", "JLSF", "Libe
 #: A numbered hospital's ordinal ("960th Hospital"): found by substring, not by the pattern
 #: (thousands of hospital strings would otherwise all go through it).
 _PLA_PHRASE = re.compile(r"\d(?:th|st|nd|rd) Hosp|Gen(?:eral)? Hosp|Gr(?:ou)?p Army|Equipment Dep"
-                         r"|Rocket\s*Army"
                          r"|Gr(?:ou)?p\.? (?:Mil(?:itary|\.)? )?Hosp"
                          r"|General (?:Staff|Armament|Political|Logistic)")
 PLA_HINTS_CJK = re.compile("解放军|战区|军区|联勤|火箭军|炮兵|海军|空军|陆军|部队|代表"
@@ -1424,7 +1424,7 @@ def pla_mention(raw: str, words: list[str] | None = None) -> str:
             and (raw.isascii() or not _PLA_CJK_CHARS.search(raw)
                  or not PLA_HINTS_CJK.search(raw)) \
             and not (("Unit" in raw or "Troop" in raw or "rmy" in raw)
-                     and _GLUED_UNIT.search(raw)) \
+                     and (_GLUED_UNIT.search(raw) or "RocketArmy" in raw)) \
             and not (("Hosp" in raw or "Army" in raw or "Equipment" in raw
                       or "General" in raw) and _PLA_PHRASE.search(raw)):
         return ""
