@@ -743,8 +743,8 @@ def test_a_pla_body_beside_a_listed_civilian_one_is_flagged_too(raw, expected):
     "Science and Technology on Optical Radiation Laboratory, Beijing 100854, China",
     "Sci & Technol Millimeter Wave Lab, Beijing 100854, Peoples R China",
     "Natl Key Lab Sci & Technol Test Phys & Numer Math, Beijing 100076, Peoples R China",
-    "National Key Laboratory of Science and Technology on Test Physics and Numerical "
-    "Mathematics, Beijing, China",
+    "National Key Laboratory of Science and Technology on Blind Signal Processing, Chengdu, "
+    "China",
     "3Science and Technology on Millimeter Wave Laboratory, Beijing, China",
     "舰载电子战国防科技重点实验室，扬州 225101",
 ])
