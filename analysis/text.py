@@ -155,6 +155,7 @@ ABBREVIATIONS = {
     "cognit": "cognitive", "strateg": "strategic", "chemotechnol": "chemotechnology",
     "prop": "propulsion", "propuls": "propulsion", "hyg": "hygiene",
     "mfg": "manufacturing", "computat": "computational", "math": "mathematics",
+    "numer": "numerical", "electroopt": "electrooptic",
     # Web of Science's forms of words the listed names print ("Beijing Res Inst Uranium Geol",
     # "Minist Publ Secur"), from its list of address abbreviations
     "geol": "geology", "geophys": "geophysics", "simulat": "simulation", "radiat": "radiation",

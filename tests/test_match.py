@@ -541,6 +541,14 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
      {"china-north-industries--northwest-institute-of-mechanical-and-electrical-engineering"}),
     ("Res Inst Phys & Chem Engn Nucl Ind, Tianjin 300180, Peoples R China",
      {"china-national-nuclear--research-institute-of-physical-and-chemical-engineering"}),
+    # ... "Numer", "Electroopt": a listed laboratory's own entry, not the generic one
+    ("Natl Key Lab Sci & Technol Test Phys & Numer Math, Beijing 100076, Peoples R China",
+     {"china-aerospace-science-and-technology--casc-1st-academy--beijing-institute-of-space-"
+      "long-march-vehicle--national-key-laboratory-of-science-and-technology-on-test-physics-"
+      "and-numerical-mathematics"}),
+    ("Sci & Technol Electroopt Control Lab, Luoyang, Henan, Peoples R China",
+     {"aviation-industry-corporation-of-china--luoyang-institute-of-electro-optical-equipment--"
+      "science-and-technology-on-electro-optic-control-laboratory"}),
     ("Chinese Peoples Liberat Army Gen Hosp, Dept Cardiol, Beijing", {PLAGH}),
     # a military command's hospital glued by PDF extraction, a provincial military district
     ("Nanjing General HospitalofNanjingMilitaryCommand,Nanjing 210002,China", {match.PLA_ENTRY}),
@@ -742,7 +750,7 @@ def test_a_pla_body_beside_a_listed_civilian_one_is_flagged_too(raw, expected):
 @pytest.mark.parametrize("raw", [
     "Science and Technology on Optical Radiation Laboratory, Beijing 100854, China",
     "Sci & Technol Millimeter Wave Lab, Beijing 100854, Peoples R China",
-    "Natl Key Lab Sci & Technol Test Phys & Numer Math, Beijing 100076, Peoples R China",
+    "Natl Key Lab Sci & Technol Blind Signal Proc, Chengdu 610041, Peoples R China",
     "National Key Laboratory of Science and Technology on Blind Signal Processing, Chengdu, "
     "China",
     "3Science and Technology on Millimeter Wave Laboratory, Beijing, China",
