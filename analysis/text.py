@@ -281,7 +281,9 @@ _POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’]s\b")
 #: What separates an affiliation's segments (kept by split, for the parts between semicolons).
 _SEGMENT = re.compile(r"([,;()（），；\[\]\n|/+]+)")
 _BROKEN_WORD = re.compile(r"(?<=\w)-\s*\n\s*(?=\w)")
-_ST = re.compile(r"\bs\s*&\s*t\b", re.I)
+_ST = re.compile(r"\bs\s*\\?&\s*t\b", re.I)
+#: "P&T" for Posts and Telecommunications ("Nanjing Univ P\&T", LaTeX's escape kept).
+_PT = re.compile(r"\bp\s*\\?&\s*t\b", re.I)
 #: A footnote mark that papers print before an affiliation: 1, 12, a, b, ², †.
 _FOOTNOTE = re.compile(r"\d{1,2}|[a-z]|[\u00b2\u00b3\u00b9\u2070-\u2079*†‡§]+")
 
@@ -342,7 +344,8 @@ def _fold(raw: str) -> str:
     if "&" in raw:
         if ";" in raw:
             raw = html.unescape(raw)  # "Sci&#38;Tech", "&amp;": escaped once too often
-        raw = _ST.sub(" science and technology ", raw).replace("&", " and ")
+        raw = _ST.sub(" science and technology ", raw)
+        raw = _PT.sub(" posts and telecommunications ", raw).replace("&", " and ")
     if "\n" in raw:
         raw = _BROKEN_WORD.sub("", raw)  # "Tech-\nnology": a word split across lines
     if "'" in raw or "’" in raw:

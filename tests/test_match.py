@@ -534,6 +534,10 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
     ("School of Power and Energy, Northwest Polytechhic University, Xi'an 710072", {"nwpu"}),
     # the PLA's prefix goes only where what is left is still military
     ("北京大学 外国语学院", {"peking-university"}),
+    # "P&T" for Posts and Telecommunications, LaTeX's escape kept; not "AT&T"
+    ("Nanjing Univ P\\&T, Sch Informat \\& Telecommun Engn, Nanjing, Peoples R China.",
+     {"nanjing-university-of-posts-and-telecommunications"}),
+    ("AT&T Labs, Florham Park, NJ, USA", set()),
     # Web of Science's address abbreviations ("Elect" for Electrical as for Electronic)
     ("AF Engn Univ, Telecommun Engn Inst, Xian 710077, Peoples R China",
      {"air-force-engineering-university"}),
