@@ -193,11 +193,9 @@ def _reordered(labels: list[tuple[str, str]], ambiguous: set[str]
 _PLA_BEFORE_SERVICE = re.compile(r"^(?:Chinese )?PLA (?=(?:Air Force|Navy|Army|Rocket Force) )")
 
 
-def _without_pla(labels: list[tuple[str, str]]) -> list[tuple[str, str, bool]]:
-    taken = {normalise_text(x) for x, _ in labels if x}
-    forms = [(_PLA_BEFORE_SERVICE.sub("", label), kind) for label, kind in labels
-             if label and _PLA_BEFORE_SERVICE.match(label)]
-    return [(form, kind, True) for form, kind in forms if normalise_text(form) not in taken]
+def _without_pla(label: str) -> tuple[str, str] | None:
+    return (_PLA_BEFORE_SERVICE.sub("", label), "") if _PLA_BEFORE_SERVICE.match(label) \
+        else None
 
 
 #: The national defence key laboratories were renamed from "Science and Technology on X
@@ -210,14 +208,16 @@ _NEW_LAB_NAME = re.compile(r"^(?:National|State) Key Laboratory of Science and T
 
 
 def _other_forms(labels: list[tuple[str, str]], ambiguous: set[str],
-                 form_of: Callable[[str], tuple[str, str] | None]) -> list[tuple[str, str, bool]]:
+                 form_of: Callable[[str], tuple[str, str] | None],
+                 unsure: bool = False) -> list[tuple[str, str, bool]]:
     """Each label's other printed form that `form_of` gives ((form, what it is) or None), if
-    the entry has no such label already; an ambiguous label's form is ambiguous too."""
+    the entry has no such label already; an ambiguous label's form is ambiguous too, and every
+    form is where `unsure`."""
     taken = {normalise_text(x) for x, _ in labels if x}
     out = []
     for label, kind in labels:
         if label and (made := form_of(label)) and normalise_text(made[0]) not in taken:
-            out.append((made[0], f"{kind}{made[1]}", label in ambiguous))
+            out.append((made[0], f"{kind}{made[1]}", unsure or label in ambiguous))
     return out
 
 
@@ -635,11 +635,9 @@ class NumberedUnits:
         for i, token in enumerate(parsed.low):
             hit = _FORMER_FORMS.search(token) if "所" in token else None
             number = cjk_number(hit.group(1)) if hit else None
-            unit = next((self.by_number[k] for k in [(g, "institute", number)
-                                                     for g in FORMER_GROUPS]
-                         if k in self.by_number), None) if number is not None else None
-            if unit:
-                return Found(unit, FORMER_LABEL, hit.group(0), i, i + 1)
+            for group in FORMER_GROUPS if number is not None else ():
+                if unit := self.by_number.get((group, "institute", number)):
+                    return Found(unit, FORMER_LABEL, hit.group(0), i, i + 1)
         return None
 
     @staticmethod
@@ -777,7 +775,9 @@ class NameIndex:
                         self._add_city_after(patterns, label, entry)
                         if "," in label:
                             self._add_hosted(patterns, label, entry.id)
-            for label, kind, unsure in [*_reordered(labels, ambiguous), *_without_pla(labels)]:
+            for label, kind, unsure in [
+                    *_reordered(labels, ambiguous),
+                    *_other_forms(labels, ambiguous, _without_pla, unsure=True)]:
                 self._add(patterns, label, entry.id, kind, unsure)
             for label, kind, unsure in [
                     *_other_forms(labels, ambiguous, _old_lab_name),
@@ -1265,9 +1265,10 @@ class NameIndex:
     def _group_member(self, after: str, owners: list[tuple[str, str, bool]]) -> bool:
         """A defence group's name opening a body's that ends as an institute's, a company's or
         a centre's does (not a college's: 郑州航空工业管理学院 is a university)."""
+        if not any(o[0] in self.groups and not o[2] for o in owners):
+            return False
         member = _GROUP_MEMBER.match(after)
-        return bool(member) and "学" not in member.group(0) and any(
-            o[0] in self.groups and not o[2] for o in owners)
+        return bool(member) and "学" not in member.group(0)
 
 
 def mentions_china(parsed: Parsed, raw: str) -> bool:
