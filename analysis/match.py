@@ -22,6 +22,7 @@ import pandas as pd
 from analysis.names import (
     COMMON_WORDS,
     INSTITUTION_WORDS,
+    SERVICE_SCHOOL,
     STOPWORDS,
     UNIT_WORDS,
     UNIVERSITY_WORDS,
@@ -400,7 +401,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "a military representative office): a military body even when the unit is on no list, "
          "flagged to the entry for unlisted PLA units; words other forces share (a service's "
          "numbered hospital, \"401 Hosp Chinese Navy\") count only when the string places "
-         "nothing abroad, unless it names the People's Liberation Army itself"),
+         "nothing abroad, unless it names the People's Liberation Army itself; a service's "
+         "school, hospital or staff with no PLA word (\"Guilin Air Force Acad\") only where the "
+         "string places itself in mainland China"),
     Rule("defence_lab", 0.7, "no listed entry or PLA body flags, but the string names a national "
          "defence key laboratory (国防科技重点实验室) by the form China's defence science "
          "administration gives them: \"Science and Technology on X Laboratory\", \"National Key "
@@ -571,6 +574,9 @@ def _pla(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
         return None
     if not _PLA_ITSELF.match(words) and foreign_places(parsed) and not _PLA_NAMED.search(raw):
         return None
+    if SERVICE_SCHOOL.fullmatch(words) and not (mentions_mainland(parsed, raw, set())
+                                                 and not taiwan_places(parsed)):
+        return None  # "Air Force Academy" alone is any country's
     return link("pla", PLA_ENTRY, f"the text names the People's Liberation Army (\"{words}\"), "
                 "a military body; the unit itself is on no list")
 

@@ -70,6 +70,8 @@ CJK_STROKES = frozenset("丨丶丿亅〡")
 #: A body's name after its group's: 无线电电子研究所, 信息中心, 商用航空发动机有限责任公司.
 _GROUP_MEMBER = re.compile("[\u4e00-\u9fff]{0,14}?"
                            "(?:研究所|研究院|所|有限责任公司|有限公司|公司|中心|厂)")
+#: ... but not a school's (科学 is science: 公路科学技术研究所 is an institute)
+_SCHOOL_WORDS = ("大学", "学院", "学校")
 CJK_NAME_ENDS = ("大学", "学院", "研究院", "研究所", "中心", "实验室")
 #: A numbered unit after a group's name: 航天科工三院 (its Third Academy), 中国电科14所.
 CJK_NUMBERED_UNIT = re.compile("第?[〇零一二三四五六七八九十百\\d]+(?:院|所|部|厂|研究所|研究院)")
@@ -758,11 +760,13 @@ class NameIndex:
         #: (北京清华大学; never another city's: 南京信息工程大学 is not 信息工程大学, in Zhengzhou)
         self.cjk_home: dict[str, tuple[str, ...]] = {}
         self.military = frozenset(e.id for e in watchlist if e.category == "military")
-        #: the defence groups (roots with parts): a body whose Chinese name opens with a group's
-        #: is the group's (中航工业无线电电子研究所, 中国兵器工业信息中心)
+        #: the defence groups (roots with parts), and the XPCC (a government body listed for
+        #: repression, whose units carry its name first): a body whose Chinese name opens with
+        #: theirs is theirs (中航工业无线电电子研究所, 新疆生产建设兵团公路科学技术研究所)
         parts = Counter(watchlist.root(e.id).id for e in watchlist if e.parent)
-        self.groups = frozenset(e.id for e in watchlist if not e.parent and parts[e.id] >= 3
-                                and e.category == "defence_industry")
+        self.groups = frozenset(e.id for e in watchlist if not e.parent and (
+            parts[e.id] >= 3 and e.category == "defence_industry"
+            or e.category == "government" and "repression" in e.dimensions))
         patterns: dict[str, list[tuple[str, str, bool]]] = {}
         for entry in watchlist:
             ambiguous = set(entry.ambiguous)
@@ -1268,7 +1272,7 @@ class NameIndex:
         if not any(o[0] in self.groups and not o[2] for o in owners):
             return False
         member = _GROUP_MEMBER.match(after)
-        return bool(member) and "学" not in member.group(0)
+        return bool(member) and not any(w in member.group(0) for w in _SCHOOL_WORDS)
 
 
 def mentions_china(parsed: Parsed, raw: str) -> bool:
@@ -1390,7 +1394,15 @@ PLA_PATTERN = re.compile(
     # ... a numbered hospital of a service, as Web of Science prints it ("401 Hosp Chinese
     # Navy"), and the Chinese Navy by that name
     r"|\b[1-9]\d\d(?:st|nd|rd|th)?\s+Hosp(?:ital)?\.?\s+(?:of\s+(?:the\s+)?)?(?:Chinese\s+)?"
-    r"(?:PLA\s+)?(?:Navy|Air Force|Rocket Force)\b|\bChinese\s+(?:PLA\s+)?Navy\b")
+    r"(?:PLA\s+)?(?:Navy|Air Force|Rocket Force)\b|\bChinese\s+(?:PLA\s+)?Navy\b"
+    r"|\bChinese People['’]?s Army\b")
+#: A service's school, hospital or staff as Web of Science prints them ("Guilin Air Force Acad",
+#: "Meteorol Bur Air Force Staff"): every country has these, so they name the PLA only where
+#: the string places itself in mainland China.
+SERVICE_SCHOOL = re.compile(
+    r"\b(?:Air\s*Force|Naval|Navy|Army|Rocket\s*Force)\s+(?!Architect|Arch\b)"
+    r"(?:(?!Gen\b|General\b)[A-Z][a-z]+\.?\s+){0,2}(?:Acad(?:emy)?|Univ(?:ersity)?|Coll(?:ege)?"
+    r"|Staff|Hosp(?:ital)?)\b")
 
 
 #: Every PLA_PATTERN match in Latin text holds one of these words (most strings hold none, and
@@ -1399,7 +1411,8 @@ PLA_WORDS = frozenset({"PLA", "PLAN", "PLAAF", "PLARF", "PLAJLSF", "JLSF", "Libe
                        "Liberat", "Theater",
                        "Theatre",
                        "Region", "Command", "Logistic", "Logistics", "Rocket", "Artillery", "Unit",
-                       "Troop", "Troops", "Representative", "Representatives", "Force", "Navy"})
+                       "Troop", "Troops", "Representative", "Representatives", "Force", "Navy",
+                       "Naval", "Army"})
 #: A numbered hospital's ordinal ("960th Hospital"): found by substring, not by the pattern
 #: (thousands of hospital strings would otherwise all go through it).
 _PLA_PHRASE = re.compile(r"\d(?:th|st|nd|rd) Hosp|Gen(?:eral)? Hosp|Gr(?:ou)?p Army|Equipment Dep"
@@ -1429,7 +1442,7 @@ def pla_mention(raw: str, words: list[str] | None = None) -> str:
             and not (("Hosp" in raw or "Army" in raw or "Equipment" in raw
                       or "General" in raw) and _PLA_PHRASE.search(raw)):
         return ""
-    found = PLA_PATTERN.search(raw)
+    found = PLA_PATTERN.search(raw) or SERVICE_SCHOOL.search(raw)
     return found.group(0) if found else ""
 
 

@@ -522,6 +522,9 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
     ("中航工业无线电电子研究所", {"aviation-industry-corporation-of-china"}),
     ("中国兵器工业信息中心", {"china-north-industries"}),
     ("中国航发商用航空发动机有限责任公司,上海 200241", {"aecc"}),
+    # ... and so is one whose opens with the XPCC's (科学 in its name is not a school's)
+    ("新疆生产建设兵团公路科学技术研究所，新疆乌鲁木齐830002",
+     {"xinjiang-production-and-construction-corps"}),
     # ... but a college's that does is not, nor one that goes on into no body's word
     ("郑州航空工业管理学院 机电工程学院，郑州 450046", set()),
     ("航空工业出版社", set()),
@@ -569,6 +572,16 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
     ("Naval Hosp, 401 Hosp, San Diego, USA", set()),
     ("RocketArmyAcademyBeijing100085,China", {match.PLA_ENTRY}),  # 火箭军 word for word
     ("Rocket Army of the Ottoman Empire, Istanbul, Turkey", set()),
+    # a service's school or staff with no "PLA": the PLA's only where the string says China
+    ("Guilin Air Force Acad, Dept 7, Guilin, Peoples R China.", {match.PLA_ENTRY}),
+    ("Meteorol Bur Air Force Staff, Beijing, Peoples R China.", {match.PLA_ENTRY}),
+    ("Department of Endocrinology, Chinese People's Army Hospital, Beijing, China.",
+     {match.PLA_ENTRY}),
+    ("United States Air Force Academy, Colorado Springs", set()),
+    ("Naval Postgraduate School; Korea Naval Academy, Changwon", set()),
+    ("Army Hospital, Taipei, Taiwan, Republic of China", set()),
+    ("School of Naval Architecture Coll, Shanghai Jiao Tong University, Shanghai, China",
+     {"shanghai-jiao-tong-university"}),
     # a service's body without the PLA's name before it, where the string places it in China
     ("Air Force Med Ctr, PLA, Rd Fucheng 30, Beijing 100142, Peoples R China",
      {"pla-air-force-medical-center"}),
