@@ -272,7 +272,7 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
     ("联勤保障部队第九〇一医院, 合肥", {match.PLA_ENTRY}),
     ("海军第九〇五医院, 上海", {match.PLA_ENTRY}),
     ("Nanjing Military Region General Hospital, Nanjing", {match.PLA_ENTRY}),
-    ("Second Artillery General Hospital, Beijing", {match.PLA_ENTRY}),
+    ("Second Artillery General Hospital, Beijing", {"pla-rocket-force-general-hospital"}),
     # ... and other countries' forces with the same words are not the PLA
     ("Military Hospital 175, Military Region 7, Ho Chi Minh City, Vietnam", set()),
     ("Strategic Rocket Forces Academy, Moscow, Russia", set()),
@@ -325,7 +325,7 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
     ("Department of Cardiology, 306thHospitalof PLABeijing 100101, China", {match.PLA_ENTRY}),
     ("ChinesePLAGeneral Hospital, Beijing 100853", {PLAGH}),
     ("Department of Surgery, the People'sLiberationArmy 537 Hospital, Baoji", {match.PLA_ENTRY}),
-    ("General Hospital of Air Force, Beijing, China", {match.PLA_ENTRY}),
+    ("General Hospital of Air Force, Beijing, China", {"pla-air-force-general-hospital"}),
     ("中国人民解放军75711部队, 广州", {match.PLA_ENTRY}),
     ("The Office of Military Representative in an Avionics Company, Shanghai", {match.PLA_ENTRY}),
     ("海军驻某研究院代表室, 北京", {match.PLA_ENTRY}),
@@ -577,7 +577,7 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
      {"chinese-academy-of-sciences-aerospace-information-research-i"}),
     ("Aerospace Information Research Institute, Daejeon, Korea", set()),
     # a service's school or staff with no "PLA": the PLA's only where the string says China
-    ("Guilin Air Force Acad, Dept 7, Guilin, Peoples R China.", {match.PLA_ENTRY}),
+    ("Wuhan Air Force Radar Acad, Wuhan, Peoples R China", {match.PLA_ENTRY}),
     ("Meteorol Bur Air Force Staff, Beijing, Peoples R China.", {match.PLA_ENTRY}),
     ("Department of Endocrinology, Chinese People's Army Hospital, Beijing, China.",
      {match.PLA_ENTRY}),
