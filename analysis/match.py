@@ -28,7 +28,6 @@ from analysis.names import (
     UNIVERSITY_WORDS,
     Found,
     NameIndex,
-    armed_hints,
     defence_lab_mention,
     foreign_places,
     looks_glued,
@@ -568,12 +567,9 @@ _PLA_NAMED = re.compile(r"People['’`´]?s\s*Liberat|解放军")
 
 def _pla(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
     """The PLA rule, or else the PAP rule: China's armed forces by name."""
-    hints = armed_hints(raw)
-    if not hints:  # most strings
-        return None
-    words = pla_mention(raw, parsed.cased) if "pla" in hints else ""
+    words = pla_mention(raw, parsed.cased)
     if not words:
-        return _pap(raw, parsed, matcher) if "pap" in hints else None
+        return _pap(raw, parsed, matcher)
     if PLA_ENTRY not in matcher.watchlist.entries:
         return None
     if not _PLA_ITSELF.match(words) and foreign_places(parsed) and not _PLA_NAMED.search(raw):

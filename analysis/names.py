@@ -1429,30 +1429,6 @@ _GLUED_UNIT = re.compile(r"(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?\d"
                          r"|\d\s*(?:Unit|Troop|[Aa]rmy)")
 
 
-def _hints(words: dict[str, str]) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for word, force in words.items():
-        automaton.add_word(word, force)
-    automaton.make_automaton()
-    return automaton
-
-
-#: A substring that every PLA_PATTERN and SERVICE_SCHOOL match holds ("PLA", "Liberat", "Hosp",
-#: "rmy", 军 ...), and every PAP_PATTERN match: one walk of a small automaton tells the many
-#: strings that hold none (nine in ten) from the rest, which the tests below then read.
-_ARMED_HINTS = _hints({
-    **dict.fromkeys(("PLA", "JLSF", "Liberat", "Theater", "Theatre", "Region", "Command",
-                     "Logistic", "Rocket", "Artillery", "Unit", "Troop", "Representative",
-                     "Force", "Navy", "Naval", "rmy", "ilitary", "Hosp", "Equipment", "General",
-                     *"军区勤炮队代总"), "pla"),
-    **dict.fromkeys(("Police", "PAP", "武"), "pap")})
-
-
-def armed_hints(raw: str) -> set[str]:
-    """Which of the armed forces' patterns ("pla", "pap") the string may match."""
-    return {force for _end, force in _ARMED_HINTS.iter(raw)}
-
-
 def pla_mention(raw: str, words: list[str] | None = None) -> str:
     """The words that name the PLA in the string, or "". `words` are its tokens as printed,
     if the caller has them."""
