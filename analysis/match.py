@@ -112,13 +112,15 @@ _COMPASS = frozenset({"east", "west", "south", "north", "e", "w", "s", "n", "mid
 
 def _street(found: Found, parsed: Parsed) -> bool:
     """A name that goes on into a road's word in its part names a street, not the body
-    (Beijing's Tsinghua East Road runs past other universities)."""
+    (Beijing's Tsinghua East Road runs past other universities), and so does one that goes on
+    into a compass word and a house number, the road's word left out ("Tsinghua East 35")."""
     low, end = parsed.low, found.end
     after = low[end] if end < len(low) else ""
-    if after in _COMPASS:
+    compass = after in _COMPASS
+    if compass:
         end += 1
         after = low[end] if end < len(low) else ""
-    return after in _ROAD_WORDS and not (
+    return (after in _ROAD_WORDS or compass and after.isdigit()) and not (
         parsed.starts and any(found.end <= s <= end for s in parsed.starts))
 
 

@@ -807,6 +807,10 @@ def test_the_defence_laboratory_rule_leaves_namesakes_and_named_hosts_alone(raw,
     ("Beijing Forestry Univ, Coll Biol Sci, 35 Tsinghua East Rd, Beijing 100083, Peoples R "
      "China", set()),
     ("China Agr Univ, 17 Tsinghua Dong Lu, Haidian, Beijing, China", set()),
+    # ... or into a compass word and a house number, the road's word left out
+    ("Beijing Forestry Univ, Wildlife Inst, Sch Nat Conservat, Tsinghua East 35, Beijing 100083, "
+     "Peoples R China", set()),
+    ("Tsinghua Univ, East 3 Bldg, Beijing, Peoples R China", {"tsinghua-university"}),
     # ... not where a comma ends the name first, nor a road elsewhere in the string
     ("Tsinghua University, Road Safety Research Center, Beijing, China", {"tsinghua-university"}),
     ("Beihang Univ, 37 Xueyuan Rd, Beijing 100191, Peoples R China", {"beihang"}),
