@@ -572,12 +572,13 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
     ("Naval Hosp, 401 Hosp, San Diego, USA", set()),
     ("RocketArmyAcademyBeijing100085,China", {match.PLA_ENTRY}),  # 火箭军 word for word
     ("Rocket Army of the Ottoman Empire, Istanbul, Turkey", set()),
+    # a former name in Web of Science's abbreviations: the Air Force Early Warning Academy
+    ("Wuhan Air Force Radar Acad, Wuhan, Peoples R China", {"air-force-early-warning-academy"}),
     # CAS's AIR by its own English name alone, with China or its city named
     ("Aerospace Information Research Institute, Beijing",
      {"chinese-academy-of-sciences-aerospace-information-research-i"}),
     ("Aerospace Information Research Institute, Daejeon, Korea", set()),
     # a service's school or staff with no "PLA": the PLA's only where the string says China
-    ("Wuhan Air Force Radar Acad, Wuhan, Peoples R China", {match.PLA_ENTRY}),
     ("Meteorol Bur Air Force Staff, Beijing, Peoples R China.", {match.PLA_ENTRY}),
     ("Department of Endocrinology, Chinese People's Army Hospital, Beijing, China.",
      {match.PLA_ENTRY}),
