@@ -672,6 +672,20 @@ def test_the_squashed_pass_respects_longer_names(raw, expected):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
+    # the fallbacks read no name into a string placed abroad alone ...
+    ("NationalUniversityofDefenseTechnology, Boston, USA", set()),
+    ("NortheasternUniversityLondon, London, UK", set()),
+    # ... but do where it names China or a mainland city too (joined affiliations)
+    ("NationalUniversityofDefenseTechnology,Changsha410073;MIT,Cambridge,USA", {"nudt"}),
+    ("NationalUniversityofDefenseTechnology, China; Boston, USA", {"nudt"}),
+    # and a name printed in words is read wherever the string places it
+    ("National University of Defense Technology, Boston, USA", {"nudt"}),
+])
+def test_the_fallbacks_skip_strings_placed_abroad_alone(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
     ("Lab X, Shenyang Institute Automation, State Key Lab Robot, Chinese Academy of Sciences",
      {"chinese-academy-of-sciences-shenyang-institute-of-automation"}),
     ("Aerospace Information Research Institute (AIR), Chinese Academy of Sciences (CAS), Beijing",
