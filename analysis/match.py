@@ -585,8 +585,8 @@ _PLA_NAMED = re.compile(r"People['’`´]?s\s*Liberat|解放军")
 def _pla(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
     """The PLA rule, or else the PAP rule: China's armed forces by name."""
     words = pla_mention(raw, parsed.cased)
-    if not words:
-        return _pap(raw, parsed, matcher)
+    if not words or words.endswith("解放军") and f"{words}武警" in raw:
+        return _pap(raw, parsed, matcher)  # 解放军武警部队学院: the PAP's, under the PLA's name
     if PLA_ENTRY not in matcher.watchlist.entries:
         return None
     if not _PLA_ITSELF.match(words) and foreign_places(parsed) and not _PLA_NAMED.search(raw):

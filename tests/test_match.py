@@ -616,6 +616,7 @@ def test_a_lone_surrogate_does_not_stop_the_traditional_fold():
 @pytest.mark.parametrize(("raw", "expected"), [
     ("General Hospital of Chinese People's Armed Police Forces, Beijing", {match.PAP_ENTRY}),
     ("武警总医院 心内科, 北京", {match.PAP_ENTRY}),
+    ("解放军武警部队学院.边防系", {match.PAP_ENTRY}),  # the PAP's, under the PLA's name
     ("Xinjiang Armed Police Corps Hospital, Urumqi", {match.PAP_ENTRY}),
     ("武警工程大学", {"engineering-university-of-the-capf"}),  # a listed PAP body: its own entry
     # "Armed Police" abroad, and police that are not the PAP
