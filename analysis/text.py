@@ -126,6 +126,7 @@ ABBREVIATIONS = {
     "sci": "science", "sciences": "science", "lab": "laboratory", "labs": "laboratory",
     "laboratories": "laboratory", "natl": "national", "acad": "academy", "engn": "engineering",
     "econ": "economics",  # Web of Science: "Hebei Univ Econ & Business"
+    "polit": "political",  # "Shandong Univ Polit Sci & Law" is not Shandong University
     "technological": "technology", "technical": "technology",  # WoS: "Technol", "Tech"
     "scientific": "science",  # WoS: "Sci" ("China Ship Sci Res Ctr")
     "eng": "engineering", "engineer": "engineering", "coll": "college", "dept": "department",

@@ -836,6 +836,17 @@ def test_a_listed_name_that_is_a_street_is_not_the_body(raw, expected):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
+    # Web of Science drops "of": a listed university's name going on into a field's words is
+    # another university's ("Polit" for Political)
+    ("Shandong Univ Polit Sci & Law, Business Sch, Jinan 250014, Peoples R China", set()),
+    ("Shandong Univ, Sch Polit Sci & Publ Adm, Jinan 250100, Peoples R China",
+     {"shandong-university"}),
+])
+def test_a_longer_university_name_in_web_of_science_form(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
     # Web of Science prints an ordinal name's number after it
     ("Mil Med Univ 3, SW Hosp, Chongqing 400038, Peoples R China", {"army-medical"}),
     ("State Ocean Adm, Inst Oceanog 2, Hangzhou 310012, Peoples R China",
