@@ -1225,7 +1225,7 @@ class NameIndex:
         places = self.places.get(entry_id, set())
         joined = " ".join(low)
         return bool(words & CHINA_MARKERS) or any(p and p in joined for p in places) \
-            or any(m in joined for m in ("中国",))
+            or any(m in joined for m in _CHINA_IN_NAMES)
 
     def _campus(self, rest: list[str]) -> bool:
         """A branch campus printed after an ambiguous name, in its segment ("Northeastern
@@ -1273,6 +1273,12 @@ class NameIndex:
             return False
         member = _GROUP_MEMBER.match(after)
         return bool(member) and not any(w in member.group(0) for w in _SCHOOL_WORDS)
+
+
+#: China named inside a body's name: 中国..., the Chinese Academy of Sciences (and of
+#: Engineering, of Agricultural Sciences...), all mainland bodies ("ICT, Chinese Academy of
+#: Sciences" is CAS's Institute of Computing Technology).
+_CHINA_IN_NAMES = ("中国", "chinese academy")
 
 
 def mentions_china(parsed: Parsed, raw: str) -> bool:

@@ -574,6 +574,10 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
     ("Rocket Army of the Ottoman Empire, Istanbul, Turkey", set()),
     # a former name in Web of Science's abbreviations: the Air Force Early Warning Academy
     ("Wuhan Air Force Radar Acad, Wuhan, Peoples R China", {"air-force-early-warning-academy"}),
+    # an ambiguous acronym counts beside "Chinese Academy of ...", a mainland body's name
+    ("ICT, Chinese Academy of Sciences",
+     {"chinese-academy-of-sciences-institute-of-computing-technolog"}),
+    ("ICT, University of Oslo", set()),
     # CAS's AIR by its own English name alone, with China or its city named
     ("Aerospace Information Research Institute, Beijing",
      {"chinese-academy-of-sciences-aerospace-information-research-i"}),
