@@ -463,11 +463,16 @@ ORDINALS = {w: i for i, w in enumerate(
 _CJK_NUMBER = "[〇零一二三四五六七八九十百\\d]+"
 #: A numbered unit after a group's Chinese name: 第三十八研究所, 14所, 第五研究院, 三院, 二〇二厂.
 _CJK_UNIT = re.compile(f"第?({_CJK_NUMBER})(研究所|研究院|所|院|厂)")
+#: ... after a group's name, which papers print with its company word or without it (中国航天科技
+#: 集团公司第五研究院, where the watchlist knows 中国航天科技集团)
+_CJK_UNIT_AFTER = re.compile(f"(?:有限责任公司|有限公司|总公司|公司)?{_CJK_UNIT.pattern}")
 #: Numbered units in the watchlist's own labels, English and Chinese.
 _LABEL_UNITS = [
     re.compile(r"\b(?:no\.?\s*)?(\d+)(?:st|nd|rd|th)?\s+(?:research\s+)?"
                r"(institute|academy|factory)\b", re.I),
-    re.compile(r"\b(institute|academy|factory)\s+(?:no\.?\s*)?(\d+)\b", re.I),
+    # ("1st Academy 12 Research Institute": the 12 is the institute's, not the academy's)
+    re.compile(r"\b(institute|academy|factory)\s+(?:no\.?\s*)?(\d+)\b"
+               r"(?!\s+(?:research\s+)?(?:institute|factory))", re.I),
     re.compile(r"\b(" + "|".join(ORDINALS) + r")\s+(research\s+institute|institute|academy)\b",
                re.I),
     re.compile(f"第({_CJK_NUMBER})(研究所|研究院|所|院|厂)"),
@@ -648,7 +653,7 @@ class NumberedUnits:
         if not found.matched.isascii():
             token = low[found.start]
             at = token.find(found.matched)
-            hit = _CJK_UNIT.match(token, at + len(found.matched)) if at >= 0 else None
+            hit = _CJK_UNIT_AFTER.match(token, at + len(found.matched)) if at >= 0 else None
             if hit and (number := cjk_number(hit.group(1))) is not None:
                 return (UNIT_KINDS[hit.group(2)], number), hit.group(0)
             return None

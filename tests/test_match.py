@@ -518,6 +518,12 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
     # a group's Chinese name without 中国, and its numbered unit after it
     ("航天机电集团公司三院８３５７所", {"china-aerospace-science-and-industry--third-academy"}),
     ("电子科技集团公司第十四研究所", {"cetc-14"}),
+    # ... with its company word between (the watchlist knows 中国航天科技集团 without 公司)
+    ("中国航天科技集团公司第五研究院", {"china-aerospace-science-and-technology--cast"}),
+    ("中国航天科技集团公司4院401所", {"china-aerospace-science-and-technology--aaspt"}),
+    # ... but no academy is read from an institute's number ("1st Academy 12 Research
+    # Institute" is the 12th institute's label; CASC's 12th academy has no entry)
+    ("中国航天科技集团公司十二院", {"china-aerospace-science-and-technology"}),
     # a body whose name opens with its defence group's is the group's ...
     ("中航工业无线电电子研究所", {"aviation-industry-corporation-of-china"}),
     ("中国兵器工业信息中心", {"china-north-industries"}),
