@@ -430,6 +430,8 @@ class Parsed:
             lowered[:] = _national(lowered)
         if "af" in edited:
             self._air_force()
+        if "people" in edited and "s" in edited:
+            self._people_s()
         if "people" in edited and "chinese" in lowered:  # not "Peoples R China", most
             self._chinese_people()
         if not _DIRECTION_LETTERS.isdisjoint(edited):
@@ -458,6 +460,14 @@ class Parsed:
             if parts:
                 parts.append(word[start:])
                 self._splice(i, i + 1, [w.lower() for w in parts], parts)
+
+    def _people_s(self) -> None:
+        """"People S" is "People's" with its apostrophe turned into a space by a dataset
+        ("Chinese People S Public Security University")."""
+        low = self.low
+        for i in range(len(low) - 1, 0, -1):
+            if low[i] == "s" and low[i - 1] == "people":
+                self._splice(i, i + 1, [], [])
 
     def _chinese_people(self) -> None:
         """"Chinese People's Armed Police" and "People's Armed Police" are one force, as the

@@ -584,6 +584,10 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
     ("ICT, Chinese Academy of Sciences",
      {"chinese-academy-of-sciences-institute-of-computing-technolog"}),
     ("ICT, University of Oslo", set()),
+    # "People S" for "People's", its apostrophe turned into a space; "Cent S" is still South
+    ("Chinese People S Public Security University",
+     {"people-s-public-security-university-of-china"}),
+    ("Cent S Univ, Changsha 410083, Peoples R China", {"central-south-university"}),
     # CAS's AIR by its own English name alone, with China or its city named
     ("Aerospace Information Research Institute, Beijing",
      {"chinese-academy-of-sciences-aerospace-information-research-i"}),
