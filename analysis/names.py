@@ -430,16 +430,22 @@ def _squashed_automaton(patterns: dict[str, list[tuple[str, str, bool]]]) -> aho
     long_names: set[str] = set()
     for key, owners in patterns.items():
         words = key.split()
-        letters = "".join(words)
-        if not key.startswith(" ") or len(words) < 2 or len(letters) < MIN_GLUED \
-                or not letters.isalpha():
+        if not key.startswith(" ") or len(words) < 2:
             continue
-        if len(words) >= 3 and len(letters) >= MIN_SQUASHED:
-            long_names.add(letters)
-        for owner in owners:
-            if not owner[2] and owner[1] not in _AFTER_KINDS \
-                    and owner not in squashed.setdefault(letters, []):
-                squashed[letters].append(owner)
+        forms = [(words, owners)]
+        if "and" in words and len(words) >= 4:  # a dataset that drops "and" ("of science
+            forms.append(([w for w in words if w != "and"],  # technology")
+                          [(o[0], f"{o[1]} without its \"and\"", o[2]) for o in owners]))
+        for form, form_owners in forms:
+            letters = "".join(form)
+            if len(letters) < MIN_GLUED or not letters.isalpha():
+                continue
+            if len(form) >= 3 and len(letters) >= MIN_SQUASHED:
+                long_names.add(letters)
+            for owner in form_owners:
+                if not owner[2] and not owner[1].startswith(tuple(_AFTER_KINDS)) \
+                        and owner not in squashed.setdefault(letters, []):
+                    squashed[letters].append(owner)
     for letters, owners in squashed.items():
         if owners:
             automaton.add_word(letters, (letters, owners, letters in long_names))

@@ -701,6 +701,22 @@ def test_the_fallbacks_skip_strings_placed_abroad_alone(raw, expected):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
+    # a dataset that lower-cases affiliations and drops "and": a long name is read without it
+    ("school of information nanjing university of science technology nanjing pr china",
+     {"njust"}),
+    ("institute of command automation pla university of science technology nanjing china",
+     {"army-engineering-university"}),
+    # ... but a short one is not, nor a name "and" is not in
+    ("Hong Kong University of Science Technology", set()),
+    ("nanjing university information science technology", set()),
+])
+def test_a_long_name_without_its_and(raw, expected):
+    assert flags(raw) == expected
+    if expected:
+        assert 'without its "and"' in MATCHER.decide(raw, {})[0].evidence
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
     ("Lab X, Shenyang Institute Automation, State Key Lab Robot, Chinese Academy of Sciences",
      {"chinese-academy-of-sciences-shenyang-institute-of-automation"}),
     ("Aerospace Information Research Institute (AIR), Chinese Academy of Sciences (CAS), Beijing",
