@@ -422,9 +422,10 @@ def _speller(patterns: dict[str, list[tuple[str, str, bool]]], places: frozenset
 
 def _squashed_automaton(patterns: dict[str, list[tuple[str, str, bool]]]) -> ahocorasick.Automaton:
     """Latin names of two words or more and MIN_GLUED letters, with their spaces removed, each
-    marked long (three words or more and MIN_SQUASHED letters) or not; ambiguous labels are
-    left out (they need the string's context, which squashing loses), and so are names
-    without their city (the city must follow, in words)."""
+    marked long (three words or more and MIN_SQUASHED letters) or not, and names of four words
+    or more once more without their "and"; ambiguous labels are left out (they need the
+    string's context, which squashing loses), and so are names without their city (the city
+    must follow, in words)."""
     automaton = ahocorasick.Automaton()
     squashed: dict[str, list[tuple[str, str, bool]]] = {}
     long_names: set[str] = set()
@@ -433,8 +434,8 @@ def _squashed_automaton(patterns: dict[str, list[tuple[str, str, bool]]]) -> aho
         if not key.startswith(" ") or len(words) < 2:
             continue
         forms = [(words, owners)]
-        if "and" in words and len(words) >= 4:  # a dataset that drops "and" ("of science
-            forms.append(([w for w in words if w != "and"],  # technology")
+        if "and" in words and len(words) >= 4:  # "of science technology", as a dataset prints
+            forms.append(([w for w in words if w != "and"],
                           [(o[0], f"{o[1]} without its \"and\"", o[2]) for o in owners]))
         for form, form_owners in forms:
             letters = "".join(form)
