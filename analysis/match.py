@@ -288,6 +288,9 @@ class Matcher:
 
     def decide(self, raw: str, institution: dict[str, Any]) -> list[Link]:
         """Every link the rules find for one affiliation, strongest evidence first."""
+        one_case = (raw.islower() or raw.isupper()) and not _CJK.search(raw)  # not pinyin
+        if one_case:  # most strings: printed in both cases
+            raw = self.names.recased(raw)
         parsed = Parsed(raw)
         names = self._names(raw, parsed)
         if parsed.glued and not any(f.owner and self._in_context(f, names) for f in names):
@@ -301,6 +304,10 @@ class Matcher:
                 _unit_in_city(parsed, self) if self._may_number(raw, parsed) else None)) else []
         else:
             out = self._rules(self._context(raw, parsed, names, institution, hit))
+        if out and one_case:
+            out = [x._replace(evidence=f"{x.evidence} (the string is printed all in one case: "
+                              "its words were read capitalised, known acronyms in capitals)")
+                   for x in out]
         if out and has_invisible(raw):
             out = [x._replace(evidence=f"{x.evidence} (invisible characters in the string were "
                               "removed before matching)") for x in out]
@@ -410,8 +417,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "name of 24 letters or more read through one slip, of 40 through two, its first "
          "eight letters as printed, a look-alike as close winning; Web of Science's number "
          "after an ordinal name read as its first word, \"Mil Med Univ 3\"; never a name that "
-         "goes on into a road's word, \"Tsinghua East Rd\") and OpenAlex linked no "
-         "institution"),
+         "goes on into a road's word, \"Tsinghua East Rd\"; a string printed all in one case "
+         "read with its words capitalised and known acronyms in capitals, \"nudt, changsha\", "
+         "\"GEN HOSP PEOPLES LIBERAT ARMY\") and OpenAlex linked no institution"),
     Rule("pla", 0.8, "no listed entry flags, but the string names the People's Liberation Army "
          "(PLA, 中国人民解放军, a theatre command, military region or command (glued too), a "
          "provincial military district, a numbered unit, "
@@ -574,6 +582,7 @@ def _name(ctx: Context, found: Found) -> Link | None:
     return link("name", found.owner, _named(ctx, found) + linked)
 
 
+_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 #: Words that name the PLA itself; other PLA words (a military region, a rocket force) also
 #: name other countries' forces, so they count only where the string places nothing abroad.
 _PLA_ITSELF = re.compile(r"PLA|JLSF|People|解放军|Unit|Troop|\d(?!.*Hosp)")

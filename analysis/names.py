@@ -808,6 +808,9 @@ class NameIndex:
             self.cjk_home[entry.id] = tuple(p for e in watchlist.chain(entry.id) for p in e.places
                                             if len(p) >= 2 and all(map(is_cjk, p)))
         self.acronym_set = frozenset(self.acronyms)
+        self.in_capitals = {a.lower(): a for a in self.acronym_set
+                            if a.isalpha() and a.isupper() and len(a) >= 3
+                            and a.lower() not in LOWER_CASE_WORDS} | IN_CAPITALS
         self.units = NumberedUnits(watchlist)
         self.unit_groups = self.units.groups
         for name in innocents:
@@ -1041,6 +1044,29 @@ class NameIndex:
             found += [Found(owner, f"{kind}, spaces ignored", key, 0, len(parsed.low))
                       for owner, kind, _ambiguous in owners]
         return list({f.owner or f.matched: f for f in found}.values())
+
+    def recased(self, raw: str) -> str:
+        """A string printed all in one case (some datasets lower-case or upper-case every field)
+        as papers print it: each word capitalised, small words in lower case, known acronyms in
+        capitals ("unit 33269 of the pla" reads as "Unit 33269 of the PLA", "GEN HOSP PEOPLES
+        LIBERAT ARMY" as "Gen Hosp Peoples Liberat Army"), for the rules that go by case:
+        acronyms, the PLA's and the PAP's words, Web of Science's compass letters. Acronyms that
+        are also English words stay words in lower case only ("just"; "JUST" is the university).
+        An ordinal's ending stays in lower case ("38th")."""
+        upper = raw.isupper()
+        capitals = self.acronym_set if upper else self.in_capitals
+
+        def word(m: re.Match[str]) -> str:
+            text = m.group(0)
+            low = text.lower() if upper else text
+            before = raw[m.start() - 1] if m.start() else " "
+            if low in _LOWER_WORDS_KEPT or before in "'’" \
+                    or before.isdigit() and low in _ORDINAL_ENDINGS:
+                return low  # "of", "People'S", "38TH"
+            if upper:
+                return text if text in capitals or low in IN_CAPITALS else text.capitalize()
+            return capitals.get(text) or text.capitalize()
+        return (_UPPER_WORD if upper else _LOWER_WORD).sub(word, raw)
 
     def find_damaged(self, raw: str, parsed: Parsed) -> list[Found]:
         """Long names read through a slip or two in a string PDF or OCR damaged (see
@@ -1423,6 +1449,20 @@ SERVICE_SCHOOL = re.compile(
     r"|Staff|Hosp(?:ital)?)\b")
 
 
+#: Words put back in capitals in a string printed all in lower case, besides the watchlist's
+#: acronyms: the PLA's and PAP's, Web of Science's "AF" (Air Force) and its compass letters
+#: ("se univ" is Southeast University).
+IN_CAPITALS = {w.lower(): w for w in ("PLA", "PLAAF", "PLARF", "PLAJLSF", "JLSF", "PLASSF", "PAP",
+                                      "AF", "S", "N", "E", "W", "NE", "NW", "SE", "SW")}
+#: Small words a string printed all in lower case keeps so (the rules read "of", "on" in lower
+#: case: "Science and Technology on ... Laboratory").
+_LOWER_WORDS_KEPT = frozenset({"of", "the", "and", "for", "on", "in", "at", "to", "by", "with"})
+#: Acronyms that are also English words: in a string printed all in lower case they are read as
+#: words ("8 bit", "hit", "just", "plan" for the PLA Navy).
+LOWER_CASE_WORDS = frozenset({"bit", "hit", "just", "lit", "spa", "plan", "cast", "nsa", "usc"})
+_LOWER_WORD = re.compile(r"(?<![A-Za-z'’])[a-z]+")
+_UPPER_WORD = re.compile(r"(?<![A-Za-z])[A-Z]+")
+_ORDINAL_ENDINGS = frozenset({"st", "nd", "rd", "th"})
 #: Every PLA_PATTERN match in Latin text holds one of these words (most strings hold none, and
 #: skip the pattern); Chinese text is searched for its own hints.
 PLA_WORDS = frozenset({"PLA", "PLAN", "PLAAF", "PLARF", "PLAJLSF", "JLSF", "Liberation",

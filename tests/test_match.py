@@ -52,7 +52,9 @@ def flags(raw: str, ror: str = "", name: str = "", country: str = "") -> set[str
      {"beihang", "heu"}),
     ("Ｎａｔｉｏｎａｌ Ｕｎｉｖｅｒｓｉｔｙ ｏｆ Ｄｅｆｅｎｓｅ Ｔｅｃｈｎｏｌｏｇｙ", {"nudt"}),
     ("National University of Defence Technology,Changsha", {"nudt"}),
-    ("nudt student society", set()),  # acronyms are case-sensitive
+    # acronyms are case-sensitive in a string with capitals (one all in one case is read
+    # with known acronyms in capitals: test_a_string_printed_all_in_one_case)
+    ("Hunan nudt student society", set()),
 ])
 def test_text_rule(raw, expected):
     assert flags(raw) == expected
@@ -917,3 +919,40 @@ def test_military_bodies_printed_with_a_slip_or_their_city_last(raw, expected):
 ])
 def test_a_city_institute_is_found_in_either_word_order(raw, expected):
     assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("unit 33269 of the pla", {match.PLA_ENTRY}),
+    ("nudt, changsha 410073, china", {"nudt"}),
+    ("casic", {"china-aerospace-science-and-industry"}),
+    ("se univ, transportat coll, nanjing 210096, peoples r china", {"southeast-university"}),
+    ("science and technology on near-surface detection laboratory, wuxi, china",
+     {match.LAB_ENTRY}),
+    ("chinese peoples liberat army, dept orthoped, hosp 455, shanghai, peoples r china",
+     {match.PLA_ENTRY}),
+    # acronyms that are also words stay words; a university abroad stays innocent
+    ("8 bit processor lab, just outside the city, hit by funding cuts", set()),
+    ("school of physics, university of oxford, oxford ox1 3pu, uk", set()),
+    ("department of politics, national sun yat-sen university, kaohsiung, taiwan", set()),
+    ("GEN HOSP PEOPLES LIBERAT ARMY, DEPT NEPHROL, BEIJING, PEOPLES R CHINA", {match.PLA_ENTRY}),
+    ("181ST HOSPITAL OF CHINESE PEOPLE'S LIBERATION ARMY", {match.PLA_ENTRY}),
+    ("CASIC'S SECOND ACADEMY", {"china-aerospace-science-and-industry"}),
+    ("JUST, SCH ENERGY & POWER, ZHENJIANG 212003, PEOPLES R CHINA",
+     {"jiangsu-university-of-science-and-technology"}),
+    ("PEOPLES ARMED POLICE FORCE, DEPT EMERGENCY, TIANJIN 300162, PEOPLES R CHINA",
+     {"pap-unlisted-unit"}),
+    ("DEPARTMENT OF PHYSICS, UNIVERSITY OF OXFORD, OXFORD, UK", set()),
+])
+def test_a_string_printed_all_in_one_case(raw, expected):
+    """Some datasets lower-case or upper-case every field: the rules that go by case (acronyms,
+    the PLA's words, Web of Science's compass letters) read such a string with its words
+    capitalised, small words in lower case and known acronyms in capitals."""
+    assert flags(raw) == expected
+    if expected:
+        evidence = [x.evidence for x in MATCHER.decide(raw, {})]
+        assert all("printed all in one case" in e for e in evidence)
+
+
+def test_a_string_with_capitals_is_read_as_printed():
+    assert flags("Unit 33269 of the PLA") == {match.PLA_ENTRY}
+    assert all("one case" not in x.evidence for x in MATCHER.decide("Unit 33269 of the PLA", {}))
