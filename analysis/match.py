@@ -86,6 +86,23 @@ _HEAD_WORDS = ("university ", "institute ", "college ", "academy ", "school ")
 #: A lone digit ending a part ("Mil Med Univ 3, SW Hosp"), and the ordinal words it stands for.
 _TRAILING_ORDINAL = re.compile(r" ([1-9]) ?(?:[,;]|$)")
 _LONE_DIGITS = frozenset("123456789")  # a cheaper first test: most strings hold none
+#: A pinyin syllable: an initial and a final.
+_PINYIN = re.compile(r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|uan"
+                     r"|ian|iao|uai|ai|ei|ao|ou|an|en|in|un|ua|uo|ia|ie|ui|ue|er|a|e|i|o|u|v)")
+#: Two capitalised words of a syllable or two joined by a hyphen ("Zhe-Jiang", "Xi-Dian").
+_HYPHENED = re.compile(r"\b([A-Z][a-z]{0,5})-([A-Z][a-z]{0,5})\b")
+
+
+def _syllables_joined(raw: str) -> str:
+    """Older papers split a Chinese name's syllables with a hyphen ("Zhe-Jiang University",
+    "Xi-Jing Hospital"): each such pair of pinyin syllables is joined ("Zhejiang"); other
+    hyphened words stay ("Max-Planck", "Jiaotong-Liverpool")."""
+    def join(m: re.Match[str]) -> str:
+        first, second = m.group(1), m.group(2)
+        if _PINYIN.fullmatch(first.lower()) and _PINYIN.fullmatch(second.lower()):
+            return first + second.lower()
+        return m.group(0)
+    return _HYPHENED.sub(join, raw)
 _ORDINAL_WORDS = ("", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh",
                   "Eighth", "Ninth")
 
@@ -298,6 +315,9 @@ class Matcher:
         elif not names and not _LONE_DIGITS.isdisjoint(parsed.low) \
                 and (last := _TRAILING_ORDINAL.search(raw)):
             raw, parsed, names = self._ordinal(raw, parsed, last)
+        if not names and "-" in raw and (joined := _syllables_joined(raw)) != raw:
+            raw, parsed, names = self._reread(
+                joined, "its pinyin syllables joined across a hyphen") or (raw, parsed, names)
         hit = self.identifier(institution) if institution else None
         if not names and not hit:  # most strings: only the PLA and unit rules can answer
             out = [x] if (x := _pla(raw, parsed, self) or _defence_lab(raw, parsed, self) or (
@@ -419,7 +439,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "after an ordinal name read as its first word, \"Mil Med Univ 3\"; never a name that "
          "goes on into a road's word, \"Tsinghua East Rd\"; a string printed all in one case "
          "read with its words capitalised and known acronyms in capitals, \"nudt, changsha\", "
-         "\"GEN HOSP PEOPLES LIBERAT ARMY\") and OpenAlex linked no institution"),
+         "\"GEN HOSP PEOPLES LIBERAT ARMY\"; a name's pinyin syllables split by a hyphen read "
+         "joined, \"Xi-Jing Hospital\", where the string as printed names nothing) and "
+         "OpenAlex linked no institution"),
     Rule("pla", 0.8, "no listed entry flags, but the string names the People's Liberation Army "
          "(PLA, 中国人民解放军, a theatre command, military region or command (glued too), a "
          "provincial military district, a numbered unit, "

@@ -956,3 +956,21 @@ def test_a_string_printed_all_in_one_case(raw, expected):
 def test_a_string_with_capitals_is_read_as_printed():
     assert flags("Unit 33269 of the PLA") == {match.PLA_ENTRY}
     assert all("one case" not in x.evidence for x in MATCHER.decide("Unit 33269 of the PLA", {}))
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Department of Clinical Immunology, Xi-Jing Hospital, Xi'an, Shaanxi, China.",
+     {"airforce-medical--xijing-hospital"}),
+    ("Zhe-Jiang University, Hangzhou, China", {"zhejiang-university"}),
+    ("School of Electronic Engineering, Xi-Dian University, Xi'an, China", {"xidian"}),
+    # hyphened words that are not two pinyin syllables stay as printed
+    ("Max-Planck Institute for Solid State Research, Stuttgart, Germany", set()),
+    ("Xi'an Jiaotong-Liverpool University, Suzhou, China", set()),
+    ("School of Medicine, National Yang-Ming University, Taipei, Taiwan.", set()),
+])
+def test_a_name_whose_pinyin_syllables_a_hyphen_splits(raw, expected):
+    """Older papers print a Chinese name's syllables split by a hyphen ("Zhe-Jiang"): where the
+    string as printed names nothing, each such pair of pinyin syllables is read joined."""
+    assert flags(raw) == expected
+    if expected:
+        assert all("syllables joined" in x.evidence for x in MATCHER.decide(raw, {}))
