@@ -921,6 +921,13 @@ def test_a_city_institute_is_found_in_either_word_order(raw, expected):
     assert flags(raw) == expected
 
 
+def assert_flags_noting(raw: str, expected: set[str], note: str) -> None:
+    """The flags, and evidence for each that says how the string was read."""
+    assert flags(raw) == expected
+    if expected:
+        assert all(note in x.evidence for x in MATCHER.decide(raw, {}))
+
+
 @pytest.mark.parametrize(("raw", "expected"), [
     ("unit 33269 of the pla", {match.PLA_ENTRY}),
     ("nudt, changsha 410073, china", {"nudt"}),
@@ -947,10 +954,7 @@ def test_a_string_printed_all_in_one_case(raw, expected):
     """Some datasets lower-case or upper-case every field: the rules that go by case (acronyms,
     the PLA's words, Web of Science's compass letters) read such a string with its words
     capitalised, small words in lower case and known acronyms in capitals."""
-    assert flags(raw) == expected
-    if expected:
-        evidence = [x.evidence for x in MATCHER.decide(raw, {})]
-        assert all("printed all in one case" in e for e in evidence)
+    assert_flags_noting(raw, expected, "printed all in one case")
 
 
 def test_a_string_with_capitals_is_read_as_printed():
@@ -971,6 +975,4 @@ def test_a_string_with_capitals_is_read_as_printed():
 def test_a_name_whose_pinyin_syllables_a_hyphen_splits(raw, expected):
     """Older papers print a Chinese name's syllables split by a hyphen ("Zhe-Jiang"): where the
     string as printed names nothing, each such pair of pinyin syllables is read joined."""
-    assert flags(raw) == expected
-    if expected:
-        assert all("syllables joined" in x.evidence for x in MATCHER.decide(raw, {}))
+    assert_flags_noting(raw, expected, "syllables joined")
