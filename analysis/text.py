@@ -238,6 +238,13 @@ _CHAR_CLASSES = bytes(97 if 97 <= c <= 122 else 65 if 65 <= c <= 90
                       else 48 if 48 <= c <= 57 or c == 63 else 38 if c in b"&'\n" else 32
                       for c in range(256))
 _TO_FOLD = b"&"
+#: The class pairs `_glue` looks for. A class string is mostly one byte ("a"), so `in` cannot
+#: skip ahead and walks it byte by byte; a regular expression's literal search is about twice
+#: as fast on it (0.8 against 1.4 us a string for the four).
+_LOWER_UPPER = re.compile(b"aA").search
+_DIGIT_UPPER_LOWER = re.compile(b"0Aa").search
+_LOWER_DIGITS = re.compile(b"a00").search
+_UPPER_DIGITS = re.compile(b"A00").search
 
 
 def _glue(spaced: str, classes: bytes, ascii_raw: bool) -> tuple[bool, bool, bool]:
@@ -245,8 +252,10 @@ def _glue(spaced: str, classes: bytes, ascii_raw: bool) -> tuple[bool, bool, boo
     whether a word may run into a number ("CETC28", "Chengdu610036"; only in ASCII strings
     with nothing to fold, `ascii_raw`, since the byte classes read a character beyond ASCII as
     a digit); `classes` are the string's byte classes."""
-    return (b"aA" in classes, b"0Aa" in classes and bool(_GLUED_MARK.search(spaced)),
-            ascii_raw and (b"a00" in classes or b"A00" in classes))
+    return (_LOWER_UPPER(classes) is not None,
+            _DIGIT_UPPER_LOWER(classes) is not None and bool(_GLUED_MARK.search(spaced)),
+            ascii_raw and (_LOWER_DIGITS(classes) is not None
+                           or _UPPER_DIGITS(classes) is not None))
 
 
 _CASE_CHANGE = re.compile("(?<=[a-z])(?=[A-Z])")
