@@ -86,6 +86,9 @@ _HEAD_WORDS = ("university ", "institute ", "college ", "academy ", "school ")
 #: A lone digit ending a part ("Mil Med Univ 3, SW Hosp"), and the ordinal words it stands for.
 _TRAILING_ORDINAL = re.compile(r" ([1-9]) ?(?:[,;]|$)")
 _LONE_DIGITS = frozenset("123456789")  # a cheaper first test: most strings hold none
+_ORDINAL_WORDS = ("", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh",
+                  "Eighth", "Ninth")
+
 #: A pinyin syllable: an initial and a final.
 _PINYIN = re.compile(r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|uan"
                      r"|ian|iao|uai|ai|ei|ao|ou|an|en|in|un|ua|uo|ia|ie|ui|ue|er|a|e|i|o|u|v)")
@@ -103,8 +106,6 @@ def _syllables_joined(raw: str) -> str:
             return first + second.lower()
         return m.group(0)
     return _HYPHENED.sub(join, raw)
-_ORDINAL_WORDS = ("", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh",
-                  "Eighth", "Ninth")
 
 
 def _straddles(found: Found, parsed: Parsed) -> bool:
@@ -604,6 +605,7 @@ def _name(ctx: Context, found: Found) -> Link | None:
     return link("name", found.owner, _named(ctx, found) + linked)
 
 
+#: Chinese text (its pinyin readings, "中國(guó)", are lower case: not a one-case string).
 _CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 #: Words that name the PLA itself; other PLA words (a military region, a rocket force) also
 #: name other countries' forces, so they count only where the string places nothing abroad.

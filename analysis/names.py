@@ -1449,13 +1449,13 @@ SERVICE_SCHOOL = re.compile(
     r"|Staff|Hosp(?:ital)?)\b")
 
 
-#: Words put back in capitals in a string printed all in lower case, besides the watchlist's
-#: acronyms: the PLA's and PAP's, Web of Science's "AF" (Air Force) and its compass letters
-#: ("se univ" is Southeast University).
+#: Words put back in (or kept in) capitals in a string printed all in one case, besides the
+#: watchlist's acronyms: the PLA's and PAP's, Web of Science's "AF" (Air Force) and its compass
+#: letters ("se univ" is Southeast University).
 IN_CAPITALS = {w.lower(): w for w in ("PLA", "PLAAF", "PLARF", "PLAJLSF", "JLSF", "PLASSF", "PAP",
                                       "AF", "S", "N", "E", "W", "NE", "NW", "SE", "SW")}
-#: Small words a string printed all in lower case keeps so (the rules read "of", "on" in lower
-#: case: "Science and Technology on ... Laboratory").
+#: Small words a string printed all in one case has in lower case (the rules read "of", "on" so:
+#: "Science and Technology on ... Laboratory").
 _LOWER_WORDS_KEPT = frozenset({"of", "the", "and", "for", "on", "in", "at", "to", "by", "with"})
 #: Acronyms that are also English words: in a string printed all in lower case they are read as
 #: words ("8 bit", "hit", "just", "plan" for the PLA Navy).
