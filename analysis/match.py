@@ -21,6 +21,7 @@ import pandas as pd
 
 from analysis.names import (
     CHINA_MARKERS,
+    CJK_RUN,
     COMMON_WORDS,
     FOREIGN_MARKERS,
     INSTITUTION_WORDS,
@@ -306,7 +307,8 @@ class Matcher:
 
     def decide(self, raw: str, institution: dict[str, Any]) -> list[Link]:
         """Every link the rules find for one affiliation, strongest evidence first."""
-        one_case = (raw.islower() or raw.isupper()) and not _CJK.search(raw)  # not pinyin
+        # not Chinese text, whose pinyin readings ("中國(guó)") are lower case
+        one_case = (raw.islower() or raw.isupper()) and not CJK_RUN.search(raw)
         if one_case:  # most strings: printed in both cases
             raw = self.names.recased(raw)
         parsed = Parsed(raw)
@@ -605,8 +607,6 @@ def _name(ctx: Context, found: Found) -> Link | None:
     return link("name", found.owner, _named(ctx, found) + linked)
 
 
-#: Chinese text (its pinyin readings, "中國(guó)", are lower case: not a one-case string).
-_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 #: Words that name the PLA itself; other PLA words (a military region, a rocket force) also
 #: name other countries' forces, so they count only where the string places nothing abroad.
 _PLA_ITSELF = re.compile(r"PLA|JLSF|People|解放军|Unit|Troop|\d(?!.*Hosp)")

@@ -328,14 +328,14 @@ def _letters(text: str) -> str:
 #: characters ("63820部队", "电子信息系统复杂电磁环境效应 cemee 国家重点实验室") and still be
 #: looked for only around a string's Chinese text.
 CJK_REACH = 8
-_CJK_RUN = re.compile("[\u3400-\u9fff\uf900-\ufaff]+")  # as `is_cjk`
+CJK_RUN = re.compile("[\u3400-\u9fff\uf900-\ufaff]+")  # as `is_cjk`
 
 
 def _cjk_reach(key: str) -> tuple[int, int, int]:
     """How far a Chinese name reaches beyond its Chinese characters: the other characters
     before the first, after the last, and the most between two (a name with none is all
     reach)."""
-    spans = [m.span() for m in _CJK_RUN.finditer(key)]
+    spans = [m.span() for m in CJK_RUN.finditer(key)]
     if not spans:
         return len(key), len(key), len(key)
     return spans[0][0], len(key) - spans[-1][1], max(
@@ -1054,7 +1054,6 @@ class NameIndex:
         are also English words stay words in lower case only ("just"; "JUST" is the university).
         An ordinal's ending stays in lower case ("38th")."""
         upper = raw.isupper()
-        capitals = self.acronym_set if upper else self.in_capitals
 
         def word(m: re.Match[str]) -> str:
             text = m.group(0)
@@ -1063,9 +1062,10 @@ class NameIndex:
             if low in _LOWER_WORDS_KEPT or before in "'’" \
                     or before.isdigit() and low in _ORDINAL_ENDINGS:
                 return low  # "of", "People'S", "38TH"
-            if upper:
-                return text if text in capitals or low in IN_CAPITALS else text.capitalize()
-            return capitals.get(text) or text.capitalize()
+            if upper:  # every acronym stays: "JUST" is the university
+                return text if text in self.acronym_set or low in IN_CAPITALS \
+                    else text.capitalize()
+            return self.in_capitals.get(text) or text.capitalize()
         return (_UPPER_WORD if upper else _LOWER_WORD).sub(word, raw)
 
     def find_damaged(self, raw: str, parsed: Parsed) -> list[Found]:
@@ -1174,7 +1174,7 @@ class NameIndex:
         before, after = self.cjk_before, self.cjk_after
         joins = max(self.cjk_gap, before + after)  # runs closer than this share a window
         first = last = -1
-        for run in _CJK_RUN.finditer(padded):
+        for run in CJK_RUN.finditer(padded):
             if last >= 0 and run.start() - last > joins:
                 hits += self.chinese.iter(padded, max(first - before, 0), last + after)
                 first = -1
