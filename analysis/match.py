@@ -167,6 +167,7 @@ class Matcher:
         self._family_words: dict[str, frozenset[str]] = {}
         self._own_labels: dict[str, frozenset[str]] = {}
         self.needs_parent = frozenset(e.id for e in watchlist if e.match_context == "parent")
+        self._military_words: dict[str, list[set[str]]] | None = None
 
     # ---- the rules' inputs -------------------------------------------------------------
     def identifier(self, institution: dict[str, Any]) -> IdHit | None:
@@ -366,6 +367,27 @@ class Matcher:
         return not any(low[f.end:f.end + 1] == ["pla"] or low[f.end:f.end + 2] == ["of", "pla"]
                        or low[f.end:f.end + 3] == ["of", "the", "pla"] for f in ctx.named)
 
+    def school_in_city(self, words: str, parsed: Parsed) -> tuple[str, str] | None:
+        """(entry id, city) for a service's or military school printed cut short ("Mil Med
+        Univ, ..., Chongqing"), where one listed military body in a city the string names has
+        a name holding all its words (the Third Military Medical University is Chongqing's)."""
+        wanted = set(normalise_text(words).split()) - STOPWORDS
+        cities = [w for w in parsed.low if w in self.names.mainland_places]
+        printed = dict(zip(parsed.low, parsed.cased, strict=False))
+        if not cities or not wanted:
+            return None
+        if self._military_words is None:
+            self._military_words = {
+                e.id: [set(normalise_text(x).split()) for x in _labels(e) if x.isascii()]
+                for e in self.watchlist if e.category == "military"}
+        found = {(entry_id, city) for entry_id, labels in self._military_words.items()
+                 for city in cities if city in self.names.places[entry_id]
+                 and any(wanted <= label for label in labels)}
+        ids = {entry_id for entry_id, _ in found}
+        top = [(e, c) for e, c in found if not ids.intersection(self.ancestors[e])]
+        return (top[0][0], printed.get(top[0][1], top[0][1])) \
+            if len({e for e, _ in top}) == 1 else None
+
     def _most_specific(self, named: list[Found]) -> list[Found]:
         """A lab named with its university is one link, to the lab (it rolls up anyway)."""
         ancestors = {a for f in named for a in self.ancestors[f.owner]}
@@ -452,8 +474,15 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "flagged to the entry for unlisted PLA units; words other forces share (a service's "
          "numbered hospital, \"401 Hosp Chinese Navy\") count only when the string places "
          "nothing abroad, unless it names the People's Liberation Army itself; a service's "
-         "school, hospital or staff with no PLA word (\"Guilin Air Force Acad\") only where the "
-         "string places itself in mainland China"),
+         "or military school, hospital or staff with no PLA word (\"Guilin Air Force Acad\", "
+         "\"Mil. Econ. Acad., Wuhan\") only where the string places itself in mainland China "
+         "(China or one of its cities, and no place in Taiwan); in Chinese, a part that opens "
+         "with a service's name and names a school, hospital or institute (海军飞行学院), "
+         "not where it names a place in Taiwan"),
+    Rule("school_in_city", 0.7, "as the rule above, a military school printed cut short (\"Mil "
+         "Med Univ, ..., Chongqing\"), where exactly one listed military body in a city the "
+         "string names has a name holding all its words: flagged to that body. A lead to check: "
+         "the city and the words are the only evidence"),
     Rule("defence_lab", 0.7, "no listed entry or PLA body flags, but the string names a national "
          "defence key laboratory (国防科技重点实验室) by the form China's defence science "
          "administration gives them: \"Science and Technology on X Laboratory\", \"National Key "
@@ -615,6 +644,9 @@ _PLA_ITSELF = re.compile(r"PLA|JLSF|People|解放军|Unit|Troop|\d(?!.*Hosp)")
 _PLA_NAMED = re.compile(r"People['’`´]?s\s*Liberat|解放军")
 
 
+_CJK_SERVICES = ("海军", "空军", "陆军", "火箭军")
+
+
 def _pla(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
     """The PLA rule, or else the PAP rule: China's armed forces by name."""
     words = pla_mention(raw, parsed.cased)
@@ -624,9 +656,25 @@ def _pla(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
         return None
     if not _PLA_ITSELF.match(words) and foreign_places(parsed) and not _PLA_NAMED.search(raw):
         return None
-    if SERVICE_SCHOOL.fullmatch(words) and not (mentions_mainland(parsed, raw, set())
-                                                 and not taiwan_places(parsed)):
+    if SERVICE_SCHOOL.fullmatch(words) and not (
+            mentions_mainland(parsed, raw, matcher.names.mainland_places)
+            and not taiwan_places(parsed)):
         return None  # "Air Force Academy" alone is any country's
+    if words.startswith(_CJK_SERVICES) and taiwan_places(parsed):
+        return None  # Taiwan's forces print the same words (空軍航空技術學院, 高雄)
+    if words.startswith(_CJK_SERVICES):
+        return link("pla", PLA_ENTRY, f"the text names a body of a PLA service (\"{words}\"; "
+                    "海军, 空军, 陆军 and 火箭军 are the PLA's navy, air force, army and rocket "
+                    "force); the unit itself is on no list")
+    if SERVICE_SCHOOL.fullmatch(words) and (listed := matcher.school_in_city(words, parsed)):
+        entry = matcher.watchlist[listed[0]]
+        return link("school_in_city", entry.id, f"the text names a military school cut short "
+                    f"(\"{words}\") and the city \"{listed[1]}\", where the only listed military "
+                    f"body of such a name is {entry.name}; check that it is this one")
+    if SERVICE_SCHOOL.fullmatch(words):
+        return link("pla", PLA_ENTRY, f"the text names a service's or military school, hospital "
+                    f"or staff (\"{words}\") and places it in mainland China, whose armed forces "
+                    "are the People's Liberation Army; the unit itself is on no list")
     return link("pla", PLA_ENTRY, f"the text names the People's Liberation Army (\"{words}\"), "
                 "a military body; the unit itself is on no list")
 

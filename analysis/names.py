@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from importlib.resources import files
 from itertools import accumulate
 from operator import attrgetter, itemgetter
@@ -250,6 +251,33 @@ def _other_order(label: str, places: frozenset[str]) -> tuple[str, str] | None:
         topic, word = topic[:-len(" Research")], f"Research {word}"
     form = f"{city} {topic} {word}" if " of " in label else f"{city} {word} of {topic}"
     return form, " in its other word order"
+
+
+#: A name that opens with "China" prints with it last too: "Academy of Engineering Physics of
+#: China" for the China Academy of Engineering Physics. Only where three to six words follow
+#: besides "of", "and" ("China University of Petroleum" stays as it is).
+_CHINA_FIRST = ("china ", "chinese ")
+
+
+def _china_last(variant: str) -> str:
+    """"X of china" for "china X" ("" unless the rest is distinctive on its own)."""
+    if not variant.startswith(_CHINA_FIRST):
+        return ""
+    rest = variant.split(" ", 1)[1]
+    words = [w for w in rest.split() if w not in STOPWORDS]
+    plain = 3 <= len(words) <= 6 and "china" not in words and not any(map(str.isdigit, rest))
+    return f"{rest} of china" if plain else ""  # not a numbered institute's long designation
+
+
+def _city_shi(label: str, cities: tuple[str, ...]) -> tuple[str, str] | None:
+    """北京市控制工程研究所 for 北京控制工程研究所: a Chinese name that opens with its own city
+    prints with 市 ("city") after it too."""
+    for city in cities:
+        rest = label[len(city):]
+        if label.startswith(city) and not city.endswith(("市", "省")) and len(rest) >= 4 \
+                and not rest.startswith(("市", "省")):
+            return f"{city}市{rest}", " with 市 after its city"
+    return None
 
 
 #: Chinese companies print their group's name with or without "(有限)公司" after 集团.
@@ -795,8 +823,11 @@ class NameIndex:
                     *_reordered(labels, ambiguous),
                     *_other_forms(labels, ambiguous, _without_pla, unsure=True)]:
                 self._add(patterns, label, entry.id, kind, unsure)
+            home = tuple(p for e in watchlist.chain(entry.id) for p in e.places
+                         if len(p) >= 2 and all(map(is_cjk, p)))
             for label, kind, unsure in [
                     *_other_forms(labels, ambiguous, _old_lab_name),
+                    *_other_forms(labels, ambiguous, partial(_city_shi, cities=home)),
                     *_other_forms(labels, ambiguous,
                                   lambda x: _other_order(x, self.china_places))]:
                 self._add(patterns, label, entry.id, kind, unsure)
@@ -805,8 +836,7 @@ class NameIndex:
             self.places[entry.id] = {normalise_text(p) for e in watchlist.chain(entry.id)
                                      for p in e.places}
             self.group_prefixes[entry.id] = _group_prefixes(watchlist.chain(entry.id)[1:])
-            self.cjk_home[entry.id] = tuple(p for e in watchlist.chain(entry.id) for p in e.places
-                                            if len(p) >= 2 and all(map(is_cjk, p)))
+            self.cjk_home[entry.id] = home
         self.acronym_set = frozenset(self.acronyms)
         self.in_capitals = {a.lower(): a for a in self.acronym_set
                             if a.isalpha() and a.isupper() and len(a) >= 3
@@ -858,6 +888,7 @@ class NameIndex:
             variants.add(normalise_text(_HYPHEN.sub("", label)))
         variants |= {_GROUP_BEFORE_SUFFIX.sub(" ", v) for v in variants if " group " in v}
         variants |= {v for v in map(_without_corporate_suffix, variants) if v}
+        variants |= {v for v in map(_china_last, variants) if v}
         for words, other in (*SWAPS.items(), *GLUED_WORDS.items()):
             variants |= {_swapped(v, words, other) for v in variants if words in f" {v} "}
         for words, other in INNER_SWAPS.items():
@@ -1402,6 +1433,10 @@ PLA_PATTERN = re.compile(
     r"|\bGeneral (?:Staff|Armament|Logistics?|Political) Dep(?:artmen)?t\b"
     r"|(?:海军|空军|陆军)(?:总|第?[〇零一二三四五六七八九十百\d]+)?(?:医院|部队|研究所|研究院)"
     r"|(?:海军|空军|陆军|火箭军)特色医学中心"  # the services' medical centres since 2018
+    # a service's school, hospital or institute opening a part, without the PLA's name
+    # (海军飞行学院); another country's prints its country first (美国海军研究生院)
+    r"|(?:^|(?<=[\s,，;；、(（]))(?:海军|空军|陆军|火箭军)[\u4e00-\u9fff]{0,10}?"
+    r"(?:学院|大学|医院|研究所|研究院)"
     r"|\b(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?[3-9]\d{4}\b"
     r"|\b[3-9]\d{4}\s*(?:Unit|Troops?|[Aa]rmy)\b"
     r"|[3-9]\d{4}\s*部队"
@@ -1441,10 +1476,11 @@ PLA_PATTERN = re.compile(
     r"(?:PLA\s+)?(?:Navy|Air Force|Rocket Force)\b|\bChinese\s+(?:PLA\s+)?Navy\b"
     r"|\bChinese People['’]?s Army\b")
 #: A service's school, hospital or staff as Web of Science prints them ("Guilin Air Force Acad",
-#: "Meteorol Bur Air Force Staff"): every country has these, so they name the PLA only where
-#: the string places itself in mainland China.
+#: "Meteorol Bur Air Force Staff"), and a military one ("Mil. Econ. Acad., Wuhan"): every
+#: country has these, so they name the PLA only where the string places itself in mainland
+#: China.
 SERVICE_SCHOOL = re.compile(
-    r"\b(?:Air\s*Force|Naval|Navy|Army|Rocket\s*Force)\s+(?!Architect|Arch\b)"
+    r"\b(?:Air\s*Force|Naval|Navy|Army|Rocket\s*Force|Mil(?:itary|\.)?)\s+(?!Architect|Arch\b)"
     r"(?:(?!Gen\b|General\b)[A-Z][a-z]+\.?\s+){0,2}(?:Acad(?:emy)?|Univ(?:ersity)?|Coll(?:ege)?"
     r"|Staff|Hosp(?:ital)?)\b")
 
@@ -1483,6 +1519,8 @@ _PLA_CJK_CHARS = re.compile("[军区勤炮队代总]")  # every hint above holds
 #: pattern, for the many strings that say "Military" (Military Medical University).
 _MILITARY_PHRASE = re.compile(r"Military\s*(?:Area\s*)?(?:Region|Command)|Provincial Military"
                               r"|Military Sub-?[Dd]istrict")
+_MILITARY_SCHOOL = re.compile(r"\bMil(?:itary|\.)?\s+(?:[A-Z][a-z]+\.?\s+){0,2}"
+                              r"(?:Acad(?:emy)?|Univ(?:ersity)?|Coll(?:ege)?|Hosp(?:ital)?)\b")
 _GLUED_UNIT = re.compile(r"(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?\d"
                          r"|\d\s*(?:Unit|Troop|[Aa]rmy)")
 
@@ -1493,6 +1531,7 @@ def pla_mention(raw: str, words: list[str] | None = None) -> str:
     words = words if words is not None else Parsed(raw).cased
     if PLA_WORDS.isdisjoint(words) and "PLA" not in raw and "Liberat" not in raw \
             and not ("ilitary" in raw and _MILITARY_PHRASE.search(raw)) \
+            and not ("Mil" in raw and _MILITARY_SCHOOL.search(raw)) \
             and (raw.isascii() or not _PLA_CJK_CHARS.search(raw)
                  or not PLA_HINTS_CJK.search(raw)) \
             and not (("Unit" in raw or "Troop" in raw or "rmy" in raw)

@@ -179,6 +179,10 @@ ABBREVIATIONS = {
     "compos": "composite", "composites": "composite", "biotechnol": "biotechnology",
     "medicine": "medical",  # WoS: "Med" for both ("Beijing Inst Radiat Med")
     "comput": "computing",  # IEEE's "Inst. of Comput. Technol."
+    # more of IEEE Xplore's abbreviations ("Inf. Eng. Univ.", "Inst. of Autom."), from its
+    # editorial style manual's list
+    "inf": "information", "autom": "automation", "contr": "control", "instrum": "instrument",
+    "electr": "electronic", "environ": "environment",
     # singular and plural print alike ("Posts and Telecommunications" / "Post and
     # Telecommunication"); corporate suffixes too ("Co., Ltd" / "Company Limited")
     "telecommunications": "telecommunication", "posts": "post",

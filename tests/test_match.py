@@ -7,6 +7,7 @@ import pytest
 
 from analysis import match, text, watchlist
 from analysis.demo_catalogue import NUDT_CEEE
+from analysis.names import _china_last
 
 WL = watchlist.load()
 INNOCENTS = watchlist.load_not_watchlisted()
@@ -976,3 +977,73 @@ def test_a_name_whose_pinyin_syllables_a_hyphen_splits(raw, expected):
     """Older papers print a Chinese name's syllables split by a hyphen ("Zhe-Jiang"): where the
     string as printed names nothing, each such pair of pinyin syllables is read joined."""
     assert_flags_noting(raw, expected, "syllables joined")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Academy of Launch Vehicle Technology of China, Beijing 100076",
+     {"china-aerospace-science-and-technology--casc-1st-academy"}),
+    ("Institute of Fluid Physics, Academy of Engineering Physics of China, Mianyang",
+     {"caep--institute-of-fluid-physics"}),
+    # two words after "China" are not distinctive enough to be read in the other order
+    ("University of Petroleum of China", set()),
+])
+def test_a_name_that_opens_with_china_printed_with_china_last(raw, expected):
+    assert flags(raw) == expected
+
+
+def test_only_a_plain_name_is_read_with_china_last():
+    assert _china_last("china academy of engineering physics") \
+        == "academy of engineering physics of china"
+    assert _china_last("china academy of space technology 502 research institute") == ""
+    assert _china_last("china university of petroleum") == ""
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("北京市控制工程研究所", {"china-academy-of-space-technology-502-research-institute"}),
+    ("北京控制工程研究所", {"china-academy-of-space-technology-502-research-institute"}),
+    # another city's institute of the same subject is not the listed one
+    ("南京市控制工程研究所", set()),
+])
+def test_a_chinese_name_with_shi_after_its_own_city(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Inf. Eng. Univ., Zhengzhou, China", {"information-engineering-university"}),
+    ("Inst. of Electron. Technol., Inf. Eng. Univ., Zhengzhou",
+     {"information-engineering-university"}),
+    ("Dept. of Autom., Inf. Eng. Univ., China", {"information-engineering-university"}),
+    ("Dept. of Inf. Eng., Univ. of Oxford, UK", set()),
+])
+def test_ieee_xplore_abbreviations(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("海军士官学院", {match.PLA_ENTRY}),
+    ("蚌埠，海军士官学院基础部", {match.PLA_ENTRY}),
+    ("Mil. Econ. Acad., Wuhan, China", {match.PLA_ENTRY}),
+    ("Military Economics Academy, Wuhan", {match.PLA_ENTRY}),
+    # another country's force in Chinese, Taiwan's, and military schools abroad or unplaced
+    ("美国海军研究生院", set()),
+    ("空軍航空技術學院, 高雄", set()),
+    ("Military Medical Academy, Belgrade, Serbia", set()),
+    ("Military Academy, West Point, NY", set()),
+    ("Military Economics Academy", set()),
+])
+def test_a_service_or_military_school_without_a_pla_word(raw, expected):
+    """A service's school in Chinese opening a part (海军士官学院), and a military school in
+    English placed in mainland China, are PLA bodies; the same words abroad or in Taiwan are
+    not."""
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Mil Med Univ, Dept Orthoped, Chongqing, Peoples R China", {"army-medical"}),
+    ("Military Medical University, Xi'an, China", {"airforce-medical"}),
+])
+def test_a_military_school_cut_short_is_read_by_its_city(raw, expected):
+    """Web of Science cuts "Third Military Medical University" to "Mil Med Univ": in Chongqing
+    only one listed military body has a name holding those words."""
+    assert flags(raw) == expected
+    assert all("cut short" in x.evidence for x in MATCHER.decide(raw, {}))
