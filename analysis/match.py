@@ -198,6 +198,8 @@ class Matcher:
             names = [f for f in names if not _straddles(f, parsed)]
         if names:
             names = [f for f in names if not _street(f, parsed)]
+            if len(names) > 1 and any(f.label == "acronym" for f in names):
+                names = self._former_group(names, parsed)
         if not names and raw.isascii():  # most strings: the squashed pass is all that is left
             if _abroad_only(parsed, self.names.mainland_places):
                 return []  # no fallback reading for a string placed abroad alone
@@ -210,6 +212,25 @@ class Matcher:
             # a look-alike alone needs signs of glue for a longer name to hide behind it
             names = self._fallback(raw, parsed, names)
         return names
+
+    def _former_group(self, names: list[Found], parsed: Parsed) -> list[Found]:
+        """A defence group's acronym printed as the first word of another group's body is the
+        group the body belonged to, not a second body: "AVIC Shenyang Liming Aero-Engine" is
+        AECC's since 2016. One link, to the body named, noting the acronym."""
+        after = {f.start: f for f in names if f.owner and f.label != "acronym"
+                 and f.start not in parsed.starts}
+        out = []
+        for f in names:
+            body = after.get(f.end) if f.label == "acronym" and f.owner in self.names.groups \
+                else None
+            if body and self.roots[body.owner] != f.owner \
+                    and self.watchlist[body.owner].category == "defence_industry":
+                after[f.end] = body._replace(
+                    label=f"{body.label}, printed after another group's acronym "
+                    f"({parsed.cased[f.start]})")
+                continue
+            out.append(f)
+        return [after.get(f.start, f) if f.label != "acronym" else f for f in out]
 
     def _apart(self, raw: str, parsed: Parsed, names: list[Found]
                ) -> tuple[str, Parsed, list[Found]]:
@@ -443,8 +464,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
     Rule("name_unlisted_link", 0.75, "the string names the entry; OpenAlex linked an "
          "institution that is not on the watchlist"),
     Rule("name", 0.8, "the string names the entry (name, alias, Chinese name or distinctive "
-         "acronym, with the look-alike guards; abbreviations (Web of Science's too: \"AF Engn "
-         "Univ\"), possessives, lost hyphens and one-slip misspellings of long name words read "
+         "acronym, with the look-alike guards; abbreviations (Web of Science's and IEEE "
+         "Xplore's too: \"AF Engn Univ\", \"Inf. Eng. Univ.\"), possessives, lost hyphens "
+         "and one-slip misspellings of long name words read "
          "as the word; a name that starts with its city also when the city is printed after it "
          "(\"University of Posts and Telecommunications, Chongqing\"; or opening the closing "
          "address with only departments and labs between, as Web of Science prints it); a body "
@@ -465,7 +487,12 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "goes on into a road's word, \"Tsinghua East Rd\"; a string printed all in one case "
          "read with its words capitalised and known acronyms in capitals, \"nudt, changsha\", "
          "\"GEN HOSP PEOPLES LIBERAT ARMY\"; a name's pinyin syllables split by a hyphen read "
-         "joined, \"Xi-Jing Hospital\", where the string as printed names nothing) and "
+         "joined, \"Xi-Jing Hospital\", where the string as printed names nothing; a name "
+         "that opens with China also with China last, \"Academy of Engineering Physics of "
+         "China\"; a Chinese name that opens with its own city also with 市 after the city, "
+         "北京市控制工程研究所; a defence group's acronym printed as the first word of another "
+         "group's body read as the body's former group, one link to the body, \"AVIC Shenyang "
+         "Liming Aero-Engine\") and "
          "OpenAlex linked no institution"),
     Rule("pla", 0.8, "no listed entry flags, but the string names the People's Liberation Army "
          "(PLA, 中国人民解放军, a theatre command, military region or command (glued too), a "

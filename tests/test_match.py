@@ -1047,3 +1047,19 @@ def test_a_military_school_cut_short_is_read_by_its_city(raw, expected):
     only one listed military body has a name holding those words."""
     assert flags(raw) == expected
     assert all("cut short" in x.evidence for x in MATCHER.decide(raw, {}))
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("AVIC Shenyang Liming Aero-Engine Co., Ltd., Shenyang 110043",
+     {"aecc--shenyang-liming-aero-engine"}),
+    # the acronym in a part of its own is a body of its own; the group's own body rolls up
+    ("AVIC, Shenyang Liming Aero-Engine Co., Ltd.",
+     {"aviation-industry-corporation-of-china", "aecc--shenyang-liming-aero-engine"}),
+    ("CETC 38th Research Institute, Hefei", {"cetc--38th-research-institute"}),
+])
+def test_a_group_acronym_before_another_groups_body(raw, expected):
+    """AECC's engine makers were AVIC's until 2016 and papers still print "AVIC" before their
+    names: one flag, to the body named, whose evidence notes the acronym."""
+    assert flags(raw) == expected
+    if len(expected) == 1 and raw.startswith("AVIC"):
+        assert "another group's acronym (AVIC)" in MATCHER.decide(raw, {})[0].evidence
