@@ -290,6 +290,24 @@ def _cjk_group_stem(variant: str) -> str:
     return stem if stem != variant and len(stem) >= 6 else ""
 
 
+#: A company's legal form, which papers print in other forms (江西洪都航空工业股份有限公司 as
+#: 江西洪都航空工业集团有限责任公司): the name is also looked for with the others, where six
+#: Chinese characters or more are left before it (never the bare stem: 海洋石油工程 is also a
+#: subject).
+_CJK_LEGAL_FORM = re.compile("(?:股份有限公司|有限责任公司|有限公司)$")
+_CJK_LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "集团有限公司", "集团有限责任公司",
+                    "集团股份有限公司", "集团公司", "集团", "公司")
+_ALL_CJK = re.compile("[\u3400-\u9fff]+")
+
+
+def _cjk_legal_forms(variant: str) -> set[str]:
+    """The company's name with each other legal form (none unless it is a company's)."""
+    stem = _CJK_LEGAL_FORM.sub("", variant)
+    if stem == variant or len(stem) < 6 or stem.endswith("集团") or not _ALL_CJK.fullmatch(stem):
+        return set()
+    return {stem + form for form in _CJK_LEGAL_FORMS}
+
+
 #: "China Electronics Technology Group Corporation" prints as "... Technology Corporation" too.
 _GROUP_BEFORE_SUFFIX = re.compile(r" group (?=(?:corporation|company|ltd|co)(?: |$))")
 
@@ -899,6 +917,7 @@ class NameIndex:
             if "航空航天" in label:  # printed the other way round too (南京航天航空大学)
                 variants.add(normalise_text(label.replace("航空航天", "航天航空")))
         variants |= {v for v in map(_cjk_group_stem, variants) if v}
+        variants |= {form for v in variants if v.endswith("公司") for form in _cjk_legal_forms(v)}
         for variant in variants:
             cjk = any(is_cjk(c) for c in variant)
             if len(variant) < (MIN_CJK if cjk else MIN_LATIN):

@@ -1063,3 +1063,13 @@ def test_a_group_acronym_before_another_groups_body(raw, expected):
     assert flags(raw) == expected
     if len(expected) == 1 and raw.startswith("AVIC"):
         assert "another group's acronym (AVIC)" in MATCHER.decide(raw, {})[0].evidence
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("杭州海康威视数字技术有限公司", {"hikvision"}),
+    ("江西洪都航空工业集团公司飞机设计研究所", {"jiangxi-hongdu-aviation-industry"}),
+    # the name's words without a company's ending are not the company
+    ("海洋石油工程系", set()),
+])
+def test_a_chinese_company_printed_with_another_legal_form(raw, expected):
+    assert flags(raw) == expected
