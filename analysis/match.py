@@ -395,15 +395,18 @@ class Matcher:
         wanted = set(normalise_text(words).split()) - STOPWORDS
         cities = [w for w in parsed.low if w in self.names.mainland_places]
         printed = dict(zip(parsed.low, parsed.cased, strict=False))
-        if not cities or not wanted:
+        if not cities or len(wanted) < 3:  # "Military Academy" alone says nothing more
             return None
         if self._military_words is None:
             self._military_words = {
                 e.id: [set(normalise_text(x).split()) for x in _labels(e) if x.isascii()]
                 for e in self.watchlist if e.category == "military"}
+        # the PLA's schools were colleges or universities by turns ("Mil Med Coll 2")
+        forms = [wanted, wanted - {"college"} | {"university"}] if "college" in wanted \
+            else [wanted]
         found = {(entry_id, city) for entry_id, labels in self._military_words.items()
                  for city in cities if city in self.names.places[entry_id]
-                 and any(wanted <= label for label in labels)}
+                 and any(form <= label for label in labels for form in forms)}
         ids = {entry_id for entry_id, _ in found}
         top = [(e, c) for e, c in found if not ids.intersection(self.ancestors[e])]
         return (top[0][0], printed.get(top[0][1], top[0][1])) \
@@ -490,7 +493,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "joined, \"Xi-Jing Hospital\", where the string as printed names nothing; a name "
          "that opens with China also with China last, \"Academy of Engineering Physics of "
          "China\"; a Chinese name that opens with its own city also with 市 after the city, "
-         "北京市控制工程研究所; a defence group's acronym printed as the first word of another "
+         "北京市控制工程研究所; a Chinese company's name with another legal form, "
+         "江西洪都航空工业集团有限责任公司 for ...股份有限公司; a defence group's acronym "
+         "printed as the first word of another "
          "group's body read as the body's former group, one link to the body, \"AVIC Shenyang "
          "Liming Aero-Engine\") and "
          "OpenAlex linked no institution"),
@@ -507,8 +512,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "with a service's name and names a school, hospital or institute (海军飞行学院), "
          "not where it names a place in Taiwan"),
     Rule("school_in_city", 0.7, "as the rule above, a military school printed cut short (\"Mil "
-         "Med Univ, ..., Chongqing\"), where exactly one listed military body in a city the "
-         "string names has a name holding all its words: flagged to that body. A lead to check: "
+         "Med Univ, ..., Chongqing\"; three words or more, College read as University too), "
+         "where exactly one listed military body in a city the string names has a name holding "
+         "all its words: flagged to that body. A lead to check: "
          "the city and the words are the only evidence"),
     Rule("defence_lab", 0.7, "no listed entry or PLA body flags, but the string names a national "
          "defence key laboratory (国防科技重点实验室) by the form China's defence science "

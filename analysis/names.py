@@ -826,6 +826,11 @@ class NameIndex:
             parts[e.id] >= 3 and e.category == "defence_industry"
             or e.category == "government" and "repression" in e.dimensions))
         patterns: dict[str, list[tuple[str, str, bool]]] = {}
+        #: a campus's city is its university's too ("Ordnance Engn Coll, Shijiazhuang")
+        campus_cities: dict[str, set[str]] = {}
+        for e in watchlist:
+            if e.kind == "campus" and e.parent:
+                campus_cities.setdefault(e.parent, set()).update(map(normalise_text, e.places))
         for entry in watchlist:
             ambiguous = set(entry.ambiguous)
             labels = [(entry.name, "name"), (entry.name_zh, "Chinese name"),
@@ -852,7 +857,7 @@ class NameIndex:
             for acronym in entry.acronyms:
                 self.acronyms.setdefault(acronym, []).append((entry.id, acronym in ambiguous))
             self.places[entry.id] = {normalise_text(p) for e in watchlist.chain(entry.id)
-                                     for p in e.places}
+                                     for p in e.places} | campus_cities.get(entry.id, set())
             self.group_prefixes[entry.id] = _group_prefixes(watchlist.chain(entry.id)[1:])
             self.cjk_home[entry.id] = home
         self.acronym_set = frozenset(self.acronyms)
