@@ -22,6 +22,7 @@ import pandas as pd
 from analysis.names import (
     CHINA_MARKERS,
     CJK_RUN,
+    CJK_SERVICE_PART,
     COMMON_WORDS,
     FOREIGN_MARKERS,
     INSTITUTION_WORDS,
@@ -481,7 +482,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "for Naval, the PAP without People's; a service's body without \"PLA\" before it, "
          "\"Air Force Med Ctr, PLA\", counted as an ambiguous name is); a "
          "group's name (or, for CETC and CEC, an older name: 信息产业部电子, 电子工业部, "
-         "中电科技集团) followed by its numbered unit names the unit; traditional characters "
+         "中电科技集团) followed by its numbered unit names the unit, and so does the unit "
+         "before the group (\"724 Res Inst CSSC\"; CSSC's and CSIC's units under either name, "
+         "the groups merged in 2019); traditional characters "
          "folded, and spaces ignored for long names or for shorter ones glued at a change of "
          "case, only when the string as printed names nothing; in text PDF or OCR damaged, a "
          "name of 24 letters or more read through one slip, of 40 through two, its first "
@@ -509,8 +512,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "or military school, hospital or staff with no PLA word (\"Guilin Air Force Acad\", "
          "\"Mil. Econ. Acad., Wuhan\") only where the string places itself in mainland China "
          "(China or one of its cities, and no place in Taiwan); in Chinese, a part that opens "
-         "with a service's name and names a school, hospital or institute (海军飞行学院), "
-         "not where it names a place in Taiwan"),
+         "with a service's name, perhaps after a mainland city, and names a school, hospital, "
+         "institute or station (海军飞行学院, 石家庄陆军指挥学院), not where it names a place in "
+         "Taiwan nor after another prefix (美国海军学院)"),
     Rule("school_in_city", 0.7, "as the rule above, a military school printed cut short (\"Mil "
          "Med Univ, ..., Chongqing\"; three words or more, College read as University too), "
          "where exactly one listed military body in a city the string names has a name holding "
@@ -677,9 +681,6 @@ _PLA_ITSELF = re.compile(r"PLA|JLSF|People|解放军|Unit|Troop|\d(?!.*Hosp)")
 _PLA_NAMED = re.compile(r"People['’`´]?s\s*Liberat|解放军")
 
 
-_CJK_SERVICES = ("海军", "空军", "陆军", "火箭军")
-
-
 def _pla(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
     """The PLA rule, or else the PAP rule: China's armed forces by name."""
     words = pla_mention(raw, parsed.cased)
@@ -693,9 +694,11 @@ def _pla(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
             mentions_mainland(parsed, raw, matcher.names.mainland_places)
             and not taiwan_places(parsed)):
         return None  # "Air Force Academy" alone is any country's
-    if words.startswith(_CJK_SERVICES) and taiwan_places(parsed):
-        return None  # Taiwan's forces print the same words (空軍航空技術學院, 高雄)
-    if words.startswith(_CJK_SERVICES):
+    service = CJK_SERVICE_PART.fullmatch(words)
+    if service and (taiwan_places(parsed) or service["city"]
+                    and service["city"].removesuffix("市") not in matcher.names.cjk_places):
+        return None  # Taiwan's forces print the same words; a prefix that is no mainland city
+    if service:
         return link("pla", PLA_ENTRY, f"the text names a body of a PLA service (\"{words}\"; "
                     "海军, 空军, 陆军 and 火箭军 are the PLA's navy, air force, army and rocket "
                     "force); the unit itself is on no list")

@@ -623,6 +623,11 @@ def _cjk_units(low: list[str], cities: frozenset[str]) -> list[tuple[tuple[str, 
 _FORMER_FORMS = re.compile("(?:信息产业部电子|机械电子工业部|电子工业部|机电部|中电科技集团"
                            f"|中电集团|中国电子集团)(?:公司)?第?({_CJK_NUMBER})(研究所|所)")
 FORMER_GROUPS = ("cetc", "china-electronics")
+#: Groups merged since their units were listed: China State Shipbuilding (CSSC) and China
+#: Shipbuilding Industry (CSIC) became one group in 2019, and papers print CSIC's numbered
+#: institutes under either name ("724 Res Inst CSSC"); each is listed on its own.
+MERGED_GROUPS = {"china-state-shipbuilding": ("china-shipbuilding-industry",),
+                 "china-shipbuilding-industry": ("china-state-shipbuilding",)}
 FORMER_LABEL = "the ministry's or group's older name and numbered unit"
 
 
@@ -658,18 +663,21 @@ class NumberedUnits:
         """The unit the string names right after its group's name, or the group as found."""
         if found.owner not in self.groups:
             return found
-        unit = self._unit_after(found, parsed)
+        after = self._unit_after(found, parsed)
+        unit = after or self._unit_before(found, parsed)
         if unit is None:
             return found
         (kind, number), printed = unit
-        child = self.by_number.get((found.owner, kind, number)) if kind else next(
-            (self.by_number[k] for k in [(found.owner, x, number) for x in
-                                          ("institute", "academy", "factory")]
-             if k in self.by_number), None)
+        kinds = (kind,) if kind else ("institute", "academy", "factory")
+        group, child = next(((group, self.by_number[k]) for group in (
+            found.owner, *MERGED_GROUPS.get(found.owner, ()))
+            for k in [(group, x, number) for x in kinds] if k in self.by_number), ("", ""))
         if not child:
             return found
-        return found._replace(owner=child, label=f"{found.label} and numbered unit",
-                              matched=f"{found.matched} {printed}")
+        matched = f"{found.matched} {printed}" if after else f"{printed} {found.matched}"
+        merged = ", a unit of the group it merged with" if group != found.owner else ""
+        return found._replace(owner=child, label=f"{found.label} and numbered unit{merged}",
+                              matched=matched)
 
     def in_city(self, parsed: Parsed) -> tuple[str, str, str] | None:
         """(unit, as printed, city) for a numbered institute or academy printed without its
@@ -723,6 +731,23 @@ class NumberedUnits:
         kind = UNIT_KINDS[" ".join(rest[:words])] if words else ""
         return (kind, int(number.group(1))), " ".join(after[:skip + 1 + words])
 
+
+    @staticmethod
+    def _unit_before(found: Found, parsed: Parsed) -> tuple[tuple[str, int], str] | None:
+        """Web of Science's order with the group last: "724 Res Inst CSSC", "No. 724
+        Research Institute of CSSC" (in one segment)."""
+        low, end = parsed.low, found.start
+        if end and low[end - 1] == "of":
+            end -= 1
+        words = 2 if low[max(end - 2, 0):end] == ["research", "institute"] else 1 \
+            if end and low[end - 1] in UNIT_KINDS else 0
+        at = end - words - 1
+        # a number opening a segment is also read as a footnote mark, which starts one after it
+        if not words or at < 0 or not low[at].isdigit() or \
+                any(at + 1 < s <= found.start for s in parsed.starts):
+            return None
+        return (UNIT_KINDS[" ".join(low[end - words:end])], int(low[at])), \
+            " ".join(low[at:end])
 
     @staticmethod
     def _unit_word_first(after: list[str]) -> tuple[tuple[str, int], str] | None:
@@ -859,7 +884,10 @@ class NameIndex:
             self.places[entry.id] = {normalise_text(p) for e in watchlist.chain(entry.id)
                                      for p in e.places} | campus_cities.get(entry.id, set())
             self.group_prefixes[entry.id] = _group_prefixes(watchlist.chain(entry.id)[1:])
-            self.cjk_home[entry.id] = home
+            self.cjk_home[entry.id] = home + tuple(f"{p}市" for p in home if p[-1] not in "市省")
+        #: the watchlist's places in Chinese: the mainland cities a PLA body may print first
+        self.cjk_places = frozenset(p for e in watchlist for p in e.places
+                                    if len(p) >= 2 and all(map(is_cjk, p)))
         self.acronym_set = frozenset(self.acronyms)
         self.in_capitals = {a.lower(): a for a in self.acronym_set
                             if a.isalpha() and a.isupper() and len(a) >= 3
@@ -1439,6 +1467,12 @@ def foreign_places(parsed: Parsed) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+#: A PLA service's body in Chinese, perhaps after a city (another country's prints its own
+#: name first, 美国海军学院, which is no city of the watchlist's).
+CJK_SERVICE_PART = re.compile(
+    r"(?P<city>[\u4e00-\u9fff]{2,3}?市?)?(?:海军|空军|陆军|火箭军)[\u4e00-\u9fff]{0,10}?"
+    r"(?:学院|大学|学校|医院|研究所|研究院|中心|站|基地)")
+
 #: The People's Liberation Army named in a string: its names, theatre commands, numbered
 #: units (military unit cover designators are five digits starting 3, 6 or 9).
 PLA_PATTERN = re.compile(
@@ -1457,10 +1491,9 @@ PLA_PATTERN = re.compile(
     r"|\bGeneral (?:Staff|Armament|Logistics?|Political) Dep(?:artmen)?t\b"
     r"|(?:海军|空军|陆军)(?:总|第?[〇零一二三四五六七八九十百\d]+)?(?:医院|部队|研究所|研究院)"
     r"|(?:海军|空军|陆军|火箭军)特色医学中心"  # the services' medical centres since 2018
-    # a service's school, hospital or institute opening a part, without the PLA's name
-    # (海军飞行学院); another country's prints its country first (美国海军研究生院)
-    r"|(?:^|(?<=[\s,，;；、(（]))(?:海军|空军|陆军|火箭军)[\u4e00-\u9fff]{0,10}?"
-    r"(?:学院|大学|医院|研究所|研究院)"
+    # a service's school, hospital, institute or station opening a part, without the PLA's
+    # name, perhaps after its city (海军飞行学院, 石家庄陆军指挥学院); `_pla` checks the city
+    r"|(?:^|(?<=[\s,，;；、(（]))" + CJK_SERVICE_PART.pattern +
     r"|\b(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?[3-9]\d{4}\b"
     r"|\b[3-9]\d{4}\s*(?:Unit|Troops?|[Aa]rmy)\b"
     r"|[3-9]\d{4}\s*部队"

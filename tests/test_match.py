@@ -1022,6 +1022,9 @@ def test_ieee_xplore_abbreviations(raw, expected):
 @pytest.mark.parametrize(("raw", "expected"), [
     ("海军士官学院", {match.PLA_ENTRY}),
     ("蚌埠，海军士官学院基础部", {match.PLA_ENTRY}),
+    ("海军指挥自动化站", {match.PLA_ENTRY}),
+    ("石家庄陆军指挥学院科研部", {match.PLA_ENTRY}),
+    ("美国海军学院", set()),
     ("Military Music Coll., Beijing, China", {match.PLA_ENTRY}),
     ("Military Sports Academy, Beijing", {match.PLA_ENTRY}),
     ("Military Academy of Art, Beijing, China", {match.PLA_ENTRY}),
@@ -1089,3 +1092,21 @@ def test_an_ambiguous_name_placed_by_a_campus_city(raw, expected):
     """A university's campus city places its ambiguous names too: the Army Engineering
     University is in Nanjing, its former Ordnance Engineering College in Shijiazhuang."""
     assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("724 Res Inst CSSC, Nanjing, Peoples R China",
+     {"china-shipbuilding-industry--724th-research-institute"}),
+    ("No. 38 Research Institute of CETC, Hefei", {"cetc--38th-research-institute"}),
+    ("CSSC 712 Res Inst, Wuhan", {"china-shipbuilding-industry--712th-research-institute"}),
+    # a number in another part is not the group's unit
+    ("Room 724, Institute Building, CETC, Beijing", {"cetc"}),
+])
+def test_a_numbered_unit_before_its_group_or_under_the_merged_group(raw, expected):
+    """Web of Science prints the unit first ("724 Res Inst CSSC"); CSSC and CSIC merged in
+    2019, so CSIC's numbered institutes print under either name."""
+    assert flags(raw) == expected
+
+
+def test_a_city_with_shi_before_a_chinese_name():
+    assert flags("北京市空军总医院") == {"pla-air-force-general-hospital"}
