@@ -623,11 +623,15 @@ def _cjk_units(low: list[str], cities: frozenset[str]) -> list[tuple[tuple[str, 
 _FORMER_FORMS = re.compile("(?:信息产业部电子|机械电子工业部|电子工业部|机电部|中电科技集团"
                            f"|中电集团|中国电子集团)(?:公司)?第?({_CJK_NUMBER})(研究所|所)")
 FORMER_GROUPS = ("cetc", "china-electronics")
-#: Groups merged since their units were listed: China State Shipbuilding (CSSC) and China
-#: Shipbuilding Industry (CSIC) became one group in 2019, and papers print CSIC's numbered
-#: institutes under either name ("724 Res Inst CSSC"); each is listed on its own.
+#: Groups that were one, before a split or after a merger, whose numbered units papers print
+#: under either name: China State Shipbuilding (CSSC) and China Shipbuilding Industry (CSIC)
+#: merged in 2019 ("724 Res Inst CSSC"); the ordnance industry's one group (中国兵器工业总公司)
+#: split in 1999 into China North Industries and China South Industries, whose institutes kept
+#: their numbers (中国兵器工业第五九研究所 is South's 59th). Each group is listed on its own.
 MERGED_GROUPS = {"china-state-shipbuilding": ("china-shipbuilding-industry",),
-                 "china-shipbuilding-industry": ("china-state-shipbuilding",)}
+                 "china-shipbuilding-industry": ("china-state-shipbuilding",),
+                 "china-north-industries": ("china-south-industries",),
+                 "china-south-industries": ("china-north-industries",)}
 FORMER_LABEL = "the ministry's or group's older name and numbered unit"
 
 
@@ -675,7 +679,7 @@ class NumberedUnits:
         if not child:
             return found
         matched = f"{found.matched} {printed}" if after else f"{printed} {found.matched}"
-        merged = ", a unit of the group it merged with" if group != found.owner else ""
+        merged = ", a unit of a group it was one with" if group != found.owner else ""
         return found._replace(owner=child, label=f"{found.label} and numbered unit{merged}",
                               matched=matched)
 

@@ -1099,12 +1099,15 @@ def test_an_ambiguous_name_placed_by_a_campus_city(raw, expected):
      {"china-shipbuilding-industry--724th-research-institute"}),
     ("No. 38 Research Institute of CETC, Hefei", {"cetc--38th-research-institute"}),
     ("CSSC 712 Res Inst, Wuhan", {"china-shipbuilding-industry--712th-research-institute"}),
+    ("中国兵器工业第五九研究所，重庆",
+     {"china-south-industries-group-corporation-no-59-research-inst"}),
     # a number in another part is not the group's unit
     ("Room 724, Institute Building, CETC, Beijing", {"cetc"}),
 ])
 def test_a_numbered_unit_before_its_group_or_under_the_merged_group(raw, expected):
     """Web of Science prints the unit first ("724 Res Inst CSSC"); CSSC and CSIC merged in
-    2019, so CSIC's numbered institutes print under either name."""
+    2019, and the ordnance industry's one group split in 1999, so their numbered institutes
+    print under either name."""
     assert flags(raw) == expected
 
 
