@@ -419,11 +419,16 @@ class Matcher:
         return [f for f in named if f.owner not in ancestors]
 
     def _in_context(self, found: Found, names: list[Found]) -> bool:
-        """A generic lab name counts only next to its parent's name."""
+        """A generic lab name counts only next to its parent's name, or holding it
+        (中国工程物理研究院电子工程研究所)."""
         if found.owner not in self.needs_parent:
             return True
         owners = {f.owner for f in names}
-        return any(a in owners for a in self.ancestors[found.owner])
+        matched = f" {found.matched} "
+        return any(a in owners for a in self.ancestors[found.owner]) or any(
+            (f" {label} " if label.isascii() else label) in matched
+            for a in self.ancestors[found.owner] for label in self.own_labels(a)
+            if len(label) >= 4)
 
 
 def _labels(entry: Entry) -> list[str]:

@@ -528,7 +528,9 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
     # Institute" is the 12th institute's label; CASC's 12th academy has no entry)
     ("中国航天科技集团公司十二院", {"china-aerospace-science-and-technology"}),
     # a body whose name opens with its defence group's is the group's ...
-    ("中航工业无线电电子研究所", {"aviation-industry-corporation-of-china"}),
+    ("中航工业光电研究院", {"aviation-industry-corporation-of-china"}),
+    ("中航工业无线电电子研究所",  # ... or its own, where it has an entry (AVIC's 615th)
+     {"aviation-industry-corporation-of-china--china-aeronautical-radio-electronics-research-institute"}),
     ("中国兵器工业信息中心", {"china-north-industries"}),
     ("中国航发商用航空发动机有限责任公司,上海 200241", {"aecc"}),
     # ... and so is one whose opens with the XPCC's (科学 in its name is not a school's)
@@ -1113,3 +1115,16 @@ def test_a_numbered_unit_before_its_group_or_under_the_merged_group(raw, expecte
 
 def test_a_city_with_shi_before_a_chinese_name():
     assert flags("北京市空军总医院") == {"pla-air-force-general-hospital"}
+
+
+def test_a_part_named_with_its_parent_inside_its_name():
+    """CAEP's institutes count only with CAEP named: a name that holds CAEP's is so named."""
+    named = flags("中国工程物理研究院电子工程研究所")
+    assert named == {"caep--institute-of-electronic-engineering"}
+    assert flags("电子工程研究所") == set()
+
+
+def test_a_pla_hospital_affiliated_to_a_university_flags_both():
+    raw = "Department of Medical Imaging, Jinling Hospital, Medical School of Nanjing University"
+    assert flags(raw + ", Nanjing 210002, China") == {"pla-unlisted-unit--jinling-hospital", "nju"}
+    assert flags("Jinling Hospital") == set()  # ambiguous alone
