@@ -696,24 +696,30 @@ def _pla(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
         return None
     if not _PLA_ITSELF.match(words) and foreign_places(parsed) and not _PLA_NAMED.search(raw):
         return None
-    if SERVICE_SCHOOL.fullmatch(words) and not (
-            mentions_mainland(parsed, raw, matcher.names.mainland_places)
-            and not taiwan_places(parsed)):
+    school = SERVICE_SCHOOL.fullmatch(words) is not None
+    if school and not (mentions_mainland(parsed, raw, matcher.names.mainland_places)
+                       and not taiwan_places(parsed)):
         return None  # "Air Force Academy" alone is any country's
     service = CJK_SERVICE_PART.fullmatch(words)
     if service and (taiwan_places(parsed) or service["city"]
                     and service["city"].removesuffix("市") not in matcher.names.cjk_places):
         return None  # Taiwan's forces print the same words; a prefix that is no mainland city
+    return _pla_link(words, parsed, matcher, school, service is not None)
+
+
+def _pla_link(words: str, parsed: Parsed, matcher: Matcher, school: bool, service: bool
+              ) -> Link:
+    """The PLA's link, its evidence saying what in the string names the PLA."""
     if service:
         return link("pla", PLA_ENTRY, f"the text names a body of a PLA service (\"{words}\"; "
                     "海军, 空军, 陆军 and 火箭军 are the PLA's navy, air force, army and rocket "
                     "force); the unit itself is on no list")
-    if SERVICE_SCHOOL.fullmatch(words) and (listed := matcher.school_in_city(words, parsed)):
+    if school and (listed := matcher.school_in_city(words, parsed)):
         entry = matcher.watchlist[listed[0]]
         return link("school_in_city", entry.id, f"the text names a military school cut short "
                     f"(\"{words}\") and the city \"{listed[1]}\", where the only listed military "
                     f"body of such a name is {entry.name}; check that it is this one")
-    if SERVICE_SCHOOL.fullmatch(words):
+    if school:
         return link("pla", PLA_ENTRY, f"the text names a service's or military school, hospital "
                     f"or staff (\"{words}\") and places it in mainland China, whose armed forces "
                     "are the People's Liberation Army; the unit itself is on no list")
