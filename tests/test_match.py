@@ -1128,3 +1128,64 @@ def test_a_pla_hospital_affiliated_to_a_university_flags_both():
     raw = "Department of Medical Imaging, Jinling Hospital, Medical School of Nanjing University"
     assert flags(raw + ", Nanjing 210002, China") == {"pla-unlisted-unit--jinling-hospital", "nju"}
     assert flags("Jinling Hospital") == set()  # ambiguous alone
+
+
+def _real_strings() -> list[str]:
+    """Every affiliation of the gold and held-out sets, as printed and in one case."""
+    import csv
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    files = [here / "gold" / "affiliations.csv", *sorted((here / "heldout").glob("*.csv"))]
+    strings = [row.get("raw_affiliation") or row.get("affiliation") or ""
+               for path in files for row in csv.DictReader(path.open(encoding="utf-8"))]
+    return strings + [s.upper() for s in strings] + [s.lower() for s in strings]
+
+
+ARMED_EDGES = [
+    "AF Engn Univ, Xian 710038, Peoples R China",  # Parsed reads "AF" as "Air Force"
+    "Unit 32021, Beijing", "Unit32021, Beijing", "81army hospital", "RocketArmy Engn Univ",
+    "Mil Med Univ 3, Chongqing", "Jinan Military Region, Jinan", "General Staff Dept",
+    "Equipment Dep, Beijing", "PAP Hospital, Beijing", "Armed Police Corps Hospital, Xian",
+    "Science and Technology on Antenna and Microwave Laboratory, Xian",
+    "Natl Key Lab Sci & Technol Blind Signal Proc, Chengdu",
+    "Key Laboratory of National Defense Technology, Harbin", "Logistics Univ, Tianjin",
+]
+
+
+@pytest.mark.parametrize("one_case", [False, True])
+def test_the_armed_forces_gate_never_hides_a_mention(one_case: bool) -> None:
+    """`may_be_armed` skips the PLA, PAP and defence-lab rules only where their own first
+    tests would all fail: over every real string (and the decide path's re-cased ones)."""
+    from analysis.names import defence_lab_mention, may_be_armed, pap_mention, pla_mention
+
+    strings = _real_strings() + ARMED_EDGES
+    if one_case:
+        strings = [MATCHER.names.recased(s) for s in strings if s.islower() or s.isupper()]
+    named = 0
+    for raw in strings:
+        parsed = text.Parsed(raw)
+        if pla_mention(raw, parsed.cased) or pap_mention(raw) or defence_lab_mention(raw):
+            named += 1
+            assert may_be_armed(raw, parsed), raw
+    assert named > 300  # the sets name the PLA, the PAP and defence labs many times
+
+
+def test_every_pla_word_opens_the_gate() -> None:
+    """A word added to PLA_WORDS (or to the tests' literals) opens the gate with it."""
+    from analysis import names
+
+    for word in names.PLA_WORDS | {"Police", "PAP", "Lab", "Military", "Mil", "Hosp"}:
+        raw = f"Dept 3, {word} 12, Beijing"
+        assert names.may_be_armed(raw, text.Parsed(raw)), word
+
+
+def test_a_string_with_no_hint_skips_the_armed_rules() -> None:
+    from analysis.names import may_be_armed
+
+    plain = "School of Physics, Peking University, Beijing 100871, China"
+    assert not may_be_armed(plain, text.Parsed(plain))
+    chinese = "北京大学物理学院"
+    assert may_be_armed(chinese, text.Parsed(chinese))  # Chinese text: the rules decide
+    assert may_be_armed("Dept of Physics, King's College London", text.Parsed(
+        "Dept of Physics, King's College London"))  # an apostrophe to fold: the rules decide
