@@ -1187,7 +1187,5 @@ def test_a_string_with_no_hint_skips_the_armed_rules() -> None:
     assert not may_be_armed(plain, text.Parsed(plain))
     chinese = "北京大学物理学院"
     assert may_be_armed(chinese, text.Parsed(chinese))  # Chinese text: the rules decide
-    folded = "Dept of Physics, King's College London"  # an apostrophe to fold
-    assert not may_be_armed(folded, text.Parsed(folded))
-    escaped = "Gen Hosp &#80;LA, Beijing"  # a hint only once folded (an HTML escape)
-    assert may_be_armed(escaped, text.Parsed(escaped))
+    assert may_be_armed("Dept of Physics, King's College London", text.Parsed(
+        "Dept of Physics, King's College London"))  # an apostrophe to fold: the rules decide
