@@ -35,7 +35,6 @@ from analysis.names import (
     defence_lab_mention,
     foreign_places,
     looks_glued,
-    may_be_armed,
     mentions_china,
     mentions_mainland,
     pap_mention,
@@ -347,8 +346,7 @@ class Matcher:
                 joined, "its pinyin syllables joined across a hyphen") or (raw, parsed, names)
         hit = self.identifier(institution) if institution else None
         if not names and not hit:  # most strings: only the PLA and unit rules can answer
-            out = [x] if (x := may_be_armed(raw, parsed) and (
-                _pla(raw, parsed, self) or _defence_lab(raw, parsed, self)) or (
+            out = [x] if (x := _pla(raw, parsed, self) or _defence_lab(raw, parsed, self) or (
                 _unit_in_city(parsed, self) if self._may_number(raw, parsed) else None)) else []
         else:
             out = self._rules(self._context(raw, parsed, names, institution, hit))
@@ -371,8 +369,6 @@ class Matcher:
             if first := next((x for rule in NAME_RULES if (x := rule(ctx, found))), None):
                 out.append(first)
         unflagged = not out or all(x.confidence < FLAG_AT for x in out)
-        if not may_be_armed(ctx.raw, ctx.parsed):
-            return out
         if (unflagged or self._pla_beside(ctx, out)) and (pla := _pla(ctx.raw, ctx.parsed, self)):
             out.append(pla)
         elif unflagged and (lab := _defence_lab(ctx.raw, ctx.parsed, self)):
