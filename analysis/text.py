@@ -125,6 +125,7 @@ ABBREVIATIONS = {
     "institut": "institute", "technol": "technology", "tech": "technology",
     "sci": "science", "sciences": "science", "lab": "laboratory", "labs": "laboratory",
     "laboratories": "laboratory", "natl": "national", "acad": "academy", "engn": "engineering",
+    "academia": "academy",  # "Academia Sinica", CAS's English name until 1985, as "Acad. Sinica"
     "econ": "economics",  # Web of Science: "Hebei Univ Econ & Business"
     "polit": "political",  # "Shandong Univ Polit Sci & Law" is not Shandong University
     "technological": "technology", "technical": "technology",  # WoS: "Technol", "Tech"
