@@ -352,6 +352,17 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
     ("中国兵器工业第 203研究所，陕西 西安 710065", {"china-north-industries"}),
     # a look-alike does not hide a longer listed name that PDF extraction glued
     ("Shaanxi Lab, Northwestern Polytechnical UniversityXi'an 710072, China", {"nwpu"}),
+    # former names and Web of Science's cuts (issue 12, session 17), and their neighbours
+    ("Inst. of Comput. Technol., Acad. Sinica, Beijing",
+     {"chinese-academy-of-sciences-institute-of-computing-technolog"}),
+    ("Institute of Computing Technology, Academia Sinica, Taipei, Taiwan", set()),
+    ("北京航空学院 飞机系", {"beihang"}),
+    ("Beijing Institute of Aeronautical Meteorology, Beijing", set()),
+    ("Sun Yat-sen University of Medical Sciences, Guangzhou", {"sun-yat-sen-university"}),
+    ("National Sun Yat-sen University, Kaohsiung, Taiwan", set()),
+    ("Univ Elect Sci & Technol, Sch Phys, Chengdu 610054, Peoples R China", {"uestc"}),
+    ("University of Electronic Science and Technology, Hanoi, Vietnam", set()),
+    ("Xi'an University of Electronic Science and Technology, Xi'an, China", {"xidian"}),
 ])
 def test_strings_as_papers_print_them(raw, expected):
     assert flags(raw) == expected
