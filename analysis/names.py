@@ -800,6 +800,9 @@ UNIVERSITY_WORDS = frozenset({"university", "universidad", "universite", "univer
 #: Technology"; "School of Science" is a department).
 _ANOTHER_BODY = UNIVERSITY_WORDS | {"academy", "hospital", "company", "corporation", "ltd",
                                     "inc"}
+#: The words a segment naming a body's part opens with ("School of Microelectronics XDU").
+_PART_OPENERS = INSTITUTION_WORDS | {"department", "laboratory", "center", "centre", "faculty",
+                                     "division"}
 
 
 def _another_body(words: list[str]) -> bool:
@@ -1335,7 +1338,7 @@ class NameIndex:
         starts = parsed.starts
         segment_end = min((s for s in starts if s > t0), default=len(low))
         if kind == "acronym":
-            if t0 not in starts:
+            if t0 not in starts and not (t1 == segment_end and self._closes(low, t0, starts)):
                 return False
         elif not (t0 in starts and (t1 == segment_end or self._campus(low[t1:segment_end]))):
             return False
@@ -1351,6 +1354,14 @@ class NameIndex:
         joined = " ".join(low)
         return bool(words & CHINA_MARKERS) or any(p and p in joined for p in places) \
             or any(m in joined for m in _CHINA_IN_NAMES)
+
+    @staticmethod
+    def _closes(low: list[str], t0: int, starts: set[int]) -> bool:
+        """An acronym that closes a segment naming a part or a unit of its body: "School of
+        Microelectronics XDU", "Xi'an Aerospace 772 Institute CASC" (the group after its
+        institute, as Web of Science prints "724 Res Inst CSSC")."""
+        opens = low[max((s for s in starts if s < t0), default=0)]
+        return low[t0 - 1] in INSTITUTION_WORDS or opens in _PART_OPENERS
 
     def _campus(self, rest: list[str]) -> bool:
         """A branch campus printed after an ambiguous name, in its segment ("Northeastern

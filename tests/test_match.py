@@ -363,6 +363,15 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
     ("Univ Elect Sci & Technol, Sch Phys, Chengdu 610054, Peoples R China", {"uestc"}),
     ("University of Electronic Science and Technology, Hanoi, Vietnam", set()),
     ("Xi'an University of Electronic Science and Technology, Xi'an, China", {"xidian"}),
+    # a short acronym closing a segment that names its part or unit counts, placed in China
+    ("School of Microelectronics XDU, Xi'an, China", {"xidian"}),
+    ("Xi'an Aerospace 772 Institute CASC, Xi'an, China",
+     {"casc-9th-academy-772-research-institute"}),
+    ("School of Microelectronics XDU", set()),  # no sign of China
+    ("School of Management HIT, Holon, Israel", set()),
+    ("Smith Optics XDU, Xi'an, China", set()),  # the segment names no part or unit
+    ("Dept. of Mech. Eng., Acad. of Armored Forces Eng., Beijing, China",
+     {"army-academy-of-armored-forces"}),
 ])
 def test_strings_as_papers_print_them(raw, expected):
     assert flags(raw) == expected
