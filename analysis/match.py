@@ -26,6 +26,7 @@ from analysis.names import (
     COMMON_WORDS,
     FOREIGN_MARKERS,
     INSTITUTION_WORDS,
+    PINYIN,
     SERVICE_SCHOOL,
     STOPWORDS,
     UNIT_WORDS,
@@ -92,8 +93,6 @@ _ORDINAL_WORDS = ("", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "S
                   "Eighth", "Ninth")
 
 #: A pinyin syllable: an initial and a final.
-_PINYIN = re.compile(r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|uan"
-                     r"|ian|iao|uai|ai|ei|ao|ou|an|en|in|un|ua|uo|ia|ie|ui|ue|er|a|e|i|o|u|v)")
 #: Two capitalised words of a syllable or two joined by a hyphen ("Zhe-Jiang", "Xi-Dian").
 _HYPHENED = re.compile(r"\b([A-Z][a-z]{0,5})-([A-Z][a-z]{0,5})\b")
 
@@ -104,7 +103,7 @@ def _syllables_joined(raw: str) -> str:
     hyphened words stay ("Max-Planck", "Jiaotong-Liverpool")."""
     def join(m: re.Match[str]) -> str:
         first, second = m.group(1), m.group(2)
-        if _PINYIN.fullmatch(first.lower()) and _PINYIN.fullmatch(second.lower()):
+        if PINYIN.fullmatch(first.lower()) and PINYIN.fullmatch(second.lower()):
             return first + second.lower()
         return m.group(0)
     return _HYPHENED.sub(join, raw)

@@ -448,6 +448,22 @@ def looks_glued(parsed: Parsed) -> bool:
     return parsed.glued or max(map(len, parsed.low)) >= 13
 
 
+#: A syllable of pinyin (initial and final), as papers split a Chinese name's word into them.
+PINYIN = re.compile(r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|uan"
+                    r"|ian|iao|uai|ai|ei|ao|ou|an|en|in|un|ua|uo|ia|ie|ui|ue|er|a|e|i|o|u|v)")
+
+
+def _split_syllables(cased: list[str]) -> set[int]:
+    """The words after which a name's word goes on in its next syllable: two capitalised
+    pinyin syllables in a row ("Si Chuan University", "Zhe Jiang"), where only the squashed
+    pass, which reads a short name only where something inside it was split or glued, can
+    read the name."""
+    def syllable(word: str) -> bool:
+        return len(word) <= 6 and word[:1].isupper() and word[1:].islower() \
+            and PINYIN.fullmatch(word.lower()) is not None
+    return {i for i in range(len(cased) - 1) if syllable(cased[i]) and syllable(cased[i + 1])}
+
+
 def _glued_inside(first: int, last: int, glued: set[int]) -> bool:
     return any(first < g < last for g in glued)
 
@@ -1097,7 +1113,8 @@ class NameIndex:
         if not candidates:  # most strings stop here, with none
             return []
         camel = parsed.glued
-        if not camel:  # a shorter name needs a change of case inside it
+        split = _split_syllables(parsed.cased) if not camel else set()
+        if not camel and not split:  # a shorter name needs a change of case inside it
             candidates = [c for c in candidates if c[1][2]]
         if not candidates:
             return []
@@ -1106,6 +1123,8 @@ class NameIndex:
         starts = set(accumulate(lengths[:-1], initial=0))
         ends = set(accumulate(lengths))
         glued = _case_changes(parsed, lengths) if camel else set()
+        if split:  # or a name's word printed in its syllables ("Si Chuan University")
+            glued |= {offset for i, offset in enumerate(accumulate(lengths)) if i in split}
         starts |= glued
         ends |= glued
         # a name starts where a word starts ("aerospace" does not hold "space ...") and ends

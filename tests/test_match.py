@@ -372,6 +372,12 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
     ("Smith Optics XDU, Xi'an, China", set()),  # the segment names no part or unit
     ("Dept. of Mech. Eng., Acad. of Armored Forces Eng., Beijing, China",
      {"army-academy-of-armored-forces"}),
+    # a name's word printed in its pinyin syllables, read with spaces ignored
+    ("Department of Neurology, West China Hospital, Si Chuan University, Chengdu, China",
+     {"sichuan-university"}),
+    ("Zhe Jiang University, Hangzhou", {"zhejiang-university"}),
+    ("Li Ming, Bei Jing Normal University, Beijing", set()),  # a look-alike, as printed whole
+    ("Si Chuan Road 5, Shanghai", set()),
 ])
 def test_strings_as_papers_print_them(raw, expected):
     assert flags(raw) == expected
