@@ -1129,7 +1129,7 @@ class NameIndex:
         ends |= glued
         # a name starts where a word starts ("aerospace" does not hold "space ...") and ends
         # where a word ends or where PDF extraction glued "of" on ("UniversityofPLA")
-        hits = [(end - len(key) + 1, end + 1, key, owners)
+        hits = [(end - len(key) + 1, end + 1, key, owners, long_name or camel)
                 for end, (key, owners, long_name) in candidates
                 if end - len(key) + 1 in starts
                 and not letters.endswith(_LETTER_PREFIXES, 0, end - len(key) + 1)
@@ -1146,11 +1146,12 @@ class NameIndex:
                       key=lambda h: (h[0] - h[1], h[0]))  # and stays inside one segment
         taken: list[tuple[int, int]] = []
         found: list[Found] = []
-        for first, last, key, owners in hits:
+        for first, last, key, owners, spaced in hits:
             if any(first < b and a < last for a, b in taken):
                 continue
             taken.append((first, last))
-            found += [Found(owner, f"{kind}, spaces ignored", key, 0, len(parsed.low))
+            how = "spaces ignored" if spaced else "its pinyin syllables joined"
+            found += [Found(owner, f"{kind}, {how}", key, 0, len(parsed.low))
                       for owner, kind, _ambiguous in owners]
         return list({f.owner or f.matched: f for f in found}.values())
 
