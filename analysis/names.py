@@ -816,9 +816,10 @@ UNIVERSITY_WORDS = frozenset({"university", "universidad", "universite", "univer
 #: Technology"; "School of Science" is a department).
 _ANOTHER_BODY = UNIVERSITY_WORDS | {"academy", "hospital", "company", "corporation", "ltd",
                                     "inc"}
+_SCHOOL_WORDS = INSTITUTION_WORDS | UNIVERSITY_WORDS
 #: The words a segment naming a body's part opens with ("School of Microelectronics XDU").
 _PART_OPENERS = INSTITUTION_WORDS | {"department", "laboratory", "center", "centre", "faculty",
-                                     "division"}
+                                     "division", "key", "state", "research", "national"}
 
 
 def _another_body(words: list[str]) -> bool:
@@ -873,6 +874,9 @@ class NameIndex:
         self.groups = frozenset(e.id for e in watchlist if not e.parent and (
             parts[e.id] >= 3 and e.category == "defence_industry"
             or e.category == "government" and "repression" in e.dimensions))
+        #: universities, colleges, academies and institutes, whose parts papers name
+        self.schools = frozenset(e.id for e in watchlist if not _SCHOOL_WORDS.isdisjoint(
+            normalise_text(e.name).split()))
         patterns: dict[str, list[tuple[str, str, bool]]] = {}
         #: a campus's city is its university's too ("Ordnance Engn Coll, Shijiazhuang")
         campus_cities: dict[str, set[str]] = {}
@@ -1358,7 +1362,8 @@ class NameIndex:
         starts = parsed.starts
         segment_end = min((s for s in starts if s > t0), default=len(low))
         if kind == "acronym":
-            if t0 not in starts and not (t1 == segment_end and self._closes(low, t0, starts)):
+            if t0 not in starts and not (t1 == segment_end
+                                         and self._closes(entry_id, low, t0, starts)):
                 return False
         elif not (t0 in starts and (t1 == segment_end or self._campus(low[t1:segment_end]))):
             return False
@@ -1375,13 +1380,23 @@ class NameIndex:
         return bool(words & CHINA_MARKERS) or any(p and p in joined for p in places) \
             or any(m in joined for m in _CHINA_IN_NAMES)
 
-    @staticmethod
-    def _closes(low: list[str], t0: int, starts: set[int]) -> bool:
-        """An acronym that closes a segment naming a part or a unit of its body: "School of
-        Microelectronics XDU", "Xi'an Aerospace 772 Institute CASC" (the group after its
-        institute, as Web of Science prints "724 Res Inst CSSC")."""
+    def _closes(self, entry_id: str, low: list[str], t0: int, starts: set[int]) -> bool:
+        """An acronym that closes a segment naming a unit or a part of its body: a defence
+        group's straight after its institute's word ("Xi'an Aerospace 772 Institute CASC", as
+        Web of Science prints "724 Res Inst CSSC"), another body's after a part's name, where
+        the string names the body's own city ("School of Microelectronics XDU, Xi'an"). Not
+        the subject of "of", "for" or "and" ("Department of ICT", "Center for AMS"), nor after a
+        university's own name ("Hainan University HNU" is not Hunan's)."""
+        before = low[t0 - 1]
+        if entry_id in self.groups:
+            return before in UNIT_WORDS
+        if entry_id not in self.schools:  # "Department of Obstetrics CTG" is no company's part
+            return False
         opens = low[max((s for s in starts if s < t0), default=0)]
-        return low[t0 - 1] in INSTITUTION_WORDS or opens in _PART_OPENERS
+        joined = f" {' '.join(low)} "
+        return opens in _PART_OPENERS and before not in STOPWORDS \
+            and before not in INSTITUTION_WORDS \
+            and any(p and f" {p} " in joined for p in self.places.get(entry_id, ()))
 
     def _campus(self, rest: list[str]) -> bool:
         """A branch campus printed after an ambiguous name, in its segment ("Northeastern

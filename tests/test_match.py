@@ -370,6 +370,15 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
     ("School of Microelectronics XDU", set()),  # no sign of China
     ("School of Management HIT, Holon, Israel", set()),
     ("Smith Optics XDU, Xi'an, China", set()),  # the segment names no part or unit
+    ("Research Institute of Intelligent Control and Systems HIT, Harbin, China", {"hit"}),
+    # ... not an acronym that is the subject of "of" or "for", a company's, or one after a
+    # university's own name, or one whose body's city the string does not name
+    ("Department of ICT, Beijing, China", set()),
+    ("Center for AMS, Beijing, China", set()),
+    ("Department of Obstetrics CTG, Beijing, China", set()),
+    ("Hainan University HNU, Haikou, China", set()),
+    ("School of Physics HNU, Haikou, China", set()),
+    ("Department of Soil Science CEC, Nanjing, China", set()),
     ("Dept. of Mech. Eng., Acad. of Armored Forces Eng., Beijing, China",
      {"army-academy-of-armored-forces"}),
     # a name's word printed in its pinyin syllables, read with spaces ignored
