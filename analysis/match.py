@@ -92,7 +92,6 @@ _LONE_DIGITS = frozenset("123456789")  # a cheaper first test: most strings hold
 _ORDINAL_WORDS = ("", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh",
                   "Eighth", "Ninth")
 
-#: A pinyin syllable: an initial and a final.
 #: Two capitalised words of a syllable or two joined by a hyphen ("Zhe-Jiang", "Xi-Dian").
 _HYPHENED = re.compile(r"\b([A-Z][a-z]{0,5})-([A-Z][a-z]{0,5})\b")
 
