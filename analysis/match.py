@@ -504,7 +504,10 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "江西洪都航空工业集团有限责任公司 for ...股份有限公司; a defence group's acronym "
          "printed as the first word of another "
          "group's body read as the body's former group, one link to the body, \"AVIC Shenyang "
-         "Liming Aero-Engine\") and "
+         "Liming Aero-Engine\"; a short acronym closing the segment of its body's part where "
+         "the string names the body's city, \"School of Microelectronics XDU, Xi'an\", or a "
+         "defence group's after its institute, \"Xi'an Aerospace 772 Institute CASC\"; a name's "
+         "word printed in its pinyin syllables read whole, \"Si Chuan University\") and "
          "OpenAlex linked no institution"),
     Rule("pla", 0.8, "no listed entry flags, but the string names the People's Liberation Army "
          "(PLA, 中国人民解放军, a theatre command, military region or command (glued too), a "
