@@ -99,6 +99,8 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _holds_invisible(value: str) -> bool:
+    if value.isprintable():  # every invisible character is unprintable: most text, at C speed
+        return False
     return bool(_INVISIBLE_BMP.search(value)) or (
         bool(_ASTRAL.search(value)) and not _INVISIBLE_CHARS.isdisjoint(value))
 

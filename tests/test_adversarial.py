@@ -216,6 +216,13 @@ def test_invisible_characters_inside_a_listed_name_still_flag(char):
     assert [x.entry_id for x in matcher.decide(chinese, {})] == ["nudt"]
 
 
+def test_every_invisible_character_is_unprintable():
+    """The test for invisible characters starts with str.isprintable: right only while this holds
+    for every character it removes."""
+    assert [c for c in text._INVISIBLE_CHARS if c.isprintable()] == []
+    assert text.has_invisible("国防\u200b科技大学") and not text.has_invisible("国防科技大学")
+
+
 @pytest.mark.parametrize("value", ["x\r@SUM(1+1)", "=1+1", "+1", "-1", "@A1", "\t=1",
                                    "\r=1", "\n=1", "＝1+1", "＋1", "－1", "＠A1"])
 def test_csv_cells_are_inert_and_one_row(value):
