@@ -1524,64 +1524,108 @@ CJK_SERVICE_PART = re.compile(
     r"(?:学院|大学|学校|医院|研究所|研究院|中心|站|基地)")
 
 #: The People's Liberation Army named in a string: its names, theatre commands, numbered
-#: units (military unit cover designators are five digits starting 3, 6 or 9).
-PLA_PATTERN = re.compile(
-    r"\bPLA(?:N|AF|RF|JLSF|SSF|ASF)?\b|(?<=[a-z])PLA(?![a-z])|\bPLA(?=[A-Z][a-z])"  # "ofPLA"
-    r"|\bJLSF\b"
-    r"|People['’`´]?s\s*Liberat(?:ion)?\s*Army|中国人民解放军|解放军"
-    r"|\bTheat(?:er|re) Command\b|战区|\bMil(?:itary|\.)?\s+(?:Area\s+)?(?:Region|Command)\b|军区"
+#: units (military unit cover designators are five digits starting 3, 6 or 9). Each form comes
+#: with words one of which any match holds (or its string, for a form looking behind): a form is
+#: searched for only in strings holding one, since one pattern of them all cost 40 us a string
+#: at every position of the strings that hold any PLA word (most strings in "Unit" or "Army").
+_PLA_FORMS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("PLA",), r"\bPLA(?:N|AF|RF|JLSF|SSF|ASF)?\b|(?<=[a-z])PLA(?![a-z])|\bPLA(?=[A-Z][a-z])"),
+    (("JLSF",), r"\bJLSF\b"),
+    (("Liberat",), r"People['’`´]?s\s*Liberat(?:ion)?\s*Army"),
+    (("解放军",), r"中国人民解放军|解放军"),
+    (("Theat",), r"\bTheat(?:er|re) Command\b"),
+    (("战区",), r"战区"),
+    (("Mil",), r"\bMil(?:itary|\.)?\s+(?:Area\s+)?(?:Region|Command)\b"),
+    (("军区",), r"军区"),
     # ... glued by PDF extraction ("NanjingMilitaryCommand"), and the provincial districts
-    r"|Military\s*(?:Area\s*)?(?:Region|Command)\b"
-    r"|Provincial Military (?:District|Command)\b|Military Sub-?[Dd]istrict\b"
-    r"|\bJoint Logistics? Support Force\b|联勤保障|(?<!后)勤保障部队|\bRocket Force\b(?!s)|火箭军"
-    r"|\bRocket\s*Army(?![a-z])"  # 火箭军 translated word for word ("RocketArmyAcademy")
-    r"|\bSecond Artillery\b|第二炮兵"
+    (("Military",), r"Military\s*(?:Area\s*)?(?:Region|Command)\b"
+                    r"|Provincial Military (?:District|Command)\b|Military Sub-?[Dd]istrict\b"),
+    (("Joint Logistic",), r"\bJoint Logistics? Support Force\b"),
+    (("勤保障",), r"联勤保障|(?<!后)勤保障部队"),
+    (("Rocket Force",), r"\bRocket Force\b(?!s)"),
+    (("火箭军",), r"火箭军"),
+    (("Rocket",), r"\bRocket\s*Army(?![a-z])"),  # 火箭军 word for word ("RocketArmyAcademy")
+    (("Second Artillery", "第二炮兵"), r"\bSecond Artillery\b|第二炮兵"),
     # the four general departments (to 2016): 总参 (General Staff) and its numbered institutes
-    r"|总参|总装备部|总后勤部|总政治部"
-    r"|\bGeneral (?:Staff|Armament|Logistics?|Political) Dep(?:artmen)?t\b"
-    r"|(?:海军|空军|陆军)(?:总|第?[〇零一二三四五六七八九十百\d]+)?(?:医院|部队|研究所|研究院)"
-    r"|(?:海军|空军|陆军|火箭军)特色医学中心"  # the services' medical centres since 2018
+    (("总",), r"总参|总装备部|总后勤部|总政治部"),
+    (("General ",), r"\bGeneral (?:Staff|Armament|Logistics?|Political) Dep(?:artmen)?t\b"),
+    (("军",), r"(?:海军|空军|陆军)(?:总|第?[〇零一二三四五六七八九十百\d]+)?"
+              r"(?:医院|部队|研究所|研究院)"),
+    (("特色医学中心",), r"(?:海军|空军|陆军|火箭军)特色医学中心"),  # the services' since 2018
     # a service's school, hospital, institute or station opening a part, without the PLA's
     # name, perhaps after its city (海军飞行学院, 石家庄陆军指挥学院); `_pla` checks the city
-    r"|(?:^|(?<=[\s,，;；、(（]))" + CJK_SERVICE_PART.pattern +
-    r"|\b(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?[3-9]\d{4}\b"
-    r"|\b[3-9]\d{4}\s*(?:Unit|Troops?|[Aa]rmy)\b"
-    r"|[3-9]\d{4}\s*部队"
-    r"|\bMilitary Representatives? (?:Office|Bureau)\b"
-    r"|\bOffice of (?:the )?Military Representatives?\b"
-    r"|军事?代表(?:室|局)|(?:海军|空军|陆军|火箭军)驻[^，,；;()（）]{1,15}代表室"
+    (("军",), r"(?:^|(?<=[\s,，;；、(（]))" + CJK_SERVICE_PART.pattern),
+    (("Unit", "Troop", "Army"), r"\b(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?[3-9]\d{4}\b"),
+    (("Unit", "Troop", "rmy"), r"\b[3-9]\d{4}\s*(?:Unit|Troops?|[Aa]rmy)\b"),
+    (("部队",), r"[3-9]\d{4}\s*部队"),
+    (("Military Representative",), r"\bMilitary Representatives? (?:Office|Bureau)\b"
+                                   r"|\bOffice of (?:the )?Military Representatives?\b"),
+    (("代表",), r"军事?代表(?:室|局)|(?:海军|空军|陆军|火箭军)驻[^，,；;()（）]{1,15}代表室"),
     # a service's hospital of a theatre command as Web of Science prints it ("Naval Hosp
     # Eastern Theater"): "Eastern Theatre" alone could be a stage
-    r"|\bHosp(?:ital)?\.?\s+(?:of\s+(?:the\s+)?)?(?:PLA\s+)?(?:Eastern|Southern|Western|Northern"
-    r"|Central)\s+Theat(?:er|re)\b"
-    r"|\bGeneral Hospital of (?:the )?(?:Air Force|Navy|Rocket Force)\b"
-    r"|\bGeneral Hospital of (?:the )?Chinese (?:Military|Army)\b"
+    (("Theat",), r"\bHosp(?:ital)?\.?\s+(?:of\s+(?:the\s+)?)?(?:PLA\s+)?(?:Eastern|Southern"
+                 r"|Western|Northern|Central)\s+Theat(?:er|re)\b"),
+    (("General Hospital of",), r"\bGeneral Hospital of (?:the )?(?:Air Force|Navy|Rocket Force)\b"
+                               r"|\bGeneral Hospital of (?:the )?Chinese (?:Military|Army)\b"),
     # ... and a former military region's general hospital as Web of Science cuts it short
-    r"|(?<=Hosp )(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu) Mil\b"
-    r"(?!\.?\s*(?:Area|Command))(?:\.?\s*Reg\b)?"
+    ((" Mil",), r"(?<=Hosp )(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu) Mil\b"
+                r"(?!\.?\s*(?:Area|Command))(?:\.?\s*Reg\b)?"),
     # ... or with the region first ("Chengdu Mil Gen Hosp", "Jinan Mil Reg Gen Hosp")
-    r"|\b(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu) Mil\.?\s+(?:Reg\.?\s+)?"
-    r"Gen(?:eral)?\.? Hosp(?:ital)?\b"
-    r"|(?<=Hosp )(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu) Command\b"
-    r"|\b(?:Army|Air Force|Navy|Rocket Force) Gen(?:eral|\.)? Hosp(?:ital|\.)?(?!\w)"
-    # ... and its group armies and services' equipment departments
-    r"|\b(?:7[1-9]|8[0-3])(?:st|nd|rd|th)?\s+Gr(?:ou)?p\.?\s+Army\b"
-    # ... whose hospitals Web of Science prints "Army 73RD Grp Mil Hosp"
-    r"|\b(?:7[1-9]|8[0-3])(?:st|nd|rd|th|ST|ND|RD|TH)?\s+Gr(?:ou)?p\.?\s+(?:Mil(?:itary|\.)?\s+)?"
-    r"Hosp(?:ital|\.)?(?!\w)"
-    r"|\b(?:Navy|Naval|Air Force|Army) Equipment Dep(?:artmen)?t\b"
-    r"|\bEquipment Dep(?:artmen)?t\.? of (?:the )?(?:PLA )?(?:Navy|Air Force|Army)\b"
+    ((" Mil",), r"\b(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu) Mil\.?\s+"
+                r"(?:Reg\.?\s+)?Gen(?:eral)?\.? Hosp(?:ital)?\b"),
+    ((" Command",), r"(?<=Hosp )(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu)"
+                    r" Command\b"),
+    ((" Gen",), r"\b(?:Army|Air Force|Navy|Rocket Force) Gen(?:eral|\.)? Hosp(?:ital|\.)?(?!\w)"),
+    # ... and its group armies, whose hospitals Web of Science prints "Army 73RD Grp Mil Hosp"
+    (("Gr",), r"\b(?:7[1-9]|8[0-3])(?:st|nd|rd|th)?\s+Gr(?:ou)?p\.?\s+Army\b"
+              r"|\b(?:7[1-9]|8[0-3])(?:st|nd|rd|th|ST|ND|RD|TH)?\s+Gr(?:ou)?p\.?\s+"
+              r"(?:Mil(?:itary|\.)?\s+)?Hosp(?:ital|\.)?(?!\w)"),
+    # ... and the services' equipment departments
+    (("Equipment Dep",), r"\b(?:Navy|Naval|Air Force|Army) Equipment Dep(?:artmen)?t\b"
+                         r"|\bEquipment Dep(?:artmen)?t\.? of (?:the )?(?:PLA )?"
+                         r"(?:Navy|Air Force|Army)\b"),
     # the PLA's numbered hospitals in its own English: "the 960th Hospital", "302nd Hospital"
     # (a bare number is not enough: civilian hospitals keep old factory numbers, "416 Hospital")
-    r"|\b(?:[1-4]\d\d|9[0-8]\d)(?:st|nd|rd|th) Hosp(?:ital)?\b"
+    ((" Hosp",), r"\b(?:[1-4]\d\d|9[0-8]\d)(?:st|nd|rd|th) Hosp(?:ital)?\b"),
     # ... and "the PLA" in title case after a numbered or general hospital ("82th Hospital of Pla")
-    r"|(?<=\d(?:st|nd|rd|th) )Hosp(?:ital)?\.? of (?:the )?Pla\b"
-    r"|\bGen(?:eral)? Hosp(?:ital)?\.? of (?:the )?Pla\b"
+    (("Pla",), r"(?<=\d(?:st|nd|rd|th) )Hosp(?:ital)?\.? of (?:the )?Pla\b"
+               r"|\bGen(?:eral)? Hosp(?:ital)?\.? of (?:the )?Pla\b"),
     # ... a numbered hospital of a service, as Web of Science prints it ("401 Hosp Chinese
     # Navy"), and the Chinese Navy by that name
-    r"|\b[1-9]\d\d(?:st|nd|rd|th)?\s+Hosp(?:ital)?\.?\s+(?:of\s+(?:the\s+)?)?(?:Chinese\s+)?"
-    r"(?:PLA\s+)?(?:Navy|Air Force|Rocket Force)\b|\bChinese\s+(?:PLA\s+)?Navy\b"
-    r"|\bChinese People['’]?s Army\b")
+    (("Hosp",), r"\b[1-9]\d\d(?:st|nd|rd|th)?\s+Hosp(?:ital)?\.?\s+(?:of\s+(?:the\s+)?)?"
+                r"(?:Chinese\s+)?(?:PLA\s+)?(?:Navy|Air Force|Rocket Force)\b"),
+    (("Navy",), r"\bChinese\s+(?:PLA\s+)?Navy\b"),
+    (("s Army",), r"\bChinese People['’]?s Army\b"))
+_PLA_SEARCHES = tuple(re.compile(form) for _words, form in _PLA_FORMS)
+#: All the forms in one pattern: what `pla_search` finds, the first form first where two
+#: match at the same place.
+PLA_PATTERN = re.compile("|".join(form for _words, form in _PLA_FORMS))
+
+
+def _pla_words() -> ahocorasick.Automaton:
+    """Each form's words, found in one pass, each giving the forms that hold it."""
+    forms: dict[str, list[int]] = {}
+    for i, (words, _form) in enumerate(_PLA_FORMS):
+        for word in words:
+            forms.setdefault(word, []).append(i)
+    automaton = ahocorasick.Automaton()
+    for word, numbers in forms.items():
+        automaton.add_word(word, tuple(numbers))
+    automaton.make_automaton()
+    return automaton
+
+
+_PLA_WORDS_FOUND = _pla_words()
+
+
+def pla_search(raw: str) -> re.Match[str] | None:
+    """PLA_PATTERN's match in the string, from only the forms whose words it holds."""
+    numbers = {n for _end, found in _PLA_WORDS_FOUND.iter(raw) for n in found}
+    found = None
+    for n in sorted(numbers):  # in the pattern's order: the first form wins a tie
+        if (m := _PLA_SEARCHES[n].search(raw)) and (found is None or m.start() < found.start()):
+            found = m
+    return found
 #: A service's school, hospital or staff as Web of Science prints them ("Guilin Air Force Acad",
 #: "Meteorol Bur Air Force Staff"), and a military one ("Mil. Econ. Acad., Wuhan"): every
 #: country has these, so they name the PLA only where the string places itself in mainland
@@ -1646,7 +1690,7 @@ def pla_mention(raw: str, words: list[str] | None = None) -> str:
             and not (("Hosp" in raw or "Army" in raw or "Equipment" in raw
                       or "General" in raw) and _PLA_PHRASE.search(raw)):
         return ""
-    found = PLA_PATTERN.search(raw) or SERVICE_SCHOOL.search(raw)
+    found = pla_search(raw) or SERVICE_SCHOOL.search(raw)
     return found.group(0) if found else ""
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
-from analysis import match, text, watchlist
+from analysis import match, names, text, watchlist
 from analysis.demo_catalogue import NUDT_CEEE
 from analysis.names import _china_last
 
@@ -684,6 +686,34 @@ def test_the_peoples_armed_police_by_name(raw, expected):
     if expected == {match.PAP_ENTRY}:
         [found] = MATCHER.decide(raw, {})
         assert found.rule == "pap" and "People's Armed Police" in found.evidence
+
+
+def _real_strings() -> list[str]:
+    from benchmarks.bench_match import heldout_strings
+
+    gold = pd.read_csv(Path(__file__).parent / "gold" / "affiliations.csv",
+                       dtype=str)["affiliation"].dropna()
+    return heldout_strings() + list(gold)
+
+
+def test_the_pla_forms_searched_by_their_words_find_what_one_pattern_of_them_finds():
+    """`pla_search` looks for a form only in strings holding one of its words: on every real
+    string here (and ties two forms share a place in) it finds what PLA_PATTERN finds, and no
+    form ever matches where its words are missing."""
+    strings = [*_real_strings(), "Nanjing Military Region General Hospital", "PLAN, PLA",
+               "Chinese PLA Navy 401 Hosp Chinese Navy", "海军总医院, 解放军",
+               "Army 73RD Grp Mil Hosp", "Unit 63820 of PLA; 63820部队",
+               "Hosp Beijing Mil Reg, Beijing", "the PLA Theater"]
+    found = 0
+    for raw in strings:
+        whole = names.PLA_PATTERN.search(raw)
+        parts = names.pla_search(raw)
+        assert (whole and (whole.span(), whole.group(0))) == \
+            (parts and (parts.span(), parts.group(0))), raw
+        found += whole is not None
+        for (words, _form), pattern in zip(names._PLA_FORMS, names._PLA_SEARCHES, strict=True):
+            assert not pattern.search(raw) or any(w in raw for w in words), (words, raw)
+    assert len(strings) > 12_000 and found > 900
 
 
 def test_pla_bodies_with_their_own_entry_roll_up_to_the_pla_entry():
