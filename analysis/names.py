@@ -230,6 +230,19 @@ def _old_lab_name(label: str) -> tuple[str, str] | None:
         if found else None
 
 
+def _china_or_chinese(label: str) -> tuple[str, str] | None:
+    """A name opening with "China" printed with "Chinese", and the other way round ("Chinese
+    Astronaut Research and Training Center" for the China Astronaut Research and Training
+    Center): papers translate 中国 either way. Names of four words or more only, whose other
+    words say which body it is ("China University of Petroleum" stays as it is)."""
+    words = label.split()
+    if len(words) < 4 or not label.isascii() or words[0] not in ("China", "Chinese") \
+            or words[1] in ("University", "of"):
+        return None
+    other = "Chinese" if words[0] == "China" else "China"
+    return " ".join([other, *words[1:]]), f" with \"{other}\" for \"{words[0]}\""
+
+
 #: An institute named for its city and subject, in either of the orders papers print: "Beijing
 #: Institute of Mechanical Equipment" and "Beijing Mechanical Equipment Institute".
 _INSTITUTE_OF = re.compile(r"^(?P<city>[A-Z][\w']+) (?P<kind>(?:Research )?Institute) of "
@@ -902,6 +915,7 @@ class NameIndex:
                          if len(p) >= 2 and all(map(is_cjk, p)))
             for label, kind, unsure in [
                     *_other_forms(labels, ambiguous, _old_lab_name),
+                    *_other_forms(labels, ambiguous, _china_or_chinese),
                     *_other_forms(labels, ambiguous, partial(_city_shi, cities=home)),
                     *_other_forms(labels, ambiguous,
                                   lambda x: _other_order(x, self.china_places))]:

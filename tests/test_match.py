@@ -1058,6 +1058,25 @@ def test_a_name_that_opens_with_china_printed_with_china_last(raw, expected):
     assert flags(raw) == expected
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("State Key Laboratory of Space Medicine Fundamentals and Application Chinese Astronaut "
+     "Research and Training Center  Beijing China",
+     {"pla-aerospace-force--china-astronaut-research-and-training-center"}),
+    ("Chinese Aerodynamics Research and Development Center, Mianyang",
+     {"china-aerodynamics-research-and-development-center"}),
+    ("Chinese Institute of Atomic Energy, Beijing",
+     {"china-national-nuclear--china-institute-of-atomic-energy"}),
+    # the look-alikes stay innocent: neither is a listed name with one word changed
+    ("Chinese Academy of Engineering, Beijing", set()),
+    ("The Chinese University of Hong Kong, Shatin", set()),
+    ("Chinese University of Petroleum, Qingdao", set()),  # too short to be read so
+])
+def test_a_name_that_opens_with_china_printed_with_chinese(raw, expected):
+    """Papers translate 中国 as "China" or "Chinese": a listed name of four words or more is
+    read with either."""
+    assert_flags_noting(raw, expected, "for \"China\"")
+
+
 def test_only_a_plain_name_is_read_with_china_last():
     assert _china_last("china academy of engineering physics") \
         == "academy of engineering physics of china"
