@@ -509,7 +509,10 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "Liming Aero-Engine\"; a short acronym closing the segment of its body's part where "
          "the string names the body's city, \"School of Microelectronics XDU, Xi'an\", or a "
          "defence group's after its institute, \"Xi'an Aerospace 772 Institute CASC\"; a name's "
-         "word printed in its pinyin syllables read whole, \"Si Chuan University\") and "
+         "word printed in its pinyin syllables read whole, \"Si Chuan University\"; \"Aero & "
+         "Astro\" read as Aeronautics and Astronautics; an ambiguous name closing its segment "
+         "after its part's \"of\" where the string names the body's city, \"Software College "
+         "of Northeastern University, Shenyang\") and "
          "OpenAlex linked no institution"),
     Rule("pla", 0.8, "no listed entry flags, but the string names the People's Liberation Army "
          "(PLA, 中国人民解放军, a theatre command, military region or command (glued too), a "

@@ -1380,7 +1380,7 @@ class NameIndex:
                                          and self._closes(entry_id, low, t0, starts)):
                 return False
         elif not (t0 in starts and (t1 == segment_end or self._campus(low[t1:segment_end]))):
-            return False
+            return self._part_of(entry_id, low, t0, t1, segment_end, starts)
         first, last = parsed.part(t0)
         campus = kind != "acronym" and t1 < segment_end
         low = low[first:last]  # the affiliation that prints the name, not the others joined on
@@ -1410,6 +1410,18 @@ class NameIndex:
         joined = f" {' '.join(low)} "
         return opens in _PART_OPENERS and before not in STOPWORDS \
             and before not in INSTITUTION_WORDS \
+            and any(p and f" {p} " in joined for p in self.places.get(entry_id, ()))
+
+    def _part_of(self, entry_id: str, low: list[str], t0: int, t1: int, segment_end: int,
+                 starts: set[int]) -> bool:
+        """An ambiguous name closing its segment after a part's name and "of", where the
+        string names the body's own city: "Software College of Northeastern University,
+        Shenyang" (Boston's has colleges too, and prints Boston)."""
+        opens = max((s for s in starts if s < t0), default=0)
+        joined = f" {' '.join(low)} "
+        return t1 == segment_end and t0 - opens >= 2 and low[t0 - 1] == "of" \
+            and not _PART_OPENERS.isdisjoint(low[opens:t0 - 1]) \
+            and FOREIGN_MARKERS.isdisjoint(low) \
             and any(p and f" {p} " in joined for p in self.places.get(entry_id, ()))
 
     def _campus(self, rest: list[str]) -> bool:

@@ -1077,6 +1077,28 @@ def test_a_name_that_opens_with_china_printed_with_chinese(raw, expected):
     assert_flags_noting(raw, expected, "for \"China\"")
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Beijing Univ Aero & Astro, Sch Management, Beijing, Peoples R China", {"beihang"}),
+    ("Nanjing University of Aero & Astro, Nanjing", {"nuaa"}),
+    ("Aero and Astro Club, Nanjing", set()),  # the two words are read so only after a name's
+])
+def test_aero_and_astro_cut_aeronautics_and_astronautics(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Software College of Northeastern University, Shenyang, China", {"neu-shenyang"}),
+    ("School of Information Science and Engineering of Northeastern University, Shenyang 110819",
+     {"neu-shenyang"}),
+    # Boston's has colleges too: its own city, or none, is no sign of Shenyang's
+    ("College of Engineering of Northeastern University, Boston, MA 02115, USA", set()),
+    ("Software College of Northeastern University", set()),
+    ("Institute of Northeastern University Alumni, Shenyang", set()),  # not closing its segment
+])
+def test_an_ambiguous_name_after_its_part_and_of_needs_its_own_city(raw, expected):
+    assert flags(raw) == expected
+
+
 def test_only_a_plain_name_is_read_with_china_last():
     assert _china_last("china academy of engineering physics") \
         == "academy of engineering physics of china"
