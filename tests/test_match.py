@@ -1099,6 +1099,25 @@ def test_an_ambiguous_name_after_its_part_and_of_needs_its_own_city(raw, expecte
     assert flags(raw) == expected
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Laboratory of Chemical Genomics, Peking University Shenzhen Graduate School, Shenzhen, "
+     "518055, China", {"peking-university"}),
+    ("Graduate School at Shenzhen, Tsinghua University, Shenzhen",
+     {"tsinghua-university--tsinghua-shenzhen-international-graduate-school"}),
+    ("Tsinghua Shenzhen International Graduate School, Shenzhen 518055, China",
+     {"tsinghua-university--tsinghua-shenzhen-international-graduate-school"}),
+    ("State Key Laboratory of Pollution Control and Resource Reuse, Tongji University, Shanghai",
+     {"tongji-university"}),
+    ("State Key Laboratory of Pollution Control and Resource Reuse, School of the Environment, "
+     "Nanjing University, Nanjing 210023, China",
+     {"nju--state-key-laboratory-of-pollution-control-and-resource-reuse"}),
+])
+def test_a_part_two_universities_share_by_name_counts_beside_its_own(raw, expected):
+    """Peking University's and HIT's Shenzhen graduate schools print the name of Tsinghua's
+    (its ROR alias); Tongji runs Nanjing University's pollution laboratory with it."""
+    assert flags(raw) == expected
+
+
 def test_only_a_plain_name_is_read_with_china_last():
     assert _china_last("china academy of engineering physics") \
         == "academy of engineering physics of china"
