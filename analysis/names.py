@@ -1380,7 +1380,7 @@ class NameIndex:
                                          and self._closes(entry_id, low, t0, starts)):
                 return False
         elif not (t0 in starts and (t1 == segment_end or self._campus(low[t1:segment_end]))):
-            return self._part_of(entry_id, low, t0, t1, segment_end, starts)
+            return self._part_of(entry_id, parsed, t0, t1, segment_end)
         first, last = parsed.part(t0)
         campus = kind != "acronym" and t1 < segment_end
         low = low[first:last]  # the affiliation that prints the name, not the others joined on
@@ -1412,16 +1412,21 @@ class NameIndex:
             and before not in INSTITUTION_WORDS \
             and any(p and f" {p} " in joined for p in self.places.get(entry_id, ()))
 
-    def _part_of(self, entry_id: str, low: list[str], t0: int, t1: int, segment_end: int,
-                 starts: set[int]) -> bool:
-        """An ambiguous name closing its segment after a part's name and "of", where the
-        string names the body's own city: "Software College of Northeastern University,
-        Shenyang" (Boston's has colleges too, and prints Boston)."""
-        opens = max((s for s in starts if s < t0), default=0)
-        joined = f" {' '.join(low)} "
-        return t1 == segment_end and t0 - opens >= 2 and low[t0 - 1] == "of" \
-            and not _PART_OPENERS.isdisjoint(low[opens:t0 - 1]) \
-            and FOREIGN_MARKERS.isdisjoint(low) \
+    def _part_of(self, entry_id: str, parsed: Parsed, t0: int, t1: int, segment_end: int
+                 ) -> bool:
+        """An ambiguous name closing its segment after a part's name and "of", where its
+        affiliation (not another joined on) names the body's own city and no country abroad:
+        "Software College of Northeastern University, Shenyang" (Boston's has colleges too,
+        and prints Boston)."""
+        low = parsed.low
+        opens = max((s for s in parsed.starts if s < t0), default=0)
+        if t1 != segment_end or t0 - opens < 2 or low[t0 - 1] != "of" \
+                or _PART_OPENERS.isdisjoint(low[opens:t0 - 1]):
+            return False
+        first, last = parsed.part(t0)
+        words = low[first:last]
+        joined = f" {' '.join(words)} "
+        return FOREIGN_MARKERS.isdisjoint(words) \
             and any(p and f" {p} " in joined for p in self.places.get(entry_id, ()))
 
     def _campus(self, rest: list[str]) -> bool:

@@ -225,7 +225,7 @@ MISSPELT = ("university", "technology", "institute", "engineering", "laboratory"
 TYPOS = {typo: ABBREVIATIONS.get(word, word) for word in MISSPELT
          for typo in _one_edit(word) | _swaps(word)
          if typo not in (word, word + "s") and typo not in ABBREVIATIONS and typo not in MISSPELT}
-_ABBREVIATED = frozenset(ABBREVIATIONS) | frozenset(TYPOS) | {"astro"}
+_ABBREVIATED = frozenset(ABBREVIATIONS) | frozenset(TYPOS) | {"aero", "astro"}
 _WORD_FOR = {**TYPOS, **ABBREVIATIONS}
 #: "Nat." abbreviates "national" before these words ("Nat. Univ. of Defense Tech.", "Nat Key
 #: Lab") and "natural" elsewhere ("Coll Nat Sci"), so it is read by the word that follows.
@@ -286,7 +286,9 @@ _DIRECTIONS = {"s": "south", "n": "north", "e": "east", "w": "west", "ne": "nort
                "nw": "northwest", "se": "southeast", "sw": "southwest"}
 _DIRECTION_LETTERS = frozenset(_DIRECTIONS)
 #: The words that `Parsed._edit` reads by their neighbours.
-_EDITED = frozenset({"nat", "af", "people", "astro"}) | _DIRECTION_LETTERS
+_AERO = frozenset({"aero", "aeronautics"})
+_ASTRO = frozenset({"astro", "astronautics"})
+_EDITED = frozenset({"nat", "af", "people", "aero", "astro"}) | _DIRECTION_LETTERS
 DIRECTION_BEFORE = frozenset({"university", "china", "jiaotong", "normal", "polytechnical",
                               "institute", "medical", "petroleum", "forestry", "agricultural",
                               "minzu"})
@@ -452,7 +454,7 @@ class Parsed:
             self._chinese_people()
         if not _DIRECTION_LETTERS.isdisjoint(edited):
             self._directions()
-        if "astro" in edited:
+        if "aero" in edited or "astro" in edited:
             self._aero_astro()
 
     # Token edits below keep the two token lists, and the segments' starts, in step.
@@ -504,11 +506,12 @@ class Parsed:
                 self._splice(i, i + 1, ["air", "force"], ["Air", "Force"])
 
     def _aero_astro(self) -> None:
-        """"Aero & Astro" cuts "Aeronautics and Astronautics" ("Beijing Univ Aero & Astro"):
-        the two words together only ("Aero Engine" is another name's word)."""
+        """"Aero & Astro" cuts "Aeronautics and Astronautics" ("Beijing Univ Aero & Astro",
+        "Aero & Astronaut"): the two words together only ("Aero Engine" is another name's)."""
         low = self.low
         for i in range(len(low) - 2):
-            if low[i:i + 3] == ["aero", "and", "astro"]:
+            if low[i] in _AERO and low[i + 1] == "and" and low[i + 2] in _ASTRO \
+                    and (low[i] == "aero" or low[i + 2] == "astro"):
                 low[i], low[i + 2] = "aeronautics", "astronautics"
 
     def _directions(self) -> None:

@@ -1080,6 +1080,8 @@ def test_a_name_that_opens_with_china_printed_with_chinese(raw, expected):
 @pytest.mark.parametrize(("raw", "expected"), [
     ("Beijing Univ Aero & Astro, Sch Management, Beijing, Peoples R China", {"beihang"}),
     ("Nanjing University of Aero & Astro, Nanjing", {"nuaa"}),
+    ("Beijing Univ Aero & Astronaut, Beijing", {"beihang"}),
+    ("Beijing Univ Aeronaut & Astro, Beijing", {"beihang"}),
     ("Aero and Astro Club, Nanjing", set()),  # the two words are read so only after a name's
 ])
 def test_aero_and_astro_cut_aeronautics_and_astronautics(raw, expected):
@@ -1094,6 +1096,13 @@ def test_aero_and_astro_cut_aeronautics_and_astronautics(raw, expected):
     ("College of Engineering of Northeastern University, Boston, MA 02115, USA", set()),
     ("Software College of Northeastern University", set()),
     ("Institute of Northeastern University Alumni, Shenyang", set()),  # not closing its segment
+    # the city and the country are its own affiliation's, not another's joined on
+    ("Department of Electrical and Computer Engineering of Northeastern University, Boston, MA "
+     "02115; Department of Radiology, Shengjing Hospital, Shenyang, Liaoning, China", set()),
+    ("College of International Security Affairs of National Defense University, Washington, DC; "
+     "Peking University, Beijing", {"peking-university"}),
+    ("Software College of Northeastern University, Shenyang 110819, China; Department of "
+     "Computer Science, Stanford University, Stanford, CA 94305, USA", {"neu-shenyang"}),
 ])
 def test_an_ambiguous_name_after_its_part_and_of_needs_its_own_city(raw, expected):
     assert flags(raw) == expected
