@@ -466,8 +466,10 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "likely a Taiwanese namesake"),
     Rule("name_abroad", 0.3, "the string names the entry by a force's school name that other "
          "countries' forces share (Air Force, Army, Navy, Naval, Rocket Force, Armed Police, "
-         "Military, National Defense), places it abroad and names no place in China: most likely "
-         "the namesake (the Royal Australian Air Force's Institute of Aviation Medicine)"),
+         "Military, National Defense), or by a name made only of a compass point and an "
+         "institution's word (Southeast University), places it abroad and names no place in "
+         "China: most likely the namesake (the Royal Australian Air Force's Institute of "
+         "Aviation Medicine; Southeast University, Dhaka)"),
     Rule("name_unlisted_link", 0.75, "the string names the entry; OpenAlex linked an "
          "institution that is not on the watchlist"),
     Rule("name", 0.8, "the string names the entry (name, alias, Chinese name or distinctive "
@@ -666,8 +668,17 @@ _SERVICE_STARTS = ("air force ", "army ", "navy ", "naval ", "rocket force ", "a
                    "military ", "national defense ")
 
 
+#: The words of a name made only of a compass point and an institution's word, which other
+#: countries' universities bear too ("Southeast University" is Nanjing's and Dhaka's).
+_COMPASS_NAME_WORDS = frozenset({
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+    "northern", "southern", "eastern", "western", "northeastern", "northwestern",
+    "southeastern", "southwestern", "central"}) | INSTITUTION_WORDS | STOPWORDS
+
+
 def _name_abroad(ctx: Context, found: Found) -> Link | None:
-    if not found.matched.startswith(_SERVICE_STARTS):
+    if not found.matched.startswith(_SERVICE_STARTS) \
+            and not _COMPASS_NAME_WORDS.issuperset(found.matched.split()):
         return None
     return _placed_elsewhere(ctx, found, "name_abroad", foreign_places(ctx.parsed), "abroad",
                              "in China")

@@ -98,6 +98,20 @@ def test_same_name_abroad_is_not_a_flag():
     assert flags("Northeastern University, Boston, MA, USA") == set()
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Department of CSE, Southeast University, Banani, Dhaka, Bangladesh", set()),
+    ("Southeast University, Nanjing 210096, China", {"southeast-university"}),
+    ("Joint Res Inst Southeast Univ & Monash Univ, Ctr Adv Mat & Mfg, Suzhou 215123, "
+     "Peoples R China", {"southeast-university"}),
+])
+def test_a_compass_name_placed_abroad_is_the_namesake(raw, expected):
+    """"Southeast University" is Nanjing's and Dhaka's: placed abroad and nowhere in China, the
+    name is a lead for review (name_abroad), not a flag."""
+    assert flags(raw) == expected
+    if not expected:
+        assert [x.rule for x in MATCHER.decide(raw, {})] == ["name_abroad"]
+
+
 def test_same_name_is_matched_through_its_ror():
     result = MATCHER.decide("School of Metallurgy, Northeastern University, Shenyang, China",
                             {"ror": "03awzbc87", "institution_name": "Northeastern University"})
