@@ -442,6 +442,14 @@ def _cross_problems(rows: dict[str, dict[str, str]], entries: dict[str, Entry]
             names = ", ".join(sorted(sharing - {ident}))
             problems.append(Problem(*at(ident), f"label {key!r} is shared with {names}; "
                                     "declare it in `ambiguous` if that is intended"))
+    by_ror: dict[str, list[str]] = {}
+    for e in entries.values():
+        for ror in filter(None, e.rors):
+            by_ror.setdefault(ror, []).append(e.id)
+    for ror, sharing in sorted(by_ror.items()):
+        for ident in sharing[1:]:  # one body, two entries: its flags would count twice
+            problems.append(Problem(*at(ident), f"ROR id {ror} is also {sharing[0]!r}'s; "
+                                    "merge the two entries"))
     for e in entries.values():
         if e.parent and e.parent not in entries:
             problems.append(Problem(*at(e.id), f"parent {e.parent!r} is not in the watchlist"))

@@ -208,6 +208,7 @@ def test_user_files_add_override_and_suppress(tmp_path):
     ("x,Name,military,,,05d2yfz12\n", "malformed ROR id '05d2yfz12'"),
     ("x,National University of Defense Technology,military,,\n",
      "label 'national university of defense technology' is shared with nudt"),
+    ("x,Some Body,military,,,05d2yfz11\n", "ROR id 05d2yfz11 is also 'nudt''s"),
 ])
 def test_each_validation_error_names_file_and_line(tmp_path, rows, message):
     path = _write(tmp_path, "bad.csv", "id,name,category,parent,lists,ror\n" + rows)
