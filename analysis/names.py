@@ -243,6 +243,18 @@ def _china_or_chinese(label: str) -> tuple[str, str] | None:
     return " ".join([other, *words[1:]]), f" with \"{other}\" for \"{words[0]}\""
 
 
+_COMPASS_ERN = {"Northeastern": "Northeast", "Northwestern": "Northwest",
+                "Southeastern": "Southeast", "Southwestern": "Southwest"}
+
+
+def _compass_short(label: str) -> tuple[str, str] | None:
+    """A name opening with "Northeastern" printed with "Northeast", as Web of Science's "NE
+    Univ" reads ("NE Univ, Sch Business Adm, Shenyang" for Northeastern University)."""
+    first, _, rest = label.partition(" ")
+    short = _COMPASS_ERN.get(first)
+    return (f"{short} {rest}", f" with \"{short}\" for \"{first}\"") if short and rest else None
+
+
 #: An institute named for its city and subject, in either of the orders papers print: "Beijing
 #: Institute of Mechanical Equipment" and "Beijing Mechanical Equipment Institute".
 _INSTITUTE_OF = re.compile(r"^(?P<city>[A-Z][\w']+) (?P<kind>(?:Research )?Institute) of "
@@ -916,6 +928,7 @@ class NameIndex:
             for label, kind, unsure in [
                     *_other_forms(labels, ambiguous, _old_lab_name),
                     *_other_forms(labels, ambiguous, _china_or_chinese),
+                    *_other_forms(labels, ambiguous, _compass_short),
                     *_other_forms(labels, ambiguous, partial(_city_shi, cities=home)),
                     *_other_forms(labels, ambiguous,
                                   lambda x: _other_order(x, self.china_places))]:

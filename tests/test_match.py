@@ -1141,6 +1141,17 @@ def test_a_part_two_universities_share_by_name_counts_beside_its_own(raw, expect
     assert flags(raw) == expected
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("NE Univ, Sch Business Adm, Shenyang 110004, Peoples R China.", {"neu-shenyang"}),
+    ("NE Univ, Boston, MA 02115 USA", set()),  # ambiguous as its long form is
+    ("NE Forestry Univ, Harbin", set()),
+])
+def test_web_of_science_ne_univ_is_northeastern_university(raw, expected):
+    """Web of Science cuts "Northeastern" and "Northeast" both to "NE": a name opening with
+    "Northeastern" is read with "Northeast" too, and keeps its need for a place."""
+    assert flags(raw) == expected
+
+
 def test_only_a_plain_name_is_read_with_china_last():
     assert _china_last("china academy of engineering physics") \
         == "academy of engineering physics of china"
