@@ -1152,6 +1152,15 @@ def test_web_of_science_ne_univ_is_northeastern_university(raw, expected):
     assert flags(raw) == expected
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Hebei Polytech Univ, Coll Econ & Management, Tangshan 063009, Hebei, Peoples R China.",
+     {"north-china-university-of-science-and-technology"}),
+    ("Hebei University of Technology, Tianjin 300401, China", set()),  # another university
+])
+def test_a_merged_universitys_former_name(raw, expected):
+    assert flags(raw) == expected
+
+
 def test_only_a_plain_name_is_read_with_china_last():
     assert _china_last("china academy of engineering physics") \
         == "academy of engineering physics of china"
