@@ -1300,8 +1300,8 @@ class NameIndex:
         owners = self.acronyms.get(acronym, [])
         if len(owners) < 2 or len({frozenset(self.places.get(o[0], ())) for o in owners}) == 1:
             return owners
-        placed = [o for o in owners if any(p and f" {p} " in f" {joined} "
-                                           for p in self.places.get(o[0], ()))]
+        padded = f" {joined} "
+        placed = [o for o in owners if self._prints_place(o[0], padded)]
         return placed if len(placed) == 1 else []
 
     def _chinese_hits(self, padded: str) -> list[tuple[int, tuple[str, Any]]]:
@@ -1420,10 +1420,9 @@ class NameIndex:
         if entry_id not in self.schools:  # "Department of Obstetrics CTG" is no company's part
             return False
         opens = low[max((s for s in starts if s < t0), default=0)]
-        joined = f" {' '.join(low)} "
         return opens in _PART_OPENERS and before not in STOPWORDS \
             and before not in INSTITUTION_WORDS \
-            and any(p and f" {p} " in joined for p in self.places.get(entry_id, ()))
+            and self._prints_place(entry_id, f" {' '.join(low)} ")
 
     def _part_of(self, entry_id: str, parsed: Parsed, t0: int, t1: int, segment_end: int
                  ) -> bool:
@@ -1438,9 +1437,13 @@ class NameIndex:
             return False
         first, last = parsed.part(t0)
         words = low[first:last]
-        joined = f" {' '.join(words)} "
         return FOREIGN_MARKERS.isdisjoint(words) \
-            and any(p and f" {p} " in joined for p in self.places.get(entry_id, ()))
+            and self._prints_place(entry_id, f" {' '.join(words)} ")
+
+    def _prints_place(self, entry_id: str, padded: str) -> bool:
+        """Whether the text (its words joined, padded with spaces) prints one of the entry's
+        own places as whole words."""
+        return any(p and f" {p} " in padded for p in self.places.get(entry_id, ()))
 
     def _campus(self, rest: list[str]) -> bool:
         """A branch campus printed after an ambiguous name, in its segment ("Northeastern

@@ -193,6 +193,7 @@ ABBREVIATIONS = {
     "materials": "material", "industries": "industry", "instruments": "instrument",
     "astronauts": "astronautics", "spacecrafts": "spacecraft",  # read as "astronaut" is
     "limited": "ltd", "incorporated": "inc", "af": "af", "people": "people",
+    "aero": "aero", "astro": "astro",  # read by their neighbours (Parsed._aero_astro)
     **{d: d for d in ("s", "n", "e", "w", "ne", "nw", "se", "sw")},
 }
 
@@ -225,7 +226,7 @@ MISSPELT = ("university", "technology", "institute", "engineering", "laboratory"
 TYPOS = {typo: ABBREVIATIONS.get(word, word) for word in MISSPELT
          for typo in _one_edit(word) | _swaps(word)
          if typo not in (word, word + "s") and typo not in ABBREVIATIONS and typo not in MISSPELT}
-_ABBREVIATED = frozenset(ABBREVIATIONS) | frozenset(TYPOS) | {"aero", "astro"}
+_ABBREVIATED = frozenset(ABBREVIATIONS) | frozenset(TYPOS)
 _WORD_FOR = {**TYPOS, **ABBREVIATIONS}
 #: "Nat." abbreviates "national" before these words ("Nat. Univ. of Defense Tech.", "Nat Key
 #: Lab") and "natural" elsewhere ("Coll Nat Sci"), so it is read by the word that follows.
