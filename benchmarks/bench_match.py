@@ -167,6 +167,9 @@ def main() -> None:
         parser.error("--rounds must be at least 1")
     if args.heldout and not args.baseline:
         parser.error("--heldout compares with a baseline: give --baseline DIR too")
+    real = heldout_strings() if args.heldout else []
+    if args.heldout and not real:
+        parser.error(f"--heldout: no held-out strings in {PROJECT / 'tests' / 'heldout'}")
     rng = random.Random(7)
     watch = watchlist.load()
     innocents = watchlist.load_not_watchlisted()
@@ -192,7 +195,7 @@ def main() -> None:
     rows_seconds = time.perf_counter() - start
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    sample = rng.sample(strings, args.sample)
+    sample = rng.sample(strings, min(args.sample, len(strings)))  # --distinct may be smaller
     naive = naive_rate(sample, watch)
     ours = len(strings) / text_seconds
     print(f"watchlist {len(watch)} entries, {matcher.names.patterns} name patterns; "
@@ -203,12 +206,12 @@ def main() -> None:
           f"distinct) in {rows_seconds:.2f} s = {args.rows / rows_seconds:,.0f} rows/s, "
           f"{len(matches):,} matches")
     print(f"peak memory {peak_mib:,.0f} MiB")
-    print(f"naive baseline on {args.sample:,} strings: {naive:,.0f} strings/s; "
+    print(f"naive baseline on {len(sample):,} strings: {naive:,.0f} strings/s; "
           f"ratio {ours / naive:.1f}x")
     if args.baseline:
         against(args.baseline, strings, args.rounds)
     if args.heldout:
-        against(args.baseline, heldout_strings(), args.rounds, "held-out real")
+        against(args.baseline, real, args.rounds, "held-out real")
 
 
 if __name__ == "__main__":

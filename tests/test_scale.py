@@ -5,9 +5,13 @@ output is compared and how to regenerate the file when a result is meant to chan
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
+from benchmarks.bench_match import heldout_strings
 from tests.conftest import demo_data_dir
 from tests.demo_digest import DIGEST_FILE, digest
 
@@ -64,3 +68,25 @@ def test_a_new_data_folder_builds_the_matcher_beside_the_normalise_stage(
     expected = json.loads(DIGEST_FILE.read_text(encoding="utf-8"))
     got = digest(result.out, demo_data_dir(result))
     assert sorted(n for n in expected.keys() | got.keys() if expected.get(n) != got.get(n)) == []
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--heldout"], "--heldout compares with a baseline: give --baseline DIR too"),
+    (["--baseline", "/nonexistent"], "not a checkout of this project"),
+    (["--rounds", "0"], "--rounds must be at least 1"),
+])
+def test_the_match_benchmark_refuses_bad_options_in_one_line(args, message) -> None:
+    """Refused before any work: one line naming what to change, exit status 2."""
+    script = Path(__file__).parent.parent / "benchmarks" / "bench_match.py"
+    done = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2 and message in done.stderr.strip().splitlines()[-1]
+    assert done.stdout == ""
+
+
+def test_heldout_strings_are_every_sets_distinct_strings(tmp_path) -> None:
+    assert heldout_strings(tmp_path) == []
+    (tmp_path / "a.csv").write_text("raw_affiliation,x\nA,1\nB,2\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("affiliation\nB\nC\n\n", encoding="utf-8")
+    assert heldout_strings(tmp_path) == ["A", "B", "C"]
+    assert len(heldout_strings()) > 12_000
