@@ -27,6 +27,7 @@ from analysis.names import (
     FOREIGN_MARKERS,
     INSTITUTION_WORDS,
     PINYIN,
+    ROAD_WORDS,
     SERVICE_SCHOOL,
     STOPWORDS,
     UNIT_WORDS,
@@ -122,10 +123,7 @@ def _straddles(found: Found, parsed: Parsed) -> bool:
     return any(word != "the" for word in parsed.low[part:found.start])
 
 
-#: Words that end a street's name ("17 Tsinghua East Rd", "Beihang Lu"), and the points of the
-#: compass that may come before them.
-_ROAD_WORDS = frozenset({"rd", "road", "st", "street", "ave", "avenue", "lu", "blvd", "dajie",
-                         "lane", "ln", "hwy", "highway", "jie"})
+#: The points of the compass that may come before a road's word (ROAD_WORDS).
 _COMPASS = frozenset({"east", "west", "south", "north", "e", "w", "s", "n", "middle", "mid",
                       "dong", "xi", "nan", "bei", "zhong"})
 
@@ -149,7 +147,7 @@ def _street(found: Found, parsed: Parsed) -> bool:
     if compass:
         end += 1
         after = low[end] if end < len(low) else ""
-    return (after in _ROAD_WORDS or compass and after.isdigit()) and not (
+    return (after in ROAD_WORDS or compass and after.isdigit()) and not (
         parsed.starts and any(found.end <= s <= end for s in parsed.starts))
 
 

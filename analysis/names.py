@@ -93,6 +93,10 @@ NAME_PREFIXES = {"national", "west", "east", "south", "north", "northwest", "nor
 _LETTER_PREFIXES = tuple(NAME_PREFIXES)
 FOREIGN_CJK = ("台湾", "臺灣", "台北", "臺北", "香港", "澳门", "澳門", "高雄", "新竹", "台南")
 #: Places that say a string is not about mainland China (Taiwan writes "Republic of China").
+#: Words that end a street's name ("17 Tsinghua East Rd", "Beihang Lu", "Shenyang Road").
+ROAD_WORDS = frozenset({"rd", "road", "st", "street", "ave", "avenue", "lu", "blvd", "dajie",
+                        "lane", "ln", "hwy", "highway", "jie"})
+
 FOREIGN_MARKERS = {
     "usa", "us", "united", "america", "uk", "england", "scotland", "wales", "ireland", "canada",
     "australia", "japan", "korea", "germany", "france", "italy", "spain", "india", "russia",
@@ -234,13 +238,24 @@ def _china_or_chinese(label: str) -> tuple[str, str] | None:
     """A name opening with "China" printed with "Chinese", and the other way round ("Chinese
     Astronaut Research and Training Center" for the China Astronaut Research and Training
     Center): papers translate 中国 either way. Names of four words or more only, whose other
-    words say which body it is ("China University of Petroleum" stays as it is)."""
+    words say which body it is ("China University of Petroleum" stays as it is), and the
+    Academy of Sciences after an institute's name, which names the body already."""
     words = label.split()
-    if len(words) < 4 or not label.isascii() or words[0] not in ("China", "Chinese") \
+    if not words:
+        return None
+    if words[0] not in ("China", "Chinese") and (inside := _CAS_INSIDE.search(label)):
+        return f"{label[:inside.start()]}China{label[inside.end():]}", \
+            " with \"China\" for \"Chinese\""  # "Institute of Physics, China Academy of Sciences"
+    if len(words) < 4 or words[0] not in ("China", "Chinese") \
             or words[1] in ("University", "of"):
         return None
     other = "Chinese" if words[0] == "China" else "China"
     return " ".join([other, *words[1:]]), f" with \"{other}\" for \"{words[0]}\""
+
+
+#: The Chinese Academy of Sciences named after one of its institutes, where "China" is
+#: printed for "Chinese" too.
+_CAS_INSIDE = re.compile(r"\bChinese(?= Academy of Sciences?\b)")
 
 
 _COMPASS_ERN = {"Northeastern": "Northeast", "Northwestern": "Northwest",
@@ -1432,13 +1447,18 @@ class NameIndex:
         and prints Boston)."""
         low = parsed.low
         opens = max((s for s in parsed.starts if s < t0), default=0)
-        if t1 != segment_end or t0 - opens < 2 or low[t0 - 1] != "of" \
-                or _PART_OPENERS.isdisjoint(low[opens:t0 - 1]):
+        of = t0 - 2 if low[t0 - 1] == "the" else t0 - 1  # "... of the Northeastern University"
+        if t1 != segment_end or of - opens < 1 or low[of] != "of" \
+                or _PART_OPENERS.isdisjoint(low[opens:of]):
             return False
         first, last = parsed.part(t0)
         words = low[first:last]
-        return FOREIGN_MARKERS.isdisjoint(words) \
-            and self._prints_place(entry_id, f" {' '.join(words)} ")
+        if not FOREIGN_MARKERS.isdisjoint(words):
+            return False
+        if not ROAD_WORDS.isdisjoint(words):  # "Shenyang Road, Boston" names a street
+            words = [w for w, after in zip(words, [*words[1:], ""], strict=True)
+                     if after not in ROAD_WORDS]
+        return self._prints_place(entry_id, f" {' '.join(words)} ")
 
     def _prints_place(self, entry_id: str, padded: str) -> bool:
         """Whether the text (its words joined, padded with spaces) prints one of the entry's
@@ -1587,6 +1607,10 @@ _PLA_FORMS: tuple[tuple[tuple[str, ...], str], ...] = (
     # ... glued by PDF extraction ("NanjingMilitaryCommand"), and the provincial districts
     (("Military",), r"Military\s*(?:Area\s*)?(?:Region|Command)\b"
                     r"|Provincial Military (?:District|Command)\b|Military Sub-?[Dd]istrict\b"),
+    # ... and a former region by its city, "Command" or "Region" left out ("Center of Nanjing
+    # Military Area")
+    (("Military Area",), r"\b(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu)\s+"
+                         r"Military\s+Area\b(?!\s*(?:Region|Command))"),
     (("Joint Logistic",), r"\bJoint Logistics? Support Force\b"),
     (("勤保障",), r"联勤保障|(?<!后)勤保障部队"),
     (("Rocket Force",), r"\bRocket Force\b(?!s)"),
@@ -1716,7 +1740,8 @@ _PLA_CJK_CHARS = re.compile("[军区勤炮队代总]")  # every hint above holds
 #: The military commands, regions and districts glued or provincial: a cheap test before the
 #: pattern, for the many strings that say "Military" (Military Medical University).
 _MILITARY_PHRASE = re.compile(r"Military\s*(?:Area\s*)?(?:Region|Command)|Provincial Military"
-                              r"|Military Sub-?[Dd]istrict")
+                              r"|Military Sub-?[Dd]istrict|(?:Shenyang|Beijing|Lanzhou|Jinan"
+                              r"|Nanjing|Guangzhou|Chengdu)\s+Military\s+Area\b")
 _MILITARY_SCHOOL = re.compile(r"\bMil(?:itary|\.)?\s+(?:[A-Z][a-z]+\.?\s+){0,2}"
                               r"(?:Acad(?:emy)?|Univ(?:ersity)?|Coll(?:ege)?|Hosp(?:ital)?)\b")
 _GLUED_UNIT = re.compile(r"(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?\d"

@@ -508,10 +508,17 @@ class Parsed:
 
     def _aero_astro(self) -> None:
         """"Aero & Astro" cuts "Aeronautics and Astronautics" ("Beijing Univ Aero & Astro",
-        "Aero & Astronaut"): the two words together only ("Aero Engine" is another name's)."""
+        "Aero & Astronaut", "Aero-Astro"): the two words together only ("Aero Engine" is
+        another name's)."""
         low = self.low
-        for i in range(len(low) - 2):
-            if low[i] in _AERO and low[i + 1] == "and" and low[i + 2] in _ASTRO \
+        for i in range(len(low) - 2, -1, -1):
+            if low[i] not in _AERO:
+                continue
+            after = low[i + 1]
+            if after in _ASTRO and (low[i] == "aero" or after == "astro"):
+                self._splice(i, i + 2, ["aeronautics", "and", "astronautics"],
+                             [self.cased[i], "and", self.cased[i + 1]])  # "Aero-Astro"
+            elif after == "and" and low[i + 2:i + 3] and low[i + 2] in _ASTRO \
                     and (low[i] == "aero" or low[i + 2] == "astro"):
                 low[i], low[i + 2] = "aeronautics", "astronautics"
 

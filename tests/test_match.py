@@ -325,6 +325,8 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
     # PLA bodies named by their function or by the old military regions' other English name
     ("Airforce Military Representative Office in Shenyang Region, PR China", {match.PLA_ENTRY}),
     ("General Hospital of Shenyang Military Command, Shenyang", {match.PLA_ENTRY}),
+    ("Liver Disease Research Center of Nanjing Military Area, Shanghai", {match.PLA_ENTRY}),
+    ("Military Area Museum, Nanjing Road, Shanghai", set()),  # no former region's city before
     ("Unit61267, Beijing", {match.PLA_ENTRY}),
     ("Military Representative Office, Defense Acquisition Program Administration, Seoul, Korea",
      set()),
@@ -1092,10 +1094,29 @@ def test_a_name_that_opens_with_china_printed_with_chinese(raw, expected):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
+    ("Institute of Physics, China Academy of Sciences, Beijing 100190",
+     {"chinese-academy-of-sciences-institute-of-physics"}),
+    ("China Academy of Sciences, Institute of Physics, Beijing",
+     {"chinese-academy-of-sciences-institute-of-physics"}),
+    ("Institute of Physics, China Academy of Science",
+     {"chinese-academy-of-sciences-institute-of-physics"}),
+    ("China Academy of Sciences, Beijing", set()),  # the Academy itself is not listed
+    ("Institute of Physics, Academia Sinica, Taipei", set()),
+])
+def test_the_academy_of_sciences_printed_with_china(raw, expected):
+    """"China Academy of Sciences" is a common slip for the Chinese Academy of Sciences, before
+    or after an institute's name."""
+    assert_flags_noting(raw, expected, 'for "Chinese"')
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
     ("Beijing Univ Aero & Astro, Sch Management, Beijing, Peoples R China", {"beihang"}),
     ("Nanjing University of Aero & Astro, Nanjing", {"nuaa"}),
     ("Beijing Univ Aero & Astronaut, Beijing", {"beihang"}),
     ("Beijing Univ Aeronaut & Astro, Beijing", {"beihang"}),
+    ("Beijing University of Aero-Astro, Beijing", {"beihang"}),  # "and" left out
+    ("Nanjing Univ Aero Astronaut, Nanjing", {"nuaa"}),
+    ("Dept Aero Astro, Stanford Univ, Stanford, CA", set()),
     ("Aero and Astro Club, Nanjing", set()),  # the two words are read so only after a name's
 ])
 def test_aero_and_astro_cut_aeronautics_and_astronautics(raw, expected):
@@ -1109,6 +1130,13 @@ def test_aero_and_astro_cut_aeronautics_and_astronautics(raw, expected):
     # Boston's has colleges too: its own city, or none, is no sign of Shenyang's
     ("College of Engineering of Northeastern University, Boston, MA 02115, USA", set()),
     ("Software College of Northeastern University", set()),
+    ("Dept of Chemistry of the Northeastern University, Shenyang 110819, China",
+     {"neu-shenyang"}),
+    ("College of Engineering of the Northeastern University, Boston, MA", set()),
+    # a street named after the city is no sign of it
+    ("Department of Chemistry of Northeastern University, Shenyang Road, Boston, MA 02115",
+     set()),
+    ("Software College of Northeastern University, Shenyang Road 11, Shenyang", {"neu-shenyang"}),
     ("Institute of Northeastern University Alumni, Shenyang", set()),  # not closing its segment
     # the city and the country are its own affiliation's, not another's joined on
     ("Department of Electrical and Computer Engineering of Northeastern University, Boston, MA "
