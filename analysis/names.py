@@ -234,6 +234,47 @@ def _old_lab_name(label: str) -> tuple[str, str] | None:
         if found else None
 
 
+def _without_of_china(label: str) -> tuple[str, str] | None:
+    """An institute's name closing with "of China" printed without it ("Aircraft Strength
+    Research Institute"): where four words or more are left, none a number ("Nuclear Power
+    Institute" and "54th Research Institute" say too little)."""
+    if not label.endswith(" Institute of China"):
+        return None
+    rest = label[:-len(" of China")]
+    words = [w for w in normalise_text(rest).split() if w not in STOPWORDS]
+    return (rest, ' without "of China"') \
+        if len(words) >= 4 and not any(map(str.isdigit, rest)) else None
+
+
+def _rocket_army(label: str) -> tuple[str, str] | None:
+    """"Rocket Army" for "(PLA) Rocket Force": 火箭军 word for word, which names the PLA's
+    force on its own ("General Hospital of Rocket Army")."""
+    return (re.sub(r"\b(?:PLA )?Rocket Force\b", "Rocket Army", label),
+            ' with "Rocket Army"') if "Rocket Force" in label else None
+
+
+#: "Armed Police Force" and "Armed Police" name one force: 武警部队 and 武警.
+_ARMED_POLICE_FORCE = re.compile(r"\bArmed Police Forces? ")
+
+
+def _armed_police(label: str) -> tuple[str, str] | None:
+    """"Armed Police Engineering University" for "Armed Police Force Engineering University"."""
+    return (_ARMED_POLICE_FORCE.sub("Armed Police ", label), ' without "Force"') \
+        if _ARMED_POLICE_FORCE.search(label) else None
+
+
+def _without_army(label: str) -> tuple[str, str] | None:
+    """The PLA Army's schools took "Army" (陆军) as their first word in 2017, and papers leave
+    it out ("Academy of Armored Forces" for the Army Academy of Armored Forces): a name of
+    three words or more besides it, read as an ambiguous name is (in China, alone in its
+    segment, or with its city)."""
+    rest = label[len("Army "):] if label.startswith("Army ") else ""
+    if rest.startswith("Military "):  # "Military Medical University": there were four
+        return None
+    words = [w for w in normalise_text(rest).split() if w not in STOPWORDS]
+    return (rest, ' without "Army"') if len(words) >= 3 else None
+
+
 def _china_or_chinese(label: str) -> tuple[str, str] | None:
     """A name opening with "China" printed with "Chinese", and the other way round ("Chinese
     Astronaut Research and Training Center" for the China Astronaut Research and Training
@@ -271,20 +312,27 @@ def _compass_short(label: str) -> tuple[str, str] | None:
 
 
 #: An institute named for its city and subject, in either of the orders papers print: "Beijing
-#: Institute of Mechanical Equipment" and "Beijing Mechanical Equipment Institute".
-_INSTITUTE_OF = re.compile(r"^(?P<city>[A-Z][\w']+) (?P<kind>(?:Research )?Institute) of "
-                           r"(?P<topic>[A-Z][\w-]* (?:and |& )?[A-Z][\w-]*(?: [A-Z][\w-]*)?)$")
-_TOPIC_INSTITUTE = re.compile(r"^(?P<city>[A-Z][\w']+) (?P<topic>[A-Z][\w-]* (?:and |& )?"
-                              r"[A-Z][\w-]*(?: [A-Z][\w-]*)?) (?P<kind>(?:Research )?Institute)$")
+#: Institute of Mechanical Equipment" and "Beijing Mechanical Equipment Institute"; the place
+#: may be two words ("Inner Mongolia Research Institute of Metal Material").
+_TOPIC = r"(?P<topic>[A-Z][\w-]* (?:and |& )?[A-Z][\w-]*(?: [A-Z][\w-]*)?)"
+_INSTITUTE_ORDERS = tuple(
+    (re.compile(rf"^(?P<city>{city}) (?P<kind>(?:Research )?Institute) of {_TOPIC}$"),
+     re.compile(rf"^(?P<city>{city}) {_TOPIC} (?P<kind>(?:Research )?Institute)$"))
+    for city in (r"[A-Z][\w']+", r"[A-Z][\w']+ [A-Z][\w']+"))
 #: Subjects that many colleges share ("Xi'an Institute of Science and Technology")
 _SHARED_TOPICS = frozenset({"science and technology", "science & technology"})
 
 
 def _other_order(label: str, places: frozenset[str]) -> tuple[str, str] | None:
     """The other word order of a city's institute named for two or three words of subject."""
-    found = label.isascii() and (_INSTITUTE_OF.match(label) or _TOPIC_INSTITUTE.match(label))
-    if not found or normalise_text(found["city"]) not in places \
-            or found["topic"].lower() in _SHARED_TOPICS:
+    if not label.isascii():
+        return None
+    for institute_of, topic_institute in _INSTITUTE_ORDERS:
+        found = institute_of.match(label) or topic_institute.match(label)
+        if found and normalise_text(found["city"]) in places \
+                and found["topic"].lower() not in _SHARED_TOPICS:
+            break
+    else:
         return None
     city, topic, word = found["city"], found["topic"], found["kind"]
     if topic.endswith(" Research"):  # "Shenyang Aero-Engine Research Institute"
@@ -943,6 +991,10 @@ class NameIndex:
             for label, kind, unsure in [
                     *_other_forms(labels, ambiguous, _old_lab_name),
                     *_other_forms(labels, ambiguous, _china_or_chinese),
+                    *_other_forms(labels, ambiguous, _rocket_army),
+                    *_other_forms(labels, ambiguous, _without_of_china),
+                    *_other_forms(labels, ambiguous, _armed_police),
+                    *_other_forms(labels, ambiguous, _without_army, unsure=True),
                     *_other_forms(labels, ambiguous, _compass_short),
                     *_other_forms(labels, ambiguous, partial(_city_shi, cities=home)),
                     *_other_forms(labels, ambiguous,
@@ -1641,9 +1693,10 @@ _PLA_FORMS: tuple[tuple[tuple[str, ...], str], ...] = (
     # ... and a former military region's general hospital as Web of Science cuts it short
     ((" Mil",), r"(?<=Hosp )(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu) Mil\b"
                 r"(?!\.?\s*(?:Area|Command))(?:\.?\s*Reg\b)?"),
-    # ... or with the region first ("Chengdu Mil Gen Hosp", "Jinan Mil Reg Gen Hosp")
-    ((" Mil",), r"\b(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu) Mil\.?\s+"
-                r"(?:Reg\.?\s+)?Gen(?:eral)?\.? Hosp(?:ital)?\b"),
+    # ... or with the region first ("Chengdu Mil Gen Hosp", "Jinan Mil Reg Gen Hosp", "Jinan
+    # Military General Hospital")
+    ((" Mil",), r"\b(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu) Mil(?:itary)?"
+                r"\.?\s+(?:Reg\.?\s+)?Gen(?:eral)?\.? Hosp(?:ital)?\b"),
     ((" Command",), r"(?<=Hosp )(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu)"
                     r" Command\b"),
     ((" Gen",), r"\b(?:Army|Air Force|Navy|Rocket Force) Gen(?:eral|\.)? Hosp(?:ital|\.)?(?!\w)"),

@@ -1324,3 +1324,52 @@ def test_a_pla_hospital_affiliated_to_a_university_flags_both():
     raw = "Department of Medical Imaging, Jinling Hospital, Medical School of Nanjing University"
     assert flags(raw + ", Nanjing 210002, China") == {"pla-unlisted-unit--jinling-hospital", "nju"}
     assert flags("Jinling Hospital") == set()  # ambiguous alone
+
+
+@pytest.mark.parametrize(("raw", "expected", "note"), [
+    # a two-word place's institute, in its other word order
+    ("Inner Mongolia Metal Material Research Institute, Baotou, China",
+     {"china-north-industries--inner-mongolia-metal-material-research-institute"},
+     "other word order"),
+    # 火箭军 word for word, with or without the PLA
+    ("General Hospital of Rocket Army, Beijing", {"pla-rocket-force-general-hospital"},
+     '"Rocket Army"'),
+    # 武警 and 武警部队: "Force" left out
+    ("Armed Police Engineering University, Xi'an", {"engineering-university-of-the-capf"},
+     'without "Force"'),
+    # the Army's schools without the "Army" they took in 2017, where the string places them
+    ("National Key Laboratory for Remanufacturing, Academy of Armored Forces, Beijing, 100072",
+     {"army-academy-of-armored-forces--national-key-laboratory-for-remanufacturing"}, ""),
+    ("Academy of Armored Forces, Beijing 100072, China", {"army-academy-of-armored-forces"},
+     'without "Army"'),
+    ("Academy of Armored Forces", set(), ""),  # placed nowhere: any country's
+    ("Malinovsky Military Academy of Armored Forces, Moscow, Russia", set(), ""),
+    # an institute's "of China" left out, where enough words are left
+    ("Aircraft Strength Research Institute, Xi'an",
+     {"aviation-industry-corporation-of-china--aircraft-strength-research-institute"},
+     'without "of China"'),
+    ("Nuclear Power Institute, Chengdu", set(), ""),  # too few words without it
+    ("Marine Design and Research Institute, Shanghai",
+     {"china-state-shipbuilding--marine-design-and-research-institute-of-china"},
+     'without "of China"'),
+])
+def test_forms_papers_print_for_listed_defence_and_military_names(raw, expected, note):
+    assert_flags_noting(raw, expected, note)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Jinan Military General Hospital, Jinan, China", {match.PLA_ENTRY}),
+    ("Chengdu Military General Hospital", {match.PLA_ENTRY}),
+    ("Military General Hospital, Lima, Peru", set()),  # no former region's city before it
+])
+def test_a_former_military_regions_general_hospital_in_full_words(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("China Telecom Cloud Computing Research Institute, Beijing", {"china-telecom-2"}),
+    ("China Unicom, Beijing", {"china-united-network-communications-2"}),
+    ("Chunghwa Telecom Laboratories, Taoyuan, Taiwan", set()),
+])
+def test_the_listed_telecom_groups_by_their_english_short_names(raw, expected):
+    assert flags(raw) == expected
