@@ -24,6 +24,7 @@ from analysis.names import (
     CJK_RUN,
     CJK_SERVICE_PART,
     COMMON_WORDS,
+    COMPASS_WORDS,
     FOREIGN_MARKERS,
     INSTITUTION_WORDS,
     PINYIN,
@@ -123,11 +124,6 @@ def _straddles(found: Found, parsed: Parsed) -> bool:
     return any(word != "the" for word in parsed.low[part:found.start])
 
 
-#: The points of the compass that may come before a road's word (ROAD_WORDS).
-_COMPASS = frozenset({"east", "west", "south", "north", "e", "w", "s", "n", "middle", "mid",
-                      "dong", "xi", "nan", "bei", "zhong"})
-
-
 def _abroad_only(parsed: Parsed, mainland: frozenset[str]) -> bool:
     """A string that names a country or place abroad and neither China nor a mainland city:
     the fallbacks (spaces ignored, slips, damage) do not read names into it (the slips' and
@@ -143,7 +139,7 @@ def _street(found: Found, parsed: Parsed) -> bool:
     into a compass word and a house number, the road's word left out ("Tsinghua East 35")."""
     low, end = parsed.low, found.end
     after = low[end] if end < len(low) else ""
-    compass = after in _COMPASS
+    compass = after in COMPASS_WORDS
     if compass:
         end += 1
         after = low[end] if end < len(low) else ""
@@ -655,8 +651,10 @@ def _placed_elsewhere(ctx: Context, found: Found, rule: str, places: list[str], 
                       nowhere: str) -> Link | None:
     """The rule's link where the string places the name somewhere else and names no place on
     the mainland (China, or the entry's own city), else None."""
+    whole = found.end - found.start >= len(ctx.parsed.low)  # the fallbacks' names span it all
     if not places or mentions_mainland(ctx.parsed, ctx.raw,
-                                       ctx.matcher.names.places.get(found.owner, set())):
+                                       ctx.matcher.names.places.get(found.owner, set()),
+                                       (0, 0) if whole else (found.start, found.end)):
         return None
     return link(rule, found.owner, f"{_named(ctx, found)}, but the text places it {where} "
                 f"({', '.join(places[:2])}) and names no place {nowhere}")

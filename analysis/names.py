@@ -92,11 +92,24 @@ NAME_PREFIXES = {"national", "west", "east", "south", "north", "northwest", "nor
                  "southwest", "southeast", "central"}  # "West Anhui University" is not Anhui's
 _LETTER_PREFIXES = tuple(NAME_PREFIXES)
 FOREIGN_CJK = ("台湾", "臺灣", "台北", "臺北", "香港", "澳门", "澳門", "高雄", "新竹", "台南")
-#: Places that say a string is not about mainland China (Taiwan writes "Republic of China").
 #: Words that end a street's name ("17 Tsinghua East Rd", "Beihang Lu", "Shenyang Road").
 ROAD_WORDS = frozenset({"rd", "road", "st", "street", "ave", "avenue", "lu", "blvd", "dajie",
-                        "lane", "ln", "hwy", "highway", "jie"})
+                        "lane", "ln", "hwy", "highway", "jie", "boulevard", "drive", "dr",
+                        "way"})
+#: The points of the compass that may come between a street's name and its road word.
+COMPASS_WORDS = frozenset({"east", "west", "south", "north", "e", "w", "s", "n", "middle",
+                           "mid", "dong", "xi", "nan", "bei", "zhong"})
 
+
+def _names_street(words: list[str], after: int) -> bool:
+    """Whether the words from `after` on are a road's word, perhaps after a compass point: the
+    word before them names a street."""
+    if after < len(words) and words[after] in COMPASS_WORDS:
+        after += 1
+    return after < len(words) and words[after] in ROAD_WORDS
+
+
+#: Places that say a string is not about mainland China (Taiwan writes "Republic of China").
 FOREIGN_MARKERS = {
     "usa", "us", "united", "america", "uk", "england", "scotland", "wales", "ireland", "canada",
     "australia", "japan", "korea", "germany", "france", "italy", "spain", "india", "russia",
@@ -234,6 +247,14 @@ def _old_lab_name(label: str) -> tuple[str, str] | None:
         if found else None
 
 
+def _anothers(form: str, entry_id: str, printed_by: dict[str, set[str]]) -> bool:
+    """A form made from an entry's name that is another entry's own name and not this one's
+    ("Chinese People's Armed Police Academy" from the Command College's "... Forces Academy"
+    is the Langfang academy's): the other entry keeps it."""
+    owners = printed_by.get(normalise_text(form, STOPWORDS))
+    return bool(owners) and entry_id not in owners
+
+
 def _without_of_china(label: str) -> tuple[str, str] | None:
     """An institute's name closing with "of China" printed without it ("Aircraft Strength
     Research Institute"): where four words or more are left, none a number ("Nuclear Power
@@ -263,16 +284,21 @@ def _armed_police(label: str) -> tuple[str, str] | None:
         if _ARMED_POLICE_FORCE.search(label) else None
 
 
+#: The arms of service whose Army academies' names say which they are without "Army"
+#: ("Engineering University", "Special Operations Academy", "Medical Training Base" and
+#: "Officer Academy" are other forces' and other countries' too).
+_ARMS = frozenset({"armored", "armoured", "artillery", "border", "coastal", "infantry"})
+
+
 def _without_army(label: str) -> tuple[str, str] | None:
     """The PLA Army's schools took "Army" (陆军) as their first word in 2017, and papers leave
-    it out ("Academy of Armored Forces" for the Army Academy of Armored Forces): a name of
-    three words or more besides it, read as an ambiguous name is (in China, alone in its
-    segment, or with its city)."""
+    it out ("Academy of Armored Forces" for the Army Academy of Armored Forces): an arm's
+    school of three words or more besides it, read as an ambiguous name is (in China, alone
+    in its segment, or with its city)."""
     rest = label[len("Army "):] if label.startswith("Army ") else ""
-    if rest.startswith("Military "):  # "Military Medical University": there were four
-        return None
     words = [w for w in normalise_text(rest).split() if w not in STOPWORDS]
-    return (rest, ' without "Army"') if len(words) >= 3 else None
+    return (rest, ' without "Army"') if len(words) >= 3 and not _ARMS.isdisjoint(words) \
+        and "pla" not in words and "liberation" not in words else None
 
 
 def _china_or_chinese(label: str) -> tuple[str, str] | None:
@@ -971,6 +997,11 @@ class NameIndex:
         for e in watchlist:
             if e.kind == "campus" and e.parent:
                 campus_cities.setdefault(e.parent, set()).update(map(normalise_text, e.places))
+        printed_by: dict[str, set[str]] = {}  # each name as printed, and whose it is
+        for e in watchlist:
+            for x in (e.name, e.name_zh, *e.aliases):
+                if x:
+                    printed_by.setdefault(normalise_text(x, STOPWORDS), set()).add(e.id)
         for entry in watchlist:
             ambiguous = set(entry.ambiguous)
             labels = [(entry.name, "name"), (entry.name_zh, "Chinese name"),
@@ -985,21 +1016,23 @@ class NameIndex:
             for label, kind, unsure in [
                     *_reordered(labels, ambiguous),
                     *_other_forms(labels, ambiguous, _without_pla, unsure=True)]:
-                self._add(patterns, label, entry.id, kind, unsure)
+                if not _anothers(label, entry.id, printed_by):
+                    self._add(patterns, label, entry.id, kind, unsure)
             home = tuple(p for e in watchlist.chain(entry.id) for p in e.places
                          if len(p) >= 2 and all(map(is_cjk, p)))
             for label, kind, unsure in [
                     *_other_forms(labels, ambiguous, _old_lab_name),
                     *_other_forms(labels, ambiguous, _china_or_chinese),
                     *_other_forms(labels, ambiguous, _rocket_army),
-                    *_other_forms(labels, ambiguous, _without_of_china),
+                    *_other_forms(labels, ambiguous, _without_of_china, unsure=True),
                     *_other_forms(labels, ambiguous, _armed_police),
                     *_other_forms(labels, ambiguous, _without_army, unsure=True),
                     *_other_forms(labels, ambiguous, _compass_short),
                     *_other_forms(labels, ambiguous, partial(_city_shi, cities=home)),
                     *_other_forms(labels, ambiguous,
                                   lambda x: _other_order(x, self.china_places))]:
-                self._add(patterns, label, entry.id, kind, unsure)
+                if not _anothers(label, entry.id, printed_by):
+                    self._add(patterns, label, entry.id, kind, unsure)
             for acronym in entry.acronyms:
                 self.acronyms.setdefault(acronym, []).append((entry.id, acronym in ambiguous))
             self.places[entry.id] = {normalise_text(p) for e in watchlist.chain(entry.id)
@@ -1451,6 +1484,8 @@ class NameIndex:
             # a longer name: "National Sun Yat-sen University" (Kaohsiung), "Shenyang
             # Institute of Computing Technology" (a city's, not CAS's)
             return False
+        if t0 and low[t0] == "army" and low[t0 - 1] == "rocket":
+            return False  # "Rocket Army General Hospital" is the Rocket Force's (火箭军)
         if not ambiguous or not entry_id:
             return True
         starts = parsed.starts
@@ -1507,9 +1542,8 @@ class NameIndex:
         words = low[first:last]
         if not FOREIGN_MARKERS.isdisjoint(words):
             return False
-        if not ROAD_WORDS.isdisjoint(words):  # "Shenyang Road, Boston" names a street
-            words = [w for w, after in zip(words, [*words[1:], ""], strict=True)
-                     if after not in ROAD_WORDS]
+        if not ROAD_WORDS.isdisjoint(words):  # "Shenyang (Xi) Road, Boston" names a street
+            words = [w for i, w in enumerate(words) if not _names_street(words, i + 1)]
         return self._prints_place(entry_id, f" {' '.join(words)} ")
 
     def _prints_place(self, entry_id: str, padded: str) -> bool:
@@ -1613,13 +1647,16 @@ def taiwan_places(parsed: Parsed) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def mentions_mainland(parsed: Parsed, raw: str, places: set[str]) -> bool:
-    """China named (other than in Taiwan's "Republic of China"), or one of the entry's own
+def mentions_mainland(parsed: Parsed, raw: str, places: set[str],
+                      besides: tuple[int, int] = (0, 0)) -> bool:
+    """China named (other than in Taiwan's "Republic of China", or inside the name found at
+    the words `besides` spans: "China Academy of Sciences, Taipei"), or one of the entry's own
     places (its city)."""
     low = parsed.low
     roc = _republic_of_china(parsed)
+    first, last = besides
     if any(w in CHINA_MARKERS and not (roc and low[i - 2:i] == ["republic", "of"])
-           for i, w in enumerate(low)):
+           and not first <= i < last for i, w in enumerate(low)):
         return True
     joined = f" {' '.join(low)} "
     return any(p and f" {p} " in joined for p in places) or "中华人民共和国" in raw \
@@ -1661,8 +1698,9 @@ _PLA_FORMS: tuple[tuple[tuple[str, ...], str], ...] = (
                     r"|Provincial Military (?:District|Command)\b|Military Sub-?[Dd]istrict\b"),
     # ... and a former region by its city, "Command" or "Region" left out ("Center of Nanjing
     # Military Area")
-    (("Military Area",), r"\b(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu)\s+"
-                         r"Military\s+Area\b(?!\s*(?:Region|Command))"),
+    (("Military Area",), r"\b(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu"
+                         r"|Xinjiang|Tibet|Xizang)\s+Military\s+Area\b"
+                         r"(?!\s*(?:Region|Command)\b)"),
     (("Joint Logistic",), r"\bJoint Logistics? Support Force\b"),
     (("勤保障",), r"联勤保障|(?<!后)勤保障部队"),
     (("Rocket Force",), r"\bRocket Force\b(?!s)"),
@@ -1794,7 +1832,8 @@ _PLA_CJK_CHARS = re.compile("[军区勤炮队代总]")  # every hint above holds
 #: pattern, for the many strings that say "Military" (Military Medical University).
 _MILITARY_PHRASE = re.compile(r"Military\s*(?:Area\s*)?(?:Region|Command)|Provincial Military"
                               r"|Military Sub-?[Dd]istrict|(?:Shenyang|Beijing|Lanzhou|Jinan"
-                              r"|Nanjing|Guangzhou|Chengdu)\s+Military\s+Area\b")
+                              r"|Nanjing|Guangzhou|Chengdu|Xinjiang|Tibet|Xizang)\s+Military"
+                              r"\s+Area\b")
 _MILITARY_SCHOOL = re.compile(r"\bMil(?:itary|\.)?\s+(?:[A-Z][a-z]+\.?\s+){0,2}"
                               r"(?:Acad(?:emy)?|Univ(?:ersity)?|Coll(?:ege)?|Hosp(?:ital)?)\b")
 _GLUED_UNIT = re.compile(r"(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?\d"

@@ -1101,6 +1101,8 @@ def test_a_name_that_opens_with_china_printed_with_chinese(raw, expected):
     ("Institute of Physics, China Academy of Science",
      {"chinese-academy-of-sciences-institute-of-physics"}),
     ("China Academy of Sciences, Beijing", set()),  # the Academy itself is not listed
+    # the "China" inside the name places nothing: Taipei does
+    ("Institute of Physics, China Academy of Sciences, Taipei, Taiwan", set()),
     ("Institute of Physics, Academia Sinica, Taipei", set()),
 ])
 def test_the_academy_of_sciences_printed_with_china(raw, expected):
@@ -1136,6 +1138,8 @@ def test_aero_and_astro_cut_aeronautics_and_astronautics(raw, expected):
     # a street named after the city is no sign of it
     ("Department of Chemistry of Northeastern University, Shenyang Road, Boston, MA 02115",
      set()),
+    ("Department of Physics of the Northeastern University, Shenyang Xi Road, Boston", set()),
+    ("Department of Physics of the Northeastern University, Shenyang Drive, Boston", set()),
     ("Software College of Northeastern University, Shenyang Road 11, Shenyang", {"neu-shenyang"}),
     ("Institute of Northeastern University Alumni, Shenyang", set()),  # not closing its segment
     # the city and the country are its own affiliation's, not another's joined on
@@ -1349,6 +1353,22 @@ def test_a_pla_hospital_affiliated_to_a_university_flags_both():
      {"aviation-industry-corporation-of-china--aircraft-strength-research-institute"},
      'without "of China"'),
     ("Nuclear Power Institute, Chengdu", set(), ""),  # too few words without it
+    # ... and read as an ambiguous name is: other countries have such institutes
+    ("Marine Design and Research Institute, Busan, Korea", set(), ""),
+    ("Aircraft Strength Research Institute, Zhukovsky, Russia", set(), ""),
+    # "Rocket Army General Hospital" is not the Army's general hospital
+    ("Rocket Army General Hospital, Beijing 100088, China", {"pla-rocket-force-general-hospital"},
+     '"Rocket Army"'),
+    ("Dept Cardiol, Rocket Army Gen Hosp, Beijing, Peoples R China",
+     {"pla-rocket-force-general-hospital"}, '"Rocket Army"'),
+    # a form made from one entry's name that is another's own name stays the other's
+    ("Chinese People's Armed Police Academy, Langfang 065000, China",
+     {"china-people-s-police-university"}, ""),
+    # "without Army" only for an arm's school: these are other forces' and countries' too
+    ("Engineering University of the PLA, Xi'an, China", {match.PLA_ENTRY}, ""),
+    ("Medical Training Base, Chongqing Medical University, Chongqing", set(), ""),
+    ("Special Operations Academy, People's Armed Police, Beijing, China",
+     {"pap-unlisted-unit"}, ""),
     ("Marine Design and Research Institute, Shanghai",
      {"china-state-shipbuilding--marine-design-and-research-institute-of-china"},
      'without "of China"'),
@@ -1360,6 +1380,9 @@ def test_forms_papers_print_for_listed_defence_and_military_names(raw, expected,
 @pytest.mark.parametrize(("raw", "expected"), [
     ("Jinan Military General Hospital, Jinan, China", {match.PLA_ENTRY}),
     ("Chengdu Military General Hospital", {match.PLA_ENTRY}),
+    ("General Hospital of Xinjiang Military Area, Urumqi 830000, China", {match.PLA_ENTRY}),
+    ("Tibet Military Area General Hospital, Lhasa", {match.PLA_ENTRY}),
+    ("Nanjing Military Area Commandant Office, Nanjing", {match.PLA_ENTRY}),
     ("Military General Hospital, Lima, Peru", set()),  # no former region's city before it
 ])
 def test_a_former_military_regions_general_hospital_in_full_words(raw, expected):
