@@ -124,6 +124,10 @@ def _straddles(found: Found, parsed: Parsed) -> bool:
     return any(word != "the" for word in parsed.low[part:found.start])
 
 
+#: BibTeX exports print "&", "%", "_" and "#" escaped with a backslash.
+_LATEX_ESCAPE = re.compile(r"\\([&%_#$])")
+
+
 def _abroad_only(parsed: Parsed, mainland: frozenset[str]) -> bool:
     """A string that names a country or place abroad and neither China nor a mainland city:
     the fallbacks (spaces ignored, slips, damage) do not read names into it (the slips' and
@@ -322,6 +326,9 @@ class Matcher:
 
     def decide(self, raw: str, institution: dict[str, Any]) -> list[Link]:
         """Every link the rules find for one affiliation, strongest evidence first."""
+        escaped = "\\" in raw and raw != (unescaped := _LATEX_ESCAPE.sub(r"\1", raw))
+        if escaped:  # a BibTeX export's "Sci \& Technol"
+            raw = unescaped
         # not Chinese text, whose pinyin readings ("中國(guó)") are lower case
         one_case = (raw.islower() or raw.isupper()) and not CJK_RUN.search(raw)
         if one_case:  # most strings: printed in both cases
@@ -346,6 +353,9 @@ class Matcher:
             out = [x._replace(evidence=f"{x.evidence} (the string is printed all in one case: "
                               "its words were read capitalised, known acronyms in capitals)")
                    for x in out]
+        if out and escaped:
+            out = [x._replace(evidence=f"{x.evidence} (LaTeX escapes in the string, \\& and the "
+                              "like, were read as the characters they stand for)") for x in out]
         if out and has_invisible(raw):
             out = [x._replace(evidence=f"{x.evidence} (invisible characters in the string were "
                               "removed before matching)") for x in out]

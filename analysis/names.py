@@ -146,7 +146,7 @@ FOREIGN_MARKERS |= _countries()
 
 
 #: "Co., Ltd", "Corporation" and "Group" print interchangeably at the end of a company's name.
-CORPORATE_SUFFIXES = {"company", "ltd", "inc", "corporation", "group", "plc", "holdings"}
+CORPORATE_SUFFIXES = {"company", "ltd", "inc", "corporation", "group", "plc", "holdings", "factory"}
 
 
 def _without_corporate_suffix(variant: str) -> str:
@@ -265,6 +265,16 @@ def _without_of_china(label: str) -> tuple[str, str] | None:
     words = [w for w in normalise_text(rest).split() if w not in STOPWORDS]
     return (rest, ' without "of China"') \
         if len(words) >= 4 and not any(map(str.isdigit, rest)) else None
+
+
+def _pla_last(label: str) -> tuple[str, str] | None:
+    """"Equipment Acad PLA" for the PLA Equipment Academy: Web of Science and authors print
+    the PLA's name after the body's ("X of PLA"), which keeps it a PLA body's name. Not a
+    hospital's: "Nanjing General Hospital of PLA" is not the PLA General Hospital."""
+    rest = label.removeprefix("Chinese ").removeprefix("PLA ") \
+        if label.startswith(("PLA ", "Chinese PLA ")) else ""
+    return (f"{rest} of PLA", " with the PLA last") \
+        if len(rest.split()) >= 2 and "Hospital" not in rest else None
 
 
 def _rocket_army(label: str) -> tuple[str, str] | None:
@@ -1024,6 +1034,7 @@ class NameIndex:
                     *_other_forms(labels, ambiguous, _old_lab_name),
                     *_other_forms(labels, ambiguous, _china_or_chinese),
                     *_other_forms(labels, ambiguous, _rocket_army),
+                    *_other_forms(labels, ambiguous, _pla_last),
                     *_other_forms(labels, ambiguous, _without_of_china, unsure=True),
                     *_other_forms(labels, ambiguous, _armed_police),
                     *_other_forms(labels, ambiguous, _without_army, unsure=True),
@@ -1373,6 +1384,8 @@ class NameIndex:
                     and (o[1] not in _AFTER_KINDS or self._after(key, o, t0, t1, parsed))]
             if not kept:
                 continue
+            if len(kept) > 1:  # a name two entries print: the one whose city the string names
+                kept = self._placed(kept, padded)
             taken.append((first, last))
             found += [self._found(owner, kind, key, t0, t1, parsed) for owner, kind, _ in kept]
         if len(found) > 1:  # most strings name one body, already in order and once
@@ -1545,6 +1558,17 @@ class NameIndex:
         if not ROAD_WORDS.isdisjoint(words):  # "Shenyang (Xi) Road, Boston" names a street
             words = [w for i, w in enumerate(words) if not _names_street(words, i + 1)]
         return self._prints_place(entry_id, f" {' '.join(words)} ")
+
+    def _placed(self, owners: list[tuple[str, str, bool]], padded: str
+                ) -> list[tuple[str, str, bool]]:
+        """Of the entries printing one name ("National Key Laboratory of Aerospace Flight
+        Dynamics" is NWPU's in Xi'an and a Beijing control centre's), those whose own place the
+        string prints, if it prints some but not all of theirs; look-alikes stay."""
+        placed = [o for o in owners if o[0] and self._prints_place(o[0], padded)]
+        others = [o for o in owners if o[0] and o not in placed]
+        if not placed or not others:
+            return owners
+        return [o for o in owners if o not in others]
 
     def _prints_place(self, entry_id: str, padded: str) -> bool:
         """Whether the text (its words joined, padded with spaces) prints one of the entry's

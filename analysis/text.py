@@ -129,6 +129,8 @@ ABBREVIATIONS = {
     "laboratories": "laboratory", "natl": "national", "acad": "academy", "engn": "engineering",
     "academia": "academy",  # "Academia Sinica", CAS's English name until 1985, as "Acad. Sinica"
     "econ": "economics",  # Web of Science: "Hebei Univ Econ & Business"
+    # "Natl Supercomp Ctr Jinan", "National Supercomputer Center in Jinan"
+    "supercomp": "supercomputing", "supercomputer": "supercomputing",
     "polit": "political",  # "Shandong Univ Polit Sci & Law" is not Shandong University
     "technological": "technology", "technical": "technology",  # WoS: "Technol", "Tech"
     "scientific": "science",  # WoS: "Sci" ("China Ship Sci Res Ctr")

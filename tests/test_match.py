@@ -1396,3 +1396,32 @@ def test_a_former_military_regions_general_hospital_in_full_words(raw, expected)
 ])
 def test_the_listed_telecom_groups_by_their_english_short_names(raw, expected):
     assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected", "note"), [
+    # Web of Science prints the PLA after the body's name
+    ("Equipment Acad PLA, Changping NCO Sch, Beijing 102299, Peoples R China",
+     {"space-engineering-university"}, "with the PLA last"),
+    # ... but a city's general hospital of the PLA is not the PLA General Hospital
+    ("Nanjing General Hospital of PLA, Nanjing", {match.PLA_ENTRY}, ""),
+    ("Natl Supercomp Ctr Jinan, Shandong Comp Sci Ctr, Jinan, Peoples R China",
+     {"national-supercomputing-center-jinan"}, ""),
+    # a factory turned company keeps its name
+    ("Beijing Satellite Manufacturing Limited Company, Beijing, 100094, China",
+     {"china-aerospace-science-and-technology--cast--beijing-satellite-manufacturing-factory"},
+     ""),
+    # a BibTeX export's escapes
+    ("Sci \\& Technol Underwater Informat \\& Control Lab, Xian, Peoples R China",
+     {match.LAB_ENTRY}, "LaTeX escapes"),
+])
+def test_web_of_science_and_bibtex_forms(raw, expected, note):
+    assert_flags_noting(raw, expected, note)
+
+
+def test_a_name_two_entries_print_goes_to_the_one_whose_city_the_string_names():
+    nwpu = "nwpu--national-key-laboratory-of-aerospace-flight-dynamics"
+    assert flags("Northwestern Polytech Univ, Natl Key Lab Aerosp Flight Dynam, Xian 710072, "
+                 "Peoples R China") == {nwpu}
+    beijing = flags("National Key Laboratory of Aerospace Flight Dynamics, Beijing 100094")
+    assert nwpu not in beijing and len(beijing) == 1
+    assert flags("National Key Laboratory of Aerospace Flight Dynamics") == set()  # no place
