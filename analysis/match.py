@@ -118,8 +118,12 @@ def _straddles(found: Found, parsed: Parsed) -> bool:
     if found.end - found.start < 2:
         return False
     starts = parsed.starts
-    if not any(found.start < s < found.end for s in starts):
+    inside = [s for s in starts if found.start < s < found.end]
+    if not inside:
         return False
+    if min(inside) - found.start >= 3 and found.matched.startswith(_HEAD_WORDS):
+        return False  # a whole name before the comma ("Key Lab X Institute of Computing
+        # Technology, Chinese Academy of Sciences", the lab's comma left out)
     part = max((s for s in starts if s <= found.start), default=0)
     return any(word != "the" for word in parsed.low[part:found.start])
 

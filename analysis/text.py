@@ -380,8 +380,12 @@ def _fold(raw: str) -> str:
 #: of other scripts up in a dictionary, three times slower).
 _PUNCT = string.punctuation.replace("_", "").encode()
 _SPACES_ASCII = bytes.maketrans(_PUNCT, b" " * len(_PUNCT))
+#: Footnote marks papers print before an affiliation, glued to its first word ("†Tsinghua
+#: University", "⋄Tencent AI Lab").
+FOOTNOTE_MARKS = "†‡§¶⋄◇◆♠♣♥♦★☆✉⁎∗•‖※✝✠♯⁑⁂"
 _PUNCTUATION = re.compile(
-    f"[{re.escape(_PUNCT.decode() + '，。、；：（）【】《》“”‘·–—…・「」『』')}\u3000]")
+    f"[{re.escape(_PUNCT.decode() + '，。、；：（）【】《》“”‘·–—…・「」『』' + FOOTNOTE_MARKS)}"
+    "\u3000]")
 
 
 def _spaced(text: str) -> str:

@@ -1425,3 +1425,20 @@ def test_a_name_two_entries_print_goes_to_the_one_whose_city_the_string_names():
     beijing = flags("National Key Laboratory of Aerospace Flight Dynamics, Beijing 100094")
     assert nwpu not in beijing and len(beijing) == 1
     assert flags("National Key Laboratory of Aerospace Flight Dynamics") == set()  # no place
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # footnote marks glued to the first word
+    ("⋄Tencent AI Lab, Shenzhen, China", {"tencent-holdings"}),
+    ("†Beihang University, Beijing, China", {"beihang"}),
+    ("‡School of Physics, Peking University, Beijing", {"peking-university"}),
+    ("§Department of Physics, University of Oxford, UK", set()),
+    # a lab's name run into its institute's, the comma left out, is still the institute's
+    ("Key Laboratory of Intelligent Information Processing Institute of Computing Technology, "
+     "Chinese Academy of Sciences (ICT/CAS)",
+     {"chinese-academy-of-sciences-institute-of-computing-technolog"}),
+    # ... but a name is not read from a head word left at the end of a part
+    ("South China Normal Univ, South China Acad Adv Optoelect, Guangzhou", set()),
+])
+def test_footnote_marks_and_a_lab_run_into_its_institute(raw, expected):
+    assert flags(raw) == expected
