@@ -1442,3 +1442,12 @@ def test_a_name_two_entries_print_goes_to_the_one_whose_city_the_string_names():
 ])
 def test_footnote_marks_and_a_lab_run_into_its_institute(raw, expected):
     assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Criminal Police College of China, Shenyang, 110035, China",
+     {"criminal-investigation-police-university-of-china"}),
+    ("Zhejiang Police College, Hangzhou, China", set()),
+])
+def test_the_criminal_investigation_police_university_by_its_former_english_name(raw, expected):
+    assert flags(raw) == expected
