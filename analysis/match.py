@@ -657,18 +657,24 @@ def _name_in_taiwan(ctx: Context, found: Found) -> Link | None:
     """Taiwan's universities share names with mainland ones (Tsing Hua, Sun Yat-sen, Chiao
     Tung, Central): a string that places the name in Taiwan, and nowhere on the mainland, most
     likely names the namesake."""
-    return _placed_elsewhere(ctx, found, "name_in_taiwan", taiwan_places(ctx.parsed),
-                             "in Taiwan", "on the mainland")
+    taiwan = taiwan_places(ctx.parsed)
+    return _placed_elsewhere(ctx, found, "name_in_taiwan", taiwan, "in Taiwan",
+                             "on the mainland", ctx.matcher.names.mainland_places
+                             - _TAIPEI_DISTRICTS if taiwan else frozenset())
+
+
+#: Mainland places whose names are Taipei's districts too.
+_TAIPEI_DISTRICTS = frozenset({"zhongshan", "wenshan"})
 
 
 def _placed_elsewhere(ctx: Context, found: Found, rule: str, places: list[str], where: str,
-                      nowhere: str) -> Link | None:
+                      nowhere: str, mainland: frozenset[str] = frozenset()) -> Link | None:
     """The rule's link where the string places the name somewhere else and names no place on
-    the mainland (China, or the entry's own city), else None."""
+    the mainland (China, the entry's own city, or any of `mainland`), else None."""
     whole = found.end - found.start >= len(ctx.parsed.low)  # the fallbacks' names span it all
-    if not places or mentions_mainland(ctx.parsed, ctx.raw,
-                                       ctx.matcher.names.places.get(found.owner, set()),
-                                       (0, 0) if whole else (found.start, found.end)):
+    if not places or mentions_mainland(
+            ctx.parsed, ctx.raw, ctx.matcher.names.places.get(found.owner, set()) | mainland,
+            (0, 0) if whole else (found.start, found.end)):
         return None
     return link(rule, found.owner, f"{_named(ctx, found)}, but the text places it {where} "
                 f"({', '.join(places[:2])}) and names no place {nowhere}")

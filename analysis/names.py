@@ -146,7 +146,7 @@ FOREIGN_MARKERS |= _countries()
 
 
 #: "Co., Ltd", "Corporation" and "Group" print interchangeably at the end of a company's name.
-CORPORATE_SUFFIXES = {"company", "ltd", "inc", "corporation", "group", "plc", "holdings", "factory"}
+CORPORATE_SUFFIXES = {"company", "ltd", "inc", "corporation", "group", "plc", "holdings"}
 
 
 def _without_corporate_suffix(variant: str) -> str:
@@ -267,13 +267,20 @@ def _without_of_china(label: str) -> tuple[str, str] | None:
         if len(words) >= 4 and not any(map(str.isdigit, rest)) else None
 
 
+#: How a name read with the PLA last is noted; such a name must open its part and not go on
+#: into a force's name ("Equipment Academy, PLA Rocket Force" is the Rocket Force's academy).
+PLA_LAST = " with the PLA last"
+_FORCE_WORDS = frozenset({"navy", "naval", "air", "rocket", "army", "ground", "strategic",
+                          "pla"})
+
+
 def _pla_last(label: str) -> tuple[str, str] | None:
     """"Equipment Acad PLA" for the PLA Equipment Academy: Web of Science and authors print
     the PLA's name after the body's ("X of PLA"), which keeps it a PLA body's name. Not a
     hospital's: "Nanjing General Hospital of PLA" is not the PLA General Hospital."""
     rest = label.removeprefix("Chinese ").removeprefix("PLA ") \
         if label.startswith(("PLA ", "Chinese PLA ")) else ""
-    return (f"{rest} of PLA", " with the PLA last") \
+    return (f"{rest} of PLA", PLA_LAST) \
         if len(rest.split()) >= 2 and "Hospital" not in rest else None
 
 
@@ -611,7 +618,7 @@ def _squashed_automaton(patterns: dict[str, list[tuple[str, str, bool]]]) -> aho
     marked long (three words or more and MIN_SQUASHED letters) or not, and names of four words
     or more once more without their "and"; ambiguous labels are left out (they need the
     string's context, which squashing loses), and so are names without their city (the city
-    must follow, in words)."""
+    must follow, in words) and names read with the PLA last (what follows must be seen)."""
     automaton = ahocorasick.Automaton()
     squashed: dict[str, list[tuple[str, str, bool]]] = {}
     long_names: set[str] = set()
@@ -631,6 +638,7 @@ def _squashed_automaton(patterns: dict[str, list[tuple[str, str, bool]]]) -> aho
                 long_names.add(letters)
             for owner in form_owners:
                 if not owner[2] and not owner[1].startswith(tuple(_AFTER_KINDS)) \
+                        and not owner[1].endswith(PLA_LAST) \
                         and owner not in squashed.setdefault(letters, []):
                     squashed[letters].append(owner)
     for letters, owners in squashed.items():
@@ -1499,6 +1507,10 @@ class NameIndex:
             return False
         if t0 and low[t0] == "army" and low[t0 - 1] == "rocket":
             return False  # "Rocket Army General Hospital" is the Rocket Force's (火箭军)
+        if kind.endswith(PLA_LAST) and not (
+                (t0 == 0 or t0 in parsed.starts)
+                and (t1 == len(low) or low[t1] not in _FORCE_WORDS)):
+            return False  # "Equipment Academy of PLA Rocket Force" is the Rocket Force's
         if not ambiguous or not entry_id:
             return True
         starts = parsed.starts
@@ -1682,6 +1694,8 @@ def mentions_mainland(parsed: Parsed, raw: str, places: set[str],
     if any(w in CHINA_MARKERS and not (roc and low[i - 2:i] == ["republic", "of"])
            and not first <= i < last for i, w in enumerate(low)):
         return True
+    if not ROAD_WORDS.isdisjoint(low):  # "Beijing Road, Taipei" is no place on the mainland
+        low = [w for i, w in enumerate(low) if not _names_street(low, i + 1)]
     joined = f" {' '.join(low)} "
     return any(p and f" {p} " in joined for p in places) or "中华人民共和国" in raw \
         or ("中国" in raw and not any(m in raw for m in TAIWAN_CJK))

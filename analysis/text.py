@@ -382,7 +382,7 @@ _PUNCT = string.punctuation.replace("_", "").encode()
 _SPACES_ASCII = bytes.maketrans(_PUNCT, b" " * len(_PUNCT))
 #: Footnote marks papers print before an affiliation, glued to its first word ("†Tsinghua
 #: University", "⋄Tencent AI Lab").
-FOOTNOTE_MARKS = "†‡§¶⋄◇◆♠♣♥♦★☆✉⁎∗•‖※✝✠♯⁑⁂"
+FOOTNOTE_MARKS = "†‡§¶⋄◇◆◊♠♣♥♦★☆⋆✉⁎∗•‖∥※✝✠♯⁑⁂▲⊥"
 _PUNCTUATION = re.compile(
     f"[{re.escape(_PUNCT.decode() + '，。、；：（）【】《》“”‘·–—…・「」『』' + FOOTNOTE_MARKS)}"
     "\u3000]")

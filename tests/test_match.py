@@ -1103,6 +1103,10 @@ def test_a_name_that_opens_with_china_printed_with_chinese(raw, expected):
     ("China Academy of Sciences, Beijing", set()),  # the Academy itself is not listed
     # the "China" inside the name places nothing: Taipei does
     ("Institute of Physics, China Academy of Sciences, Taipei, Taiwan", set()),
+    # ... though any mainland city does, but a street named after one does not
+    ("Institute of Physics, China Academy of Sciences, Beijing 100190; Academia Sinica, Taipei",
+     {"chinese-academy-of-sciences-institute-of-physics"}),
+    ("Institute of Physics, China Academy of Sciences, Beijing Road, Taipei, Taiwan", set()),
     ("Institute of Physics, Academia Sinica, Taipei", set()),
 ])
 def test_the_academy_of_sciences_printed_with_china(raw, expected):
@@ -1406,10 +1410,10 @@ def test_the_listed_telecom_groups_by_their_english_short_names(raw, expected):
     ("Nanjing General Hospital of PLA, Nanjing", {match.PLA_ENTRY}, ""),
     ("Natl Supercomp Ctr Jinan, Shandong Comp Sci Ctr, Jinan, Peoples R China",
      {"national-supercomputing-center-jinan"}, ""),
-    # a factory turned company keeps its name
-    ("Beijing Satellite Manufacturing Limited Company, Beijing, 100094, China",
-     {"china-aerospace-science-and-technology--cast--beijing-satellite-manufacturing-factory"},
-     ""),
+    # ... but not going on into a force's name, nor after other words in its part
+    ("Equipment Academy, PLA Rocket Force, Beijing, China", {match.PLA_ENTRY}, ""),
+    ("Equipment Academy of PLA Navy, Beijing", {match.PLA_ENTRY}, ""),
+    ("The Second Medical School of PLA, Shanghai", {match.PLA_ENTRY}, ""),
     # a BibTeX export's escapes
     ("Sci \\& Technol Underwater Informat \\& Control Lab, Xian, Peoples R China",
      {match.LAB_ENTRY}, "LaTeX escapes"),
@@ -1433,6 +1437,7 @@ def test_a_name_two_entries_print_goes_to_the_one_whose_city_the_string_names():
     ("†Beihang University, Beijing, China", {"beihang"}),
     ("‡School of Physics, Peking University, Beijing", {"peking-university"}),
     ("§Department of Physics, University of Oxford, UK", set()),
+    ("◊Tsinghua University, Beijing, China", {"tsinghua-university"}),
     # a lab's name run into its institute's, the comma left out, is still the institute's
     ("Key Laboratory of Intelligent Information Processing Institute of Computing Technology, "
      "Chinese Academy of Sciences (ICT/CAS)",
@@ -1451,3 +1456,9 @@ def test_footnote_marks_and_a_lab_run_into_its_institute(raw, expected):
 ])
 def test_the_criminal_investigation_police_university_by_its_former_english_name(raw, expected):
     assert flags(raw) == expected
+
+
+def test_a_listed_name_with_china_placed_on_the_mainland_and_in_taiwan_flags():
+    """A joined affiliation on the mainland and one in Taiwan: the mainland city places it."""
+    assert flags("China Academy of Engineering Physics, Beijing 100088; Department of Physics, "
+                 "National Taiwan University, Taipei, Taiwan") == {"caep"}
