@@ -1717,6 +1717,12 @@ CJK_SERVICE_PART = re.compile(
     r"(?P<city>[\u4e00-\u9fff]{2,3}?市?)?(?:海军|空军|陆军|火箭军)[\u4e00-\u9fff]{0,10}?"
     r"(?:学院|大学|学校|医院|研究所|研究院|中心|站|基地)")
 
+#: The seven military regions (to 2016) by their cities, and the military areas of Xinjiang and
+#: Tibet, which papers print before "Military Area", "Mil Gen Hosp" and the like.
+_REGION_CITIES = "Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu"
+_REGIONS = f"(?:{_REGION_CITIES})"
+_MILITARY_AREAS = f"(?:{_REGION_CITIES}|Xinjiang|Tibet|Xizang)"
+
 #: The People's Liberation Army named in a string: its names, theatre commands, numbered
 #: units (military unit cover designators are five digits starting 3, 6 or 9). Each form comes
 #: with words one of which any match holds (or its string, for a form looking behind): a form is
@@ -1736,9 +1742,7 @@ _PLA_FORMS: tuple[tuple[tuple[str, ...], str], ...] = (
                     r"|Provincial Military (?:District|Command)\b|Military Sub-?[Dd]istrict\b"),
     # ... and a former region by its city, "Command" or "Region" left out ("Center of Nanjing
     # Military Area")
-    (("Military Area",), r"\b(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu"
-                         r"|Xinjiang|Tibet|Xizang)\s+Military\s+Area\b"
-                         r"(?!\s*(?:Region|Command)\b)"),
+    (("Military Area",), rf"\b{_MILITARY_AREAS}\s+Military\s+Area\b(?!\s*(?:Region|Command)\b)"),
     (("Joint Logistic",), r"\bJoint Logistics? Support Force\b"),
     (("勤保障",), r"联勤保障|(?<!后)勤保障部队"),
     (("Rocket Force",), r"\bRocket Force\b(?!s)"),
@@ -1767,14 +1771,11 @@ _PLA_FORMS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("General Hospital of",), r"\bGeneral Hospital of (?:the )?(?:Air Force|Navy|Rocket Force)\b"
                                r"|\bGeneral Hospital of (?:the )?Chinese (?:Military|Army)\b"),
     # ... and a former military region's general hospital as Web of Science cuts it short
-    ((" Mil",), r"(?<=Hosp )(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu) Mil\b"
-                r"(?!\.?\s*(?:Area|Command))(?:\.?\s*Reg\b)?"),
+    ((" Mil",), rf"(?<=Hosp ){_REGIONS} Mil\b(?!\.?\s*(?:Area|Command))(?:\.?\s*Reg\b)?"),
     # ... or with the region first ("Chengdu Mil Gen Hosp", "Jinan Mil Reg Gen Hosp", "Jinan
     # Military General Hospital")
-    ((" Mil",), r"\b(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu) Mil(?:itary)?"
-                r"\.?\s+(?:Reg\.?\s+)?Gen(?:eral)?\.? Hosp(?:ital)?\b"),
-    ((" Command",), r"(?<=Hosp )(?:Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu)"
-                    r" Command\b"),
+    ((" Mil",), rf"\b{_REGIONS} Mil(?:itary)?\.?\s+(?:Reg\.?\s+)?Gen(?:eral)?\.? Hosp(?:ital)?\b"),
+    ((" Command",), rf"(?<=Hosp ){_REGIONS} Command\b"),
     ((" Gen",), r"\b(?:Army|Air Force|Navy|Rocket Force) Gen(?:eral|\.)? Hosp(?:ital|\.)?(?!\w)"),
     # ... and its group armies, whose hospitals Web of Science prints "Army 73RD Grp Mil Hosp"
     (("Gr",), r"\b(?:7[1-9]|8[0-3])(?:st|nd|rd|th)?\s+Gr(?:ou)?p\.?\s+Army\b"
@@ -1869,9 +1870,7 @@ _PLA_CJK_CHARS = re.compile("[军区勤炮队代总]")  # every hint above holds
 #: The military commands, regions and districts glued or provincial: a cheap test before the
 #: pattern, for the many strings that say "Military" (Military Medical University).
 _MILITARY_PHRASE = re.compile(r"Military\s*(?:Area\s*)?(?:Region|Command)|Provincial Military"
-                              r"|Military Sub-?[Dd]istrict|(?:Shenyang|Beijing|Lanzhou|Jinan"
-                              r"|Nanjing|Guangzhou|Chengdu|Xinjiang|Tibet|Xizang)\s+Military"
-                              r"\s+Area\b")
+                              rf"|Military Sub-?[Dd]istrict|{_MILITARY_AREAS}\s+Military\s+Area\b")
 _MILITARY_SCHOOL = re.compile(r"\bMil(?:itary|\.)?\s+(?:[A-Z][a-z]+\.?\s+){0,2}"
                               r"(?:Acad(?:emy)?|Univ(?:ersity)?|Coll(?:ege)?|Hosp(?:ital)?)\b")
 _GLUED_UNIT = re.compile(r"(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?\d"
