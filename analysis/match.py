@@ -165,6 +165,8 @@ class Matcher:
         self.ancestors = {e.id: [a.id for a in watchlist.chain(e.id)[1:]] for e in watchlist}
         self.names = NameIndex(watchlist, innocents)
         self.find = self.names.find
+        #: the mainland places that say a name printed beside a Taiwan place is not Taiwan's
+        self.mainland_not_taipei = self.names.mainland_places - _TAIPEI_DISTRICTS
         self._family_words: dict[str, frozenset[str]] = {}
         self._own_labels: dict[str, frozenset[str]] = {}
         self.needs_parent = frozenset(e.id for e in watchlist if e.match_context == "parent")
@@ -657,10 +659,8 @@ def _name_in_taiwan(ctx: Context, found: Found) -> Link | None:
     """Taiwan's universities share names with mainland ones (Tsing Hua, Sun Yat-sen, Chiao
     Tung, Central): a string that places the name in Taiwan, and nowhere on the mainland, most
     likely names the namesake."""
-    taiwan = taiwan_places(ctx.parsed)
-    return _placed_elsewhere(ctx, found, "name_in_taiwan", taiwan, "in Taiwan",
-                             "on the mainland", ctx.matcher.names.mainland_places
-                             - _TAIPEI_DISTRICTS if taiwan else frozenset())
+    return _placed_elsewhere(ctx, found, "name_in_taiwan", taiwan_places(ctx.parsed),
+                             "in Taiwan", "on the mainland", ctx.matcher.mainland_not_taipei)
 
 
 #: Mainland places whose names are Taipei's districts too.

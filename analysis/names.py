@@ -1031,14 +1031,11 @@ class NameIndex:
                         self._add_city_after(patterns, label, entry)
                         if "," in label:
                             self._add_hosted(patterns, label, entry.id)
-            for label, kind, unsure in [
-                    *_reordered(labels, ambiguous),
-                    *_other_forms(labels, ambiguous, _without_pla, unsure=True)]:
-                if not _anothers(label, entry.id, printed_by):
-                    self._add(patterns, label, entry.id, kind, unsure)
             home = tuple(p for e in watchlist.chain(entry.id) for p in e.places
                          if len(p) >= 2 and all(map(is_cjk, p)))
             for label, kind, unsure in [
+                    *_reordered(labels, ambiguous),
+                    *_other_forms(labels, ambiguous, _without_pla, unsure=True),
                     *_other_forms(labels, ambiguous, _old_lab_name),
                     *_other_forms(labels, ambiguous, _china_or_chinese),
                     *_other_forms(labels, ambiguous, _rocket_army),
