@@ -1698,11 +1698,18 @@ def mentions_mainland(parsed: Parsed, raw: str, places: set[str],
         or ("中国" in raw and not any(m in raw for m in TAIWAN_CJK))
 
 
+#: Places abroad in two words, each too common alone to place a string ("Hong", "Russian": the
+#: Sino-Russian laboratories are China's). Web of Science cuts "Federation" to "Federat".
+_TWO_WORD_PLACES = {("hong", "kong"): "hong kong", ("russian", "federation"): "russian federation",
+                    ("russian", "federat"): "russian federation"}
+
+
 def foreign_places(parsed: Parsed) -> list[str]:
     """Places the string names outside mainland China (Taiwan, Hong Kong and Macau count)."""
     low = parsed.low
     found = [w for w in low if w in FOREIGN_MARKERS]
-    found += ["hong kong" for a, b in zip(low, low[1:], strict=False) if (a, b) == ("hong", "kong")]
+    found += [_TWO_WORD_PLACES[pair] for pair in zip(low, low[1:], strict=False)
+              if pair in _TWO_WORD_PLACES]
     folded = parsed.folded
     found += [m for m in FOREIGN_CJK if m in folded]
     return list(dict.fromkeys(found))

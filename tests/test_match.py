@@ -665,6 +665,11 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
     ("Air Force Medical Center, Wright-Patterson AFB, OH, USA", set()),
     ("Center for Chinese Navy Studies, Newport, RI, USA", set()),
     ("Armed Police Hospital, Kathmandu, Nepal", set()),
+    # Russia as Scopus and Web of Science print it; "Sino-Russian" is no place abroad
+    ("27th Rocket Army, Vladimir, Russian Federation", set()),
+    ("Mil Space Acad, Rocket Army, Minist Def Russian Federat, St Petersburg", set()),
+    ("Sino-Russian Microwave Weapons Laboratory, Shenyang Ligong University, Shenyang",
+     {"shenyang-ligong-university--sino-russian-microwave-weapons-laboratory"}),
     ("Department of Military Medicine, University of Oslo, Norway", set()),
     ("China North Ind Grp Corp, Beijing", {"china-north-industries"}),
     ("China Elect Technol Grp Corp, Res Inst 38, Hefei", {"cetc--38th-research-institute"}),
