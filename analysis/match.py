@@ -25,6 +25,7 @@ from analysis.names import (
     CJK_SERVICE_PART,
     COMMON_WORDS,
     COMPASS_WORDS,
+    CONTINUATIONS,
     FOREIGN_MARKERS,
     INSTITUTION_WORDS,
     PINYIN,
@@ -168,6 +169,7 @@ class Matcher:
         #: the mainland places that say a name printed beside a Taiwan place is not Taiwan's
         self.mainland_not_taipei = self.names.mainland_places - _TAIPEI_DISTRICTS
         self._family_words: dict[str, frozenset[str]] = {}
+        self._family_names: dict[tuple[str, str], list[frozenset[str]]] = {}
         self._own_labels: dict[str, frozenset[str]] = {}
         self.needs_parent = frozenset(e.id for e in watchlist if e.match_context == "parent")
         self._military_words: dict[str, list[set[str]]] | None = None
@@ -330,6 +332,24 @@ class Matcher:
                 w for w in words if w not in COMMON_WORDS and w not in STOPWORDS and len(w) > 2)
         return self._family_words[root]
 
+    def family_names(self, entry_id: str, kind: str) -> list[frozenset[str]]:
+        """The distinctive words of each name in an entry's family whose first body word is of
+        `kind` (a university's, an academy's): "Southwest Hospital, Army Medical University"
+        is a hospital's name, not a university's."""
+        key = (self.roots[entry_id], kind)
+        if key not in self._family_names:
+            root = key[0]
+            names = []
+            for label in (x for e in self.watchlist if self.roots[e.id] == root
+                          for x in _labels(e)):
+                words = normalise_text(label).split()
+                body = next((w for w in words if w in _BODY_KINDS or w in _BODY_WORDS
+                             and w not in STOPWORDS), "")
+                if _BODY_KINDS.get(body) == kind:
+                    names.append(frozenset(w for w in words if w not in _BODY_WORDS))
+            self._family_names[key] = list(dict.fromkeys(n for n in names if n))
+        return self._family_names[key]
+
     def decide(self, raw: str, institution: dict[str, Any]) -> list[Link]:
         """Every link the rules find for one affiliation, strongest evidence first."""
         escaped = "\\" in raw and raw != (unescaped := _LATEX_ESCAPE.sub(r"\1", raw))
@@ -470,7 +490,8 @@ RULES: dict[str, Rule] = {r.name: r for r in [
     Rule("name_over_id", 0.7, "the string names the entry while OpenAlex linked another "
          "watchlisted institution the string does not support: the string wins"),
     Rule("name_conflict", 0.3, "the string names the entry, but OpenAlex linked an institution "
-         "outside China and the string names no place in China"),
+         "outside China and the string names no place in China (China, or a mainland city or "
+         "province beside the name)"),
     Rule("name_in_taiwan", 0.3, "the string names the entry, but places it in Taiwan (Taiwan, "
          "a Taiwanese city, the Republic of China) and names no place on the mainland: most "
          "likely a Taiwanese namesake"),
@@ -600,29 +621,73 @@ def _id_contradicted(ctx: Context) -> Link | None:
     if not hit or ctx.named:
         return None
     places = foreign_places(ctx.parsed)
-    if places:
-        why = f"the text places it outside mainland China ({', '.join(places[:3])})"
-    else:
-        other = _other_university(ctx)
-        if not other:
-            return None
-        why = f"the text names \"{other}\" instead"
+    other = _other_university(ctx)
+    if not places and not other:
+        return None
+    why = " and ".join(
+        ([f"the text places it outside mainland China ({', '.join(places[:3])})"] if places
+         else []) + ([f"{'it' if places else 'the text'} names \"{other}\" instead"] if other
+                     else []))
     listed = ctx.matcher.watchlist[hit.entry_id].name
     return link(f"{hit.kind}_conflict", hit.entry_id,
                 f"{hit.why} ({ctx.inst_name}, {listed} on the watchlist), but {why}")
 
 
 def _other_university(ctx: Context) -> str:
-    """A segment naming a university that shares no distinctive word with the linked entry's
-    family, as printed ("" if none)."""
+    """A segment naming a university, or an academy, that the linked entry's family does not
+    hold, as printed ("" if none): a university with a distinctive word, sharing none with the
+    family's names ("Univ Def Technol" has none: it may be NUDT cut short), and
+    either kind sharing no word but a place with the family's names of its kind ("Hunan Normal
+    University" is not NUDT, "Chinese Academy of Sciences" not Beihang) or going on past a
+    university's word into a longer name ("Zhejiang University of Technology")."""
     low, starts = ctx.parsed.low, sorted(ctx.parsed.starts)
-    family = ctx.matcher.family_words(ctx.id_hit.entry_id) if ctx.id_hit else frozenset()
+    entry = ctx.id_hit.entry_id if ctx.id_hit else ""
+    family = ctx.matcher.family_words(entry) if entry else frozenset()
     for first, last in zip(starts, [*starts[1:], len(low)], strict=False):
         words = low[first:last]
-        if UNIVERSITY_WORDS.isdisjoint(words) or not family.isdisjoint(words):
+        kind = next((_BODY_KINDS[w] for w in words if w in _BODY_KINDS), "")
+        if not kind or not entry:
             continue
-        return " ".join(ctx.parsed.cased[first:last])
+        if kind == "university" and family.isdisjoint(words) and any(
+                w not in COMMON_WORDS and w not in _BODY_WORDS and len(w) > 2 for w in words) \
+                or _another_body(words, ctx.matcher.family_names(entry, kind),
+                                 ctx.matcher.names.china_places):
+            return " ".join(ctx.parsed.cased[first:last])
     return ""
+
+
+#: The words that make a segment a body's name, by the kind of body.
+_BODY_KINDS = {**{w: "university" for w in UNIVERSITY_WORDS}, "academy": "academy"}
+#: Words that name no body in particular: what is left of a name without them tells it apart.
+_BODY_WORDS = STOPWORDS | INSTITUTION_WORDS | UNIVERSITY_WORDS | {
+    "department", "dept", "faculty", "hospital", "laboratory", "center", "centre"}
+#: The words that make a university's name a longer one when they stand beside its word
+#: ("Agricultural University", "University of Technology").
+_GOES_ON = frozenset(CONTINUATIONS) - STOPWORDS
+
+
+def _another_body(words: list[str], names: list[frozenset[str]], places: frozenset[str]
+                  ) -> bool:
+    """Whether a segment's words name a body none of the family's `names` (their distinctive
+    words) is: it goes on beside a university's word into a word none of them has, or else it
+    holds none of them and shares no word but a place with any."""
+    known = frozenset().union(*names)
+    if any(w in _GOES_ON and w not in known for w in _beside_university(words)):
+        return True
+    held = {w for w in words if w not in _BODY_WORDS}
+    if not held or any(n <= held for n in names):
+        return False  # "University" alone names none; a name held whole is the family's
+    return all(not (held & n) - places for n in names)
+
+
+def _beside_university(words: list[str]) -> list[str]:
+    """The words just before and just after a university's word (past an "of")."""
+    out = []
+    for i, word in enumerate(words):
+        if word in UNIVERSITY_WORDS:
+            after = i + 2 if words[i + 1:i + 2] == ["of"] else i + 1
+            out += [*words[max(i - 1, 0):i], *words[after:after + 1]]
+    return out
 
 
 def _id_uncorroborated(ctx: Context) -> Link | None:
@@ -646,10 +711,18 @@ def _name_over_id(ctx: Context, found: Found) -> Link | None:
                 f"{ctx.inst_name} ({listed} on the watchlist), which the text does not support")
 
 
+def _places_beside(ctx: Context, found: Found) -> bool:
+    """A mainland city or province printed outside the name found ("Harbin Institute of
+    Technology, Harbin 150001"; the name's own "Harbin" places nothing)."""
+    whole = found.end - found.start >= len(ctx.parsed.low)  # the fallbacks' names span it all
+    return not whole and mentions_mainland(ctx.parsed, ctx.raw, ctx.matcher.mainland_not_taipei,
+                                           (found.start, found.end), places_besides=True)
+
+
 def _name_conflict(ctx: Context, found: Found) -> Link | None:
     country = ctx.institution.get("country_code")
     if not ctx.inst_name or not country or country in ("CN", "HK", "MO") \
-            or mentions_china(ctx.parsed, ctx.raw):
+            or mentions_china(ctx.parsed, ctx.raw) or _places_beside(ctx, found):
         return None
     return link("name_conflict", found.owner, f"{_named(ctx, found)}, but OpenAlex linked "
                 f"{ctx.inst_name} ({country}) and the text gives no place in China")

@@ -1681,16 +1681,18 @@ def taiwan_places(parsed: Parsed) -> list[str]:
 
 
 def mentions_mainland(parsed: Parsed, raw: str, places: set[str],
-                      besides: tuple[int, int] = (0, 0)) -> bool:
+                      besides: tuple[int, int] = (0, 0), places_besides: bool = False) -> bool:
     """China named (other than in Taiwan's "Republic of China", or inside the name found at
     the words `besides` spans: "China Academy of Sciences, Taipei"), or one of the entry's own
-    places (its city)."""
+    places (its city; with `places_besides`, outside that name too)."""
     low = parsed.low
     roc = _republic_of_china(parsed)
     first, last = besides
     if any(w in CHINA_MARKERS and not (roc and low[i - 2:i] == ["republic", "of"])
            and not first <= i < last for i, w in enumerate(low)):
         return True
+    if places_besides:  # the name's own "Harbin" places nothing
+        low = [*low[:first], "", *low[last:]]
     if not ROAD_WORDS.isdisjoint(low):  # "Beijing Road, Taipei" is no place on the mainland
         low = [w for i, w in enumerate(low) if not _names_street(low, i + 1)]
     joined = f" {' '.join(low)} "
@@ -1704,12 +1706,30 @@ _TWO_WORD_PLACES = {("hong", "kong"): "hong kong", ("russian", "federation"): "r
                     ("russian", "federat"): "russian federation"}
 
 
+#: The United States' postal abbreviations, which an address prints before its ZIP code
+#: ("Boston, MA 02115") and often without "USA".
+_US_STATES = frozenset({
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN",
+    "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH",
+    "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT",
+    "VT", "VA", "WA", "WV", "WI", "WY"})
+
+
+def _us_address(cased: list[str]) -> bool:
+    """A state's abbreviation, in capitals, then a ZIP code of five digits (China's postcodes
+    have six)."""
+    return any(w in _US_STATES and len(z) == 5 and z.isdigit()
+               for w, z in zip(cased, cased[1:], strict=False))
+
+
 def foreign_places(parsed: Parsed) -> list[str]:
     """Places the string names outside mainland China (Taiwan, Hong Kong and Macau count)."""
     low = parsed.low
     found = [w for w in low if w in FOREIGN_MARKERS]
     found += [_TWO_WORD_PLACES[pair] for pair in zip(low, low[1:], strict=False)
               if pair in _TWO_WORD_PLACES]
+    if not _US_STATES.isdisjoint(parsed.cased) and _us_address(parsed.cased):
+        found.append("usa")
     folded = parsed.folded
     found += [m for m in FOREIGN_CJK if m in folded]
     return list(dict.fromkeys(found))

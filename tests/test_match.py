@@ -223,6 +223,26 @@ CONFLICTS = [
      "0064kty71", "Sun Yat-sen University", "sun-yat-sen-university", "sun yat"),
     ("Department of Chemistry, Harvard University, Cambridge, MA 02138", "01yqg2h08",
      "Harbin Institute of Technology", "hit", "Harvard University"),
+    # a university sharing words with the linked one's names, but a longer or another name
+    ("College of Computer Science, Zhejiang University of Technology, Hangzhou 310023, China",
+     "00a2xv884", "Zhejiang University", "zhejiang-university",
+     "Zhejiang University of Technology"),
+    ("Zhejiang Univ Technol, Coll Chem Engn, Hangzhou 310014, Peoples R China", "00a2xv884",
+     "Zhejiang University", "zhejiang-university", "Zhejiang Univ Technol"),
+    ("College of Agronomy, Sichuan Agricultural University, Chengdu 611130", "011ashp19",
+     "Sichuan University", "sichuan-university", "Sichuan Agricultural University"),
+    ("College of Mathematics and Statistics, Hunan Normal University, Changsha 410081, China",
+     "05d2yfz11", "National University of Defense Technology", "nudt", "Hunan Normal"),
+    ("Xijing University, Xi'an 710123, China", "00ms48f15", "Air Force Medical University",
+     "airforce-medical", "Xijing University"),
+    # an academy the linked university's family does not hold
+    ("Institute of Automation, Chinese Academy of Sciences, Beijing 100190, China", "00wk2mp56",
+     "Beihang University", "beihang", "Chinese Academy of Sciences"),
+    ("Beijing Academy of Artificial Intelligence (BAAI), Beijing, China", "03cve4549",
+     "Tsinghua University", "tsinghua-university", "Beijing Academy of Artificial Intelligence"),
+    # a US address without "USA": a state's abbreviation and a ZIP code
+    ("Department of Physics, Northeastern University, Boston, MA 02115", "03awzbc87",
+     "Northeastern University", "neu-shenyang", "usa"),
 ]
 CORRECT = [
     ("School of Metallurgy, Northeastern University, Shenyang 110819, China", "03awzbc87",
@@ -239,6 +259,15 @@ CORRECT = [
      "01yqg2h08", "Harbin Institute of Technology", "hit"),
     ("Key Laboratory of Micro-systems, Changsha 410073, China", "05d2yfz11",
      "National University of Defense Technology", "nudt"),  # a lab only: not contradicted
+    # cut short or reordered, the linked university's name is no other university
+    ("Univ Def Technol, Coll Comp, Changsha", "05d2yfz11",
+     "National University of Defense Technology", "nudt"),
+    ("School of Medicine, Univ. of Zhejiang, Hangzhou", "00a2xv884", "Zhejiang University",
+     "zhejiang-university"),
+    ("West China Hospital, Chengdu 610041", "011ashp19", "Sichuan University",
+     "sichuan-university"),
+    ("Department of Physics, University, Changsha 410073", "05d2yfz11",
+     "National University of Defense Technology", "nudt"),
 ]
 
 
@@ -254,6 +283,27 @@ def test_a_link_the_string_contradicts_is_a_conflict_not_a_flag(raw, ror, name, 
 def test_the_same_links_made_correctly_stay_flags(raw, ror, name, entry):
     flagged = [x for x in _linked(raw, ror, name) if x.confidence >= match.FLAG_AT]
     assert [x.entry_id for x in flagged] == [entry] and flagged[0].rule.startswith("ror")
+
+
+MIT = {"institution_id": "I63966007", "ror": "042nb2s44", "country_code": "US",
+       "institution_name": "Massachusetts Institute of Technology", "lineage": [],
+       "lineage_rors": []}
+
+
+@pytest.mark.parametrize(("raw", "flagged"), [
+    # a mainland city or province beside a listed name outweighs OpenAlex's link abroad
+    ("Harbin Institute of Technology, Harbin 150001", True),
+    ("National University of Defense Technology, Hunan", True),
+    ("Department of Computer Science, National University of Defense Technology, Changsha",
+     True),
+    # the name's own city places nothing; a street named after a city neither
+    ("School of Astronautics, Harbin Institute of Technology", False),
+    ("Department of Physics, Northeastern University, 10 Shenyang Road, Boston", False),
+])
+def test_a_name_linked_abroad_is_a_flag_where_the_text_places_it_in_china(raw, flagged):
+    [found] = MATCHER.decide(raw, MIT)
+    assert (found.confidence >= match.FLAG_AT) == flagged
+    assert found.rule == ("name_unlisted_link" if flagged else "name_conflict")
 
 
 @pytest.mark.parametrize("raw", [
