@@ -369,6 +369,9 @@ class Matcher:
         if not names and "-" in raw and (joined := _syllables_joined(raw)) != raw:
             raw, parsed, names = self._reread(
                 joined, "its pinyin syllables joined across a hyphen") or (raw, parsed, names)
+        folded = "" if names or raw.isascii() else simplified(raw)
+        if folded:  # "解放軍91550部隊": the PLA's and the units' rules read simplified characters
+            raw, parsed = folded, Parsed(folded)
         hit = self.identifier(institution) if institution else None
         if not names and not hit:  # most strings: only the PLA and unit rules can answer
             out = [x] if (x := _pla(raw, parsed, self) or _defence_lab(raw, parsed, self) or (
@@ -379,6 +382,9 @@ class Matcher:
             out = [x._replace(evidence=f"{x.evidence} (the string is printed all in one case: "
                               "its words were read capitalised, known acronyms in capitals)")
                    for x in out]
+        if out and folded:
+            out = [x._replace(evidence=f"{x.evidence} (traditional characters were read as "
+                              "simplified)") for x in out]
         if out and escaped:
             out = [x._replace(evidence=f"{x.evidence} (LaTeX escapes in the string, \\& and the "
                               "like, were read as the characters they stand for)") for x in out]

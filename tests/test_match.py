@@ -735,6 +735,19 @@ def test_short_and_abbreviated_forms_of_listed_names(raw, expected):
     assert flags(raw) == expected
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("解放軍91550部隊, 大連", {match.PLA_ENTRY}),
+    ("解放軍第四五四醫院, 南京", {match.PLA_ENTRY}),
+    ("中國人民解放軍32021部隊, 北京", {match.PLA_ENTRY}),
+    ("陸軍軍官學校, 高雄", set()),  # Taiwan's army academy: its forces print the same words
+    ("中華民國陸軍司令部, 台北", set()),
+])
+def test_the_pla_rules_read_traditional_characters(raw, expected):
+    assert flags(raw) == expected
+    for found in MATCHER.decide(raw, {}):
+        assert "traditional characters were read as simplified" in found.evidence
+
+
 def test_a_lone_surrogate_does_not_stop_the_traditional_fold():
     """OpenCC takes UTF-8 only; a lone surrogate (a broken JSON escape) must not crash it."""
     assert flags("國防科技大學\ud800 計算機學院, 長沙") == {"nudt"}
