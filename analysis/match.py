@@ -203,6 +203,8 @@ class Matcher:
             names = [f for f in names if not _straddles(f, parsed)]
         if names:
             names = [f for f in names if not _street(f, parsed)]
+            if any(f.label == "acronym" for f in names) and "(" in parsed.folded:
+                names = [f for f in names if not self._abbreviates_another(f, parsed)]
             if len(names) > 1 and any(f.label == "acronym" for f in names):
                 names = self._former_group(names, parsed)
         if not names and raw.isascii():  # most strings: the squashed pass is all that is left
@@ -217,6 +219,23 @@ class Matcher:
             # a look-alike alone needs signs of glue for a longer name to hide behind it
             names = self._fallback(raw, parsed, names)
         return names
+
+    def _abbreviates_another(self, found: Found, parsed: Parsed) -> bool:
+        """An acronym printed in brackets after a body's name abbreviates that name: "Jordan
+        University of Science and Technology (JUST)" is not Jiangsu's JUST. It does where the
+        name's distinctive words are all the acronym's entry family's ("Harbin Institute of
+        Technology (HIT)"), or it has none ("National University of Defense Technology"), and
+        after a department's name ("College of Computer (NUDT)")."""
+        if found.label != "acronym" or found.start not in parsed.starts \
+                or f"({parsed.cased[found.start]})" not in parsed.folded:
+            return False
+        before = max((s for s in parsed.starts if s < found.start), default=0)
+        words = parsed.low[before:found.start]
+        if _BODY_KINDS.keys().isdisjoint(words) and "institute" not in words[1:]:
+            return False  # a department's name: "College of Computer (NUDT)"
+        distinct = {w for w in words if w not in COMMON_WORDS and w not in _BODY_WORDS
+                    and len(w) > 2}
+        return bool(distinct) and not distinct <= self.family_words(found.owner)
 
     def _former_group(self, names: list[Found], parsed: Parsed) -> list[Found]:
         """A defence group's acronym printed as the first word of another group's body is the

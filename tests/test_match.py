@@ -180,6 +180,15 @@ def test_normalisation(raw, expected):
     ("School of Marine Science, HIT, Weihai, China", {"hit"}),
     ("BIT, Beijing 100081, China", {"bit"}),
     ("Birla Institute of Technology (BIT), Mesra, India", set()),
+    # an acronym in brackets abbreviates the name before it, a listed one's or another's
+    ("Civil Engineering, Jordan University of Science and Technology (JUST), Irbid 22110",
+     set()),
+    ("Capital University of Science and Technology (CUST), Islamabad", set()),
+    ("School of Information Science, Dalian Maritime University (DLMU), Dalian 116026", set()),
+    ("Jiangsu University of Science and Technology (JUST), Zhenjiang",
+     {"jiangsu-university-of-science-and-technology"}),
+    ("Harbin Institute of Technology (HIT), Harbin", {"hit"}),
+    ("College of Computer (NUDT), Changsha", {"nudt"}),  # a department's name
     ("Nanjing Univ Chinese Med, Nanjing, Peoples R China", set()),
     ("Army Engineering University of PLA, Nanjing, China", {"army-engineering-university"}),
     ("中国航天科工集团, 北京", {"china-aerospace-science-and-industry"}),
