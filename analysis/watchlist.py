@@ -204,6 +204,12 @@ def _entry(row: dict[str, str]) -> Entry:
     )
 
 
+#: What a Chinese name copied whole from a list's page holds besides the name: a second name
+#: after "/" or "or", or the Ministry of Education's "B类" mark for its defence laboratories.
+#: The matcher looks for a name as one string, so such a name_zh was never found (2026-12-05).
+_NOT_ONE_NAME = re.compile(r"/|\s(?:or|aka)\s|[Bb]类|now known")
+
+
 def _row_problems(row: dict[str, str], new: bool) -> list[str]:
     """What is wrong with one row on its own (cross-entry checks come later)."""
     out = []
@@ -224,6 +230,11 @@ def _row_problems(row: dict[str, str], new: bool) -> list[str]:
     for ror in split(row.get("ror")):
         if not ror_is_valid(ids.bare_ror(ror) or ""):
             out.append(f"malformed ROR id {ror!r}")
+    zh = (row.get("name_zh") or "").strip()
+    if _NOT_ONE_NAME.search(zh):
+        out.append(f"name_zh {zh!r} is not one name as papers print it (two names joined by "
+                   "'/' or 'or', or a list's mark such as '(B类)'): put one in name_zh and the "
+                   "others in aliases")
     for item in split(row.get("lists")):
         out += Listing.parse(item).problems()
     for url in split(row.get("sources")):

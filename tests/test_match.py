@@ -745,6 +745,21 @@ def test_short_and_abbreviated_forms_of_listed_names(raw, expected):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
+    # Chinese names the lists print two to a field ("A/B") or with "（B类）", split in the data
+    ("特种电气技术教育部重点实验室, 西安",
+     {"xi-an-jiaotong-university--ministry-of-education-key-laboratory-for-special-elec"}),
+    ("水声技术国家重点实验室, 哈尔滨",
+     {"heu--national-key-laboratory-of-underwater-acoustic-technology"}),
+    ("雷达信号处理国防科技重点实验室, 西安", {"xidian--national-lab-of-radar-signal-processing"}),
+    ("Army Characteristic Medical Center, Chongqing 400042, China",
+     {"army-medical--third-affiliated-hospital-daping-hospital"}),
+    ("第一附属医院, 重庆", set()),  # any university's first affiliated hospital
+])
+def test_listed_labs_by_each_of_their_chinese_names(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
     ("解放軍91550部隊, 大連", {match.PLA_ENTRY}),
     ("解放軍第四五四醫院, 南京", {match.PLA_ENTRY}),
     ("中國人民解放軍32021部隊, 北京", {match.PLA_ENTRY}),

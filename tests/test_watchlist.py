@@ -217,6 +217,17 @@ def test_each_validation_error_names_file_and_line(tmp_path, rows, message):
     assert any(message in t and t.startswith(f"{path}:") for t in texts), texts
 
 
+@pytest.mark.parametrize("name_zh", ["雷达信号处理国家重点实验室/雷达信号处理国防科技重点实验室",
+                                     "水声信号处理教育部重点实验室（B类）",
+                                     "放射化学国防重点学科实验室 or 放射化学重点学科实验室"])
+def test_a_chinese_name_holding_two_names_or_a_mark_is_an_error(tmp_path, name_zh):
+    """The matcher looks for name_zh as one string: one copied whole from a list's page, with
+    its alternatives or its category mark, was never found."""
+    path = _write(tmp_path, "bad.csv", f"id,name,name_zh,category\nx,Lab,{name_zh},civilian\n")
+    texts = [str(p) for p in watchlist.check([path])[1]]
+    assert any("is not one name as papers print it" in t for t in texts), texts
+
+
 def test_shared_label_declared_ambiguous_is_allowed(tmp_path):
     path = _write(tmp_path, "ok.csv", "id,name,category,aliases,ambiguous,sources\n"
                   "x,Some Institute,civilian,NUDT,NUDT,https://x.org\n"
