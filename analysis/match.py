@@ -96,13 +96,13 @@ _ORDINAL_WORDS = ("", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "S
                   "Eighth", "Ninth")
 
 #: Two capitalised words of a syllable or two joined by a hyphen ("Zhe-Jiang", "Xi-Dian").
-_HYPHENED = re.compile(r"\b([A-Z][a-z]{0,5})-([A-Z][a-z]{0,5})\b")
+_HYPHENED = re.compile(r"\b([A-Z][a-z]{0,5})-([A-Za-z][a-z]{0,5})\b")
 
 
 def _syllables_joined(raw: str) -> str:
     """Older papers split a Chinese name's syllables with a hyphen ("Zhe-Jiang University",
-    "Xi-Jing Hospital"): each such pair of pinyin syllables is joined ("Zhejiang"); other
-    hyphened words stay ("Max-Planck", "Jiaotong-Liverpool")."""
+    "Xi-Jing Hospital", "Xi-dian University"): each such pair of pinyin syllables is joined
+    ("Zhejiang"); other hyphened words stay ("Max-Planck", "Jiaotong-Liverpool")."""
     def join(m: re.Match[str]) -> str:
         first, second = m.group(1), m.group(2)
         if PINYIN.fullmatch(first.lower()) and PINYIN.fullmatch(second.lower()):

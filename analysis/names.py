@@ -585,14 +585,15 @@ PINYIN = re.compile(r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|
 
 
 def _split_syllables(cased: list[str]) -> set[int]:
-    """The words after which a name's word goes on in its next syllable: two capitalised
-    pinyin syllables in a row ("Si Chuan University", "Zhe Jiang"), where only the squashed
+    """The words after which a name's word goes on in its next syllable: two pinyin syllables
+    in a row, the first capitalised ("Si Chuan University", "Zhe jiang"), where only the squashed
     pass, which reads a short name only where something inside it was split or glued, can
     read the name."""
-    def syllable(word: str) -> bool:
-        return len(word) <= 6 and word[:1].isupper() and word[1:].islower() \
+    def syllable(word: str, first: bool) -> bool:
+        return len(word) <= 6 and (word[:1].isupper() or not first) and word[1:].islower() \
             and PINYIN.fullmatch(word.lower()) is not None
-    return {i for i in range(len(cased) - 1) if syllable(cased[i]) and syllable(cased[i + 1])}
+    return {i for i in range(len(cased) - 1)
+            if syllable(cased[i], True) and syllable(cased[i + 1], False)}
 
 
 def _glued_inside(first: int, last: int, glued: set[int]) -> bool:

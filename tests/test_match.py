@@ -462,7 +462,10 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
     ("Department of Neurology, West China Hospital, Si Chuan University, Chengdu, China",
      {"sichuan-university"}),
     ("Zhe Jiang University, Hangzhou", {"zhejiang-university"}),
+    ("Zhe jiang University, Hangzhou", {"zhejiang-university"}),  # the second in lower case
+    ("Bei hang University, Beijing, China", {"beihang"}),
     ("Li Ming, Bei Jing Normal University, Beijing", set()),  # a look-alike, as printed whole
+    ("Li Ming, Bei jing Normal University, Beijing", set()),
     ("Si Chuan Road 5, Shanghai", set()),
 ])
 def test_strings_as_papers_print_them(raw, expected):
@@ -1143,6 +1146,9 @@ def test_a_string_with_capitals_is_read_as_printed():
      {"airforce-medical--xijing-hospital"}),
     ("Zhe-Jiang University, Hangzhou, China", {"zhejiang-university"}),
     ("School of Electronic Engineering, Xi-Dian University, Xi'an, China", {"xidian"}),
+    ("Zhe-jiang University, Hangzhou", {"zhejiang-university"}),  # the second in lower case
+    ("Xi-dian University, Xi'an 710071", {"xidian"}),
+    ("Co-op Research Center, Beijing", set()),
     # hyphened words that are not two pinyin syllables stay as printed
     ("Max-Planck Institute for Solid State Research, Stuttgart, Germany", set()),
     ("Xi'an Jiaotong-Liverpool University, Suzhou, China", set()),
