@@ -888,18 +888,18 @@ class NumberedUnits:
     @staticmethod
     def _unit_before(found: Found, parsed: Parsed) -> tuple[tuple[str, int], str] | None:
         """Web of Science's order with the group last: "724 Res Inst CSSC", "No. 724
-        Research Institute of CSSC" (in one segment)."""
+        Research Institute of CSSC", "the 702nd Research Institute of CSSC" (in one segment)."""
         low, end = parsed.low, found.start
         if end and low[end - 1] == "of":
             end -= 1
         words = 2 if low[max(end - 2, 0):end] == ["research", "institute"] else 1 \
             if end and low[end - 1] in UNIT_KINDS else 0
         at = end - words - 1
+        number = _ORDINAL_NUMBER.fullmatch(low[at]) if words and at >= 0 else None
         # a number opening a segment is also read as a footnote mark, which starts one after it
-        if not words or at < 0 or not low[at].isdigit() or \
-                any(at + 1 < s <= found.start for s in parsed.starts):
+        if not number or any(at + 1 < s <= found.start for s in parsed.starts):
             return None
-        return (UNIT_KINDS[" ".join(low[end - words:end])], int(low[at])), \
+        return (UNIT_KINDS[" ".join(low[end - words:end])], int(number.group(1))), \
             " ".join(low[at:end])
 
     @staticmethod
@@ -1540,8 +1540,8 @@ class NameIndex:
         the subject of "of", "for" or "and" ("Department of ICT", "Center for AMS"), nor after a
         university's own name ("Hainan University HNU" is not Hunan's)."""
         before = low[t0 - 1]
-        if entry_id in self.groups:
-            return before in UNIT_WORDS
+        if entry_id in self.groups:  # ... or after "of" ("715th Research Institute of CSIC")
+            return before in UNIT_WORDS or before == "of" and t0 > 1 and low[t0 - 2] in UNIT_WORDS
         if entry_id not in self.schools:  # "Department of Obstetrics CTG" is no company's part
             return False
         opens = low[max((s for s in starts if s < t0), default=0)]

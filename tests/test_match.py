@@ -1403,6 +1403,12 @@ def test_an_ambiguous_name_placed_by_a_campus_city(raw, expected):
      {"china-shipbuilding-industry--724th-research-institute"}),
     ("No. 38 Research Institute of CETC, Hefei", {"cetc--38th-research-institute"}),
     ("CSSC 712 Res Inst, Wuhan", {"china-shipbuilding-industry--712th-research-institute"}),
+    # an ordinal, and CSIC (an acronym Spain's research council shares) after a unit's "of"
+    ("The 702nd Research Institute of CSSC, Wuxi",
+     {"china-shipbuilding-industry--china-ship-scientific-research-center"}),
+    ("The 715th Research Institute of CSIC, Hangzhou 310023, China",
+     {"china-shipbuilding-industry--hangzhou-applied-acoustics-research-institute"}),
+    ("Institute of Materials Science of CSIC, Madrid, Spain", set()),
     ("中国兵器工业第五九研究所，重庆",
      {"china-south-industries-group-corporation-no-59-research-inst"}),
     # a number in another part is not the group's unit
