@@ -641,30 +641,28 @@ def _id_conflict(ctx: Context) -> Link | None:
 
 
 def _id_contradicted(ctx: Context) -> Link | None:
-    """The string places the institution abroad, or names another university instead."""
+    """The string places the institution abroad, or names another university or academy."""
     hit = ctx.id_hit
     if not hit or ctx.named:
         return None
     places = foreign_places(ctx.parsed)
-    other = _other_university(ctx)
-    if not places and not other:
+    other = _other_institution(ctx)
+    reasons = [f"the text places it outside mainland China ({', '.join(places[:3])})"] \
+        if places else []
+    if other:
+        reasons.append(f"{'it' if places else 'the text'} names \"{other}\" instead")
+    if not reasons:
         return None
-    why = " and ".join(
-        ([f"the text places it outside mainland China ({', '.join(places[:3])})"] if places
-         else []) + ([f"{'it' if places else 'the text'} names \"{other}\" instead"] if other
-                     else []))
+    why = " and ".join(reasons)
     listed = ctx.matcher.watchlist[hit.entry_id].name
     return link(f"{hit.kind}_conflict", hit.entry_id,
                 f"{hit.why} ({ctx.inst_name}, {listed} on the watchlist), but {why}")
 
 
-def _other_university(ctx: Context) -> str:
-    """A segment naming a university, or an academy, that the linked entry's family does not
-    hold, as printed ("" if none): a university with a distinctive word, sharing none with the
-    family's names ("Univ Def Technol" has none: it may be NUDT cut short), and
-    either kind sharing no word but a place with the family's names of its kind ("Hunan Normal
-    University" is not NUDT, "Chinese Academy of Sciences" not Beihang) or going on past a
-    university's word into a longer name ("Zhejiang University of Technology")."""
+def _other_institution(ctx: Context) -> str:
+    """A segment naming a university or an academy that the linked entry's family does not
+    hold, as printed ("" if none): see `_names_another`; and a university with a distinctive
+    word sharing none with the family's ("Univ Def Technol" has none: NUDT cut short)."""
     low, starts = ctx.parsed.low, sorted(ctx.parsed.starts)
     entry = ctx.id_hit.entry_id if ctx.id_hit else ""
     family = ctx.matcher.family_words(entry) if entry else frozenset()
@@ -675,7 +673,7 @@ def _other_university(ctx: Context) -> str:
             continue
         if kind == "university" and family.isdisjoint(words) and any(
                 w not in COMMON_WORDS and w not in _BODY_WORDS and len(w) > 2 for w in words) \
-                or _another_body(words, ctx.matcher.family_names(entry, kind),
+                or _names_another(words, ctx.matcher.family_names(entry, kind),
                                  ctx.matcher.names.china_places):
             return " ".join(ctx.parsed.cased[first:last])
     return ""
@@ -691,11 +689,12 @@ _BODY_WORDS = STOPWORDS | INSTITUTION_WORDS | UNIVERSITY_WORDS | {
 _GOES_ON = frozenset(CONTINUATIONS) - STOPWORDS
 
 
-def _another_body(words: list[str], names: list[frozenset[str]], places: frozenset[str]
-                  ) -> bool:
+def _names_another(words: list[str], names: list[frozenset[str]], places: frozenset[str]
+                   ) -> bool:
     """Whether a segment's words name a body none of the family's `names` (their distinctive
-    words) is: it goes on beside a university's word into a word none of them has, or else it
-    holds none of them and shares no word but a place with any."""
+    words) is: it goes on beside a university's word into a word none of them has ("Zhejiang
+    University of Technology"), or else it holds none of them and shares no word but a place
+    with any ("Hunan Normal University" for NUDT, "Chinese Academy of Sciences" for Beihang)."""
     known = frozenset().union(*names)
     if any(w in _GOES_ON and w not in known for w in _beside_university(words)):
         return True
