@@ -170,6 +170,7 @@ class Matcher:
         self.mainland_not_taipei = self.names.mainland_places - _TAIPEI_DISTRICTS
         self._family_words: dict[str, frozenset[str]] = {}
         self._family_names: dict[tuple[str, str], list[frozenset[str]]] = {}
+        self._names_academy: dict[str, bool] = {}
         self._own_labels: dict[str, frozenset[str]] = {}
         self.needs_parent = frozenset(e.id for e in watchlist if e.match_context == "parent")
         self._military_words: dict[str, list[set[str]]] | None = None
@@ -225,14 +226,17 @@ class Matcher:
         University of Science and Technology (JUST)" is not Jiangsu's JUST. It does where the
         name's distinctive words are all the acronym's entry family's ("Harbin Institute of
         Technology (HIT)"), or it has none ("National University of Defense Technology"), and
-        after a department's name ("College of Computer (NUDT)")."""
+        after a department's name ("College of Computer (NUDT)", "Research Institute of
+        Intelligent Control and Systems (HIT)"), where "Hunan Institute of Technology (HIT)" is a
+        body's."""
         if found.label != "acronym" or found.start not in parsed.starts \
                 or f"({parsed.cased[found.start]})" not in parsed.folded:
             return False
         before = max((s for s in parsed.starts if s < found.start), default=0)
         words = parsed.low[before:found.start]
-        if _BODY_KINDS.keys().isdisjoint(words) and "institute" not in words[1:]:
-            return False  # a department's name: "College of Computer (NUDT)"
+        if _BODY_KINDS.keys().isdisjoint(words) and not any(
+                w == "institute" and i and words[i - 1] != "research" for i, w in enumerate(words)):
+            return False  # a department's: "College of Computer (NUDT)", "Research Institute of"
         distinct = {w for w in words if w not in COMMON_WORDS and w not in _BODY_WORDS
                     and len(w) > 2}
         return bool(distinct) and not distinct <= self.family_words(found.owner)
@@ -368,6 +372,17 @@ class Matcher:
                     names.append(frozenset(w for w in words if w not in _BODY_WORDS))
             self._family_names[key] = list(dict.fromkeys(n for n in names if n))
         return self._family_names[key]
+
+    def names_an_academy(self, entry_id: str) -> bool:
+        """Whether a name in the entry's family names an academy (CAS's institutes): an academy
+        the string names beside them, or its university, is theirs ("Academia Sinica", CAS's old
+        English name; "University of Chinese Academy of Sciences")."""
+        root = self.roots[entry_id]
+        if root not in self._names_academy:
+            self._names_academy[root] = any(
+                "academy" in normalise_text(label).split()
+                for e in self.watchlist if self.roots[e.id] == root for label in _labels(e))
+        return self._names_academy[root]
 
     def decide(self, raw: str, institution: dict[str, Any]) -> list[Link]:
         """Every link the rules find for one affiliation, strongest evidence first."""
@@ -669,8 +684,8 @@ def _other_institution(ctx: Context) -> str:
     for first, last in zip(starts, [*starts[1:], len(low)], strict=False):
         words = low[first:last]
         kind = next((_BODY_KINDS[w] for w in words if w in _BODY_KINDS), "")
-        if not kind or not entry:
-            continue
+        if not kind or not entry or "academy" in words and ctx.matcher.names_an_academy(entry):
+            continue  # a CAS institute's "University of Chinese Academy of Sciences"
         if kind == "university" and family.isdisjoint(words) and any(
                 w not in COMMON_WORDS and w not in _BODY_WORDS and len(w) > 2 for w in words) \
                 or _names_another(words, ctx.matcher.family_names(entry, kind),

@@ -1729,7 +1729,8 @@ def foreign_places(parsed: Parsed) -> list[str]:
     found = [w for w in low if w in FOREIGN_MARKERS]
     found += [_TWO_WORD_PLACES[pair] for pair in zip(low, low[1:], strict=False)
               if pair in _TWO_WORD_PLACES]
-    if not _US_STATES.isdisjoint(parsed.cased) and _us_address(parsed.cased):
+    if not _US_STATES.isdisjoint(parsed.cased) and CHINA_MARKERS.isdisjoint(low) \
+            and _us_address(parsed.cased):
         found.append("usa")
     folded = parsed.folded
     found += [m for m in FOREIGN_CJK if m in folded]

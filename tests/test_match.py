@@ -189,6 +189,8 @@ def test_normalisation(raw, expected):
      {"jiangsu-university-of-science-and-technology"}),
     ("Harbin Institute of Technology (HIT), Harbin", {"hit"}),
     ("College of Computer (NUDT), Changsha", {"nudt"}),  # a department's name
+    ("Research Institute of Intelligent Control and Systems (HIT), Harbin", {"hit"}),
+    ("Hunan Institute of Technology (HIT), Hengyang, China", set()),
     ("Nanjing Univ Chinese Med, Nanjing, Peoples R China", set()),
     ("Army Engineering University of PLA, Nanjing, China", {"army-engineering-university"}),
     ("中国航天科工集团, 北京", {"china-aerospace-science-and-industry"}),
@@ -276,6 +278,15 @@ CORRECT = [
     ("West China Hospital, Chengdu 610041", "011ashp19", "Sichuan University",
      "sichuan-university"),
     ("Department of Physics, University, Changsha 410073", "05d2yfz11",
+     "National University of Defense Technology", "nudt"),
+    # a CAS institute's own academy and university, under any of their names
+    ("University of Chinese Academy of Sciences, Beijing 100049, China", "0090r4d87",
+     "Institute of Computing Technology", "chinese-academy-of-sciences-institute-of-computing-"
+     "technolog"),
+    ("Institute of Physics, Academia Sinica, Beijing 100080, China", "05cvf7v30",
+     "Institute of Physics", "chinese-academy-of-sciences-institute-of-physics"),
+    # "China" printed: a state's letters and five digits are no US address
+    ("Coll Comp, Changsha, Hunan, PR China, IN 41007", "05d2yfz11",
      "National University of Defense Technology", "nudt"),
 ]
 
@@ -757,6 +768,7 @@ def test_short_and_abbreviated_forms_of_listed_names(raw, expected):
     ("Army Characteristic Medical Center, Chongqing 400042, China",
      {"army-medical--third-affiliated-hospital-daping-hospital"}),
     ("第一附属医院, 重庆", set()),  # any university's first affiliated hospital
+    ("安徽省天线与微波技术重点实验室, 合肥", set()),  # a province's, by the bare form's words
 ])
 def test_listed_labs_by_each_of_their_chinese_names(raw, expected):
     assert flags(raw) == expected
