@@ -642,6 +642,9 @@ def _id_corroborated(ctx: Context) -> Link | None:
     agree = [f for f in ctx.named if hit and ctx.matcher.related(f.owner, hit.entry_id)]
     if not hit or not agree:
         return None
+    if elsewhere := _name_in_taiwan(ctx, agree[0]) or _name_abroad(ctx, agree[0]):
+        return link(f"{hit.kind}_conflict", hit.entry_id,  # "Southeast University, Dhaka"
+                    f"{hit.why} ({ctx.inst_name}); {elsewhere.evidence}")
     named = ctx.matcher.watchlist[agree[0].owner]
     return link(hit.kind, hit.entry_id, f"{hit.why} ({ctx.inst_name}); the text also names "
                 f"{named.name} ({agree[0].label} \"{agree[0].matched}\")")
@@ -707,11 +710,14 @@ _GOES_ON = frozenset(CONTINUATIONS) - STOPWORDS
 def _names_another(words: list[str], names: list[frozenset[str]], places: frozenset[str]
                    ) -> bool:
     """Whether a segment's words name a body none of the family's `names` (their distinctive
-    words) is: it goes on beside a university's word into a word none of them has ("Zhejiang
-    University of Technology"), or else it holds none of them and shares no word but a place
-    with any ("Hunan Normal University" for NUDT, "Chinese Academy of Sciences" for Beihang)."""
+    words) is: a word none of them has stands just before a university's word ("Zhejiang
+    Gongshang University") or goes on after it ("Zhejiang University of Technology"), or else
+    it holds none of them and shares no word but a place with any ("Hunan Normal University"
+    for NUDT, "Chinese Academy of Sciences" for Beihang)."""
     known = frozenset().union(*names)
-    if any(w in _GOES_ON and w not in known for w in _beside_university(words)):
+    if any(w not in known and (w in _GOES_ON or first and w.isalpha() and w not in places
+                               and w not in _BODY_WORDS)
+           for w, first in _beside_university(words)):
         return True
     held = {w for w in words if w not in _BODY_WORDS}
     if not held or any(n <= held for n in names):
@@ -719,13 +725,15 @@ def _names_another(words: list[str], names: list[frozenset[str]], places: frozen
     return all(not (held & n) - places for n in names)
 
 
-def _beside_university(words: list[str]) -> list[str]:
-    """The words just before and just after a university's word (past an "of")."""
+def _beside_university(words: list[str]) -> list[tuple[str, bool]]:
+    """The words just before and just after a university's word (past an "of"), each with
+    whether it comes before."""
     out = []
     for i, word in enumerate(words):
         if word in UNIVERSITY_WORDS:
             after = i + 2 if words[i + 1:i + 2] == ["of"] else i + 1
-            out += [*words[max(i - 1, 0):i], *words[after:after + 1]]
+            out += [(w, True) for w in words[max(i - 1, 0):i]]
+            out += [(w, False) for w in words[after:after + 1]]
     return out
 
 

@@ -1064,6 +1064,10 @@ class NameIndex:
                             if a.isalpha() and a.isupper() and len(a) >= 3
                             and a.lower() not in LOWER_CASE_WORDS} | IN_CAPITALS
         self.units = NumberedUnits(watchlist)
+        #: a defence group's cities are its parts' too: its acronym after a unit in one of them
+        #: is placed ("The 4th Research Institute of CASC, Xi'an")
+        self.group_places = {g: {p for e in watchlist if watchlist.root(e.id).id == g
+                                 for p in self.places.get(e.id, ())} for g in self.groups}
         self.unit_groups = self.units.groups
         for name in innocents:
             for label in (name.name, name.name_zh):
@@ -1527,7 +1531,8 @@ class NameIndex:
             return False
         if campus:
             return True
-        places = self.places.get(entry_id, set())
+        places = self.places.get(entry_id, set()) if kind != "acronym" \
+            else self.group_places.get(entry_id) or self.places.get(entry_id, set())
         joined = " ".join(low)
         return bool(words & CHINA_MARKERS) or any(p and p in joined for p in places) \
             or any(m in joined for m in _CHINA_IN_NAMES)

@@ -251,6 +251,14 @@ CONFLICTS = [
      "Beihang University", "beihang", "Chinese Academy of Sciences"),
     ("Beijing Academy of Artificial Intelligence (BAAI), Beijing, China", "03cve4549",
      "Tsinghua University", "tsinghua-university", "Beijing Academy of Artificial Intelligence"),
+    # the linked entry named, but placed where its namesake is
+    ("Department of Computer Science, Southeast University, Dhaka, Bangladesh", "04ct4d772",
+     "Southeast University", "southeast-university", "bangladesh"),
+    ("Department of Law, Soochow University, Taipei 11102", "05t8y2r12", "Soochow University",
+     "soochow-university", "taiwan"),
+    # another university, by a word before "University" that none of the linked one's names has
+    ("School of Economics, Zhejiang Gongshang University, Hangzhou 310018", "00a2xv884",
+     "Zhejiang University", "zhejiang-university", "Zhejiang Gongshang University"),
     # a US address without "USA": a state's abbreviation and a ZIP code
     ("Department of Physics, Northeastern University, Boston, MA 02115", "03awzbc87",
      "Northeastern University", "neu-shenyang", "usa"),
@@ -1421,6 +1429,10 @@ def test_an_ambiguous_name_placed_by_a_campus_city(raw, expected):
     ("The 715th Research Institute of CSIC, Hangzhou 310023, China",
      {"china-shipbuilding-industry--hangzhou-applied-acoustics-research-institute"}),
     ("Institute of Materials Science of CSIC, Madrid, Spain", set()),
+    # ... placed by a city where one of the group's parts is, "China" left out
+    ("The 715th Research Institute of CSIC, Hangzhou",
+     {"china-shipbuilding-industry--hangzhou-applied-acoustics-research-institute"}),
+    ("Instituto de Ciencias, CSIC, Barcelona", set()),
     ("中国兵器工业第五九研究所，重庆",
      {"china-south-industries-group-corporation-no-59-research-inst"}),
     # a number in another part is not the group's unit
