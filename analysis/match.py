@@ -170,7 +170,7 @@ class Matcher:
         self.mainland_not_taipei = self.names.mainland_places - _TAIPEI_DISTRICTS
         self._family_words: dict[str, frozenset[str]] = {}
         self._family_names: dict[tuple[str, str], list[frozenset[str]]] = {}
-        self._names_academy: dict[str, bool] = {}
+        self._family_labels: dict[str, list[list[str]]] = {}
         self._own_labels: dict[str, frozenset[str]] = {}
         self.needs_parent = frozenset(e.id for e in watchlist if e.match_context == "parent")
         self._military_words: dict[str, list[set[str]]] | None = None
@@ -344,15 +344,22 @@ class Matcher:
                 normalise_text(x) for x in _labels(self.watchlist[entry_id]))
         return self._own_labels[entry_id]
 
+    def family_labels(self, entry_id: str) -> list[list[str]]:
+        """The words of every name in an entry's family (the root and its parts), normalised."""
+        root = self.roots[entry_id]
+        if root not in self._family_labels:
+            self._family_labels[root] = [normalise_text(label).split() for e in self.watchlist
+                                         if self.roots[e.id] == root for label in _labels(e)]
+        return self._family_labels[root]
+
     def family_words(self, entry_id: str) -> frozenset[str]:
-        """The distinctive words of every name in an entry's family (the root and its parts):
-        a segment sharing one of them may be a variant of the family's name."""
+        """The distinctive words of every name in an entry's family: a segment sharing one of
+        them may be a variant of the family's name."""
         root = self.roots[entry_id]
         if root not in self._family_words:
-            words = {w for e in self.watchlist if self.roots[e.id] == root
-                     for label in _labels(e) for w in normalise_text(label).split()}
             self._family_words[root] = frozenset(
-                w for w in words if w not in COMMON_WORDS and w not in STOPWORDS and len(w) > 2)
+                w for words in self.family_labels(entry_id) for w in words
+                if w not in COMMON_WORDS and w not in STOPWORDS and len(w) > 2)
         return self._family_words[root]
 
     def family_names(self, entry_id: str, kind: str) -> list[frozenset[str]]:
@@ -361,11 +368,8 @@ class Matcher:
         is a hospital's name, not a university's."""
         key = (self.roots[entry_id], kind)
         if key not in self._family_names:
-            root = key[0]
             names = []
-            for label in (x for e in self.watchlist if self.roots[e.id] == root
-                          for x in _labels(e)):
-                words = normalise_text(label).split()
+            for words in self.family_labels(entry_id):
                 body = next((w for w in words if w in _BODY_KINDS or w in _BODY_WORDS
                              and w not in STOPWORDS), "")
                 if _BODY_KINDS.get(body) == kind:
@@ -377,12 +381,7 @@ class Matcher:
         """Whether a name in the entry's family names an academy (CAS's institutes): an academy
         the string names beside them, or its university, is theirs ("Academia Sinica", CAS's old
         English name; "University of Chinese Academy of Sciences")."""
-        root = self.roots[entry_id]
-        if root not in self._names_academy:
-            self._names_academy[root] = any(
-                "academy" in normalise_text(label).split()
-                for e in self.watchlist if self.roots[e.id] == root for label in _labels(e))
-        return self._names_academy[root]
+        return any("academy" in words for words in self.family_labels(entry_id))
 
     def decide(self, raw: str, institution: dict[str, Any]) -> list[Link]:
         """Every link the rules find for one affiliation, strongest evidence first."""
@@ -758,12 +757,17 @@ def _name_over_id(ctx: Context, found: Found) -> Link | None:
                 f"{ctx.inst_name} ({listed} on the watchlist), which the text does not support")
 
 
+def _spans_all(found: Found, parsed: Parsed) -> bool:
+    """A name the fallbacks read (spaces ignored, slips) spans the whole string."""
+    return found.end - found.start >= len(parsed.low)
+
+
 def _places_beside(ctx: Context, found: Found) -> bool:
     """A mainland city or province printed outside the name found ("Harbin Institute of
     Technology, Harbin 150001"; the name's own "Harbin" places nothing)."""
-    whole = found.end - found.start >= len(ctx.parsed.low)  # the fallbacks' names span it all
-    return not whole and mentions_mainland(ctx.parsed, ctx.raw, ctx.matcher.mainland_not_taipei,
-                                           (found.start, found.end), places_besides=True)
+    return not _spans_all(found, ctx.parsed) and mentions_mainland(
+        ctx.parsed, ctx.raw, ctx.matcher.mainland_not_taipei, (found.start, found.end),
+        places_besides=True)
 
 
 def _name_conflict(ctx: Context, found: Found) -> Link | None:
@@ -791,10 +795,9 @@ def _placed_elsewhere(ctx: Context, found: Found, rule: str, places: list[str], 
                       nowhere: str, mainland: frozenset[str] = frozenset()) -> Link | None:
     """The rule's link where the string places the name somewhere else and names no place on
     the mainland (China, the entry's own city, or any of `mainland`), else None."""
-    whole = found.end - found.start >= len(ctx.parsed.low)  # the fallbacks' names span it all
     if not places or mentions_mainland(
             ctx.parsed, ctx.raw, ctx.matcher.names.places.get(found.owner, set()) | mainland,
-            (0, 0) if whole else (found.start, found.end)):
+            (0, 0) if _spans_all(found, ctx.parsed) else (found.start, found.end)):
         return None
     return link(rule, found.owner, f"{_named(ctx, found)}, but the text places it {where} "
                 f"({', '.join(places[:2])}) and names no place {nowhere}")

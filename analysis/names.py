@@ -1066,8 +1066,10 @@ class NameIndex:
         self.units = NumberedUnits(watchlist)
         #: a defence group's cities are its parts' too: its acronym after a unit in one of them
         #: is placed ("The 4th Research Institute of CASC, Xi'an")
-        self.group_places = {g: {p for e in watchlist if watchlist.root(e.id).id == g
-                                 for p in self.places.get(e.id, ())} for g in self.groups}
+        self.group_places: dict[str, set[str]] = {g: set() for g in self.groups}
+        for e in watchlist:
+            if (root := watchlist.root(e.id).id) in self.group_places:
+                self.group_places[root] |= self.places[e.id]
         self.unit_groups = self.units.groups
         for name in innocents:
             for label in (name.name, name.name_zh):
