@@ -950,6 +950,12 @@ UNIVERSITY_WORDS = frozenset({"university", "universidad", "universite", "univer
 _ANOTHER_BODY = UNIVERSITY_WORDS | {"academy", "hospital", "company", "corporation", "ltd",
                                     "inc"}
 _SCHOOL_WORDS = INSTITUTION_WORDS | UNIVERSITY_WORDS
+#: The words that make a name a company's: a listed company's brand printed before them names
+#: one of its companies ("Zhejiang Dahua Vision Technology Co., Ltd.", "Baidu Online Network
+#: Technol. (Beijing) Co. Ltd."), where the bare brand alone may be anything ("Dahua" is also
+#: a given name).
+COMPANY_WORDS = frozenset({"co", "ltd", "inc", "corp", "corporation", "company", "limited",
+                           "llc", "plc", "technology", "technologies", "holdings"})
 #: The words a segment naming a body's part opens with ("School of Microelectronics XDU").
 _PART_OPENERS = INSTITUTION_WORDS | {"department", "laboratory", "center", "centre", "faculty",
                                      "division", "key", "state", "research", "national"}
@@ -1010,6 +1016,11 @@ class NameIndex:
         #: universities, colleges, academies and institutes, whose parts papers name
         self.schools = frozenset(e.id for e in watchlist if not _SCHOOL_WORDS.isdisjoint(
             normalise_text(e.name).split()))
+        self.roots = {e.id: watchlist.root(e.id).id for e in watchlist}
+        #: companies, whose brand names papers print inside a subsidiary's or a lab's name
+        self.companies = frozenset(e.id for e in watchlist if any(
+            not COMPANY_WORDS.isdisjoint(normalise_text(x).split())
+            for x in (e.name, *e.aliases) if x.isascii()))
         patterns: dict[str, list[tuple[str, str, bool]]] = {}
         #: a campus's city is its university's too ("Ordnance Engn Coll, Shijiazhuang")
         campus_cities: dict[str, set[str]] = {}
@@ -1399,7 +1410,9 @@ class NameIndex:
             if len(kept) > 1:  # a name two entries print: the one whose city the string names
                 kept = self._placed(kept, padded)
             taken.append((first, last))
-            found += [self._found(owner, kind, key, t0, t1, parsed) for owner, kind, _ in kept]
+            found += [self._found(owner, f"{kind}, in a company's name" if ambiguous and
+                                  self._in_company(owner, kind, t0, t1, parsed) else kind,
+                                  key, t0, t1, parsed) for owner, kind, ambiguous in kept]
         if len(found) > 1:  # most strings name one body, already in order and once
             unique: dict[str, Found] = {}
             for f in sorted(found, key=_START):  # in the order the string names them
@@ -1523,6 +1536,8 @@ class NameIndex:
             if t0 not in starts and not (t1 == segment_end
                                          and self._closes(entry_id, low, t0, starts)):
                 return False
+        elif self._in_company(entry_id, kind, t0, t1, parsed):
+            return FOREIGN_MARKERS.isdisjoint(low[slice(*parsed.part(t0))])
         elif not (t0 in starts and (t1 == segment_end or self._campus(low[t1:segment_end]))):
             return self._part_of(entry_id, parsed, t0, t1, segment_end)
         first, last = parsed.part(t0)
@@ -1591,6 +1606,22 @@ class NameIndex:
         """Whether the text (its words joined, padded with spaces) prints one of the entry's
         own places as whole words."""
         return any(p and f" {p} " in padded for p in self.places.get(entry_id, ()))
+
+    def _in_company(self, entry_id: str, kind: str, t0: int, t1: int, parsed: Parsed) -> bool:
+        """A listed company's ambiguous one-word name (its brand) with a company's word after it
+        in its segment: the string names one of its companies. Not where the brand and the next
+        word begin a listed name ("China Electronics" is CEC's, "China Electronics Technology"
+        CETC's), nor a longer name of several words ("China Electronic Science and Technology
+        Group" is CETC's in translation)."""
+        if kind == "acronym" or t1 - t0 != 1 or entry_id not in self.companies:
+            return False
+        longer = f" {' '.join(parsed.low[t0:t1 + 1])}"
+        if self.latin.match(longer) and any(
+                self.roots.get(owner) != self.roots[entry_id]
+                for key in self.latin.keys(longer) for owner, *_ in self.latin.get(key)[1]):
+            return False
+        end = min((s for s in parsed.starts if s > t0), default=len(parsed.low))
+        return not COMPANY_WORDS.isdisjoint(parsed.low[t1:end])
 
     def _campus(self, rest: list[str]) -> bool:
         """A branch campus printed after an ambiguous name, in its segment ("Northeastern

@@ -1408,6 +1408,34 @@ def test_a_chinese_company_printed_with_another_legal_form(raw, expected):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
+    ("Zhejiang Dahua Vision Technology Co., Ltd.", {"dahua"}),
+    ("Baidu Online Network Technol. (Beijing) Co. Ltd., Beijing, China", {"baidu"}),
+    ("Nanjing FiberHome Telecommunication Technologies Co., Ltd.", {"fiberhome-technologies"}),
+    ("Beijing Qihoo Technology Co. Ltd., Beijing, China", {"360-security-technology"}),
+    # the brand and the next word begin its own name: still its company
+    ("Shenzhen Autel Intelligent Aviation Technology Co Ltd", {"autel-intelligent-technology"}),
+    # no company's word in its segment: the bare brand is anything ("Dahua" is a given name)
+    ("Dahua Street Community Health Service Center, Shanghai", set()),
+    ("Li Dahua, Department of Physics", set()),
+    # a company abroad
+    ("Dahua Bank Co Ltd, Singapore", set()),
+    # the brand and the next word begin another body's name: CETC's, not CEC's
+    ("China Elect Technol Cyber Secur Co Ltd, Chengdu 610000, Peoples R China", set()),
+    ("China Electronic Science and Technology Group, China Justice Big Data Institute Co., "
+     "Ltd., Beijing, China", set()),
+])
+def test_a_listed_companys_brand_inside_a_company_name(raw, expected):
+    """A listed company's one-word ambiguous name (its brand) counts inside a company's name
+    ("... Technology Co., Ltd."), where its subsidiaries print it."""
+    assert flags(raw) == expected
+
+
+def test_a_brand_read_inside_a_company_name_says_so():
+    [found] = MATCHER.decide("Zhejiang Dahua Vision Technology Co., Ltd.", {})
+    assert "in a company's name" in found.evidence
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
     ("Ordnance Engineering College, Shijiazhuang 050003", {"army-engineering-university"}),
     ("Ordnance Engineering College", set()),
     ("Ordnance Engineering College, Bangalore, India", set()),
