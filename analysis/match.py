@@ -532,8 +532,10 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "outside China and the string names no place in China (China, or a mainland city or "
          "province beside the name)"),
     Rule("name_in_taiwan", 0.3, "the string names the entry, but places it in Taiwan (Taiwan, "
-         "a Taiwanese city, the Republic of China) and names no place on the mainland: most "
-         "likely a Taiwanese namesake"),
+         "a Taiwanese city, the Republic of China) and names no place on the mainland (China, "
+         "or the entry's city, in Chinese also where no space sets it apart: 福建厦门361005): "
+         "most likely a Taiwanese namesake; 台湾 before 研究 is a mainland body's subject of "
+         "study (厦门大学台湾研究院), not a place"),
     Rule("name_abroad", 0.3, "the string names the entry by a force's school name that other "
          "countries' forces share (Air Force, Army, Navy, Naval, Rocket Force, Armed Police, "
          "Military, National Defense), or by a name made only of a compass point and an "
@@ -558,7 +560,11 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "\"Air Force Med Ctr, PLA\", counted as an ambiguous name is); a listed company's "
          "one-word ambiguous name (its brand) followed in its segment by a company's word, "
          "\"Zhejiang Dahua Vision Technology Co., Ltd.\", not where it and the next word "
-         "begin another body's name, nor where the string places it abroad; a "
+         "begin another body's name, nor where the string places it abroad; a ministry's key "
+         "laboratory without its ministry (\"Key Laboratory of Aerospace Information Security "
+         "and Trusted Computing, Wuhan\"; four words or more naming its field, counted as an "
+         "ambiguous name is); a university's Chinese short name straight before its part "
+         "(国防科大计算机学院); a "
          "group's name (or, for CETC and CEC, an older name: 信息产业部电子, 电子工业部, "
          "中电科技集团) followed by its numbered unit names the unit, and so does the unit "
          "before the group (\"724 Res Inst CSSC\"; CSSC's and CSIC's units under either name, "
@@ -798,12 +804,21 @@ def _placed_elsewhere(ctx: Context, found: Found, rule: str, places: list[str], 
                       nowhere: str, mainland: frozenset[str] = frozenset()) -> Link | None:
     """The rule's link where the string places the name somewhere else and names no place on
     the mainland (China, the entry's own city, or any of `mainland`), else None."""
+    own = ctx.matcher.names.places.get(found.owner, set())
     if not places or mentions_mainland(
-            ctx.parsed, ctx.raw, ctx.matcher.names.places.get(found.owner, set()) | mainland,
-            (0, 0) if _spans_all(found, ctx.parsed) else (found.start, found.end)):
+            ctx.parsed, ctx.raw, own | mainland,
+            (0, 0) if _spans_all(found, ctx.parsed) else (found.start, found.end)) \
+            or _cjk_place_beside(found, ctx.raw, own):
         return None
     return link(rule, found.owner, f"{_named(ctx, found)}, but the text places it {where} "
                 f"({', '.join(places[:2])}) and names no place {nowhere}")
+
+
+def _cjk_place_beside(found: Found, raw: str, places: set[str]) -> bool:
+    """One of the entry's Chinese places printed outside its Chinese name, where no space sets
+    it apart (厦门大学台湾研究中心 福建厦门361005: 厦门 twice, once in the name)."""
+    return not raw.isascii() and any(
+        not p.isascii() and raw.count(p) > found.matched.count(p) for p in places)
 
 
 #: The words a force's school name starts with, which other countries' forces print too.

@@ -267,6 +267,22 @@ def _without_of_china(label: str) -> tuple[str, str] | None:
         if len(words) >= 4 and not any(map(str.isdigit, rest)) else None
 
 
+_MINISTRY_FIRST = re.compile(r"^(?:MOE|Ministry of Education) (?=Key Lab)")
+_MINISTRY_LAST = re.compile(r"(?:,? (?:of )?(?:the )?Ministry of Education| \((?:Ministry of "
+                            r"Education|MOE)\))$")
+
+
+def _without_ministry(label: str) -> tuple[str, str] | None:
+    """A ministry's key laboratory printed without its ministry ("Key Laboratory of Aerospace
+    Information Security and Trusted Computing", the MOE's at Wuhan University): where four
+    words or more name its field ("Key Laboratory of Information Fusion" says too little)."""
+    rest = _MINISTRY_LAST.sub("", _MINISTRY_FIRST.sub("", label))
+    if rest == label or not rest.startswith("Key Lab"):
+        return None
+    words = [w for w in normalise_text(rest).split()[2:] if w not in STOPWORDS]
+    return (rest, " without its ministry") if len(words) >= 4 else None
+
+
 #: How a name read with the PLA last is noted; such a name must open its part and not go on
 #: into a force's name ("Equipment Academy, PLA Rocket Force" is the Rocket Force's academy).
 PLA_LAST = " with the PLA last"
@@ -1053,6 +1069,7 @@ class NameIndex:
                     *_other_forms(labels, ambiguous, _rocket_army),
                     *_other_forms(labels, ambiguous, _pla_last),
                     *_other_forms(labels, ambiguous, _without_of_china, unsure=True),
+                    *_other_forms(labels, ambiguous, _without_ministry, unsure=True),
                     *_other_forms(labels, ambiguous, _armed_police),
                     *_other_forms(labels, ambiguous, _without_army, unsure=True),
                     *_other_forms(labels, ambiguous, _compass_short),
@@ -1660,7 +1677,8 @@ class NameIndex:
                 len(key) >= MIN_CJK_RUN_ON and key.endswith(CJK_NAME_ENDS)):
             return False
         return not after or key.endswith(CJK_UNIT_STARTS) or after.startswith(CJK_UNIT_STARTS) \
-            or bool(CJK_NUMBERED_UNIT.match(after)) or self._group_member(after, owners)
+            or bool(CJK_NUMBERED_UNIT.match(after)) or self._group_member(after, owners) \
+            or key.endswith("大") and bool(_CJK_DEPARTMENT.match(after))
 
     def _group_member(self, after: str, owners: list[tuple[str, str, bool]]) -> bool:
         """A defence group's name opening a body's that ends as an institute's, a company's or
@@ -1669,6 +1687,10 @@ class NameIndex:
             return False
         member = _GROUP_MEMBER.match(after)
         return bool(member) and not any(w in member.group(0) for w in _SCHOOL_WORDS)
+
+
+#: A university's part printed straight after its short name (国防科大计算机学院, 南师大文学院).
+_CJK_DEPARTMENT = re.compile("[\u4e00-\u9fff]{1,10}?(?:学院|系|研究所|研究院|实验室|中心|医院)")
 
 
 #: China named inside a body's name: 中国..., the Chinese Academy of Sciences (and of
@@ -1698,6 +1720,8 @@ def _in_taiwan(found: re.Match[str]) -> bool:
     text, start, end = found.string, found.start(), found.end()
     if start and text[start - 1] in _TAI_WORDS and found.group(0)[0] in "台臺":
         return False
+    if text.startswith("研究", end):
+        return False  # the subject of a mainland body's study: 厦门大学台湾研究院
     return not text.startswith(_RUN_ON, end - 1)
 
 

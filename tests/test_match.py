@@ -514,6 +514,11 @@ def test_numbered_unit_evidence_names_the_unit_and_what_was_printed():
     ("Xidian University, Xi'an, People's Republic of China", {"xidian"}),
     ("School of EE, Harbin Institute of TechnologyHarbin 150001People's Republic of China",
      {"hit"}),
+    # Taiwan as a mainland body's subject of study, and the city printed with no space
+    ("厦门大学台湾研究中心 福建厦门361005", {"xiamen-university"}),
+    ("厦门大学台湾研究院", {"xiamen-university"}),
+    ("台湾经济研究院", set()),
+    ("國立臺灣大學電機工程學系", set()),
 ])
 def test_a_name_placed_in_taiwan_is_most_likely_a_namesake(raw, expected):
     assert flags(raw) == expected
@@ -1427,6 +1432,45 @@ def test_a_chinese_company_printed_with_another_legal_form(raw, expected):
 def test_a_listed_companys_brand_inside_a_company_name(raw, expected):
     """A listed company's one-word ambiguous name (its brand) counts inside a company's name
     ("... Technology Co., Ltd."), where its subsidiaries print it."""
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("国际关系学院，北京", {"university-of-international-relations"}),
+    ("国际关系学院信息科技学院，北京 100091", {"university-of-international-relations"}),
+    # every university has a school of that name: another's, printed with it
+    ("四川外国语大学.国际关系学院", set()),
+    ("四川外国语大学，国际关系学院", set()),
+])
+def test_a_chinese_name_every_university_has_needs_its_city(raw, expected):
+    """国际关系学院 is the University of International Relations' name and any university's
+    School of International Relations: ambiguous, as its English form is."""
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("国防科大计算机学院学员一大队学员五队", {"nudt"}),
+    ("南师大文学院", {"nanjing-normal-university"}),
+    ("国防科大", {"nudt"}),
+    # a short name's characters running into other words
+    ("南师大楼", set()),
+])
+def test_a_universitys_chinese_short_name_before_its_part(raw, expected):
+    """Chinese papers print a university's short name (国防科大, 南师大) straight before the
+    school or department."""
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Key Laboratory of Aerospace Information Security and Trusted Computing, Wuhan, China",
+     {"wuhan-university--moe-key-laboratory-of-aerospace-information-security-and-tru"}),
+    # read as an ambiguous name is: abroad, it is another's
+    ("Key Laboratory of Aerospace Information Security and Trusted Computing, Boston, USA",
+     set()),
+    # a field of fewer than four words says too little without the ministry
+    ("Key Laboratory of Information Fusion, Xi'an, China", set()),
+])
+def test_a_ministrys_key_laboratory_printed_without_its_ministry(raw, expected):
     assert flags(raw) == expected
 
 
