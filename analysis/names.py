@@ -1014,6 +1014,7 @@ class NameIndex:
         self.group_prefixes: dict[str, tuple[str, ...]] = {}
         self.city_after: dict[tuple[str, str], list[str]] = {}
         self.hosts: dict[tuple[str, str], set[str]] = {}
+        self._host_letters: set[str] = set()
         #: the same with the city run on ("...AstronauticsNanjing"), for the squashed pass only
         self.city_joined: dict[str, list[tuple[str, str, bool]]] = {}
         self.china_places = frozenset(speller.places())
@@ -1123,6 +1124,10 @@ class NameIndex:
         self.speller = _speller(patterns, self.china_places)
         self.squashed = _squashed_automaton({**self.city_joined, **patterns})
         self.has_squashed = bool(len(self.squashed))
+        #: hosts' names as the squashed pass reads them: a body's name and its host's may
+        #: straddle a comma there as on the label ("Institute of ComputingTechnology, Chinese
+        #: Academy of Sciences")
+        self.squashed_hosts = frozenset(self._host_letters)
         run_on = {"".join(key.split()) for key in self.city_joined}
         self.damaged_owners = {letters: owners for letters, (_, owners, long_name)
                                in self.squashed.items() if long_name and letters not in run_on
@@ -1216,6 +1221,8 @@ class NameIndex:
             key = f" {variant} "
             _own(patterns, key, (entry_id, HOSTED, False))
             self.hosts.setdefault((key, entry_id), set()).add(host_key)
+        if normalise_text(host) not in self.china_places:  # "University of ..., Beijing"
+            self._host_letters.add(_letters(normalise_text(host).replace(" ", "")))
 
     def _host_follows(self, key: str, entry_id: str, t1: int, parsed: Parsed) -> str:
         """The host the string names after the body, or ""; a string cut short may end
@@ -1324,8 +1331,8 @@ class NameIndex:
             return []
         offsets = list(accumulate(lengths[:-1], initial=0))
         segments = [offsets[i] for i in parsed.starts if i < len(offsets)]
-        hits = sorted((h for h in hits if not any(h[0] < s < h[1] for s in segments)),
-                      key=lambda h: (h[0] - h[1], h[0]))  # and stays inside one segment
+        hits = sorted((h for h in hits if self._one_segment(h[0], h[1], segments, letters)),
+                      key=lambda h: (h[0] - h[1], h[0]))
         taken: list[tuple[int, int]] = []
         found: list[Found] = []
         for first, last, key, owners, spaced in hits:
@@ -1336,6 +1343,13 @@ class NameIndex:
             found += [Found(owner, f"{kind}, {how}", key, 0, len(parsed.low))
                       for owner, kind, _ambiguous in owners]
         return list({f.owner or f.matched: f for f in found}.values())
+
+    def _one_segment(self, first: int, last: int, segments: list[int], letters: str) -> bool:
+        """A squashed name stays inside one segment, or else opens one and crosses one comma
+        into its host's name, as its label does."""
+        inside = [s for s in segments if first < s < last]
+        return not inside or len(inside) == 1 and (first == 0 or first in segments) \
+            and letters[inside[0]:last] in self.squashed_hosts  # "Shenyang Institute of ..."
 
     def recased(self, raw: str) -> str:
         """A string printed all in one case (some datasets lower-case or upper-case every field)

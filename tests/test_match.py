@@ -948,13 +948,17 @@ def test_a_body_printed_apart_from_its_host(raw, expected):
     ("Chinese Acad Sci, Lab Ind Control Network & Syst, Shenyang Inst Automat, Beijing 100864",
      {"chinese-academy-of-sciences-shenyang-institute-of-automation"}),
     # ... not when another body stands between, nor when the host is not first
-    ("Chinese Acad Sci, Beijing Jiaotong Univ, Shenyang Inst Automat, Beijing", set()),
-    ("Lab X, Chinese Acad Sci, Tsinghua Univ, Shenyang Inst Automat, Shenyang",
+    ("Chinese Acad Sci, Beijing Jiaotong Univ, Inst Comp Technol, Beijing", set()),
+    # (Shenyang's institute names itself: its ROR name holds its city)
+    ("Chinese Acad Sci, Beijing Jiaotong Univ, Shenyang Inst Automat, Beijing",
+     {"chinese-academy-of-sciences-shenyang-institute-of-automation"}),
+    ("Lab X, Chinese Acad Sci, Tsinghua Univ, Inst Comp Technol, Beijing",
      {"tsinghua-university"}),
 ])
 def test_a_body_after_its_host_as_web_of_science_prints_it(raw, expected):
     assert flags(raw) == expected
-    if expected == {"chinese-academy-of-sciences-shenyang-institute-of-automation"}:
+    if expected == {"chinese-academy-of-sciences-shenyang-institute-of-automation"} \
+            and "Jiaotong" not in raw:
         [found] = MATCHER.decide(raw, {})
         assert "host named first" in found.evidence
 
@@ -1471,6 +1475,26 @@ def test_a_universitys_chinese_short_name_before_its_part(raw, expected):
     ("Key Laboratory of Information Fusion, Xi'an, China", set()),
 ])
 def test_a_ministrys_key_laboratory_printed_without_its_ministry(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # a CAS institute by ROR's own name, which holds its city
+    ("Shanghai Institute of Microsystem and Information Technology",
+     {"chinese-academy-of-sciences-shanghai-institute-of-microsyste"}),
+    ("Shenyang Institute of Automation",
+     {"chinese-academy-of-sciences-shenyang-institute-of-automation"}),
+    ("Shenyang Institute of Automation, Boston, USA", set()),
+    # glued, and across the comma to its host, as the label has it
+    ("Institute of ComputingTechnology, Chinese Academy of Sciences",
+     {"chinese-academy-of-sciences-institute-of-computing-technolog"}),
+    # ... but a longer name's end is not the name: Shenyang's institute is another
+    ("Shenyang Institute of Computing Technology, Chinese Academy of Sciences, Shenyang, China",
+     set()),
+    ("Shenyang Institute of ComputingTechnology, Chinese Academy of Sciences", set()),
+    ("百度研究院", {"baidu"}),
+])
+def test_cas_institutes_bare_or_glued_to_their_host(raw, expected):
     assert flags(raw) == expected
 
 
