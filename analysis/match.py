@@ -214,7 +214,7 @@ class Matcher:
             return self.names.find_squashed(parsed) or (
                 [] if INSTITUTION_WORDS.isdisjoint(parsed.low)
                 else self.names.find_misspelt(raw, parsed)) or \
-                self.names.find_damaged(raw, parsed)
+                self.names.find_damaged(raw, parsed) or self.names.find_translated(parsed)
         if not any(f.owner and self._in_context(f, names) for f in names) and (
                 not raw.isascii() or any(f.owner for f in names) or looks_glued(parsed)):
             # a look-alike alone needs signs of glue for a longer name to hide behind it
@@ -334,7 +334,8 @@ class Matcher:
                 return found
         if _abroad_only(parsed, self.names.mainland_places):
             return names
-        return self.names.find_squashed(parsed, longest) or names
+        return self.names.find_squashed(parsed, longest) or (
+            raw.isascii() and self.names.find_translated(parsed)) or names
 
     def own_labels(self, entry_id: str) -> frozenset[str]:
         """An entry's names as the index holds them: a look-alike that is one of them (a
@@ -566,7 +567,11 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "ambiguous name is); a university's Chinese short name straight before its part "
          "(国防科大计算机学院); a body's name glued and running across a comma into its host's "
          "name, as its label does (\"Institute of ComputingTechnology, Chinese Academy of "
-         "Sciences\"), where it opens its segment; a "
+         "Sciences\"), where it opens its segment; where nothing else is named, a segment "
+         "whose words, in any order, are those of a usual English rendering of a listed "
+         "institute's Chinese name (\"Southwest Electronic Technology Research Institute\" "
+         "for 西南电子技术研究所; the words from analysis/glossary.py, a city and two words "
+         "beyond its kind, a name the glossary reads whole); a "
          "group's name (or, for CETC and CEC, an older name: 信息产业部电子, 电子工业部, "
          "中电科技集团) followed by its numbered unit names the unit, and so does the unit "
          "before the group (\"724 Res Inst CSSC\"; CSSC's and CSIC's units under either name, "

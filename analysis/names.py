@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 import ahocorasick
 
-from analysis import damage, speller
+from analysis import damage, glossary, speller
 from analysis.text import Parsed, is_cjk, normalise_text
 from analysis.watchlist import Entry, Name, Watchlist
 
@@ -1089,6 +1089,7 @@ class NameIndex:
         self.cjk_places = frozenset(p for e in watchlist for p in e.places
                                     if len(p) >= 2 and all(map(is_cjk, p)))
         self.acronym_set = frozenset(self.acronyms)
+        self.translated = _translations(watchlist, innocents)
         self.in_capitals = {a.lower(): a for a in self.acronym_set
                             if a.isalpha() and a.isupper() and len(a) >= 3
                             and a.lower() not in LOWER_CASE_WORDS} | IN_CAPITALS
@@ -1390,6 +1391,22 @@ class NameIndex:
         found = [Found(owner, f"{kind}, read through {n.slips} slip{'s' * (n.slips > 1)} of "
                        f"the printed \"{n.printed}\" as", n.letters, 0, len(parsed.low))
                  for n, (owner, kind, _ambiguous) in owners]
+        return list({f.owner: f for f in found}.values())
+
+    def find_translated(self, parsed: Parsed) -> list[Found]:
+        """A segment whose words are those of an English rendering of a listed institute's
+        Chinese name, in its order (see analysis/glossary.py): "Beijing Microelect Technol Inst"
+        for 北京微电子技术研究所. The last fallback, for strings that name nothing otherwise."""
+        low = parsed.low
+        if _KIND_WORDS.isdisjoint(low):
+            return []
+        bounds = sorted(parsed.starts) + [len(low)]
+        found = []
+        for first, last in zip(bounds, bounds[1:], strict=False):
+            for owner, chinese in self.translated.get(
+                    glossary.reading(" ".join(low[first:last])), ()):
+                found.append(Found(owner, f"its Chinese name {chinese} in translation",
+                                   " ".join(low[first:last]), first, last))
         return list({f.owner: f for f in found}.values())
 
     def find(self, raw: str | Parsed) -> list[Found]:
@@ -1701,6 +1718,36 @@ class NameIndex:
             return False
         member = _GROUP_MEMBER.match(after)
         return bool(member) and not any(w in member.group(0) for w in _SCHOOL_WORDS)
+
+
+#: The words a rendering's kind of body is printed in (see glossary.KINDS).
+_KIND_WORDS = frozenset({"institute", "academy", "establishment", "center", "centre",
+                         "laboratory", "factory", "plant", "works", "base"})
+
+
+def _translations(watchlist: Watchlist, innocents: list[Name]
+                  ) -> dict[glossary.Reading, list[tuple[str, str]]]:
+    """Each rendering of each listed Chinese name, with its entry and the name; not one that
+    two families' names give, nor one a look-alike's English name prints."""
+    places = glossary.place_names(e.places for e in watchlist)
+    found: dict[glossary.Reading, dict[str, str]] = {}
+    for e in watchlist:
+        for label in (e.name, e.name_zh, *e.aliases):
+            for key in glossary.renderings(label, places) if label else ():
+                found.setdefault(key, {}).setdefault(e.id, label)
+    taken = {glossary.reading(normalise_text(n.name)) for n in innocents}
+    out = {}
+    for key, owners in found.items():
+        chains = [[e.id for e in watchlist.chain(o)] for o in owners]
+        common = [x for x in chains[0] if all(x in c for c in chains)]
+        if key in taken or not common:
+            continue  # a look-alike's English name, or two families' renderings
+        deepest = max(chains, key=len)
+        if all(c == deepest[-len(c):] for c in chains):  # one chain: the most specific
+            out[key] = [(deepest[0], owners[deepest[0]])]
+        else:  # siblings' names read alike: their common parent, which one unsure
+            out[key] = [(common[0], " or ".join(sorted(set(owners.values()))))]
+    return out
 
 
 #: A university's part printed straight after its short name (国防科大计算机学院, 南师大文学院).
