@@ -137,7 +137,16 @@ BROAD = frozenset({"physics", "chemistry", "chemical", "mathematics", "electroni
 GENERIC = frozenset({"inst", "center", "lab", "factory", "plant", "works", "base",
                      "technology", "science", "engineering", "key", "design"})
 
+#: The words a run leaves out: the ignored, and the kinds of body in any of their forms.
+_SKIP = IGNORED | KINDS | {w for w, canon in CANON.items() if canon in KINDS}
 _CJK = re.compile("^[\u4e00-\u9fff]+$")
+
+
+def run(low: list[str]) -> str:
+    """The words of a reading's order (`reading`'s second part), joined: for looking the
+    renderings up in the whole string at once."""
+    get = CANON.get
+    return " ".join([get(w, w) for w in low if w not in _SKIP])
 
 
 #: How a name reads for comparison: the kinds of body it names, and its other words in order.

@@ -1090,6 +1090,13 @@ class NameIndex:
                                     if len(p) >= 2 and all(map(is_cjk, p)))
         self.acronym_set = frozenset(self.acronyms)
         self.translated = _translations(watchlist, innocents)
+        #: the renderings' words in order, kinds of body and ignored words left out: a string
+        #: whose words so read hold none of them names none (most)
+        self.translated_runs = ahocorasick.Automaton()
+        for _, rest in self.translated:
+            self.translated_runs.add_word(f" {' '.join(rest)} ", True)
+        if len(self.translated_runs):
+            self.translated_runs.make_automaton()
         self.in_capitals = {a.lower(): a for a in self.acronym_set
                             if a.isalpha() and a.isupper() and len(a) >= 3
                             and a.lower() not in LOWER_CASE_WORDS} | IN_CAPITALS
@@ -1398,7 +1405,8 @@ class NameIndex:
         Chinese name, in its order (see analysis/glossary.py): "Beijing Microelect Technol Inst"
         for 北京微电子技术研究所. The last fallback, for strings that name nothing otherwise."""
         low = parsed.low
-        if _KIND_WORDS.isdisjoint(low):
+        if _KIND_WORDS.isdisjoint(low) or not len(self.translated_runs) or next(
+                self.translated_runs.iter(f" {glossary.run(low)} "), None) is None:
             return []
         bounds = sorted(parsed.starts) + [len(low)]
         found = []
