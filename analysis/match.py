@@ -99,6 +99,10 @@ _ORDINAL_WORDS = ("", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "S
 _HYPHENED = re.compile(r"\b([A-Z][a-z]{0,5})-([A-Za-z][a-z]{0,5})\b")
 
 
+#: Spaces between two Chinese characters, which Chinese text does not print.
+_CJK_SPACE = re.compile("(?<=[\u3400-\u9fff])[ \u3000]+(?=[\u3400-\u9fff])")
+
+
 def _syllables_joined(raw: str) -> str:
     """Older papers split a Chinese name's syllables with a hyphen ("Zhe-Jiang University",
     "Xi-Jing Hospital", "Xi-dian University"): each such pair of pinyin syllables is joined
@@ -403,6 +407,9 @@ class Matcher:
         if not names and "-" in raw and (joined := _syllables_joined(raw)) != raw:
             raw, parsed, names = self._reread(
                 joined, "its pinyin syllables joined across a hyphen") or (raw, parsed, names)
+        if not names and not raw.isascii() and (joined := _CJK_SPACE.sub("", raw)) != raw:
+            raw, parsed, names = self._reread(  # PDF extraction's "哈尔滨工 业大学"
+                joined, "the spaces inside its Chinese text removed") or (raw, parsed, names)
         folded = "" if names or raw.isascii() else simplified(raw)
         if folded:  # "解放軍91550部隊": the PLA's and the units' rules read simplified characters
             raw, parsed = folded, Parsed(folded)
@@ -565,7 +572,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "laboratory without its ministry (\"Key Laboratory of Aerospace Information Security "
          "and Trusted Computing, Wuhan\"; four words or more naming its field, counted as an "
          "ambiguous name is); a university's Chinese short name straight before its part "
-         "(国防科大计算机学院); a body's name glued and running across a comma into its host's "
+         "(国防科大计算机学院); Chinese text with spaces PDF extraction put inside it (哈尔滨工 "
+         "业大学), read again without them where it names nothing as printed; a body's name "
+         "glued and running across a comma into its host's "
          "name, as its label does (\"Institute of ComputingTechnology, Chinese Academy of "
          "Sciences\"), where it opens its segment; where nothing else is named, a segment "
          "whose words, in any order, are those of a usual English rendering of a listed "

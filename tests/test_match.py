@@ -1498,6 +1498,17 @@ def test_cas_institutes_bare_or_glued_to_their_host(raw, expected):
     assert flags(raw) == expected
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("哈尔滨工 业大学", {"hit"}),
+    ("北京 航空航天 大学", {"beihang"}),
+    ("海军总医院 心内科, 北京 100048", {"pla-navy-general-hospital"}),
+    # run together, Taiwan's namesake is still Taiwan's
+    ("国立 清华 大学", set()),
+])
+def test_spaces_pdf_extraction_put_inside_chinese_text(raw, expected):
+    assert flags(raw) == expected
+
+
 def test_a_brand_read_inside_a_company_name_says_so():
     [found] = MATCHER.decide("Zhejiang Dahua Vision Technology Co., Ltd.", {})
     assert "in a company's name" in found.evidence
