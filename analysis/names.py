@@ -267,6 +267,22 @@ def _without_of_china(label: str) -> tuple[str, str] | None:
         if len(words) >= 4 and not any(map(str.isdigit, rest)) else None
 
 
+_UNIVERSITY_OF = re.compile(
+    r"^((?:[A-Z][\w'’-]*)(?: [A-Z][\w'’-]*)?) University of ([A-Z][^,()]*)$")
+
+
+def _university_last(label: str) -> tuple[str, str] | None:
+    """"Huazhong University of Science and Technology" printed in its Chinese name's order,
+    "Huazhong Science and Technology University" (华中科技大学): where the field has two words
+    or more and no "of" ("University of Science and Technology of China" is not reordered)."""
+    if not (m := _UNIVERSITY_OF.match(label)) or " of " in f" {m[2]} " \
+            or m[1].startswith("The "):
+        return None
+    if len([w for w in normalise_text(m[2]).split() if w not in STOPWORDS]) < 2:
+        return None
+    return f"{m[1]} {m[2]} University", " in its Chinese name's order"
+
+
 _MINISTRY_FIRST = re.compile(r"^(?:MOE|Ministry of Education) (?=Key Lab)")
 _MINISTRY_LAST = re.compile(r"(?:,? (?:of )?(?:the )?Ministry of Education| \((?:Ministry of "
                             r"Education|MOE)\))$")
@@ -1071,6 +1087,7 @@ class NameIndex:
                     *_other_forms(labels, ambiguous, _pla_last),
                     *_other_forms(labels, ambiguous, _without_of_china, unsure=True),
                     *_other_forms(labels, ambiguous, _without_ministry, unsure=True),
+                    *_other_forms(labels, ambiguous, _university_last),
                     *_other_forms(labels, ambiguous, _armed_police),
                     *_other_forms(labels, ambiguous, _without_army, unsure=True),
                     *_other_forms(labels, ambiguous, _compass_short),

@@ -1509,6 +1509,21 @@ def test_spaces_pdf_extraction_put_inside_chinese_text(raw, expected):
     assert flags(raw) == expected
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Huazhong Science and Technology University",
+     {"huazhong-university-of-science-and-technology"}),
+    ("Nanjing Aeronautics and Astronautics University, Nanjing", {"nuaa"}),
+    ("Nanjing Post and Telecommunication University",
+     {"nanjing-university-of-posts-and-telecommunications"}),
+    # a field of one word, or a name with a second "of", is not reordered
+    ("Beijing Technology University", set()),
+    ("China Science and Technology University", set()),
+])
+def test_a_university_printed_in_its_chinese_names_order(raw, expected):
+    """华中科技大学 word for word: the field before "University"."""
+    assert flags(raw) == expected
+
+
 def test_a_brand_read_inside_a_company_name_says_so():
     [found] = MATCHER.decide("Zhejiang Dahua Vision Technology Co., Ltd.", {})
     assert "in a company's name" in found.evidence
