@@ -339,7 +339,8 @@ class Matcher:
         if _abroad_only(parsed, self.names.mainland_places):
             return names
         return self.names.find_squashed(parsed, longest) or (
-            raw.isascii() and self.names.find_translated(parsed)) or names
+            self.names.find_translated(parsed) if raw.isascii()
+            else [] if names else self.names.find_cjk_brand(raw, parsed)) or names
 
     def own_labels(self, entry_id: str) -> frozenset[str]:
         """An entry's names as the index holds them: a look-alike that is one of them (a
@@ -546,8 +547,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "study (厦门大学台湾研究院), not a place"),
     Rule("name_abroad", 0.3, "the string names the entry by a force's school name that other "
          "countries' forces share (Air Force, Army, Navy, Naval, Rocket Force, Armed Police, "
-         "Military, National Defense), or by a name made only of a compass point and an "
-         "institution's word (Southeast University), places it abroad and names no place in "
+         "Military, National Defense), by a name made only of a compass point and an "
+         "institution's word (Southeast University), or by an acronym (\"CUST, Islamabad, "
+         "Pakistan\"), places it abroad and names no place in "
          "China: most likely the namesake (the Royal Australian Air Force's Institute of "
          "Aviation Medicine; Southeast University, Dhaka)"),
     Rule("name_unlisted_link", 0.75, "the string names the entry; OpenAlex linked an "
@@ -572,7 +574,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "laboratory without its ministry (\"Key Laboratory of Aerospace Information Security "
          "and Trusted Computing, Wuhan\"; four words or more naming its field, counted as an "
          "ambiguous name is); a university's Chinese short name straight before its part "
-         "(国防科大计算机学院); \"X University of Y\" in its Chinese name's order, \"Huazhong "
+         "(国防科大计算机学院); a listed company's two-character Chinese name (百度, 华为, 浪潮) "
+         "alone or opening a company's name (北京百度网讯科技有限公司, 华为云), not a bank's, "
+         "hospital's or school's; \"X University of Y\" in its Chinese name's order, \"Huazhong "
          "Science and Technology University\" (Y of two words or more, no second \"of\"); "
          "Chinese text with spaces PDF extraction put inside it (哈尔滨工 "
          "业大学), read again without them where it names nothing as printed; a body's name "
@@ -853,7 +857,9 @@ _COMPASS_NAME_WORDS = frozenset({
 
 
 def _name_abroad(ctx: Context, found: Found) -> Link | None:
-    if not found.matched.startswith(_SERVICE_STARTS) \
+    """A name other countries' bodies share, placed abroad: a force's school name, a compass
+    point's university, or an acronym ("CUST, Islamabad, Pakistan" is not Changchun's)."""
+    if not found.matched.startswith(_SERVICE_STARTS) and not found.label.startswith("acronym") \
             and not _COMPASS_NAME_WORDS.issuperset(found.matched.split()):
         return None
     return _placed_elsewhere(ctx, found, "name_abroad", foreign_places(ctx.parsed), "abroad",

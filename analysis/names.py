@@ -1107,6 +1107,11 @@ class NameIndex:
                                     if len(p) >= 2 and all(map(is_cjk, p)))
         self.acronym_set = frozenset(self.acronyms)
         self.translated = _translations(watchlist, innocents)
+        #: listed companies' two-character Chinese names (百度, 华为, 浪潮), shorter than the
+        #: automaton takes: read only as a company's name (see `find_cjk_brand`)
+        self.cjk_brands = {x: e.id for e in watchlist if e.id in self.companies
+                           for x in (e.name_zh, *e.aliases, *e.ambiguous)
+                           if x and len(x) == 2 and all(map(is_cjk, x))}
         #: the renderings' words in order, kinds of body and ignored words left out: a string
         #: whose words so read hold none of them names none (most)
         self.translated_runs = ahocorasick.Automaton()
@@ -1416,6 +1421,29 @@ class NameIndex:
                        f"the printed \"{n.printed}\" as", n.letters, 0, len(parsed.low))
                  for n, (owner, kind, _ambiguous) in owners]
         return list({f.owner: f for f in found}.values())
+
+    def find_cjk_brand(self, raw: str, parsed: Parsed) -> list[Found]:
+        """A listed company's two-character Chinese name opening a company's name
+        (浪潮电子信息产业股份有限公司, 北京百度网讯科技有限公司, 华为云), or printed alone as
+        a part: too short to read anywhere else (浪潮 is also "tide"). Not a bank's,
+        hospital's or school's name that shares it."""
+        found = []
+        for brand, owner in self.cjk_brands.items():
+            start = raw.find(brand)
+            while start >= 0:
+                end = start + len(brand)
+                before, after = raw[:start], raw[end:]
+                opens = not before or not is_cjk(before[-1]) or before.endswith(
+                    tuple(self.cjk_places))
+                rest = _CJK_BRANDED.match(after)
+                if opens and (not after or not is_cjk(after[0]) or rest and not any(
+                        w in rest.group(0) for w in _NOT_COMPANY)):
+                    how = "alone" if not rest else f"opening a company's name \"{brand}{rest[0]}\""
+                    found.append(Found(owner, f"Chinese short name, {how}", brand, 0,
+                                       len(parsed.low)))
+                    break
+                start = raw.find(brand, end)
+        return found
 
     def find_translated(self, parsed: Parsed) -> list[Found]:
         """A segment whose words are those of an English rendering of a listed institute's
@@ -1743,6 +1771,13 @@ class NameIndex:
             return False
         member = _GROUP_MEMBER.match(after)
         return bool(member) and not any(w in member.group(0) for w in _SCHOOL_WORDS)
+
+
+#: What makes a Chinese name after a brand a company's: its legal form, or a company's part.
+_CJK_BRANDED = re.compile(
+    "云|[\u4e00-\u9fff（）()]{0,20}?(?:有限公司|有限责任公司|公司|集团|研究院|实验室)")
+#: Bodies whose names may open with a company's short name and are no company's part.
+_NOT_COMPANY = ("银行", "医院", "大学", "学院", "学校", "中学", "小学")
 
 
 #: The words a rendering's kind of body is printed in (see glossary.KINDS).

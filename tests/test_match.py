@@ -1524,6 +1524,32 @@ def test_a_university_printed_in_its_chinese_names_order(raw, expected):
     assert flags(raw) == expected
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("浪潮电子信息产业股份有限公司", {"inspur"}),
+    ("北京百度网讯科技有限公司", {"baidu"}),
+    ("百度在线网络技术（北京）有限公司", {"baidu"}),
+    ("华为云", {"huawei-technologies"}),
+    ("百度", {"baidu"}),
+    # the characters in other words, or opening a bank's or a hospital's name
+    ("百度百科", set()),
+    ("浪潮之巅", set()),
+    ("大华银行有限公司", set()),
+    ("浪潮医院", set()),
+])
+def test_a_listed_companys_two_character_chinese_name(raw, expected):
+    """Too short for the name pass (百度, 华为, 浪潮): read only alone or opening a company."""
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("CUST, Islamabad, Pakistan", set()),
+    ("CUST, Changchun, China", {"changchun-university-of-science-and-technology"}),
+    ("School of Computer Science, HIT, Harbin 150001, China", {"hit"}),
+])
+def test_a_listed_acronym_placed_only_abroad_is_a_namesake(raw, expected):
+    assert flags(raw) == expected
+
+
 def test_a_brand_read_inside_a_company_name_says_so():
     [found] = MATCHER.decide("Zhejiang Dahua Vision Technology Co., Ltd.", {})
     assert "in a company's name" in found.evidence
