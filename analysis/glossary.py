@@ -10,8 +10,10 @@ order (the kind of body may stand anywhere: "Institute of X", "X Institute"), na
 institute.
 
 Only a name every character of which the glossary or the watchlist's places read is rendered
-(a brand such as 津航 is not guessed at), and only renderings with two words or more beyond the
-city and the institute's kind ("Beijing Institute of Physics" says too little).
+(a brand such as 津航 is not guessed at), and only renderings that say enough: with a city or
+region, two words beyond it and the institute's kind, or one that is no broad field ("Beijing
+Institute of Physics" says too little); with none, three ("Military Medical Academy" and
+"Information Security Institute" are any country's or university's).
 """
 
 from __future__ import annotations
@@ -128,6 +130,10 @@ IGNORED = frozenset({
 #: The kinds of body a rendering must name: a company's or a group's name alone ("Aerospace
 #: Information" for 航天信息) is too like other words.
 KINDS = frozenset({"inst", "center", "lab", "factory", "plant", "works", "base"})
+#: The regions' compass words, which place a name as its city does ("North China Institute of
+#: Computing Technology").
+REGIONS = frozenset({"north", "east", "central", "south", "southwest", "northwest", "northeast",
+                     "zhongyuan"})
 #: Fields too broad to tell a city's institute by alone ("Beijing Institute of Physics").
 BROAD = frozenset({"physics", "chemistry", "chemical", "mathematics", "electronics", "computing",
                    "computer", "information", "mechanics", "material", "medicine", "medical",
@@ -191,7 +197,8 @@ def renderings(name: str, places: dict[str, str], limit: int = 256) -> set[Readi
             break
         kinds, rest = key = reading(" ".join(choice))
         specific = set(rest) - GENERIC - city
-        if kinds and (len(specific) >= 2 or city & set(rest) and specific - BROAD):
+        placed = city & set(rest) or REGIONS & set(rest)
+        if kinds and (len(specific) >= 3 or placed and (len(specific) >= 2 or specific - BROAD)):
             out.add(key)
     return out
 

@@ -296,7 +296,19 @@ def _without_ministry(label: str) -> tuple[str, str] | None:
     if rest == label or not rest.startswith("Key Lab"):
         return None
     words = [w for w in normalise_text(rest).split()[2:] if w not in STOPWORDS]
-    return (rest, " without its ministry") if len(words) >= 4 else None
+    return (rest, WITHOUT_MINISTRY) if len(words) >= 4 else None
+
+
+WITHOUT_MINISTRY = " without its ministry"
+
+
+def _another_ministry(after: list[str]) -> bool:
+    """The words after a laboratory's name name a ministry other than Education's, or a
+    province ("Key Laboratory of X, Gansu Province" is the province's)."""
+    words = [w for w in after if w not in STOPWORDS]
+    return bool(words) and (words[0] in ("ministry", "minist", "miit", "mot", "most")
+                            and words[1:2] not in (["education"], ["educ"])
+                            or "province" in words[:2] or "prov" in words[:2])
 
 
 #: How a name read with the PLA last is noted; such a name must open its part and not go on
@@ -1050,6 +1062,13 @@ class NameIndex:
         self.schools = frozenset(e.id for e in watchlist if not _SCHOOL_WORDS.isdisjoint(
             normalise_text(e.name).split()))
         self.roots = {e.id: watchlist.root(e.id).id for e in watchlist}
+        #: a listed company whose name opens with its province or city ("Zhejiang Dahua
+        #: Technology"): its brand is a common name too, read in another company's name only
+        #: with that place or the company's own city beside it
+        self.company_homes = {
+            e.id: frozenset([words[0], *(normalise_text(p) for p in e.places)])
+            for e in watchlist if (words := normalise_text(e.name).split())
+            and words[0] in self.china_places}
         #: companies, whose brand names papers print inside a subsidiary's or a lab's name
         self.companies = frozenset(e.id for e in watchlist if any(
             not COMPANY_WORDS.isdisjoint(normalise_text(x).split())
@@ -1623,6 +1642,8 @@ class NameIndex:
             # a longer name: "National Sun Yat-sen University" (Kaohsiung), "Shenyang
             # Institute of Computing Technology" (a city's, not CAS's)
             return False
+        if kind.endswith(WITHOUT_MINISTRY) and _another_ministry(low[t1:t1 + 6]):
+            return False  # "Key Laboratory of X, Ministry of Transport" is another ministry's
         if t0 and low[t0] == "army" and low[t0 - 1] == "rocket":
             return False  # "Rocket Army General Hospital" is the Rocket Force's (火箭军)
         if kind.endswith(PLA_LAST) and not (
@@ -1722,7 +1743,11 @@ class NameIndex:
                 for key in self.latin.keys(longer) for owner, *_ in self.latin.get(key)[1]):
             return False
         end = min((s for s in parsed.starts if s > t0), default=len(parsed.low))
-        return not COMPANY_WORDS.isdisjoint(parsed.low[t1:end])
+        if COMPANY_WORDS.isdisjoint(parsed.low[t1:end]):
+            return False
+        home = self.company_homes.get(entry_id)  # "Zhejiang Dahua ...": not Qingdao Dahua Rubber
+        start = max((s for s in parsed.starts if s <= t0), default=0)
+        return not home or not home.isdisjoint(parsed.low[start:end])
 
     def _campus(self, rest: list[str]) -> bool:
         """A branch campus printed after an ambiguous name, in its segment ("Northeastern
@@ -1760,6 +1785,8 @@ class NameIndex:
                 for o in owners) and not (
                 len(key) >= MIN_CJK_RUN_ON and key.endswith(CJK_NAME_ENDS)):
             return False
+        if key.endswith(("大学", "大學")) and _NOT_A_UNIVERSITY.match(after):
+            return False  # 重庆大学城 is a university town, 浙江大学生 students
         return not after or key.endswith(CJK_UNIT_STARTS) or after.startswith(CJK_UNIT_STARTS) \
             or bool(CJK_NUMBERED_UNIT.match(after)) or self._group_member(after, owners) \
             or key.endswith("大") and bool(_CJK_DEPARTMENT.match(after))
@@ -1773,6 +1800,10 @@ class NameIndex:
         return bool(member) and not any(w in member.group(0) for w in _SCHOOL_WORDS)
 
 
+#: What after 大学 makes a word that is no university's name: a university town, road, park or
+#: street (大学城, 大学路; not 城市, "urban"), or students (大学生; not 生命, 生物 and the like, a
+#: school's field).
+_NOT_A_UNIVERSITY = re.compile("城(?!市)|[路园街]|生(?![命物态殖理化药产])")
 #: What makes a Chinese name after a brand a company's: its legal form, or a company's part.
 _CJK_BRANDED = re.compile(
     "云|[\u4e00-\u9fff（）()]{0,20}?(?:有限公司|有限责任公司|公司|集团|研究院|实验室)")

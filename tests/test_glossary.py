@@ -27,6 +27,7 @@ def test_a_region_renders_as_its_compass_word():
     "天津津航技术物理研究所",  # a brand the glossary cannot read is not guessed at
     "北京物理研究所",  # a city and a broad field say too little
     "航天信息股份有限公司",  # a company's name without a kind of body: "Aerospace Information"
+    "中国飞机强度研究所",  # no place, and two words: "Aircraft Strength Research Institute"
     "Beijing Institute of Technology",  # not Chinese
 ])
 def test_names_that_render_to_nothing(name):
@@ -61,6 +62,10 @@ MATCHER = match.Matcher(watchlist.load(), watchlist.load_not_watchlisted())
     ("Beijing Institute of Computer Application Technology, Beijing 100191, China", set()),
     # unlisted institutes whose names are like listed ones
     ("Beijing Institute of Electronics", set()),
+    # renderings with no place say too little with two words: any country's, any university's
+    ("Military Medical Academy, Belgrade", set()),
+    ("Information Security Institute, Johns Hopkins University", set()),
+    ("Gas Turbine Research Institute, Shanghai 200240", set()),
     ("Shanghai Institute of Optics and Fine Mechanics", set()),
     ("Aerospace Information", set()),
 ])

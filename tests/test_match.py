@@ -1428,6 +1428,10 @@ def test_a_chinese_company_printed_with_another_legal_form(raw, expected):
     ("Li Dahua, Department of Physics", set()),
     # a company abroad
     ("Dahua Bank Co Ltd, Singapore", set()),
+    # a brand other companies share (大华), whose listed name opens with its province: read
+    # only with that place or the company's city
+    ("Qingdao Dahua Rubber Co., Ltd.", set()),
+    ("Dahua Group Holdings Ltd.", set()),
     # the brand and the next word begin another body's name: CETC's, not CEC's
     ("China Elect Technol Cyber Secur Co Ltd, Chengdu 610000, Peoples R China", set()),
     ("China Electronic Science and Technology Group, China Justice Big Data Institute Co., "
@@ -1473,6 +1477,13 @@ def test_a_universitys_chinese_short_name_before_its_part(raw, expected):
      set()),
     # a field of fewer than four words says too little without the ministry
     ("Key Laboratory of Information Fusion, Xi'an, China", set()),
+    # another ministry's, or a province's
+    ("Key Laboratory of Aerospace Information Security and Trusted Computing, Ministry of "
+     "Industry and Information Technology, Beijing", set()),
+    ("Key Laboratory of Special Function Materials and Structure Design, Gansu Province, "
+     "Lanzhou University of Technology", {"lanzhou-university-of-technology"}),
+    ("Minist Educ, Key Lab Aerosp Informat Secur & Trusted Comp, Wuhan, Peoples R China",
+     {"wuhan-university--moe-key-laboratory-of-aerospace-information-security-and-tru"}),
 ])
 def test_a_ministrys_key_laboratory_printed_without_its_ministry(raw, expected):
     assert flags(raw) == expected
@@ -1504,6 +1515,12 @@ def test_cas_institutes_bare_or_glued_to_their_host(raw, expected):
     ("海军总医院 心内科, 北京 100048", {"pla-navy-general-hospital"}),
     # run together, Taiwan's namesake is still Taiwan's
     ("国立 清华 大学", set()),
+    # a university town, road or students are no university (run together or not)
+    ("重庆 大学城", set()),
+    ("浙江 大学生创新创业中心", set()),
+    ("上海大学路100号", set()),
+    ("北京大学生命科学学院", {"peking-university"}),
+    ("南京大学城市规划设计研究院", {"nju"}),
 ])
 def test_spaces_pdf_extraction_put_inside_chinese_text(raw, expected):
     assert flags(raw) == expected
