@@ -143,8 +143,10 @@ BROAD = frozenset({"physics", "chemistry", "chemical", "mathematics", "electroni
 GENERIC = frozenset({"inst", "center", "lab", "factory", "plant", "works", "base",
                      "technology", "science", "engineering", "key", "design"})
 
-#: The words a run leaves out: the ignored, and the kinds of body in any of their forms.
-_SKIP = IGNORED | KINDS | {w for w, canon in CANON.items() if canon in KINDS}
+#: The kinds of body in any of their printed forms.
+KIND_WORDS = KINDS | {w for w, canon in CANON.items() if canon in KINDS}
+#: The words a run leaves out: the ignored, and the kinds of body.
+_SKIP = IGNORED | KIND_WORDS
 _CJK = re.compile("^[\u4e00-\u9fff]+$")
 
 

@@ -1469,7 +1469,7 @@ class NameIndex:
         Chinese name, in its order (see analysis/glossary.py): "Beijing Microelect Technol Inst"
         for 北京微电子技术研究所. The last fallback, for strings that name nothing otherwise."""
         low = parsed.low
-        if _KIND_WORDS.isdisjoint(low) or not len(self.translated_runs) or next(
+        if glossary.KIND_WORDS.isdisjoint(low) or not len(self.translated_runs) or next(
                 self.translated_runs.iter(f" {glossary.run(low)} "), None) is None:
             return []
         bounds = sorted(parsed.starts) + [len(low)]
@@ -1809,11 +1809,6 @@ _CJK_BRANDED = re.compile(
     "云|[\u4e00-\u9fff（）()]{0,20}?(?:有限公司|有限责任公司|公司|集团|研究院|实验室)")
 #: Bodies whose names may open with a company's short name and are no company's part.
 _NOT_COMPANY = ("银行", "医院", "大学", "学院", "学校", "中学", "小学")
-
-
-#: The words a rendering's kind of body is printed in (see glossary.KINDS).
-_KIND_WORDS = frozenset({"institute", "academy", "establishment", "center", "centre",
-                         "laboratory", "factory", "plant", "works", "base"})
 
 
 def _translations(watchlist: Watchlist, innocents: list[Name]
