@@ -166,9 +166,9 @@ class Matcher:
     def __init__(self, watchlist: Watchlist, innocents: list[Name]) -> None:
         self.watchlist = watchlist
         self.by_ror, self.by_openalex = watchlist.by_ror(), watchlist.by_openalex()
-        self.roots = {e.id: watchlist.root(e.id).id for e in watchlist}
         self.ancestors = {e.id: [a.id for a in watchlist.chain(e.id)[1:]] for e in watchlist}
         self.names = NameIndex(watchlist, innocents)
+        self.roots = self.names.roots
         self.find = self.names.find
         #: the mainland places that say a name printed beside a Taiwan place is not Taiwan's
         self.mainland_not_taipei = self.names.mainland_places - _TAIPEI_DISTRICTS

@@ -1042,7 +1042,10 @@ class NameIndex:
         self.group_prefixes: dict[str, tuple[str, ...]] = {}
         self.city_after: dict[tuple[str, str], list[str]] = {}
         self.hosts: dict[tuple[str, str], set[str]] = {}
-        self._host_letters: set[str] = set()
+        #: hosts' names as the squashed pass reads them: a body's name and its host's may
+        #: straddle a comma there as on the label ("Institute of ComputingTechnology, Chinese
+        #: Academy of Sciences")
+        self.squashed_hosts: set[str] = set()
         #: the same with the city run on ("...AstronauticsNanjing"), for the squashed pass only
         self.city_joined: dict[str, list[tuple[str, str, bool]]] = {}
         self.china_places = frozenset(speller.places())
@@ -1062,17 +1065,17 @@ class NameIndex:
         self.schools = frozenset(e.id for e in watchlist if not _SCHOOL_WORDS.isdisjoint(
             normalise_text(e.name).split()))
         self.roots = {e.id: watchlist.root(e.id).id for e in watchlist}
+        #: companies, whose brand names papers print inside a subsidiary's or a lab's name
+        self.companies = frozenset(e.id for e in watchlist if any(
+            not COMPANY_WORDS.isdisjoint(normalise_text(x).split())
+            for x in (e.name, *e.aliases) if x.isascii()))
         #: a listed company whose name opens with its province or city ("Zhejiang Dahua
         #: Technology"): its brand is a common name too, read in another company's name only
         #: with that place or the company's own city beside it
         self.company_homes = {
             e.id: frozenset([words[0], *(normalise_text(p) for p in e.places)])
-            for e in watchlist if (words := normalise_text(e.name).split())
-            and words[0] in self.china_places}
-        #: companies, whose brand names papers print inside a subsidiary's or a lab's name
-        self.companies = frozenset(e.id for e in watchlist if any(
-            not COMPANY_WORDS.isdisjoint(normalise_text(x).split())
-            for x in (e.name, *e.aliases) if x.isascii()))
+            for e in watchlist if e.id in self.companies
+            and (words := normalise_text(e.name).split()) and words[0] in self.china_places}
         patterns: dict[str, list[tuple[str, str, bool]]] = {}
         #: a campus's city is its university's too ("Ordnance Engn Coll, Shijiazhuang")
         campus_cities: dict[str, set[str]] = {}
@@ -1124,6 +1127,7 @@ class NameIndex:
         #: the watchlist's places in Chinese: the mainland cities a PLA body may print first
         self.cjk_places = frozenset(p for e in watchlist for p in e.places
                                     if len(p) >= 2 and all(map(is_cjk, p)))
+        self._cjk_place_ends = tuple(self.cjk_places)  # for str.endswith
         self.acronym_set = frozenset(self.acronyms)
         self.translated = _translations(watchlist, innocents)
         #: listed companies' two-character Chinese names (百度, 华为, 浪潮), shorter than the
@@ -1173,10 +1177,6 @@ class NameIndex:
         self.speller = _speller(patterns, self.china_places)
         self.squashed = _squashed_automaton({**self.city_joined, **patterns})
         self.has_squashed = bool(len(self.squashed))
-        #: hosts' names as the squashed pass reads them: a body's name and its host's may
-        #: straddle a comma there as on the label ("Institute of ComputingTechnology, Chinese
-        #: Academy of Sciences")
-        self.squashed_hosts = frozenset(self._host_letters)
         run_on = {"".join(key.split()) for key in self.city_joined}
         self.damaged_owners = {letters: owners for letters, (_, owners, long_name)
                                in self.squashed.items() if long_name and letters not in run_on
@@ -1271,7 +1271,7 @@ class NameIndex:
             _own(patterns, key, (entry_id, HOSTED, False))
             self.hosts.setdefault((key, entry_id), set()).add(host_key)
         if normalise_text(host) not in self.china_places:  # "University of ..., Beijing"
-            self._host_letters.add(_letters(normalise_text(host).replace(" ", "")))
+            self.squashed_hosts.add(_letters(normalise_text(host).replace(" ", "")))
 
     def _host_follows(self, key: str, entry_id: str, t1: int, parsed: Parsed) -> str:
         """The host the string names after the body, or ""; a string cut short may end
@@ -1452,8 +1452,8 @@ class NameIndex:
             while start >= 0:
                 end = start + len(brand)
                 before, after = raw[:start], raw[end:]
-                opens = not before or not is_cjk(before[-1]) or before.endswith(
-                    tuple(self.cjk_places))
+                opens = not before or not is_cjk(before[-1]) \
+                    or before.endswith(self._cjk_place_ends)
                 rest = _CJK_BRANDED.match(after)
                 if opens and (not after or not is_cjk(after[0]) or rest and not any(
                         w in rest.group(0) for w in _NOT_COMPANY)):
