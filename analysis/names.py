@@ -1776,8 +1776,10 @@ class NameIndex:
         """A Chinese name must not be the middle of a longer name (see CJK_UNIT_STARTS); its
         group's name may come first (中国航空 沈阳飞机设计研究所)."""
         before, after = token[:start], token[end:]
-        if before and (not is_cjk(before[-1]) or before[-1] in CJK_STROKES):
-            before = ""  # a footnote mark, a number or a stroke glued on ("1国防科学技术大学")
+        if before and (not is_cjk(before[-1]) or before[-1] in CJK_STROKES
+                       or before.endswith(_CJK_PROSE)):
+            before = ""  # a footnote mark, a number or a stroke glued on ("1国防科学技术大学"),
+            # or a CV's sentence (本科毕业于哈工大)
         if before.endswith(CJK_PLA_PREFIXES) and not any(o[0] in self.military for o in owners):
             return False
         if before and not before.endswith(CJK_PREFIXES) and not any(
@@ -1789,7 +1791,13 @@ class NameIndex:
             return False  # 重庆大学城 is a university town, 浙江大学生 students
         return not after or key.endswith(CJK_UNIT_STARTS) or after.startswith(CJK_UNIT_STARTS) \
             or bool(CJK_NUMBERED_UNIT.match(after)) or self._group_member(after, owners) \
-            or key.endswith("大") and bool(_CJK_DEPARTMENT.match(after))
+            or self._short_name(key, owners) and bool(_CJK_DEPARTMENT.match(after))
+
+    def _short_name(self, key: str, owners: list[tuple[str, str, bool]]) -> bool:
+        """A school's short name (国防科大, 北理工, 哈工程), which its parts' names follow
+        straight on (北理工宇航学院), as a full name's do."""
+        return len(key) <= 4 and not key.endswith(CJK_NAME_ENDS) \
+            and any(o[0] in self.schools for o in owners)
 
     def _group_member(self, after: str, owners: list[tuple[str, str, bool]]) -> bool:
         """A defence group's name opening a body's that ends as an institute's, a company's or
@@ -1804,6 +1812,9 @@ class NameIndex:
 #: street (大学城, 大学路; not 城市, "urban"), or students (大学生; not 生命, 生物 and the like, a
 #: school's field).
 _NOT_A_UNIVERSITY = re.compile("城(?!市)|[路园街]|生(?![命物态殖理化药产])")
+#: The words of a CV's or a profile's sentence before a body's name: graduated from (毕业于),
+#: worked at (就职于, 任职于), came from (来自), joined (加入, 入职).
+_CJK_PROSE = ("于", "来自", "來自", "加入", "入职")
 #: What makes a Chinese name after a brand a company's: its legal form, or a company's part.
 _CJK_BRANDED = re.compile(
     "云|[\u4e00-\u9fff（）()]{0,20}?(?:有限公司|有限责任公司|公司|集团|研究院|实验室)")

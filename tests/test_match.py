@@ -1460,12 +1460,31 @@ def test_a_chinese_name_every_university_has_needs_its_city(raw, expected):
     ("国防科大计算机学院学员一大队学员五队", {"nudt"}),
     ("南师大文学院", {"nanjing-normal-university"}),
     ("国防科大", {"nudt"}),
-    # a short name's characters running into other words
+    ("北理工宇航学院, 北京 100081", {"bit"}),
+    ("哈工程船舶工程学院, 哈尔滨 150001", {"heu"}),
+    ("哈工大（深圳）", {"hit"}),
+    ("西安电子科大", {"xidian"}),
+    ("电子科大通信学院", {"uestc"}),
+    # a short name's characters running into other words, or inside another's name
     ("南师大楼", set()),
+    ("华南理工大学计算机学院", {"south-china-university-of-technology"}),
 ])
 def test_a_universitys_chinese_short_name_before_its_part(raw, expected):
-    """Chinese papers print a university's short name (国防科大, 南师大) straight before the
-    school or department."""
+    """Chinese papers print a university's short name (国防科大, 南师大, 北理工) straight before
+    the school or department."""
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("本科毕业于湖南大学电气与信息工程学院，自动化专业", {"hunan-university"}),
+    ("本科毕业于哈工大", {"hit"}),
+    ("现就职于中国电子科技集团公司第十四研究所", {"cetc-14"}),
+    # the sentence's words do not make a short name inside a longer one whole
+    ("毕业于华南理工大学", {"south-china-university-of-technology"}),
+])
+def test_a_name_in_a_cvs_chinese_sentence(raw, expected):
+    """Lab pages and CVs print where a member studied or works as a sentence (本科毕业于湖南大学):
+    the verb before the name does not make it a longer name."""
     assert flags(raw) == expected
 
 
