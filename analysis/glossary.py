@@ -64,7 +64,7 @@ TERMS: dict[str, tuple[str, ...]] = {
     "可靠性": ("reliability",), "标准化": ("standardization",), "标准": ("standard",),
     "综合": ("comprehensive", "general", "integrated"), "总体": ("system", "general", "overall"),
     "设计": ("design",), "应用": ("applied", "application"),
-    "船舶": ("ship", "marine", "shipbuilding"), "舰船": ("ship", "warship"),
+    "船舶": ("ship", "marine", "maritime", "shipbuilding"), "舰船": ("ship", "warship"),
     "海洋": ("ocean", "marine"), "水声": ("underwater acoustics",), "声学": ("acoustics",),
     "核": ("nuclear",), "原子能": ("atomic energy",), "兵器": ("ordnance", "weapon"),
     "工业": ("industry", "industrial"), "电源": ("power source", "power supply"),
@@ -122,6 +122,7 @@ CANON = {
     "structures": "structure", "products": "product", "networks": "network",
     "electromechanic": "electromechanical", "applications": "application",
     "ships": "ship", "weapons": "weapon", "industries": "industry", "processing": "process",
+    "sources": "source", "supplies": "supply",
 }
 #: Words that say nothing of which body it is: left out on both sides.
 IGNORED = frozenset({

@@ -54,6 +54,11 @@ MATCHER = match.Matcher(watchlist.load(), watchlist.load_not_watchlisted())
 @pytest.mark.parametrize(("raw", "expected"), [
     ("North China Institute of Computing Technology", {"15th-research-institute-of-cetc"}),
     ("Southwest Electronic Technology Research Institute", {"cetc--10th-research-institute"}),
+    # plurals read as the glossary's singular; 船舶 as the CSIC institutes' own "Maritime"
+    ("Tianjin Institute of Power Sources, Tianjin 300384, China",
+     {"cetc--18th-research-institute"}),
+    ("Wuhan Maritime Communication Research Institute, Wuhan 430205, China",
+     {"china-shipbuilding-industry--722nd-research-institute"}),
     ("Aerosp Res Inst Mat & Proc Technol, Beijing 100076, Peoples R China",
      {"china-aerospace-science-and-technology--casc-1st-academy--aerospace-research-institute-"
       "of-materials-and-processing-technology"}),
