@@ -134,6 +134,9 @@ def _straddles(found: Found, parsed: Parsed) -> bool:
 
 
 #: BibTeX exports print "&", "%", "_" and "#" escaped with a backslash.
+#: An e-mail address, which papers print after the affiliation: a mailbox's and a domain's
+#: words, not a body's name ("baidu@hust.edu.cn" is a HUST address).
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _LATEX_ESCAPE = re.compile(r"\\([&%_#$])")
 
 
@@ -391,6 +394,8 @@ class Matcher:
 
     def decide(self, raw: str, institution: dict[str, Any]) -> list[Link]:
         """Every link the rules find for one affiliation, strongest evidence first."""
+        if "@" in raw:
+            raw = _EMAIL.sub(" ", raw)
         escaped = "\\" in raw and raw != (unescaped := _LATEX_ESCAPE.sub(r"\1", raw))
         if escaped:  # a BibTeX export's "Sci \& Technol"
             raw = unescaped

@@ -1444,6 +1444,21 @@ def test_a_listed_companys_brand_inside_a_company_name(raw, expected):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
+    ("Baidu", {"baidu"}),
+    ("BAIDU", {"baidu"}),
+    ("Baidu USA Xlab", {"baidu"}),
+    # an e-mail address names no body: its words are no affiliation's
+    ("School of Computer Science and Technology, Huazhong University of Science and "
+     "Technology, Wuhan 430074, China. baidu@hust.edu.cn.",
+     {"huazhong-university-of-science-and-technology"}),
+    ("Department of Physics, University of Oxford (e-mail: ren.baidu@ox.ac.uk)", set()),
+])
+def test_baidu_printed_alone_and_words_inside_an_email_address(raw, expected):
+    """Programmes and paper lists print a co-author's company as its bare name ("Baidu")."""
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
     ("国际关系学院，北京", {"university-of-international-relations"}),
     ("国际关系学院信息科技学院，北京 100091", {"university-of-international-relations"}),
     # every university has a school of that name: another's, printed with it
