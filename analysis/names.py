@@ -455,6 +455,29 @@ def _city_shi(label: str, cities: tuple[str, ...]) -> tuple[str, str] | None:
     return None
 
 
+#: The legal forms a Chinese company's registered name ends with.
+_REGISTERED_ENDS = ("有限公司", "有限责任公司", "股份有限公司")
+
+
+def _company_without_city(label: str, cities: tuple[str, ...], schools: tuple[str, ...]
+                          ) -> tuple[str, str] | None:
+    """飞腾信息技术有限公司 for 天津飞腾信息技术有限公司: a company's registered name that
+    opens with its city or province is printed without it too (by the company itself, since
+    renaming, and by its staff). Only a whole registered name, with its legal form, whose
+    words after the city are a brand, not a field's (飞机工业, 热工: any city's company), and
+    where the city is not the start of a university's name the company holds (西安交通大学资产
+    经营有限公司)."""
+    if not label.endswith(_REGISTERED_ENDS):
+        return None
+    for city in sorted(cities, key=len, reverse=True):
+        rest = label[len(city):].removeprefix("市").removeprefix("省")
+        if label.startswith(city) and len(rest) >= 8 and rest[:2] not in glossary.TERMS \
+                and not rest.startswith(CJK_PREFIXES + ("（", "(")) \
+                and not any(s.startswith(label[:len(city) + 2]) for s in schools):
+            return rest, " without its city"
+    return None
+
+
 #: Chinese companies print their group's name with or without "(有限)公司" after 集团.
 _CJK_COMPANY = re.compile("集团(?:有限责任公司|股份有限公司|有限公司|公司)$")
 
@@ -1087,6 +1110,7 @@ class NameIndex:
             for x in (e.name, e.name_zh, *e.aliases):
                 if x:
                     printed_by.setdefault(normalise_text(x, STOPWORDS), set()).add(e.id)
+        school_names = tuple(e.name_zh for e in watchlist if e.id in self.schools and e.name_zh)
         for entry in watchlist:
             ambiguous = set(entry.ambiguous)
             labels = [(entry.name, "name"), (entry.name_zh, "Chinese name"),
@@ -1114,6 +1138,8 @@ class NameIndex:
                     *_other_forms(labels, ambiguous, _without_army, unsure=True),
                     *_other_forms(labels, ambiguous, _compass_short),
                     *_other_forms(labels, ambiguous, partial(_city_shi, cities=home)),
+                    *_other_forms(labels, ambiguous, partial(
+                        _company_without_city, cities=home, schools=school_names)),
                     *_other_forms(labels, ambiguous,
                                   lambda x: _other_order(x, self.china_places))]:
                 if not _anothers(label, entry.id, printed_by):
@@ -1698,7 +1724,9 @@ class NameIndex:
         """An ambiguous name closing its segment after a part's name and "of", where its
         affiliation (not another joined on) names the body's own city and no country abroad:
         "Software College of Northeastern University, Shenyang" (Boston's has colleges too,
-        and prints Boston)."""
+        and prints Boston), or, a school's, China, as the name alone may ("NLP lab of
+        Northeastern University, China"; not "Department of Offshore Oil Engineering, ...,
+        China", a subject)."""
         low = parsed.low
         opens = max((s for s in parsed.starts if s < t0), default=0)
         of = t0 - 2 if low[t0 - 1] == "the" else t0 - 1  # "... of the Northeastern University"
@@ -1711,7 +1739,8 @@ class NameIndex:
             return False
         if not ROAD_WORDS.isdisjoint(words):  # "Shenyang (Xi) Road, Boston" names a street
             words = [w for i, w in enumerate(words) if not _names_street(words, i + 1)]
-        return self._prints_place(entry_id, f" {' '.join(words)} ")
+        return entry_id in self.schools and not CHINA_MARKERS.isdisjoint(words) \
+            or self._prints_place(entry_id, f" {' '.join(words)} ")
 
     def _placed(self, owners: list[tuple[str, str, bool]], padded: str
                 ) -> list[tuple[str, str, bool]]:

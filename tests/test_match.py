@@ -1444,6 +1444,32 @@ def test_a_listed_companys_brand_inside_a_company_name(raw, expected):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
+    ("飞腾信息技术有限公司", {"tianjin-phytium-information-technology"}),
+    ("旷视科技有限公司", {"beijing-megvii-technology"}),
+    ("中航工业沈阳黎明航空发动机(集团)有限责任公司", {"aecc--shenyang-liming-aero-engine"}),
+    # another city's company of the same words is another company
+    ("北京宇树科技有限公司", set()),
+    # the words after the city are a field's, or the city opens a university's name
+    ("飞机工业(集团)有限公司", set()),
+    ("交通大学资产经营有限公司", set()),
+])
+def test_a_companys_registered_chinese_name_without_its_city(raw, expected):
+    """Companies and their staff print a registered name that opens with its city without
+    the city (飞腾信息技术有限公司 for 天津飞腾信息技术有限公司)."""
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("NLP lab of Northeastern University, China", {"neu-shenyang"}),
+    ("NLP lab of Northeastern University, Boston", set()),
+    # a subject's department, not a body's part
+    ("Department of Offshore Oil Engineering, Qingdao 266580, China", set()),
+])
+def test_an_ambiguous_schools_part_placed_by_china(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
     ("Baidu", {"baidu"}),
     ("BAIDU", {"baidu"}),
     ("Baidu USA Xlab", {"baidu"}),
