@@ -1806,9 +1806,9 @@ class NameIndex:
         group's name may come first (中国航空 沈阳飞机设计研究所)."""
         before, after = token[:start], token[end:]
         if before and (not is_cjk(before[-1]) or before[-1] in CJK_STROKES
-                       or before.endswith(_CJK_PROSE)):
+                       or before.endswith(_CJK_PROSE) or _CJK_DISTRICT.search(before)):
             before = ""  # a footnote mark, a number or a stroke glued on ("1国防科学技术大学"),
-            # or a CV's sentence (本科毕业于哈工大)
+            # a CV's sentence (本科毕业于哈工大) or an address's city and district (北京市海淀区)
         if before.endswith(CJK_PLA_PREFIXES) and not any(o[0] in self.military for o in owners):
             return False
         if before and not before.endswith(CJK_PREFIXES) and not any(
@@ -1844,6 +1844,8 @@ _NOT_A_UNIVERSITY = re.compile("城(?!市)|[路园街]|生(?![命物态殖理化
 #: The words of a CV's or a profile's sentence before a body's name: graduated from (毕业于),
 #: worked at (就职于, 任职于), came from (来自), joined (加入, 入职).
 _CJK_PROSE = ("于", "来自", "來自", "加入", "入职")
+#: An address's city or province and district before a body's name: 北京市海淀区清华大学.
+_CJK_DISTRICT = re.compile("[市省][\u4e00-\u9fff]{1,5}[区县]$")
 #: What makes a Chinese name after a brand a company's: its legal form, or a company's part.
 _CJK_BRANDED = re.compile(
     "云|[\u4e00-\u9fff（）()]{0,20}?(?:有限公司|有限责任公司|公司|集团|研究院|实验室)")

@@ -1520,12 +1520,15 @@ def test_a_universitys_chinese_short_name_before_its_part(raw, expected):
     ("本科毕业于湖南大学电气与信息工程学院，自动化专业", {"hunan-university"}),
     ("本科毕业于哈工大", {"hit"}),
     ("现就职于中国电子科技集团公司第十四研究所", {"cetc-14"}),
+    # an address's city and district before the name
+    ("北京市海淀区清华大学中央主楼825", {"tsinghua-university"}),
+    ("湖南省长沙市开福区国防科技大学", {"nudt"}),
     # the sentence's words do not make a short name inside a longer one whole
     ("毕业于华南理工大学", {"south-china-university-of-technology"}),
 ])
 def test_a_name_in_a_cvs_chinese_sentence(raw, expected):
-    """Lab pages and CVs print where a member studied or works as a sentence (本科毕业于湖南大学):
-    the verb before the name does not make it a longer name."""
+    """Lab pages and CVs print where a member studied or works as a sentence (本科毕业于湖南大学),
+    and addresses put the city and district first: neither makes the name a longer one."""
     assert flags(raw) == expected
 
 
