@@ -21,6 +21,7 @@ import pandas as pd
 
 from analysis.names import (
     CHINA_MARKERS,
+    CJK_NAME_ENDS,
     CJK_RUN,
     CJK_SERVICE_PART,
     COMMON_WORDS,
@@ -38,6 +39,7 @@ from analysis.names import (
     NameIndex,
     defence_lab_mention,
     foreign_places,
+    is_cjk,
     looks_glued,
     mentions_china,
     mentions_mainland,
@@ -134,9 +136,17 @@ def _straddles(found: Found, parsed: Parsed) -> bool:
 
 
 #: BibTeX exports print "&", "%", "_" and "#" escaped with a backslash.
+def _cjk_short_name(key: str) -> bool:
+    """A Chinese short name (中国科大, 哈工大): six characters or fewer, not ending as a full
+    name does."""
+    return len(key) <= 6 and all(map(is_cjk, key)) and not key.endswith(CJK_NAME_ENDS)
+
+
 #: An e-mail address, which papers print after the affiliation: a mailbox's and a domain's
-#: words, not a body's name ("baidu@hust.edu.cn" is a HUST address).
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: words, not a body's name ("baidu@hust.edu.cn" is a HUST address). ASCII only, so a Chinese
+#: name glued before it stays (国防科技大学计算机学院zhang@nudt.edu.cn), and ending in a
+#: lower-case top-level domain, so a profile's "PhD@NUDT.Changsha" is no address.
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[a-z]{2,6}\b")
 _LATEX_ESCAPE = re.compile(r"\\([&%_#$])")
 
 
@@ -334,9 +344,9 @@ class Matcher:
         longest = max((len(f.matched.replace(" ", "")) for f in names if not f.owner),
                       default=0) if names else 0
         folded = "" if raw.isascii() else simplified(raw)
-        if folded:
+        if folded:  # not through a short name: Taiwan's 中國科大 is its own university's
             found = [f._replace(label=f"{f.label}, traditional characters folded")
-                     for f in self.find(Parsed(folded))]
+                     for f in self.find(Parsed(folded)) if not _cjk_short_name(f.matched)]
             if any(len(f.matched.replace(" ", "")) > longest for f in found):
                 return found
         if _abroad_only(parsed, self.names.mainland_places):
@@ -859,6 +869,9 @@ _SERVICE_STARTS = ("air force ", "army ", "navy ", "naval ", "rocket force ", "a
 
 #: The words of a name made only of a compass point and an institution's word, which other
 #: countries' universities bear too ("Southeast University" is Nanjing's and Dhaka's).
+#: Chinese names other countries' bodies print in the same characters: Japan's Tohoku (東北
+#: 大学) and the National Defense Universities of the United States and Pakistan.
+_SHARED_CJK_NAMES = frozenset({"东北大学", "东南大学", "西北大学", "西南大学", "国防大学"})
 _COMPASS_NAME_WORDS = frozenset({
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
     "northern", "southern", "eastern", "western", "northeastern", "northwestern",
@@ -867,9 +880,11 @@ _COMPASS_NAME_WORDS = frozenset({
 
 def _name_abroad(ctx: Context, found: Found) -> Link | None:
     """A name other countries' bodies share, placed abroad: a force's school name, a compass
-    point's university, or an acronym ("CUST, Islamabad, Pakistan" is not Changchun's)."""
+    point's university (in Chinese too: 东北大学（日本） is Tohoku), or an acronym ("CUST,
+    Islamabad, Pakistan" is not Changchun's)."""
     if not found.matched.startswith(_SERVICE_STARTS) and not found.label.startswith("acronym") \
-            and not _COMPASS_NAME_WORDS.issuperset(found.matched.split()):
+            and not _COMPASS_NAME_WORDS.issuperset(found.matched.split()) \
+            and found.matched not in _SHARED_CJK_NAMES:
         return None
     return _placed_elsewhere(ctx, found, "name_abroad", foreign_places(ctx.parsed), "abroad",
                              "in China")

@@ -92,6 +92,10 @@ NAME_PREFIXES = {"national", "west", "east", "south", "north", "northwest", "nor
                  "southwest", "southeast", "central"}  # "West Anhui University" is not Anhui's
 _LETTER_PREFIXES = tuple(NAME_PREFIXES)
 FOREIGN_CJK = ("台湾", "臺灣", "台北", "臺北", "香港", "澳门", "澳門", "高雄", "新竹", "台南")
+#: Other countries in Chinese, as CVs print where a degree was taken (东北大学（日本）, Tohoku).
+FOREIGN_COUNTRIES_CJK = ("日本", "美国", "美國", "英国", "英國", "法国", "法國", "德国", "德國",
+                         "韩国", "韓國", "俄罗斯", "加拿大", "澳大利亚", "新加坡", "印度",
+                         "巴基斯坦", "意大利", "荷兰", "瑞士", "瑞典", "以色列", "华盛顿")
 #: Words that end a street's name ("17 Tsinghua East Rd", "Beihang Lu", "Shenyang Road").
 ROAD_WORDS = frozenset({"rd", "road", "st", "street", "ave", "avenue", "lu", "blvd", "dajie",
                         "lane", "ln", "hwy", "highway", "jie", "boulevard", "drive", "dr",
@@ -455,6 +459,27 @@ def _city_shi(label: str, cities: tuple[str, ...]) -> tuple[str, str] | None:
     return None
 
 
+def _under_short_names(labels: list[tuple[str, str]], ancestors: list[Entry]
+                       ) -> list[tuple[str, str, bool]]:
+    """哈工大（威海） for 哈尔滨工业大学（威海）, 南理工紫金学院 for 南京理工大学紫金学院: a part's
+    Chinese name that opens with its university's prints with the university's short name
+    (its Chinese aliases shorter than a full name) in its place, as the university does."""
+    out = []
+    for ancestor in ancestors:
+        shorts = [a for a in ancestor.aliases if len(a) <= 6 and all(map(is_cjk, a))
+                  and not a.endswith(CJK_NAME_ENDS)]
+        for label, kind in labels:
+            if shorts and ancestor.name_zh and label.startswith(ancestor.name_zh) \
+                    and len(label) > len(ancestor.name_zh):
+                rest = label[len(ancestor.name_zh):]
+                out += [(short + rest, f"{kind} with its university's short name", False)
+                        for short in shorts]
+    return out
+
+
+#: How a company's registered Chinese name printed without its opening city is labelled: read
+#: only where nothing Chinese comes before it.
+WITHOUT_CITY = " without its city"
 #: The legal forms a Chinese company's registered name ends with.
 _REGISTERED_ENDS = ("有限公司", "有限责任公司", "股份有限公司")
 
@@ -474,7 +499,7 @@ def _company_without_city(label: str, cities: tuple[str, ...], schools: tuple[st
         if label.startswith(city) and len(rest) >= 8 and rest[:2] not in glossary.TERMS \
                 and not rest.startswith(CJK_PREFIXES + ("（", "(")) \
                 and not any(s.startswith(label[:len(city) + 2]) for s in schools):
-            return rest, " without its city"
+            return rest, WITHOUT_CITY
     return None
 
 
@@ -1076,6 +1101,8 @@ class NameIndex:
         #: an entry's own cities in Chinese, which may stand before its Chinese name
         #: (北京清华大学; never another city's: 南京信息工程大学 is not 信息工程大学, in Zhengzhou)
         self.cjk_home: dict[str, tuple[str, ...]] = {}
+        #: each entry's own cities in Chinese, not its group's (see WITHOUT_CITY)
+        self.cjk_own: dict[str, tuple[str, ...]] = {}
         self.military = frozenset(e.id for e in watchlist if e.category == "military")
         #: the defence groups (roots with parts), and the XPCC (a government body listed for
         #: repression, whose units carry its name first): a body whose Chinese name opens with
@@ -1140,6 +1167,7 @@ class NameIndex:
                     *_other_forms(labels, ambiguous, partial(_city_shi, cities=home)),
                     *_other_forms(labels, ambiguous, partial(
                         _company_without_city, cities=home, schools=school_names)),
+                    *_under_short_names(labels, watchlist.chain(entry.id)[1:]),
                     *_other_forms(labels, ambiguous,
                                   lambda x: _other_order(x, self.china_places))]:
                 if not _anothers(label, entry.id, printed_by):
@@ -1150,6 +1178,7 @@ class NameIndex:
                                      for p in e.places} | campus_cities.get(entry.id, set())
             self.group_prefixes[entry.id] = _group_prefixes(watchlist.chain(entry.id)[1:])
             self.cjk_home[entry.id] = home + tuple(f"{p}市" for p in home if p[-1] not in "市省")
+            self.cjk_own[entry.id] = tuple(p for p in entry.places if p in home)
         #: the watchlist's places in Chinese: the mainland cities a PLA body may print first
         self.cjk_places = frozenset(p for e in watchlist for p in e.places
                                     if len(p) >= 2 and all(map(is_cjk, p)))
@@ -1724,9 +1753,10 @@ class NameIndex:
         """An ambiguous name closing its segment after a part's name and "of", where its
         affiliation (not another joined on) names the body's own city and no country abroad:
         "Software College of Northeastern University, Shenyang" (Boston's has colleges too,
-        and prints Boston), or, a school's, China, as the name alone may ("NLP lab of
+        and prints Boston), or, a school's, China after it, as the name alone may ("NLP lab of
         Northeastern University, China"; not "Department of Offshore Oil Engineering, ...,
-        China", a subject)."""
+        China", a subject, nor "Center for the Study of China's Military Affairs of National
+        Defense University", the US one)."""
         low = parsed.low
         opens = max((s for s in parsed.starts if s < t0), default=0)
         of = t0 - 2 if low[t0 - 1] == "the" else t0 - 1  # "... of the Northeastern University"
@@ -1739,7 +1769,7 @@ class NameIndex:
             return False
         if not ROAD_WORDS.isdisjoint(words):  # "Shenyang (Xi) Road, Boston" names a street
             words = [w for i, w in enumerate(words) if not _names_street(words, i + 1)]
-        return entry_id in self.schools and not CHINA_MARKERS.isdisjoint(words) \
+        return entry_id in self.schools and not CHINA_MARKERS.isdisjoint(low[t1:last]) \
             or self._prints_place(entry_id, f" {' '.join(words)} ")
 
     def _placed(self, owners: list[tuple[str, str, bool]], padded: str
@@ -1805,10 +1835,17 @@ class NameIndex:
         """A Chinese name must not be the middle of a longer name (see CJK_UNIT_STARTS); its
         group's name may come first (中国航空 沈阳飞机设计研究所)."""
         before, after = token[:start], token[end:]
+        if before and is_cjk(before[-1]) and any(
+                o[1].endswith(WITHOUT_CITY)
+                and not before.endswith(self.cjk_own[o[0]] + _CJK_PROSE)
+                for o in owners):
+            return False  # another city's company of the same words (北京飞腾信息技术有限公司)
         if before and (not is_cjk(before[-1]) or before[-1] in CJK_STROKES
-                       or before.endswith(_CJK_PROSE) or _CJK_DISTRICT.search(before)):
+                       or before.endswith(_CJK_PROSE) or _CJK_DISTRICT.search(before)
+                       and any(o[0] in self.schools for o in owners)):
             before = ""  # a footnote mark, a number or a stroke glued on ("1国防科学技术大学"),
-            # a CV's sentence (本科毕业于哈工大) or an address's city and district (北京市海淀区)
+            # a CV's sentence (本科毕业于哈工大), or an address's city and district before a
+            # school (北京市海淀区清华大学; a company there is another city's, 北京市海淀区宇树...)
         if before.endswith(CJK_PLA_PREFIXES) and not any(o[0] in self.military for o in owners):
             return False
         if before and not before.endswith(CJK_PREFIXES) and not any(
@@ -1823,9 +1860,9 @@ class NameIndex:
             or self._short_name(key, owners) and bool(_CJK_DEPARTMENT.match(after))
 
     def _short_name(self, key: str, owners: list[tuple[str, str, bool]]) -> bool:
-        """A school's short name (国防科大, 北理工, 哈工程), which its parts' names follow
+        """A school's short name (国防科大, 北理工, 西安电子科大), which its parts' names follow
         straight on (北理工宇航学院), as a full name's do."""
-        return len(key) <= 4 and not key.endswith(CJK_NAME_ENDS) \
+        return len(key) <= 6 and not key.endswith(CJK_NAME_ENDS) \
             and any(o[0] in self.schools for o in owners)
 
     def _group_member(self, after: str, owners: list[tuple[str, str, bool]]) -> bool:
@@ -1879,7 +1916,7 @@ def _translations(watchlist: Watchlist, innocents: list[Name]
 
 
 #: A university's part printed straight after its short name (国防科大计算机学院, 南师大文学院).
-_CJK_DEPARTMENT = re.compile("[\u4e00-\u9fff]{1,10}?(?:学院|系|研究所|研究院|实验室|中心|医院)")
+_CJK_DEPARTMENT = re.compile("[\u4e00-\u9fff]{1,16}?(?:学院|系|研究所|研究院|实验室|中心|医院)")
 
 
 #: China named inside a body's name: 中国..., the Chinese Academy of Sciences (and of
@@ -1895,7 +1932,7 @@ def mentions_china(parsed: Parsed, raw: str) -> bool:
 TAIWAN_MARKERS = {"taiwan", "taipei", "kaohsiung", "hsinchu", "tainan", "taichung",
                   "taoyuan", "keelung", "chiayi", "hualien", "roc"}
 TAIWAN_CJK = ("台湾", "臺灣", "台北", "臺北", "高雄", "新竹", "台南", "臺南", "台中", "臺中",
-              "桃园", "桃園")
+              "桃园", "桃園", "花莲", "花蓮", "嘉义", "嘉義")
 
 
 _TAIWAN_CJK = re.compile("|".join(TAIWAN_CJK))
@@ -1984,7 +2021,7 @@ def foreign_places(parsed: Parsed) -> list[str]:
             and _us_address(parsed.cased):
         found.append("usa")
     folded = parsed.folded
-    found += [m for m in FOREIGN_CJK if m in folded]
+    found += [m for m in FOREIGN_CJK + FOREIGN_COUNTRIES_CJK if m in folded]
     return list(dict.fromkeys(found))
 
 

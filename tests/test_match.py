@@ -1444,11 +1444,52 @@ def test_a_listed_companys_brand_inside_a_company_name(raw, expected):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
+    # a part's name with its university's short name in place of the full one
+    ("哈工大（威海）计算机学院", {"hit-weihai"}),
+    ("南理工紫金学院计算机学院",
+     {"njust--nanjing-university-of-science-and-technology-zijin-college"}),
+    ("北理工爆炸科学与技术国家重点实验室",
+     {"bit--state-key-laboratory-of-explosion-science-and-technology"}),
+    ("西安电子科大通信工程学院", {"xidian"}),
+    ("中国科大物理学院", {"university-of-science-and-technology-of-china"}),
+    # Taiwan's China University of Technology prints the same short name in traditional script
+    ("中國科大資訊管理系", set()),
+])
+def test_a_universitys_short_name_before_a_part_listed_or_not(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("博士毕业于东北大学（日本）", set()),  # Tohoku University
+    ("日本宫城县仙台市青叶区东北大学", set()),
+    ("国防大学, 华盛顿20319", set()),
+    ("毕业于东华大学（花莲）", set()),  # Taiwan's Dong Hwa University
+    ("东北大学，沈阳", {"neu-shenyang"}),
+])
+def test_a_chinese_name_other_countries_share_placed_abroad(raw, expected):
+    """东北大学 is also Japan's Tohoku University and 国防大学 any country's defence university:
+    placed abroad in Chinese, they are not the listed ones."""
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("国防科技大学计算机学院zhang@nudt.edu.cn", {"nudt"}),
+    ("PhD@NUDT.Changsha", {"nudt"}),  # a profile's "degree@place", no address
+])
+def test_an_email_address_is_set_aside_but_not_the_text_around_it(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
     ("飞腾信息技术有限公司", {"tianjin-phytium-information-technology"}),
     ("旷视科技有限公司", {"beijing-megvii-technology"}),
     ("中航工业沈阳黎明航空发动机(集团)有限责任公司", {"aecc--shenyang-liming-aero-engine"}),
-    # another city's company of the same words is another company
+    ("就职于飞腾信息技术有限公司", {"tianjin-phytium-information-technology"}),
+    # another city's company of the same words is another company, its group's city too
     ("北京宇树科技有限公司", set()),
+    ("北京飞腾信息技术有限公司", set()),
+    ("湖南省长沙市岳麓区飞腾信息技术有限公司", set()),
+    ("北京市海淀区宇树科技有限公司", set()),
     # the words after the city are a field's, or the city opens a university's name
     ("飞机工业(集团)有限公司", set()),
     ("交通大学资产经营有限公司", set()),
@@ -1464,6 +1505,9 @@ def test_a_companys_registered_chinese_name_without_its_city(raw, expected):
     ("NLP lab of Northeastern University, Boston", set()),
     # a subject's department, not a body's part
     ("Department of Offshore Oil Engineering, Qingdao 266580, China", set()),
+    # China before the name is the part's subject or a person's origin
+    ("Center for the Study of China's Military Affairs of National Defense University", set()),
+    ("Visiting scholar from China, Department of Physics of Northeastern University", set()),
 ])
 def test_an_ambiguous_schools_part_placed_by_china(raw, expected):
     assert flags(raw) == expected
@@ -1503,7 +1547,7 @@ def test_a_chinese_name_every_university_has_needs_its_city(raw, expected):
     ("国防科大", {"nudt"}),
     ("北理工宇航学院, 北京 100081", {"bit"}),
     ("哈工程船舶工程学院, 哈尔滨 150001", {"heu"}),
-    ("哈工大（深圳）", {"hit"}),
+    ("哈工大（深圳）", {"hit-shenzhen"}),
     ("西安电子科大", {"xidian"}),
     ("电子科大通信学院", {"uestc"}),
     # a short name's characters running into other words, or inside another's name
