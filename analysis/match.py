@@ -93,6 +93,15 @@ _HEAD_WORDS = ("university ", "institute ", "college ", "academy ", "school ")
 
 #: A lone digit ending a part ("Mil Med Univ 3, SW Hosp"), and the ordinal words it stands for.
 _TRAILING_ORDINAL = re.compile(r" ([1-9]) ?(?:[,;]|$)")
+#: Patent offices' and Derwent's order for a university, "UNIV ZHEJIANG", "UNIV SOUTH CHINA
+#: TECH": the word University first, then the name, then its field.
+_UNIV_FIRST = re.compile(
+    r"(?<![^,;(（])\s*\bUniv\.?\s+(?!of\b)(?P<name>[A-Z][A-Za-z'’-]*(?:\s+[A-Z][A-Za-z'’-]*)*?)"
+    r"(?:\s+(?P<field>Sci(?:ence)?\s*(?:&|and)\s*Tech(?:nology)?|Tech(?:nology)?"
+    r"|Aeronautics(?:\s*(?:&|and)\s*Astronautics)?|Posts\s*(?:&|and)\s*Telecom\w*))?"
+    r"\s*(?=[,;)）]|$)", re.IGNORECASE)
+_FIELD_WORDS = {"sci": "Science and Technology", "tec": "Technology", "aer": "Aeronautics",
+                "pos": "Posts and Telecommunications"}
 _LONE_DIGITS = frozenset("123456789")  # a cheaper first test: most strings hold none
 _ORDINAL_WORDS = ("", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh",
                   "Eighth", "Ninth")
@@ -305,6 +314,21 @@ class Matcher:
         note = f"Web of Science's \"{part} {last.group(1)}\" read as \"{word} {part}\""
         return self._reread(again, note) or (raw, parsed, [])
 
+    def _univ_first(self, raw: str, univ: re.Match[str]
+                    ) -> tuple[str, Parsed, list[Found]] | None:
+        """Patent records print a university as "UNIV ZHEJIANG", "UNIV SOUTH CHINA TECH": read
+        again in a paper's order, "Zhejiang University", "South China University of
+        Technology"."""
+        name = re.sub(r"^Nat\b\.?", "National", univ["name"].title())  # Taiwan's "UNIV NAT ..."
+        field = univ["field"]
+        words = _FIELD_WORDS[field[:3].lower()] if field else ""
+        if "astro" in (field or "").lower():
+            words += " and Astronautics"
+        order = f"{name} University of {words}" if field else f"{name} University"
+        again = f"{raw[:univ.start()]} {order}{raw[univ.end():]}".strip()
+        return self._reread(again, f"the patent offices' \"{univ[0].strip()}\" read as "
+                            f"\"{order}\"")
+
     def _reread(self, again: str, note: str, reread: Parsed | None = None
                 ) -> tuple[str, Parsed, list[Found]] | None:
         """The string as rewritten, its parse and its names, each noting the rewriting; None
@@ -420,6 +444,9 @@ class Matcher:
         elif not names and not _LONE_DIGITS.isdisjoint(parsed.low) \
                 and (last := _TRAILING_ORDINAL.search(raw)):
             raw, parsed, names = self._ordinal(raw, parsed, last)
+        if (not names or "niv" in raw) and (univ := _UNIV_FIRST.search(raw)) \
+                and (not names or univ["field"]):  # "UNIV SOUTH CHINA TECH" is not USC
+            raw, parsed, names = self._univ_first(raw, univ) or (raw, parsed, names)
         if not names and "-" in raw and (joined := _syllables_joined(raw)) != raw:
             raw, parsed, names = self._reread(
                 joined, "its pinyin syllables joined across a hyphen") or (raw, parsed, names)

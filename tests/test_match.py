@@ -1460,6 +1460,24 @@ def test_a_universitys_short_name_before_a_part_listed_or_not(raw, expected):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
+    ("UNIV ZHEJIANG", {"zhejiang-university"}),
+    ("UNIV SOUTH CHINA TECH", {"south-china-university-of-technology"}),
+    ("UNIV SOUTH CHINA", {"university-of-south-china"}),
+    ("UNIV HARBIN SCIENCE & TECH", {"harbin-university-of-science-and-technology"}),
+    ("UNIV NANJING AERONAUTICS & ASTRONAUTICS", {"nuaa"}),
+    ("UNIV BEIJING POSTS & TELECOMM", {"beijing-university-of-posts-and-telecommunications"}),
+    ("Univ Peking, Sch Adv Agr Sci, Beijing 100871, Peoples R China", {"peking-university"}),
+    # Taiwan's National Tsing Hua University, and a university abroad
+    ("UNIV NAT TSING HUA", set()),
+    ("UNIV CALIFORNIA", set()),
+])
+def test_a_university_in_the_patent_offices_order(raw, expected):
+    """Patent records (and some Web of Science fields) print "UNIV ZHEJIANG", "UNIV SOUTH CHINA
+    TECH": the word University first, then the name, then its field."""
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
     ("博士毕业于东北大学（日本）", set()),  # Tohoku University
     ("日本宫城县仙台市青叶区东北大学", set()),
     ("国防大学, 华盛顿20319", set()),
