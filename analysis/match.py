@@ -93,6 +93,9 @@ _HEAD_WORDS = ("university ", "institute ", "college ", "academy ", "school ")
 
 #: A lone digit ending a part ("Mil Med Univ 3, SW Hosp"), and the ordinal words it stands for.
 _TRAILING_ORDINAL = re.compile(r" ([1-9]) ?(?:[,;]|$)")
+_LONE_DIGITS = frozenset("123456789")  # a cheaper first test: most strings hold none
+_ORDINAL_WORDS = ("", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh",
+                  "Eighth", "Ninth")
 #: Patent offices' and Derwent's order for a university, "UNIV ZHEJIANG", "UNIV SOUTH CHINA
 #: TECH": the word University first, then the name, then its field.
 _UNIV_FIRST = re.compile(
@@ -102,9 +105,6 @@ _UNIV_FIRST = re.compile(
     r"\s*(?=[,;)）]|$)", re.IGNORECASE)
 _FIELD_WORDS = {"sci": "Science and Technology", "tec": "Technology", "aer": "Aeronautics",
                 "pos": "Posts and Telecommunications"}
-_LONE_DIGITS = frozenset("123456789")  # a cheaper first test: most strings hold none
-_ORDINAL_WORDS = ("", "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh",
-                  "Eighth", "Ninth")
 
 #: Two capitalised words of a syllable or two joined by a hyphen ("Zhe-Jiang", "Xi-Dian").
 _HYPHENED = re.compile(r"\b([A-Z][a-z]{0,5})-([A-Za-z][a-z]{0,5})\b")
@@ -144,7 +144,6 @@ def _straddles(found: Found, parsed: Parsed) -> bool:
     return any(word != "the" for word in parsed.low[part:found.start])
 
 
-#: BibTeX exports print "&", "%", "_" and "#" escaped with a backslash.
 def _cjk_short_name(key: str) -> bool:
     """A Chinese short name (中国科大, 哈工大): six characters or fewer, not ending as a full
     name does."""
@@ -156,6 +155,7 @@ def _cjk_short_name(key: str) -> bool:
 #: name glued before it stays (国防科技大学计算机学院zhang@nudt.edu.cn), and ending in a
 #: lower-case top-level domain, so a profile's "PhD@NUDT.Changsha" is no address.
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[a-z]{2,6}\b")
+#: BibTeX exports print "&", "%", "_" and "#" escaped with a backslash.
 _LATEX_ESCAPE = re.compile(r"\\([&%_#$])")
 
 
@@ -444,7 +444,8 @@ class Matcher:
         elif not names and not _LONE_DIGITS.isdisjoint(parsed.low) \
                 and (last := _TRAILING_ORDINAL.search(raw)):
             raw, parsed, names = self._ordinal(raw, parsed, last)
-        if (not names or "niv" in raw) and (univ := _UNIV_FIRST.search(raw)) \
+        if ("Univ " in raw or "Univ." in raw or "UNIV " in raw) \
+                and (univ := _UNIV_FIRST.search(raw)) \
                 and (not names or univ["field"]):  # "UNIV SOUTH CHINA TECH" is not USC
             raw, parsed, names = self._univ_first(raw, univ) or (raw, parsed, names)
         if not names and "-" in raw and (joined := _syllables_joined(raw)) != raw:
@@ -894,11 +895,11 @@ _SERVICE_STARTS = ("air force ", "army ", "navy ", "naval ", "rocket force ", "a
                    "military ", "national defense ")
 
 
-#: The words of a name made only of a compass point and an institution's word, which other
-#: countries' universities bear too ("Southeast University" is Nanjing's and Dhaka's).
 #: Chinese names other countries' bodies print in the same characters: Japan's Tohoku (東北
 #: 大学) and the National Defense Universities of the United States and Pakistan.
 _SHARED_CJK_NAMES = frozenset({"东北大学", "东南大学", "西北大学", "西南大学", "国防大学"})
+#: The words of a name made only of a compass point and an institution's word, which other
+#: countries' universities bear too ("Southeast University" is Nanjing's and Dhaka's).
 _COMPASS_NAME_WORDS = frozenset({
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
     "northern", "southern", "eastern", "western", "northeastern", "northwestern",

@@ -96,6 +96,7 @@ FOREIGN_CJK = ("台湾", "臺灣", "台北", "臺北", "香港", "澳门", "澳�
 FOREIGN_COUNTRIES_CJK = ("日本", "美国", "美國", "英国", "英國", "法国", "法國", "德国", "德國",
                          "韩国", "韓國", "俄罗斯", "加拿大", "澳大利亚", "新加坡", "印度",
                          "巴基斯坦", "意大利", "荷兰", "瑞士", "瑞典", "以色列", "华盛顿")
+_FOREIGN_CJK_ALL = FOREIGN_CJK + FOREIGN_COUNTRIES_CJK
 #: Words that end a street's name ("17 Tsinghua East Rd", "Beihang Lu", "Shenyang Road").
 ROAD_WORDS = frozenset({"rd", "road", "st", "street", "ave", "avenue", "lu", "blvd", "dajie",
                         "lane", "ln", "hwy", "highway", "jie", "boulevard", "drive", "dr",
@@ -2021,7 +2022,8 @@ def foreign_places(parsed: Parsed) -> list[str]:
             and _us_address(parsed.cased):
         found.append("usa")
     folded = parsed.folded
-    found += [m for m in FOREIGN_CJK + FOREIGN_COUNTRIES_CJK if m in folded]
+    if not folded.isascii():
+        found += [m for m in _FOREIGN_CJK_ALL if m in folded]
     return list(dict.fromkeys(found))
 
 
