@@ -445,8 +445,10 @@ class Matcher:
                 and (last := _TRAILING_ORDINAL.search(raw)):
             raw, parsed, names = self._ordinal(raw, parsed, last)
         if ("Univ " in raw or "Univ." in raw or "UNIV " in raw) \
-                and (univ := _UNIV_FIRST.search(raw)) \
-                and (not names or univ["field"]):  # "UNIV SOUTH CHINA TECH" is not USC
+                and (univ := _UNIV_FIRST.search(raw)) and (not names or univ["field"]) \
+                and self.names.speller.known.issuperset(univ["name"].lower().split()[-1:]):
+            # "UNIV SOUTH CHINA TECH" is not USC; "Univ Oxford", Web of Science's, names no
+            # listed name's word and is not read again
             raw, parsed, names = self._univ_first(raw, univ) or (raw, parsed, names)
         if not names and "-" in raw and (joined := _syllables_joined(raw)) != raw:
             raw, parsed, names = self._reread(
@@ -591,8 +593,9 @@ RULES: dict[str, Rule] = {r.name: r for r in [
     Rule("name_abroad", 0.3, "the string names the entry by a force's school name that other "
          "countries' forces share (Air Force, Army, Navy, Naval, Rocket Force, Armed Police, "
          "Military, National Defense), by a name made only of a compass point and an "
-         "institution's word (Southeast University), or by an acronym (\"CUST, Islamabad, "
-         "Pakistan\"), places it abroad and names no place in "
+         "institution's word (Southeast University; in Chinese too, 东北大学 is also Japan's "
+         "Tohoku University), or by an acronym (\"CUST, Islamabad, Pakistan\"), places it "
+         "abroad and names no place in "
          "China: most likely the namesake (the Royal Australian Air Force's Institute of "
          "Aviation Medicine; Southeast University, Dhaka)"),
     Rule("name_unlisted_link", 0.75, "the string names the entry; OpenAlex linked an "
