@@ -1586,8 +1586,9 @@ class NameIndex:
             if len(kept) > 1:  # a name two entries print: the one whose city the string names
                 kept = self._placed(kept, padded)
             taken.append((first, last))
-            found += [self._found(owner, f"{kind}, in a company's name" if ambiguous and
-                                  self._in_company(owner, kind, t0, t1, parsed) else kind,
+            found += [self._found(owner, f"{kind}, in a company's name" if ambiguous
+                                  and (kind != "acronym" or t0 not in parsed.starts)
+                                  and self._in_company(owner, kind, t0, t1, parsed) else kind,
                                   key, t0, t1, parsed) for owner, kind, ambiguous in kept]
         if len(found) > 1:  # most strings name one body, already in order and once
             unique: dict[str, Found] = {}
@@ -1710,6 +1711,9 @@ class NameIndex:
             return True
         starts = parsed.starts
         segment_end = min((s for s in starts if s > t0), default=len(low))
+        if kind == "acronym" and t0 not in starts \
+                and self._in_company(entry_id, kind, t0, t1, parsed):
+            return FOREIGN_MARKERS.isdisjoint(low[slice(*parsed.part(t0))])  # Hefei BOE Display
         if kind == "acronym":
             if t0 not in starts and not (t1 == segment_end
                                          and self._closes(entry_id, low, t0, starts)):
@@ -1790,12 +1794,13 @@ class NameIndex:
         return any(p and f" {p} " in padded for p in self.places.get(entry_id, ()))
 
     def _in_company(self, entry_id: str, kind: str, t0: int, t1: int, parsed: Parsed) -> bool:
-        """A listed company's ambiguous one-word name (its brand) with a company's word after it
-        in its segment: the string names one of its companies. Not where the brand and the next
+        """A listed company's ambiguous one-word name or acronym (its brand) with a company's
+        word after it in its segment: the string names one of its companies ("Hefei BOE Display
+        Technology Co., Ltd."). Not where the brand and the next
         word begin a listed name ("China Electronics" is CEC's, "China Electronics Technology"
         CETC's), nor a longer name of several words ("China Electronic Science and Technology
         Group" is CETC's in translation)."""
-        if kind == "acronym" or t1 - t0 != 1 or entry_id not in self.companies:
+        if t1 - t0 != 1 or entry_id not in self.companies:
             return False
         longer = f" {' '.join(parsed.low[t0:t1 + 1])}"
         if self.latin.match(longer) and any(

@@ -1421,6 +1421,11 @@ def test_a_chinese_company_printed_with_another_legal_form(raw, expected):
     ("Baidu Online Network Technol. (Beijing) Co. Ltd., Beijing, China", {"baidu"}),
     ("Nanjing FiberHome Telecommunication Technologies Co., Ltd.", {"fiberhome-technologies"}),
     ("Beijing Qihoo Technology Co. Ltd., Beijing, China", {"360-security-technology"}),
+    # an ambiguous acronym that is the company's brand
+    ("Hefei BOE Display Technology Co., Ltd.", {"boe-technology"}),
+    ("CHONGQING BOE SMART ELECTRONICS SYSTEM CO., LTD.", {"boe-technology"}),
+    ("Texas BOE Services Inc., Austin, TX 78701", set()),
+    ("Department of Physics, BOE Research, London", set()),
     # the brand and the next word begin its own name: still its company
     ("Shenzhen Autel Intelligent Aviation Technology Co Ltd", {"autel-intelligent-technology"}),
     # no company's word in its segment: the bare brand is anything ("Dahua" is a given name)
