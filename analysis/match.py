@@ -21,7 +21,6 @@ import pandas as pd
 
 from analysis.names import (
     CHINA_MARKERS,
-    CJK_NAME_ENDS,
     CJK_RUN,
     CJK_SERVICE_PART,
     COMMON_WORDS,
@@ -37,9 +36,9 @@ from analysis.names import (
     UNIVERSITY_WORDS,
     Found,
     NameIndex,
+    cjk_short_name,
     defence_lab_mention,
     foreign_places,
-    is_cjk,
     looks_glued,
     mentions_china,
     mentions_mainland,
@@ -142,12 +141,6 @@ def _straddles(found: Found, parsed: Parsed) -> bool:
         # Technology, Chinese Academy of Sciences", the lab's comma left out)
     part = max((s for s in starts if s <= found.start), default=0)
     return any(word != "the" for word in parsed.low[part:found.start])
-
-
-def _cjk_short_name(key: str) -> bool:
-    """A Chinese short name (中国科大, 哈工大): six characters or fewer, not ending as a full
-    name does."""
-    return len(key) <= 6 and all(map(is_cjk, key)) and not key.endswith(CJK_NAME_ENDS)
 
 
 #: An e-mail address, which papers print after the affiliation: a mailbox's and a domain's
@@ -370,7 +363,7 @@ class Matcher:
         folded = "" if raw.isascii() else simplified(raw)
         if folded:  # not through a short name: Taiwan's 中國科大 is its own university's
             found = [f._replace(label=f"{f.label}, traditional characters folded")
-                     for f in self.find(Parsed(folded)) if not _cjk_short_name(f.matched)]
+                     for f in self.find(Parsed(folded)) if not cjk_short_name(f.matched)]
             if any(len(f.matched.replace(" ", "")) > longest for f in found):
                 return found
         if _abroad_only(parsed, self.names.mainland_places):

@@ -460,6 +460,12 @@ def _city_shi(label: str, cities: tuple[str, ...]) -> tuple[str, str] | None:
     return None
 
 
+def cjk_short_name(key: str) -> bool:
+    """A Chinese short name (哈工大, 中国科大, 西安电子科大): six characters or fewer, not
+    ending as a full name does (大学, 研究所...)."""
+    return len(key) <= 6 and all(map(is_cjk, key)) and not key.endswith(CJK_NAME_ENDS)
+
+
 def _under_short_names(labels: list[tuple[str, str]], ancestors: list[Entry]
                        ) -> list[tuple[str, str, bool]]:
     """哈工大（威海） for 哈尔滨工业大学（威海）, 南理工紫金学院 for 南京理工大学紫金学院: a part's
@@ -467,8 +473,7 @@ def _under_short_names(labels: list[tuple[str, str]], ancestors: list[Entry]
     (its Chinese aliases shorter than a full name) in its place, as the university does."""
     out = []
     for ancestor in ancestors:
-        shorts = [a for a in ancestor.aliases if len(a) <= 6 and all(map(is_cjk, a))
-                  and not a.endswith(CJK_NAME_ENDS)]
+        shorts = [a for a in ancestor.aliases if cjk_short_name(a)]
         for label, kind in labels:
             if shorts and ancestor.name_zh and label.startswith(ancestor.name_zh) \
                     and len(label) > len(ancestor.name_zh):
@@ -1588,7 +1593,7 @@ class NameIndex:
             taken.append((first, last))
             found += [self._found(owner, f"{kind}, in a company's name" if ambiguous
                                   and (kind != "acronym" or t0 not in parsed.starts)
-                                  and self._in_company(owner, kind, t0, t1, parsed) else kind,
+                                  and self._in_company(owner, t0, t1, parsed) else kind,
                                   key, t0, t1, parsed) for owner, kind, ambiguous in kept]
         if len(found) > 1:  # most strings name one body, already in order and once
             unique: dict[str, Found] = {}
@@ -1712,13 +1717,13 @@ class NameIndex:
         starts = parsed.starts
         segment_end = min((s for s in starts if s > t0), default=len(low))
         if kind == "acronym" and t0 not in starts \
-                and self._in_company(entry_id, kind, t0, t1, parsed):
+                and self._in_company(entry_id, t0, t1, parsed):
             return FOREIGN_MARKERS.isdisjoint(low[slice(*parsed.part(t0))])  # Hefei BOE Display
         if kind == "acronym":
             if t0 not in starts and not (t1 == segment_end
                                          and self._closes(entry_id, low, t0, starts)):
                 return False
-        elif self._in_company(entry_id, kind, t0, t1, parsed):
+        elif self._in_company(entry_id, t0, t1, parsed):
             return FOREIGN_MARKERS.isdisjoint(low[slice(*parsed.part(t0))])
         elif not (t0 in starts and (t1 == segment_end or self._campus(low[t1:segment_end]))):
             return self._part_of(entry_id, parsed, t0, t1, segment_end)
@@ -1793,13 +1798,13 @@ class NameIndex:
         own places as whole words."""
         return any(p and f" {p} " in padded for p in self.places.get(entry_id, ()))
 
-    def _in_company(self, entry_id: str, kind: str, t0: int, t1: int, parsed: Parsed) -> bool:
+    def _in_company(self, entry_id: str, t0: int, t1: int, parsed: Parsed) -> bool:
         """A listed company's ambiguous one-word name or acronym (its brand) with a company's
         word after it in its segment: the string names one of its companies ("Hefei BOE Display
-        Technology Co., Ltd."). Not where the brand and the next
-        word begin a listed name ("China Electronics" is CEC's, "China Electronics Technology"
-        CETC's), nor a longer name of several words ("China Electronic Science and Technology
-        Group" is CETC's in translation)."""
+        Technology Co., Ltd."). Not where the brand and the next word begin a listed name
+        ("China Electronics" is CEC's, "China Electronics Technology" CETC's), nor a longer
+        name of several words ("China Electronic Science and Technology Group" is CETC's in
+        translation)."""
         if t1 - t0 != 1 or entry_id not in self.companies:
             return False
         longer = f" {' '.join(parsed.low[t0:t1 + 1])}"
@@ -1868,8 +1873,7 @@ class NameIndex:
     def _short_name(self, key: str, owners: list[tuple[str, str, bool]]) -> bool:
         """A school's short name (国防科大, 北理工, 西安电子科大), which its parts' names follow
         straight on (北理工宇航学院), as a full name's do."""
-        return len(key) <= 6 and not key.endswith(CJK_NAME_ENDS) \
-            and any(o[0] in self.schools for o in owners)
+        return cjk_short_name(key) and any(o[0] in self.schools for o in owners)
 
     def _group_member(self, after: str, owners: list[tuple[str, str, bool]]) -> bool:
         """A defence group's name opening a body's that ends as an institute's, a company's or
