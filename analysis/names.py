@@ -16,14 +16,14 @@ from collections import Counter
 from collections.abc import Callable
 from functools import partial
 from importlib.resources import files
-from itertools import accumulate
+from itertools import accumulate, product
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 import ahocorasick
 
 from analysis import damage, glossary, speller
-from analysis.text import Parsed, is_cjk, normalise_text
+from analysis.text import ABBREVIATIONS, Parsed, is_cjk, normalise_text
 from analysis.watchlist import Entry, Name, Watchlist
 
 MIN_LATIN, MIN_CJK = 4, 3  # shorter names occur inside too much other text
@@ -590,6 +590,8 @@ MIN_SQUASHED = 20
 #: the string shows glued words: the name starts and ends at a word or a change of case, with
 #: a change of case inside it.
 MIN_GLUED = 12
+#: ... and a name's words run together into one word of its own ("chinamobile")
+MIN_RUN_TOGETHER = 10
 _NOT_ASCII_LETTERS = bytes(c for c in range(256) if not 97 <= c <= 122)
 
 
@@ -746,6 +748,32 @@ def _squashed_automaton(patterns: dict[str, list[tuple[str, str, bool]]]) -> aho
     if len(automaton):
         automaton.make_automaton()
     return automaton
+
+
+def _run_together(patterns: dict[str, list[tuple[str, str, bool]]]
+                  ) -> dict[str, list[tuple[str, str, bool]]]:
+    """Listed names of two words or more printed as one lower-case word, as organisation
+    fields and domains print them ("chinamobile", "chinatelecom"): too short for the squashed
+    pass, which asks a short name for a change of case inside it, but whole words here, of
+    MIN_RUN_TOGETHER letters or more. Not ambiguous names, nor those read only with what
+    follows them."""
+    short: dict[str, list[str]] = {}  # "telecommunication": "telecom", as a name is printed
+    for abbreviation, word in ABBREVIATIONS.items():
+        if abbreviation.isalpha() and len(abbreviation) >= 3:
+            short.setdefault(word, []).append(abbreviation)
+    found: dict[str, list[tuple[str, str, bool]]] = {}
+    for key, owners in patterns.items():
+        words = key.split()
+        if not key.startswith(" ") or not 2 <= len(words) <= 4 or not "".join(words).isalpha():
+            continue
+        kept = [o for o in owners if o[0] and not o[2] and not o[1].startswith(tuple(_AFTER_KINDS))
+                and not o[1].endswith(PLA_LAST)]
+        if not kept or len(owners) != len(kept):  # a look-alike or ambiguous reading shares it
+            continue
+        for form in product(*([w, *short.get(w, ())] for w in words)):
+            if len(letters := "".join(form)) >= MIN_RUN_TOGETHER:
+                found.setdefault(letters, []).extend(o for o in kept if o not in found[letters])
+    return found
 
 
 class Found(NamedTuple):
@@ -1238,6 +1266,7 @@ class NameIndex:
         self.speller = _speller(patterns, self.china_places)
         self.squashed = _squashed_automaton({**self.city_joined, **patterns})
         self.has_squashed = bool(len(self.squashed))
+        self.run_together = _run_together(patterns)
         run_on = {"".join(key.split()) for key in self.city_joined}
         self.damaged_owners = {letters: owners for letters, (_, owners, long_name)
                                in self.squashed.items() if long_name and letters not in run_on
@@ -1399,6 +1428,13 @@ class NameIndex:
         ("NationalUniversityofDefenseTechnology", "Techno logy"): letters only, longest first.
         A fallback for strings in which the normal pass finds nothing (or only look-alikes,
         whose letters a name must outnumber: `longer_than`)."""
+        if not self.run_together.keys().isdisjoint(parsed.low) and (found := [
+                Found(owner, f"{kind}, its words run together in one word", word, i, i + 1)
+                for i, word in enumerate(parsed.low) if word in self.run_together
+                and not parsed.glued  # "NorthwesternPolytechnicUniversity": read below
+                and not self._goes_on(word, i + 1, parsed.low)  # "Tianjinuniversity of Technology"
+                for owner, kind, _ambiguous in self.run_together[word]]):
+            return found
         if not self.has_squashed:
             return []
         joined = "".join(parsed.low)
@@ -1868,12 +1904,21 @@ class NameIndex:
             return False  # 重庆大学城 is a university town, 浙江大学生 students
         return not after or key.endswith(CJK_UNIT_STARTS) or after.startswith(CJK_UNIT_STARTS) \
             or bool(CJK_NUMBERED_UNIT.match(after)) or self._group_member(after, owners) \
-            or self._short_name(key, owners) and bool(_CJK_DEPARTMENT.match(after))
+            or self._short_name(key, owners) and bool(_CJK_DEPARTMENT.match(after)) \
+            or self._company_part(after, owners)
 
     def _short_name(self, key: str, owners: list[tuple[str, str, bool]]) -> bool:
         """A school's short name (国防科大, 北理工, 西安电子科大), which its parts' names follow
         straight on (北理工宇航学院), as a full name's do."""
         return cjk_short_name(key) and any(o[0] in self.schools for o in owners)
+
+    def _company_part(self, after: str, owners: list[tuple[str, str, bool]]) -> bool:
+        """A listed company's name before one of its departments or teams (阿里巴巴数据技术产品部,
+        腾讯科技数据平台部), as a school's before its college (`_short_name`); not a name that
+        is ambiguous."""
+        return any(o[0] in self.companies and o[0] not in self.schools and not o[2]
+                   for o in owners) \
+            and bool(_CJK_COMPANY_PART.match(after))
 
     def _group_member(self, after: str, owners: list[tuple[str, str, bool]]) -> bool:
         """A defence group's name opening a body's that ends as an institute's, a company's or
@@ -1925,6 +1970,8 @@ def _translations(watchlist: Watchlist, innocents: list[Name]
     return out
 
 
+#: A company's department or team printed straight after its name (阿里巴巴数据技术产品部).
+_CJK_COMPANY_PART = re.compile("[\u4e00-\u9fff]{1,12}?(?:事业部|事业群|部|团队|实验室|中心|平台)")
 #: A university's part printed straight after its short name (国防科大计算机学院, 南师大文学院).
 _CJK_DEPARTMENT = re.compile("[\u4e00-\u9fff]{1,16}?(?:学院|系|研究所|研究院|实验室|中心|医院)")
 

@@ -399,7 +399,9 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
     ("SchoolofPhysics,NationalUniversityofDefenseTechnologyChangsha410073", {"nudt"}),
     ("School of Physics, BeihangUniversity, Beijing", {"beihang"}),  # a shorter name, glued
     ("TianjinUniversityofTechnology, Tianjin", set()),  # a longer unlisted name, glued
-    ("Beihanguniversity, Beijing", set()),  # no sign of glued words: too short to trust
+    # a whole word that is a listed name's words run together (see the test below)...
+    ("Beihanguniversity, Beijing", {"beihang"}),
+    ("Tianjinuniversity of Technology, Tianjin", set()),  # ... that no longer name goes on from
     # PLA bodies named by their function or by the old military regions' other English name
     ("Airforce Military Representative Office in Shenyang Region, PR China", {match.PLA_ENTRY}),
     ("General Hospital of Shenyang Military Command, Shenyang", {match.PLA_ENTRY}),
@@ -1885,3 +1887,33 @@ def test_a_listed_name_with_china_placed_on_the_mainland_and_in_taiwan_flags():
     """A joined affiliation on the mainland and one in Taiwan: the mainland city places it."""
     assert flags("China Academy of Engineering Physics, Beijing 100088; Department of Physics, "
                  "National Taiwan University, Taipei, Taiwan") == {"caep"}
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("阿里巴巴数据技术产品部", {"alibaba-group-holding"}),
+    ("腾讯科技数据平台部", {"tencent-holdings"}),
+    ("阿里云机器学习团队", {"alibaba-group-holding"}),
+    # an ambiguous name is not read before a department: 中国电子 is also the start of others
+    ("中国电子学会工作部", set()),
+    # nor a school's, whose parts its short names and full names already read
+    ("北京理工大学宇航学院", {"bit"}),
+])
+def test_a_listed_companys_chinese_name_before_its_department(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("chinamobile", {"china-mobile"}),
+    ("Chinamobile", {"china-mobile"}),
+    ("chinatelecom", {"china-telecom-2"}),
+    ("CHINAUNICOM", {"china-united-network-communications-2"}),
+    ("pekinguniversity", {"peking-university"}),
+    # too short, or not a listed name's words
+    ("chinanorth", set()),
+    ("chinamobiles", set()),
+    # words glued by case go through the squashed pass and its guards, as before
+    ("Dept Phys,NorthwesternPolytechnicUniversity,Fremont,CA94539", set()),
+])
+def test_a_listed_names_words_run_together_in_one_word(raw, expected):
+    """Organisation fields and domains print a name as one word ("chinamobile")."""
+    assert flags(raw) == expected
