@@ -101,7 +101,7 @@ _UNIV_FIRST = re.compile(
     r"(?<![^,;(（])\s*\bUniv\.?\s+(?!of\b)(?P<name>[A-Z][A-Za-z'’-]*(?:\s+[A-Z][A-Za-z'’-]*)*?)"
     r"(?:\s+(?P<field>Sci(?:ence)?\s*(?:&|and)\s*Tech(?:nology)?|Tech(?:nology)?"
     r"|Aeronautics(?:\s*(?:&|and)\s*Astronautics)?|Posts\s*(?:&|and)\s*Telecom\w*))?"
-    r"\s*(?=[,;)）]|$)", re.IGNORECASE)
+    r"\s*(?=[,;(（)）]|$)", re.IGNORECASE)
 _FIELD_WORDS = {"sci": "Science and Technology", "tec": "Technology", "aer": "Aeronautics",
                 "pos": "Posts and Telecommunications"}
 

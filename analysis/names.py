@@ -74,8 +74,10 @@ _GROUP_MEMBER = re.compile("[\u4e00-\u9fff]{0,14}?"
 #: ... but not a school's (科学 is science: 公路科学技术研究所 is an institute)
 _SCHOOL_WORDS = ("大学", "学院", "学校")
 CJK_NAME_ENDS = ("大学", "学院", "研究院", "研究所", "中心", "实验室")
-#: A numbered unit after a group's name: 航天科工三院 (its Third Academy), 中国电科14所.
-CJK_NUMBERED_UNIT = re.compile("第?[〇零一二三四五六七八九十百\\d]+(?:院|所|部|厂|研究所|研究院)")
+#: A numbered unit after a group's name: 航天科工三院 (its Third Academy), 中国电科14所, and the
+#: Xinjiang Production and Construction Corps' divisions (新疆生产建设兵团农九师).
+CJK_NUMBERED_UNIT = re.compile(
+    "农?第?[〇零一二三四五六七八九十百\\d]+(?:院|所|部|厂|师|研究所|研究院)")
 #: Names printed before a listed name that do not make it a longer name: China, the PLA, and
 #: the forces its universities have served under since 2015 (网络空间部队信息工程大学).
 CJK_PREFIXES = ("中国人民解放军", "解放军", "中国", "中国科学院", "国家",
@@ -1224,6 +1226,10 @@ class NameIndex:
         self.cjk_brands = {x: e.id for e in watchlist if e.id in self.companies
                            for x in (e.name_zh, *e.aliases, *e.ambiguous)
                            if x and len(x) == 2 and all(map(is_cjk, x))}
+        #: ... and schools' (北大, 浙大, 人大), read only before one of their parts' names
+        self.cjk_school_names = {x: e.id for e in watchlist if e.id in self.schools
+                                 for x in (*e.aliases, *e.ambiguous)
+                                 if x and len(x) == 2 and all(map(is_cjk, x))}
         #: the renderings' words in order, kinds of body and ignored words left out: a string
         #: whose words so read hold none of them names none (most)
         self.translated_runs = ahocorasick.Automaton()
@@ -1559,7 +1565,25 @@ class NameIndex:
                                        len(parsed.low)))
                     break
                 start = raw.find(brand, end)
-        return found
+        return found or self._cjk_school_name(raw, parsed)
+
+    def _cjk_school_name(self, raw: str, parsed: Parsed) -> list[Found]:
+        """A school's two-character short name straight before one of its parts' names
+        (北大法学院, 浙大药学院, 人大高瓴人工智能学院): too short to read alone (人大 is also
+        the National People's Congress), and not where what follows names another body
+        (北大荒集团总医院, 西交利物浦大学智能工程学院)."""
+        for short, owner in self.cjk_school_names.items():
+            start = raw.find(short)
+            while start >= 0:
+                end = start + len(short)
+                before = raw[:start]
+                part = _CJK_DEPARTMENT.match(raw, end)
+                if (not before or not is_cjk(before[-1]) or before.endswith(_CJK_PROSE)) \
+                        and part and not any(w in part.group(0) for w in _NOT_A_PART):
+                    return [Found(owner, f"Chinese short name, before its part's name "
+                                  f"\"{short}{part.group(0)}\"", short, 0, len(parsed.low))]
+                start = raw.find(short, end)
+        return []
 
     def find_translated(self, parsed: Parsed) -> list[Found]:
         """A segment whose words are those of an English rendering of a listed institute's
@@ -1934,8 +1958,9 @@ class NameIndex:
 #: school's field).
 _NOT_A_UNIVERSITY = re.compile("城(?!市)|[路园街]|生(?![命物态殖理化药产])")
 #: The words of a CV's or a profile's sentence before a body's name: graduated from (毕业于),
-#: worked at (就职于, 任职于), came from (来自), joined (加入, 入职).
-_CJK_PROSE = ("于", "来自", "來自", "加入", "入职")
+#: worked at (就职于, 任职于), came from (来自), joined (加入, 入职), now (现为, and
+#: 东北人民大学（现吉林大学）).
+_CJK_PROSE = ("于", "来自", "來自", "加入", "入职", "现")
 #: An address's city or province and district before a body's name: 北京市海淀区清华大学.
 _CJK_DISTRICT = re.compile("[市省][\u4e00-\u9fff]{1,5}[区县]$")
 #: What makes a Chinese name after a brand a company's: its legal form, or a company's part.
@@ -1972,6 +1997,9 @@ def _translations(watchlist: Watchlist, innocents: list[Name]
 
 #: A company's department or team printed straight after its name (阿里巴巴数据技术产品部).
 _CJK_COMPANY_PART = re.compile("[\u4e00-\u9fff]{1,12}?(?:事业部|事业群|部|团队|实验室|中心|平台)")
+#: What, inside a part's name after a school's short name, makes it another body's: a
+#: university, a company, a farm or a county (北大荒集团总医院 is Beidahuang's hospital).
+_NOT_A_PART = ("大学", "集团", "公司", "农场", "市", "县")
 #: A university's part printed straight after its short name (国防科大计算机学院, 南师大文学院).
 _CJK_DEPARTMENT = re.compile("[\u4e00-\u9fff]{1,16}?(?:学院|系|研究所|研究院|实验室|中心|医院)")
 
@@ -2127,6 +2155,11 @@ _PLA_FORMS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("军",), r"(?:海军|空军|陆军)(?:总|第?[〇零一二三四五六七八九十百\d]+)?"
               r"(?:医院|部队|研究所|研究院)"),
     (("特色医学中心",), r"(?:海军|空军|陆军|火箭军)特色医学中心"),  # the services' since 2018
+    # a service's numbered formation: 海军航空兵12师, 陆军第二十八军 (a group army), and the
+    # Chinese navy or air force by that name (中国空军)
+    (("军",), r"(?:海军|空军|陆军)(?:航空兵|陆战队)?第?[〇零一二三四五六七八九十百\d]+"
+              r"(?:集团军|军|师|旅|团|支队)"),
+    (("中国",), r"中国(?:人民)?(?:海军|空军|陆军)"),
     # a service's school, hospital, institute or station opening a part, without the PLA's
     # name, perhaps after its city (海军飞行学院, 石家庄陆军指挥学院); `_pla` checks the city
     (("军",), r"(?:^|(?<=[\s,，;；、(（]))" + CJK_SERVICE_PART.pattern),

@@ -681,7 +681,8 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
     ("郑州航空工业管理学院 机电工程学院，郑州 450046", set()),
     ("航空工业出版社", set()),
     ("广州船舶集团有限公司", set()),  # a city's company, not the group: too short a stem
-    ("中车股份有限公司", set()),
+    # not read as a stem of 中国中车股份有限公司, but through CRRC's cited short name 中车
+    ("中车股份有限公司", {"crrc"}),
     ("The 39th Research Institute of China Electronics Technology Corporation",
      {"cetc--39th-research-institute"}),
     ("Chinese Aeronautical Est, Beijing",
@@ -1916,4 +1917,45 @@ def test_a_listed_companys_chinese_name_before_its_department(raw, expected):
 ])
 def test_a_listed_names_words_run_together_in_one_word(raw, expected):
     """Organisation fields and domains print a name as one word ("chinamobile")."""
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("北大法学院", {"peking-university"}),
+    ("浙大药学院", {"zhejiang-university"}),
+    ("人大高瓴人工智能学院", {"renmin-university"}),
+    # alone, or before what is no part of the school: too short to read
+    ("人大常委会", set()),
+    ("北大荒集团总医院", set()),
+    ("西交利物浦大学智能工程学院", set()),
+])
+def test_a_schools_two_character_short_name_before_its_part(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Department of Anesthesiology, Second Affiliated Hospital, Hunan Medical University, "
+     "Changsha.", {"central-south-university"}),
+    ("Institute of Mental Health/Beijing Medical University, People's Republic of China.",
+     {"peking-university"}),
+    ("上海第二医科大学附属瑞金医院", {"shanghai-jiao-tong-university"}),
+    ("中国北车集团沈阳机车车辆有限责任公司", {"crrc"}),
+    ("中车沈阳机车车辆有限公司", {"crrc"}),
+    ("东北人民大学（现吉林大学）", {"jilin-university"}),  # "now Jilin University"
+])
+def test_former_names_of_merged_bodies(raw, expected):
+    """The medical universities merged into listed universities in 2000, CSR and CNR."""
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("海军航空兵12师", {match.PLA_ENTRY}),
+    ("陆军第二十八军炮兵团", {match.PLA_ENTRY}),
+    ("中国空军", {match.PLA_ENTRY}),
+    ("美国陆军第1师", set()),
+    ("新疆生产建设兵团农九师团委", {"xinjiang-production-and-construction-corps"}),
+    ("深圳市华为技术有限公司", {"huawei-technologies"}),
+    ("Univ Nanjing Sci & Technology (unsc-C)", {"njust"}),
+])
+def test_pla_formations_corps_divisions_and_a_company_after_its_city(raw, expected):
     assert flags(raw) == expected
