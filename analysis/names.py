@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from importlib.resources import files
 from itertools import accumulate, product
@@ -529,6 +529,30 @@ _CJK_LEGAL_FORM = re.compile("(?:股份有限公司|有限责任公司|有限公
 _CJK_LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "集团有限公司", "集团有限责任公司",
                     "集团股份有限公司", "集团公司", "集团", "公司")
 _ALL_CJK = re.compile("[\u3400-\u9fff]+")
+
+
+def _cjk_brand_names(entry: Entry) -> list[str]:
+    """A listed company's Chinese names that open its companies' names: its two-character
+    names, its group's name without 集团 (中核集团's 中核; not a generic 中国 and two characters,
+    中国建筑, which other bodies' names open too: 中国建筑科学研究院), and its ambiguous short
+    names of up to five characters that are no institute's or school's (航天信息)."""
+    names = [x for x in (entry.name_zh, *entry.aliases, *entry.ambiguous) if x]
+    out = [x for x in names if len(x) == 2]
+    out += [stem for x in names if "集团" in x and (stem := _CJK_GROUP_ENDING.sub("", x)) != x
+            and (len(stem) == 2 or len(stem) >= 5 or len(stem) == 4 and stem[:2] != "中国")]
+    out += [x for x in entry.ambiguous if 3 <= len(x) <= 5 and not x.startswith("中国")
+            and not x.endswith(("所", "院", "学院"))]
+    return out
+
+
+def _one_of(names: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern finding any of the names, the longest first where two start together."""
+    names = sorted(names, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, names))) if names else None
+
+
+#: A group's legal name's ending: 中核集团, 中国联合网络通信集团有限公司.
+_CJK_GROUP_ENDING = re.compile("集团(?:股份)?(?:有限责任公司|有限公司|公司)?$")
 
 
 def _cjk_legal_forms(variant: str) -> set[str]:
@@ -1222,14 +1246,17 @@ class NameIndex:
         self.acronym_set = frozenset(self.acronyms)
         self.translated = _translations(watchlist, innocents)
         #: listed companies' two-character Chinese names (百度, 华为, 浪潮), shorter than the
-        #: automaton takes: read only as a company's name (see `find_cjk_brand`)
+        #: automaton takes, their groups' names without 集团 (中核 of 中核集团, 中国联合网络通信
+        #: of its group company), and their ambiguous short names (航天信息): read only as a
+        #: company's name (see `find_cjk_brand`)
         self.cjk_brands = {x: e.id for e in watchlist if e.id in self.companies
-                           for x in (e.name_zh, *e.aliases, *e.ambiguous)
-                           if x and len(x) == 2 and all(map(is_cjk, x))}
+                           for x in _cjk_brand_names(e) if all(map(is_cjk, x))}
         #: ... and schools' (北大, 浙大, 人大), read only before one of their parts' names
         self.cjk_school_names = {x: e.id for e in watchlist if e.id in self.schools
                                  for x in (*e.aliases, *e.ambiguous)
                                  if x and len(x) == 2 and all(map(is_cjk, x))}
+        self._brand_search = _one_of(self.cjk_brands)
+        self._school_search = _one_of(self.cjk_school_names)
         #: the renderings' words in order, kinds of body and ignored words left out: a string
         #: whose words so read hold none of them names none (most)
         self.translated_runs = ahocorasick.Automaton()
@@ -1545,44 +1572,41 @@ class NameIndex:
         return list({f.owner: f for f in found}.values())
 
     def find_cjk_brand(self, raw: str, parsed: Parsed) -> list[Found]:
-        """A listed company's two-character Chinese name opening a company's name
-        (浪潮电子信息产业股份有限公司, 北京百度网讯科技有限公司, 华为云), or printed alone as
-        a part: too short to read anywhere else (浪潮 is also "tide"). Not a bank's,
-        hospital's or school's name that shares it."""
-        found = []
-        for brand, owner in self.cjk_brands.items():
-            start = raw.find(brand)
-            while start >= 0:
-                end = start + len(brand)
-                before, after = raw[:start], raw[end:]
-                opens = not before or not is_cjk(before[-1]) \
-                    or before.endswith(self._cjk_place_ends)
-                rest = _CJK_BRANDED.match(after)
-                if opens and (not after or not is_cjk(after[0]) or rest and not any(
-                        w in rest.group(0) for w in _NOT_COMPANY)):
-                    how = "alone" if not rest else f"opening a company's name \"{brand}{rest[0]}\""
-                    found.append(Found(owner, f"Chinese short name, {how}", brand, 0,
-                                       len(parsed.low)))
-                    break
-                start = raw.find(brand, end)
-        return found or self._cjk_school_name(raw, parsed)
+        """A listed company's short Chinese name opening a company's name
+        (浪潮电子信息产业股份有限公司, 北京百度网讯科技有限公司, 华为云), or a two-character one
+        printed alone as a part: too short to read anywhere else (浪潮 is also "tide"). A
+        longer one opens only a company's legal name (中核城市建设发展有限公司; not
+        中国电子信息产业发展研究院, a ministry's). Not a bank's, hospital's or school's name
+        that shares it."""
+        found: dict[str, Found] = {}
+        for m in self._brand_search.finditer(raw) if self._brand_search else ():
+            brand, before, after = m.group(0), raw[:m.start()], raw[m.end():]
+            opens = not before or not is_cjk(before[-1]) \
+                or before.removesuffix("市").endswith(self._cjk_place_ends)  # 广州市讯飞...
+            short = len(brand) == 2
+            rest = (_CJK_BRANDED if short else _CJK_COMPANY_NAMED).match(after)
+            if opens and (short and (not after or not is_cjk(after[0])) or rest and not any(
+                    w in rest.group(0) for w in _NOT_COMPANY)):
+                how = "alone" if not rest else f"opening a company's name \"{brand}{rest[0]}\""
+                owner = self.cjk_brands[brand]
+                found.setdefault(owner, Found(owner, f"Chinese short name, {how}", brand, 0,
+                                              len(parsed.low)))
+        return list(found.values()) or self._cjk_school_name(raw, parsed)
 
     def _cjk_school_name(self, raw: str, parsed: Parsed) -> list[Found]:
         """A school's two-character short name straight before one of its parts' names
         (北大法学院, 浙大药学院, 人大高瓴人工智能学院): too short to read alone (人大 is also
         the National People's Congress), and not where what follows names another body
         (北大荒集团总医院, 西交利物浦大学智能工程学院)."""
-        for short, owner in self.cjk_school_names.items():
-            start = raw.find(short)
-            while start >= 0:
-                end = start + len(short)
-                before = raw[:start]
-                part = _CJK_DEPARTMENT.match(raw, end)
-                if (not before or not is_cjk(before[-1]) or before.endswith(_CJK_PROSE)) \
-                        and part and not any(w in part.group(0) for w in _NOT_A_PART):
-                    return [Found(owner, f"Chinese short name, before its part's name "
-                                  f"\"{short}{part.group(0)}\"", short, 0, len(parsed.low))]
-                start = raw.find(short, end)
+        for m in self._school_search.finditer(raw) if self._school_search else ():
+            before = raw[:m.start()]
+            part = _CJK_DEPARTMENT.match(raw, m.end())
+            if (not before or not is_cjk(before[-1]) or before.endswith(_CJK_PROSE)) \
+                    and part and not any(w in part.group(0) for w in _NOT_A_PART):
+                short = m.group(0)
+                return [Found(self.cjk_school_names[short], "Chinese short name, before its "
+                              f"part's name \"{short}{part.group(0)}\"", short, 0,
+                              len(parsed.low))]
         return []
 
     def find_translated(self, parsed: Parsed) -> list[Found]:
@@ -1966,6 +1990,9 @@ _CJK_DISTRICT = re.compile("[市省][\u4e00-\u9fff]{1,5}[区县]$")
 #: What makes a Chinese name after a brand a company's: its legal form, or a company's part.
 _CJK_BRANDED = re.compile(
     "云|[\u4e00-\u9fff（）()]{0,20}?(?:有限公司|有限责任公司|公司|集团|研究院|实验室)")
+#: ... and what makes it so after a longer short name: a company's legal form.
+_CJK_COMPANY_NAMED = re.compile(
+    "[\u4e00-\u9fff（）()]{0,20}?(?:有限公司|有限责任公司|股份|公司|集团)")
 #: Bodies whose names may open with a company's short name and are no company's part.
 _NOT_COMPANY = ("银行", "医院", "大学", "学院", "学校", "中学", "小学")
 
@@ -1995,8 +2022,10 @@ def _translations(watchlist: Watchlist, innocents: list[Name]
     return out
 
 
-#: A company's department or team printed straight after its name (阿里巴巴数据技术产品部).
-_CJK_COMPANY_PART = re.compile("[\u4e00-\u9fff]{1,12}?(?:事业部|事业群|部|团队|实验室|中心|平台)")
+#: A company's department, team or design institute printed straight after its name
+#: (阿里巴巴数据技术产品部, 中国移动设计院).
+_CJK_COMPANY_PART = re.compile(
+    "[\u4e00-\u9fff]{0,12}?(?:事业部|事业群|部|团队|实验室|中心|平台|设计院)")
 #: What, inside a part's name after a school's short name, makes it another body's: a
 #: university, a company, a farm or a county (北大荒集团总医院 is Beidahuang's hospital).
 _NOT_A_PART = ("大学", "集团", "公司", "农场", "市", "县")

@@ -1959,3 +1959,24 @@ def test_former_names_of_merged_bodies(raw, expected):
 ])
 def test_pla_formations_corps_divisions_and_a_company_after_its_city(raw, expected):
     assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # a group's name without 集团 opening one of its companies' names
+    ("中核城市建设发展有限公司", {"china-national-nuclear"}),
+    ("中国联合网络通信有限公司湖北省分公司", {"china-united-network-communications-2"}),
+    ("联通（辽宁）产业互联网有限公司", {"china-united-network-communications-2"}),
+    ("中船凌久电子（武汉）有限责任公司", {"china-state-shipbuilding"}),
+    # an ambiguous short name opening a company's legal name, after its city too
+    ("航天信息江苏有限公司", {"aisino"}),
+    ("广州市讯飞樽鸿信息技术有限公司", {"iflytek"}),
+    ("中国移动设计院江西分院", {"china-mobile-communications"}),
+    # a longer name before what is no company's legal name: a ministry's institute
+    ("中国电子信息产业发展研究院,北京100048", set()),
+    ("中国建筑科学研究院有限公司", set()),  # 中国 and two characters: too generic
+    ("中国核工业", set()),
+    # a numbered academy stays its group's
+    ("中国航天科工三院", {"china-aerospace-science-and-industry--third-academy"}),
+])
+def test_a_groups_short_name_opening_its_companys_name(raw, expected):
+    assert flags(raw) == expected
