@@ -934,6 +934,29 @@ MERGED_GROUPS = {"china-state-shipbuilding": ("china-shipbuilding-industry",),
                  "china-north-industries": ("china-south-industries",),
                  "china-south-industries": ("china-north-industries",)}
 FORMER_LABEL = "the ministry's or group's older name and numbered unit"
+#: The short forms papers, CVs and job lists print a defence group by before a numbered unit
+#: (航天一院, 航天502所, 中船七〇二所, 兵器203所, 航空工业601所), with the groups each may be:
+#: 航天 is both aerospace groups', whose academies' numbers mostly tell them apart (CASC's
+#: fifth, CASIC's third); where both hold a number (一院, 六院) it is CASC's, since CASIC's
+#: academies print its own short name before theirs (航天科工一院). Elsewhere a number both
+#: groups hold says nothing.
+_SHORT_GROUPS = {"航天科技": ("china-aerospace-science-and-technology",),
+                 "航天科工": ("china-aerospace-science-and-industry",),
+                 "航天": ("china-aerospace-science-and-technology",
+                          "china-aerospace-science-and-industry"),
+                 "中船重工": ("china-shipbuilding-industry",),
+                 "中船": ("china-state-shipbuilding", "china-shipbuilding-industry"),
+                 "中国兵器": ("china-north-industries", "china-south-industries"),
+                 "兵器": ("china-north-industries", "china-south-industries"),
+                 "中国航发": ("aecc",), "航发": ("aecc",),
+                 "航空工业": ("aviation-industry-corporation-of-china",),
+                 "中航工业": ("aviation-industry-corporation-of-china",)}
+_SHORT_GROUP_UNIT = re.compile(
+    f"(?<![\u4e00-\u9fff])({'|'.join(sorted(_SHORT_GROUPS, key=len, reverse=True))})"
+    f"(?:集团)?(?:公司)?第?({_CJK_NUMBER})(研究所|研究院|所|院)"
+    f"(?:第?({_CJK_NUMBER})(研究所|所))?")
+SHORT_GROUP_LABEL = "its group's short name and numbered unit"
+_SHORT_GROUP_IDS = frozenset(g for groups in _SHORT_GROUPS.values() for g in groups)
 
 
 class NumberedUnits:
@@ -1011,6 +1034,27 @@ class NumberedUnits:
             for group in FORMER_GROUPS if number is not None else ():
                 if unit := self.by_number.get((group, "institute", number)):
                     return Found(unit, FORMER_LABEL, hit.group(0), i, i + 1)
+        return None
+
+    def short_group(self, parsed: Parsed) -> Found | None:
+        """A defence group's numbered unit after the group's short form (航天一院, 中船七〇二所),
+        and the institute numbered after an academy (航天一院12所), where one unit of the
+        groups the form may stand for has the number."""
+        for i, token in enumerate(parsed.low):
+            hit = _SHORT_GROUP_UNIT.search(token)
+            if not hit or (number := cjk_number(hit.group(2))) is None:
+                continue
+            kind = UNIT_KINDS[hit.group(3)]
+            units = list(dict.fromkeys(
+                self.by_number[key] for group in _SHORT_GROUPS[hit.group(1)]
+                for g in (group, *MERGED_GROUPS.get(group, ()))
+                if (key := (g, kind, number)) in self.by_number))
+            if not units or len(units) > 1 and hit.group(1) != "航天":
+                continue
+            unit = units[0]
+            if hit.group(4) and (inner := cjk_number(hit.group(4))) is not None:
+                unit = self.by_number.get((unit, "institute", inner), unit)
+            return Found(unit, SHORT_GROUP_LABEL, hit.group(0), i, i + 1)
         return None
 
     @staticmethod
@@ -1692,7 +1736,13 @@ class NameIndex:
     def _former(self, found: list[Found], parsed: Parsed, joined: str) -> list[Found]:
         """The names found, with a CETC or CEC institute printed after an older name in place
         of the group's short name the automaton read there (中国电子 in 中国电子集团第28研究所)."""
-        if "所" not in joined or not (unit := self.units.former(parsed)):
+        if "所" not in joined and "院" not in joined:
+            return found
+        if not (unit := self.units.former(parsed)):
+            # a short group name's unit, where nothing or only the group itself was read
+            if all(f.owner in _SHORT_GROUP_IDS for f in found) \
+                    and (unit := self.units.short_group(parsed)):
+                return sorted([unit, *(f for f in found if f.start != unit.start)], key=_START)
             return found
         return sorted([unit, *(f for f in found if f.owner != unit.owner and (
             f.owner not in FORMER_GROUPS or not f.start <= unit.start < f.end))], key=_START)

@@ -183,7 +183,9 @@ def test_the_heldout_sets_printed_all_in_one_case(case):
     """Some datasets lower-case or upper-case every field. Every held-out string with capitals,
     so printed (8,534 of sets 2 to 35): recall 0.889 lower-cased and 0.928 upper-cased before the
     matcher read such strings capitalised (the PLA's words, acronyms and compass letters go by
-    case), 0.958 both after, against 0.969 as printed; precision 0.995, as printed."""
+    case), 0.958 both after, against 0.969 as printed; precision 0.995, as printed. With sets 2
+    to 96 (14,065 such strings; sets 90 and 96 are mostly bare acronyms and registry names, which
+    bring the recall as printed down to 0.955): 0.948 lower-cased, 0.949 upper-cased."""
     rows = [row for held in SETS for row in held.rows()
             if any(c.isascii() and c.isupper() for c in row["raw_affiliation"])]
     precision, recall, _ = score(rows)
@@ -191,4 +193,4 @@ def test_the_heldout_sets_printed_all_in_one_case(case):
     one_case_precision, one_case_recall, _ = score(recased)
     assert len(rows) > 8000
     assert one_case_precision >= precision - 0.002
-    assert one_case_recall >= 0.95 and one_case_recall >= recall - 0.015
+    assert one_case_recall >= 0.94 and one_case_recall >= recall - 0.015

@@ -1980,3 +1980,22 @@ def test_pla_formations_corps_divisions_and_a_company_after_its_city(raw, expect
 ])
 def test_a_groups_short_name_opening_its_companys_name(raw, expected):
     assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("航天一院", {"china-aerospace-science-and-technology--casc-1st-academy"}),
+    ("航天三院", {"china-aerospace-science-and-industry--third-academy"}),
+    ("航天一院12所",
+     {"china-aerospace-science-and-technology--beijing-aerospace-automatic-control-institute"}),
+    ("航天502所", {"china-academy-of-space-technology-502-research-institute"}),
+    ("中船七〇二所", {"china-shipbuilding-industry--china-ship-scientific-research-center"}),
+    ("航空工业601所", {"shenyang-aircraft-design-institute"}),
+    # CASIC's own short name before a number both groups hold
+    ("航天科工六院", {"china-aerospace-science-and-industry--hexi-chemistry-and-machinery"}),
+    # a number no unit of the groups holds, and the short name inside another word
+    ("航天九十九所", set()),
+    ("载人航天一院校", set()),
+])
+def test_a_defence_groups_short_form_before_its_numbered_unit(raw, expected):
+    """航天, 中船, 兵器, 航空工业: the numbers tell the groups' units apart."""
+    assert flags(raw) == expected
