@@ -97,7 +97,11 @@ FOREIGN_CJK = ("台湾", "臺灣", "台北", "臺北", "香港", "澳门", "澳�
 #: Other countries in Chinese, as CVs print where a degree was taken (东北大学（日本）, Tohoku).
 FOREIGN_COUNTRIES_CJK = ("日本", "美国", "美國", "英国", "英國", "法国", "法國", "德国", "德國",
                          "韩国", "韓國", "俄罗斯", "加拿大", "澳大利亚", "新加坡", "印度",
-                         "巴基斯坦", "意大利", "荷兰", "瑞士", "瑞典", "以色列", "华盛顿")
+                         "巴基斯坦", "意大利", "荷兰", "瑞士", "瑞典", "以色列", "华盛顿",
+                         # ... and capitals and old states that news and histories print before
+                         # a force's body (莫斯科军区, 普鲁士总参谋部)
+                         "莫斯科", "伦敦", "巴黎", "柏林", "东京", "首尔", "普鲁士", "苏联",
+                         "乌克兰", "伊朗", "朝鲜", "越南")
 _FOREIGN_CJK_ALL = FOREIGN_CJK + FOREIGN_COUNTRIES_CJK
 #: Words that end a street's name ("17 Tsinghua East Rd", "Beihang Lu", "Shenyang Road").
 ROAD_WORDS = frozenset({"rd", "road", "st", "street", "ave", "avenue", "lu", "blvd", "dajie",
@@ -810,7 +814,8 @@ class Found(NamedTuple):
     end: int
 
 
-_CJK_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+_CJK_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2} \
+    | {str(i): i for i in range(10)}  # 第七0七研究所: a zero typed as a digit
 ORDINALS = {w: i for i, w in enumerate(
     ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
      "tenth", "eleventh", "twelfth"], start=1)}
@@ -2000,7 +2005,8 @@ class NameIndex:
             return False
         if key.endswith(("大学", "大學")) and _NOT_A_UNIVERSITY.match(after):
             return False  # 重庆大学城 is a university town, 浙江大学生 students
-        return not after or key.endswith(CJK_UNIT_STARTS) or after.startswith(CJK_UNIT_STARTS) \
+        return not after or not is_cjk(after[0]) or key.endswith(CJK_UNIT_STARTS) \
+            or after.startswith(CJK_UNIT_STARTS) \
             or bool(CJK_NUMBERED_UNIT.match(after)) or self._group_member(after, owners) \
             or self._short_name(key, owners) and bool(_CJK_DEPARTMENT.match(after)) \
             or self._company_part(after, owners)
@@ -2234,6 +2240,7 @@ _PLA_FORMS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("军",), r"(?:海军|空军|陆军)(?:总|第?[〇零一二三四五六七八九十百\d]+)?"
               r"(?:医院|部队|研究所|研究院)"),
     (("特色医学中心",), r"(?:海军|空军|陆军|火箭军)特色医学中心"),  # the services' since 2018
+    (("驻港", "驻澳"), r"驻(?:香港|澳门|港|澳)部队"),  # the Hong Kong and Macau garrisons
     # a service's numbered formation: 海军航空兵12师, 陆军第二十八军 (a group army), and the
     # Chinese navy or air force by that name (中国空军)
     (("军",), r"(?:海军|空军|陆军)(?:航空兵|陆战队)?第?[〇零一二三四五六七八九十百\d]+"

@@ -1999,3 +1999,27 @@ def test_a_groups_short_name_opening_its_companys_name(raw, expected):
 def test_a_defence_groups_short_form_before_its_numbered_unit(raw, expected):
     """航天, 中船, 兵器, 航空工业: the numbers tell the groups' units apart."""
     assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("莫斯科军区军事法庭", set()),  # Moscow's military district
+    ("普鲁士总参谋部", set()),  # Prussia's general staff
+    ("沈阳军区总医院", {match.PLA_ENTRY}),
+    # a zero typed as a digit inside a number in Chinese
+    ("船舶重工集团公司第七0一研究所研究员",
+     {"china-shipbuilding-industry--china-ship-development-and-design-center"}),
+])
+def test_a_foreign_forces_body_in_chinese_and_a_digit_zero(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # a Chinese name with Latin letters glued after it: a lab's or team's acronym
+    ("哈工大SCIR", {"hit"}),
+    ("奇虎360AI研究院", {"360-security-technology"}),
+    ("驻港部队", {match.PLA_ENTRY}),  # the PLA's Hong Kong garrison
+    ("北航机器人研究所", {"beihang"}),
+    ("中芯国际", {"semiconductor-manufacturing-international"}),
+])
+def test_latin_letters_after_a_chinese_name_and_garrisons(raw, expected):
+    assert flags(raw) == expected
