@@ -105,6 +105,10 @@ _UNIV_FIRST = re.compile(
 _FIELD_WORDS = {"sci": "Science and Technology", "tec": "Technology", "aer": "Aeronautics",
                 "pos": "Posts and Telecommunications"}
 
+#: "U." for "University" after a capitalised name, as INSPIRE and APS print it ("Peking U.",
+#: "Shanghai Jiao Tong U., Shanghai").
+_U_DOT = re.compile(r"\b([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)*)\s+U\.(?=\s*(?:[,;)]|$))")
+
 #: Two capitalised words of a syllable or two joined by a hyphen ("Zhe-Jiang", "Xi-Dian").
 _HYPHENED = re.compile(r"\b([A-Z][a-z]{0,5})-([A-Za-z][a-z]{0,5})\b")
 
@@ -443,6 +447,9 @@ class Matcher:
             # "UNIV SOUTH CHINA TECH" is not USC; "Univ Oxford", Web of Science's, names no
             # listed name's word and is not read again
             raw, parsed, names = self._univ_first(raw, univ) or (raw, parsed, names)
+        if not names and " U." in raw and (again := _U_DOT.sub(r"\1 University", raw)) != raw:
+            raw, parsed, names = self._reread(  # INSPIRE's and APS's "Peking U."
+                again, "its \"U.\" read as \"University\"") or (raw, parsed, names)
         if not names and "-" in raw and (joined := _syllables_joined(raw)) != raw:
             raw, parsed, names = self._reread(
                 joined, "its pinyin syllables joined across a hyphen") or (raw, parsed, names)

@@ -2023,3 +2023,14 @@ def test_a_foreign_forces_body_in_chinese_and_a_digit_zero(raw, expected):
 ])
 def test_latin_letters_after_a_chinese_name_and_garrisons(raw, expected):
     assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("Peking U., CHEP", {"peking-university"}),
+    ("Zhongshan U.", {"sun-yat-sen-university"}),
+    ("Shanghai Jiao Tong U., Shanghai", {"shanghai-jiao-tong-university"}),
+    ("Harvard U., Cambridge", set()),
+    ("Hanoi U. of Science and Technology", set()),  # "U." before more words: not read
+])
+def test_inspires_u_dot_for_university(raw, expected):
+    assert flags(raw) == expected
