@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 import ahocorasick
 
 from analysis import damage, glossary, speller
-from analysis.text import ABBREVIATIONS, Parsed, is_cjk, normalise_text
+from analysis.text import ABBREVIATIONS, Parsed, is_cjk, normalise_text, simplified
 from analysis.watchlist import Entry, Name, Watchlist
 
 MIN_LATIN, MIN_CJK = 4, 3  # shorter names occur inside too much other text
@@ -101,7 +101,9 @@ FOREIGN_COUNTRIES_CJK = ("日本", "美国", "美國", "英国", "英國", "法�
                          # ... and capitals and old states that news and histories print before
                          # a force's body (莫斯科军区, 普鲁士总参谋部)
                          "莫斯科", "伦敦", "巴黎", "柏林", "东京", "首尔", "普鲁士", "苏联",
-                         "乌克兰", "伊朗", "朝鲜", "越南")
+                         "乌克兰", "伊朗", "朝鲜", "越南", "德意志", "列宁格勒", "基辅",
+                         "外贝加尔", "德黑兰", "泰国", "缅甸", "土耳其", "波兰", "伊拉克",
+                         "叙利亚", "菲律宾", "罗马尼亚", "巴西", "阿富汗", "柬埔寨")
 _FOREIGN_CJK_ALL = FOREIGN_CJK + FOREIGN_COUNTRIES_CJK
 #: Words that end a street's name ("17 Tsinghua East Rd", "Beihang Lu", "Shenyang Road").
 ROAD_WORDS = frozenset({"rd", "road", "st", "street", "ave", "avenue", "lu", "blvd", "dajie",
@@ -780,13 +782,21 @@ def _squashed_automaton(patterns: dict[str, list[tuple[str, str, bool]]]) -> aho
     return automaton
 
 
+#: Words of a part's generic name, which many bodies have: campuses, departments, numbered
+#: academies.
+_GENERIC_PARTS = frozenset({"campus", "department", "dept", "center", "centre", "graduate",
+                            "training", "political", "ninth", "first", "second", "third",
+                            "fourth", "fifth", "sixth", "seventh", "eighth", "tenth"})
+
+
 def _run_together(patterns: dict[str, list[tuple[str, str, bool]]]
                   ) -> dict[str, list[tuple[str, str, bool]]]:
     """Listed names of two words or more printed as one lower-case word, as organisation
     fields and domains print them ("chinamobile", "chinatelecom"): too short for the squashed
     pass, which asks a short name for a change of case inside it, but whole words here, of
     MIN_RUN_TOGETHER letters or more. Not ambiguous names, nor those read only with what
-    follows them."""
+    follows them, nor a part's generic name ("Yanta Campus", "Ninth Academy"); the caller
+    keeps bodies' and companies' own names, not other parts'."""
     short: dict[str, list[str]] = {}  # "telecommunication": "telecom", as a name is printed
     for abbreviation, word in ABBREVIATIONS.items():
         if abbreviation.isalpha() and len(abbreviation) >= 3:
@@ -794,7 +804,8 @@ def _run_together(patterns: dict[str, list[tuple[str, str, bool]]]
     found: dict[str, list[tuple[str, str, bool]]] = {}
     for key, owners in patterns.items():
         words = key.split()
-        if not key.startswith(" ") or not 2 <= len(words) <= 4 or not "".join(words).isalpha():
+        if not key.startswith(" ") or not 2 <= len(words) <= 4 or not "".join(words).isalpha() \
+                or not _GENERIC_PARTS.isdisjoint(words):
             continue
         kept = [o for o in owners if o[0] and not o[2] and not o[1].startswith(tuple(_AFTER_KINDS))
                 and not o[1].endswith(PLA_LAST)]
@@ -1298,10 +1309,11 @@ class NameIndex:
         #: automaton takes, their groups' names without 集团 (中核 of 中核集团, 中国联合网络通信
         #: of its group company), and their ambiguous short names (航天信息): read only as a
         #: company's name (see `find_cjk_brand`)
-        self.cjk_brands = {x: e.id for e in watchlist if e.id in self.companies
+        self.cjk_brands = {x: e.id for e in watchlist
+                           if e.id in self.companies and e.id not in self.schools
                            for x in _cjk_brand_names(e) if all(map(is_cjk, x))}
         #: ... and schools' (北大, 浙大, 人大), read only before one of their parts' names
-        self.cjk_school_names = {x: e.id for e in watchlist if e.id in self.schools
+        self.cjk_school_names = {x: e.id for e in watchlist if e.name_zh.endswith("大学")
                                  for x in (*e.aliases, *e.ambiguous)
                                  if x and len(x) == 2 and all(map(is_cjk, x))}
         self._brand_search = _one_of(self.cjk_brands)
@@ -1348,7 +1360,9 @@ class NameIndex:
         self.speller = _speller(patterns, self.china_places)
         self.squashed = _squashed_automaton({**self.city_joined, **patterns})
         self.has_squashed = bool(len(self.squashed))
-        self.run_together = _run_together(patterns)
+        self.run_together = {word: owners for word, owners in _run_together(patterns).items()
+                             if all(self.roots.get(o[0]) == o[0] or o[0] in self.companies
+                                    for o in owners)}
         run_on = {"".join(key.split()) for key in self.city_joined}
         self.damaged_owners = {letters: owners for letters, (_, owners, long_name)
                                in self.squashed.items() if long_name and letters not in run_on
@@ -1647,11 +1661,14 @@ class NameIndex:
         (北大法学院, 浙大药学院, 人大高瓴人工智能学院): too short to read alone (人大 is also
         the National People's Congress), and not where what follows names another body
         (北大荒集团总医院, 西交利物浦大学智能工程学院)."""
-        for m in self._school_search.finditer(raw) if self._school_search else ():
+        if self._school_search is None or (folded := simplified(raw)) and folded != raw:
+            return []  # traditional characters: Taiwan's 北大 and 南大 are its own schools
+        for m in self._school_search.finditer(raw):
             before = raw[:m.start()]
-            part = _CJK_DEPARTMENT.match(raw, m.end())
+            part = _CJK_SCHOOL_PART.match(raw, m.end())
             if (not before or not is_cjk(before[-1]) or before.endswith(_CJK_PROSE)) \
-                    and part and not any(w in part.group(0) for w in _NOT_A_PART):
+                    and part and not raw.startswith(_OTHER_WORDS, m.start()) \
+                    and not any(w in part.group(0) for w in _NOT_A_PART):
                 short = m.group(0)
                 return [Found(self.cjk_school_names[short], "Chinese short name, before its "
                               f"part's name \"{short}{part.group(0)}\"", short, 0,
@@ -2022,7 +2039,8 @@ class NameIndex:
         is ambiguous."""
         return any(o[0] in self.companies and o[0] not in self.schools and not o[2]
                    for o in owners) \
-            and bool(_CJK_COMPANY_PART.match(after))
+            and bool(part := _CJK_COMPANY_PART.match(after)) \
+            and not any(w in part.group(0) for w in _ASSOCIATIONS)
 
     def _group_member(self, after: str, owners: list[tuple[str, str, bool]]) -> bool:
         """A defence group's name opening a body's that ends as an institute's, a company's or
@@ -2030,7 +2048,8 @@ class NameIndex:
         if not any(o[0] in self.groups and not o[2] for o in owners):
             return False
         member = _GROUP_MEMBER.match(after)
-        return bool(member) and not any(w in member.group(0) for w in _SCHOOL_WORDS)
+        return bool(member) and not any(w in member.group(0) for w in _SCHOOL_WORDS) \
+            and not any(w in member.group(0) for w in _ASSOCIATIONS)
 
 
 #: What after 大学 makes a word that is no university's name: a university town, road, park or
@@ -2040,7 +2059,7 @@ _NOT_A_UNIVERSITY = re.compile("城(?!市)|[路园街]|生(?![命物态殖理化
 #: The words of a CV's or a profile's sentence before a body's name: graduated from (毕业于),
 #: worked at (就职于, 任职于), came from (来自), joined (加入, 入职), now (现为, and
 #: 东北人民大学（现吉林大学）).
-_CJK_PROSE = ("于", "来自", "來自", "加入", "入职", "现")
+_CJK_PROSE = ("于", "来自", "來自", "加入", "入职", "现", "现为", "现任")
 #: An address's city or province and district before a body's name: 北京市海淀区清华大学.
 _CJK_DISTRICT = re.compile("[市省][\u4e00-\u9fff]{1,5}[区县]$")
 #: What makes a Chinese name after a brand a company's: its legal form, or a company's part.
@@ -2078,13 +2097,22 @@ def _translations(watchlist: Watchlist, innocents: list[Name]
     return out
 
 
+#: An association's words: 中国移动通信联合会 is the industry's federation, no company's part.
+_ASSOCIATIONS = ("联合会", "协会", "学会", "基金会", "联盟")
 #: A company's department, team or design institute printed straight after its name
 #: (阿里巴巴数据技术产品部, 中国移动设计院).
 _CJK_COMPANY_PART = re.compile(
     "[\u4e00-\u9fff]{0,12}?(?:事业部|事业群|部|团队|实验室|中心|平台|设计院)")
 #: What, inside a part's name after a school's short name, makes it another body's: a
 #: university, a company, a farm or a county (北大荒集团总医院 is Beidahuang's hospital).
-_NOT_A_PART = ("大学", "集团", "公司", "农场", "市", "县")
+_NOT_A_PART = ("大学", "集团", "公司", "农场", "市", "县", "利物浦")
+#: Words that open with a school's short name and name something else: the Beidahuang state
+#: farms, a training brand, the People's Congress, a street, a listed company, high schools.
+_OTHER_WORDS = ("北大荒", "北大青鸟", "人大常委", "人大代表", "人大附中", "南大街", "南大光电",
+                "北大附中", "清华附中")
+#: A school's part after its short name: a college, department, institute or laboratory (not a
+#: centre or hospital, which other bodies' names end in too: 人大常委会信息中心).
+_CJK_SCHOOL_PART = re.compile("[\u4e00-\u9fff]{1,16}?(?:学院|系|研究所|研究院|实验室)")
 #: A university's part printed straight after its short name (国防科大计算机学院, 南师大文学院).
 _CJK_DEPARTMENT = re.compile("[\u4e00-\u9fff]{1,16}?(?:学院|系|研究所|研究院|实验室|中心|医院)")
 
@@ -2240,10 +2268,11 @@ _PLA_FORMS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("军",), r"(?:海军|空军|陆军)(?:总|第?[〇零一二三四五六七八九十百\d]+)?"
               r"(?:医院|部队|研究所|研究院)"),
     (("特色医学中心",), r"(?:海军|空军|陆军|火箭军)特色医学中心"),  # the services' since 2018
-    (("驻港", "驻澳"), r"驻(?:香港|澳门|港|澳)部队"),  # the Hong Kong and Macau garrisons
+    (("驻港", "驻澳"), r"(?:(?<![\u4e00-\u9fff])|(?<=中国)|(?<=解放军))驻(?:香港|澳门|港|澳)部队"),
     # a service's numbered formation: 海军航空兵12师, 陆军第二十八军 (a group army), and the
     # Chinese navy or air force by that name (中国空军)
-    (("军",), r"(?:海军|空军|陆军)(?:航空兵|陆战队)?第?[〇零一二三四五六七八九十百\d]+"
+    (("军",), r"(?:(?<![\u4e00-\u9fff])|(?<=中国)|(?<=解放军))"
+              r"(?:海军|空军|陆军)(?:航空兵|陆战队)?第?[〇零一二三四五六七八九十百\d]+"
               r"(?:集团军|军|师|旅|团|支队)"),
     (("中国",), r"中国(?:人民)?(?:海军|空军|陆军)"),
     # a service's school, hospital, institute or station opening a part, without the PLA's

@@ -2034,3 +2034,23 @@ def test_latin_letters_after_a_chinese_name_and_garrisons(raw, expected):
 ])
 def test_inspires_u_dot_for_university(raw, expected):
     assert flags(raw) == expected
+
+
+@pytest.mark.parametrize("raw", [
+    "深圳市华科创智技术有限公司",  # 华科 is a university's short name, no company's
+    "上海九院口腔医学中心",  # Shanghai's Ninth People's Hospital, not CAEP's 九院
+    "北大荒建三江人民医院", "北大青鸟培训中心", "人大常委会信息中心", "南大光电研究院",
+    "北大資工系",  # traditional characters: Taiwan's National Taipei University
+    "西交利物浦智能工程学院",
+    "中国移动通信联合会教育与考试中心",  # an industry federation
+    "yantacampus", "ninthacademy",
+    "泰国陆军第一师", "中华民国陆军第十军", "英军驻港部队", "列宁格勒军区",
+    "<thead>Department of Physics</thead>",
+])
+def test_this_sessions_readings_leave_other_bodies_alone(raw):
+    """Cases from session 23's adversarial test that its readings had flagged."""
+    assert flags(raw) == set()
+
+
+def test_a_cv_says_now_before_a_name():
+    assert flags("现任北京大学物理学院教授") == {"peking-university"}
