@@ -154,6 +154,9 @@ def _straddles(found: Found, parsed: Parsed) -> bool:
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[a-z]{2,6}\b")
 #: BibTeX exports print "&", "%", "_" and "#" escaped with a backslash.
 _LATEX_ESCAPE = re.compile(r"\\([&%_#$])")
+#: An HTML tag scraped pages leave in a string (<br>, <sup>1</sup>, </span>).
+_HTML_TAG = re.compile(r"</?(?:br|p|sup|sub|i|b|u|em|strong|span|div|a|font|small|li|ul|ol|td|tr"
+                       r"|th|thead|tbody|table|hr|img)(?:\s[^<>]{0,80})?/?>", re.IGNORECASE)
 
 
 def _abroad_only(parsed: Parsed, mainland: frozenset[str]) -> bool:
@@ -427,6 +430,10 @@ class Matcher:
         """Every link the rules find for one affiliation, strongest evidence first."""
         if "@" in raw:
             raw = _EMAIL.sub(" ", raw)
+        # a web page's markup left in ("State Key Laboratory of <br> Millimeter Waves")
+        marked = "<" in raw and raw != (unmarked := _HTML_TAG.sub(" ", raw))
+        if marked:
+            raw = unmarked
         escaped = "\\" in raw and raw != (unescaped := _LATEX_ESCAPE.sub(r"\1", raw))
         if escaped:  # a BibTeX export's "Sci \& Technol"
             raw = unescaped
@@ -475,6 +482,9 @@ class Matcher:
         if out and escaped:
             out = [x._replace(evidence=f"{x.evidence} (LaTeX escapes in the string, \\& and the "
                               "like, were read as the characters they stand for)") for x in out]
+        if out and marked:
+            out = [x._replace(evidence=f"{x.evidence} (HTML markup in the string, <br> and the "
+                              "like, was removed before matching)") for x in out]
         if out and has_invisible(raw):
             out = [x._replace(evidence=f"{x.evidence} (invisible characters in the string were "
                               "removed before matching)") for x in out]

@@ -2054,3 +2054,11 @@ def test_this_sessions_readings_leave_other_bodies_alone(raw):
 
 def test_a_cv_says_now_before_a_name():
     assert flags("现任北京大学物理学院教授") == {"peking-university"}
+
+
+def test_html_markup_left_in_a_string_is_removed_and_said():
+    links = MATCHER.decide("State Key Laboratory of <br>  Millimeter Waves", {})
+    assert {x.entry_id for x in links} == {
+        "southeast-university--state-key-laboratory-of-millimeter-waves"}
+    assert "HTML markup" in links[0].evidence
+    assert flags("<Huawei Technologies Co., Ltd>") == {"huawei-technologies"}  # no tag
