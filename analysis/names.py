@@ -771,6 +771,14 @@ def _speller(patterns: dict[str, list[tuple[str, str, bool]]], places: frozenset
     return speller.Speller(named, known)
 
 
+def _read_without_context(owner: tuple[str, str, bool]) -> bool:
+    """Whether a label may be read where its words lost their spaces: not an ambiguous one
+    (it needs the string's context), nor one read only with what follows it (its city, the
+    PLA)."""
+    return not owner[2] and not owner[1].startswith(tuple(_AFTER_KINDS)) \
+        and not owner[1].endswith(PLA_LAST)
+
+
 def _squashed_automaton(patterns: dict[str, list[tuple[str, str, bool]]]) -> ahocorasick.Automaton:
     """Latin names of two words or more and MIN_GLUED letters, with their spaces removed, each
     marked long (three words or more and MIN_SQUASHED letters) or not, and names of four words
@@ -795,8 +803,7 @@ def _squashed_automaton(patterns: dict[str, list[tuple[str, str, bool]]]) -> aho
             if len(form) >= 3 and len(letters) >= MIN_SQUASHED:
                 long_names.add(letters)
             for owner in form_owners:
-                if not owner[2] and not owner[1].startswith(tuple(_AFTER_KINDS)) \
-                        and not owner[1].endswith(PLA_LAST) \
+                if _read_without_context(owner) \
                         and owner not in squashed.setdefault(letters, []):
                     squashed[letters].append(owner)
     for letters, owners in squashed.items():
@@ -832,8 +839,7 @@ def _run_together(patterns: dict[str, list[tuple[str, str, bool]]]
         if not key.startswith(" ") or not 2 <= len(words) <= 4 or not "".join(words).isalpha() \
                 or not _GENERIC_PARTS.isdisjoint(words):
             continue
-        kept = [o for o in owners if o[0] and not o[2] and not o[1].startswith(tuple(_AFTER_KINDS))
-                and not o[1].endswith(PLA_LAST)]
+        kept = [o for o in owners if o[0] and _read_without_context(o)]
         if not kept or len(owners) != len(kept):  # a look-alike or ambiguous reading shares it
             continue
         for form in product(*([w, *short.get(w, ())] for w in words)):
@@ -1389,7 +1395,7 @@ class NameIndex:
         self.run_together = {word: owners for word, owners in _run_together(patterns).items()
                              if all(self.roots.get(o[0]) == o[0] or o[0] in self.companies
                                     for o in owners)}
-        self.run_together_words = frozenset(self.run_together)
+        self.run_together_words = frozenset(self.run_together)  # a set's isdisjoint is C's
         run_on = {"".join(key.split()) for key in self.city_joined}
         self.damaged_owners = {letters: owners for letters, (_, owners, long_name)
                                in self.squashed.items() if long_name and letters not in run_on
