@@ -53,6 +53,8 @@ CONTINUATIONS = {"of", "for", "chinese", "information", "science", "technology",
 #: "of PLA", "of China" qualify a name rather than continue it.
 QUALIFIERS = {"pla", "china", "prc"}
 _MEDICAL_PARTS = (["school"], ["college"], ["center"])
+#: Words of the body a hospital is named "of" as its teaching hospital.
+_TEACHES_FOR = frozenset({"university", "college"})
 #: Chinese names run on without spaces: a short name inside a longer one is another
 #: institution (中国航天 in 中国航天科工集团) unless what follows names a unit of it.
 CJK_UNIT_STARTS = ("大学", "学院", "研究院", "研究所", "研究中心", "集团", "公司", "有限", "股份",
@@ -1921,7 +1923,8 @@ class NameIndex:
                 return False
         elif self._in_company(entry_id, t0, t1, parsed):
             return FOREIGN_MARKERS.isdisjoint(low[slice(*parsed.part(t0))])
-        elif not (t0 in starts and (t1 == segment_end or self._campus(low[t1:segment_end]))):
+        elif not (t0 in starts and (t1 == segment_end or self._campus(low[t1:segment_end])
+                                    or t1 + 1 < segment_end and self._qualified(low, t1))):
             return self._part_of(entry_id, parsed, t0, t1, segment_end)
         first, last = parsed.part(t0)
         campus = kind != "acronym" and t1 < segment_end
@@ -2031,9 +2034,14 @@ class NameIndex:
 
     @staticmethod
     def _qualified(low: list[str], t1: int) -> bool:
-        """What follows qualifies the name ("of PLA") or is its part ("Medical School")."""
+        """What follows qualifies the name ("of PLA") or is its part ("Medical School"), or
+        names the university a hospital teaches for ("Jinling Hospital of Nanjing University
+        of Chinese Medicine": the hospital is Jinling, whichever university it teaches for)."""
         if low[t1] in ("medical", "medicine") and low[t1 + 1:t1 + 2] in _MEDICAL_PARTS:
             return True  # "Nanjing University Medical School" is Nanjing University's
+        if low[t1 - 1] == "hospital" and low[t1] == "of" \
+                and not _TEACHES_FOR.isdisjoint(low[t1 + 2:t1 + 7]):
+            return True
         after = [w for w in low[t1 + 1:t1 + 4] if w != "the"]
         return bool(after) and (after[0] in QUALIFIERS or after[0] == "people")
 

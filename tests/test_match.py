@@ -1760,6 +1760,28 @@ def test_a_pla_hospital_affiliated_to_a_university_flags_both():
     assert flags("Jinling Hospital") == set()  # ambiguous alone
 
 
+def test_a_hospital_named_of_the_university_it_teaches_for_is_that_hospital():
+    """"X Hospital of Y University" names hospital X, whichever university it teaches for; an
+    ambiguous hospital name reads so with its city, and not abroad."""
+    assert flags("Jinling Hospital of Nanjing University of Chinese Medicine, Nanjing, China.") \
+        == {"pla-unlisted-unit--jinling-hospital"}
+    assert flags("Xijing Hospital of Fourth Military Medical University, Xi'an") \
+        == {"airforce-medical--xijing-hospital"}  # its university is its parent
+    assert flags("Jinling Hospital of Jinling College, Boston, USA") == set()
+    assert flags("Department of Neurosurgery, Southwest Hospital, Chongqing, China.") \
+        == {"army-medical--southwest-hospital-army-medical-university"}
+    assert flags("Southwest Hospital, Houston, TX, USA") == set()
+
+
+def test_another_bodys_college_of_a_listed_pinyin_name_is_not_that_body():
+    """Web of Science's "Coll Zhongbei" is Nanjing Normal University's Zhongbei College, not
+    North University of China (中北大学), whose pinyin it shares; the university itself reads."""
+    assert flags("Nanjing Normal Univ, Coll Zhongbei, Nanjing 210046, Jiangsu, Peoples R China.") \
+        == {"nanjing-normal-university"}
+    assert flags("Zhongbei Univ, Sch Mat Sci & Engn, Taiyuan, Peoples R China") \
+        == {"north-university-of-china"}
+
+
 @pytest.mark.parametrize(("raw", "expected", "note"), [
     # a two-word place's institute, in its other word order
     ("Inner Mongolia Metal Material Research Institute, Baotou, China",
