@@ -1359,7 +1359,9 @@ def test_ieee_xplore_abbreviations(raw, expected):
     ("海军士官学院", {match.PLA_ENTRY}),
     ("蚌埠，海军士官学院基础部", {match.PLA_ENTRY}),
     ("海军指挥自动化站", {match.PLA_ENTRY}),
-    ("石家庄陆军指挥学院科研部", {match.PLA_ENTRY}),
+    ("昆明陆军学院科研部", {match.PLA_ENTRY}),
+    # merged into the National Defense University in 2017: its former name is that entry's
+    ("石家庄陆军指挥学院科研部", {"national-defense-university"}),
     ("美国海军学院", set()),
     ("Military Music Coll., Beijing, China", {match.PLA_ENTRY}),
     ("Military Sports Academy, Beijing", {match.PLA_ENTRY}),
