@@ -254,9 +254,15 @@ class Matcher:
         Technology (HIT)"), or it has none ("National University of Defense Technology"), and
         after a department's name ("College of Computer (NUDT)", "Research Institute of
         Intelligent Control and Systems (HIT)"), where "Hunan Institute of Technology (HIT)" is a
-        body's."""
-        if found.label != "acronym" or found.start not in parsed.starts \
-                or f"({parsed.cased[found.start]})" not in parsed.folded:
+        body's. An acronym spelling the initials of the words before its bracket abbreviates
+        them wherever it stands ("School of Physics and Astronomy (SPA)" is no Special Police
+        Academy), unless they are its own entry's words."""
+        if found.label != "acronym" or f"({parsed.cased[found.start]})" not in parsed.folded:
+            return False
+        if (spelt := _initials_before(parsed.low, found.start, found.matched)) is not None:
+            return not {w for w in spelt if w not in COMMON_WORDS and len(w) > 2} \
+                <= self.family_words(found.owner)
+        if found.start not in parsed.starts:
             return False
         before = max((s for s in parsed.starts if s < found.start), default=0)
         words = parsed.low[before:found.start]
@@ -611,7 +617,10 @@ RULES: dict[str, Rule] = {r.name: r for r in [
     Rule("name_unlisted_link", 0.75, "the string names the entry; OpenAlex linked an "
          "institution that is not on the watchlist"),
     Rule("name", 0.8, "the string names the entry (name, alias, Chinese name or distinctive "
-         "acronym, with the look-alike guards; abbreviations (Web of Science's and IEEE "
+         "acronym, with the look-alike guards (an acronym in brackets that spells the "
+         "initials of the words before it abbreviates them: \"School of Physics and "
+         "Astronomy (SPA)\" is no Special Police Academy); abbreviations (Web of Science's "
+         "and IEEE "
          "Xplore's too: \"AF Engn Univ\", \"Inf. Eng. Univ.\"), possessives, lost hyphens "
          "and one-slip misspellings of long name words read "
          "as the word; a name that starts with its city also when the city is printed after it "
@@ -798,6 +807,18 @@ def _other_institution(ctx: Context) -> str:
 #: The words that make a segment a body's name, by the kind of body.
 _BODY_KINDS = {**{w: "university" for w in UNIVERSITY_WORDS}, "academy": "academy"}
 #: Words that name no body in particular: what is left of a name without them tells it apart.
+def _initials_before(low: list[str], start: int, acronym: str) -> list[str] | None:
+    """The words before an acronym whose initials it spells, skipping "of", "and" and the
+    like, or None."""
+    letters = acronym.replace(" ", "").lower()
+    if len(letters) < 2 or not letters.isalpha():
+        return None
+    words = [w for w in low[max(0, start - 2 * len(letters) - 2):start] if w not in STOPWORDS]
+    spelt = words[-len(letters):]
+    return spelt if len(spelt) == len(letters) and \
+        "".join(w[0] for w in spelt) == letters else None
+
+
 _BODY_WORDS = STOPWORDS | INSTITUTION_WORDS | UNIVERSITY_WORDS | {
     "department", "dept", "faculty", "hospital", "laboratory", "center", "centre"}
 #: The words that make a university's name a longer one when they stand beside its word

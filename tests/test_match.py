@@ -191,6 +191,12 @@ def test_normalisation(raw, expected):
     ("College of Computer (NUDT), Changsha", {"nudt"}),  # a department's name
     ("Research Institute of Intelligent Control and Systems (HIT), Harbin", {"hit"}),
     ("Hunan Institute of Technology (HIT), Hengyang, China", set()),
+    # ... wherever it stands, where its letters are the initials of the words before it
+    ("School of Physics and Astronomy (SPA), Shanghai Jiao Tong University, Shanghai 200240, "
+     "China", {"shanghai-jiao-tong-university"}),
+    ("Tsung-Dao Lee Institute (TDLI) & School of Physics and Astronomy (SPA), Shanghai Jiao Tong "
+     "University (SJTU), Shanghai 200240, China", {"shanghai-jiao-tong-university"}),
+    ("National University of Defense Technology (NUDT), Changsha", {"nudt"}),
     ("Nanjing Univ Chinese Med, Nanjing, Peoples R China", set()),
     ("Army Engineering University of PLA, Nanjing, China", {"army-engineering-university"}),
     ("中国航天科工集团, 北京", {"china-aerospace-science-and-industry"}),
