@@ -2092,3 +2092,28 @@ def test_html_markup_left_in_a_string_is_removed_and_said():
         "southeast-university--state-key-laboratory-of-millimeter-waves"}
     assert "HTML markup" in links[0].evidence
     assert flags("<Huawei Technologies Co., Ltd>") == {"huawei-technologies"}  # no tag
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("北京航天长峰股份有限公司",
+     {"china-aerospace-science-and-industry--casic-defense-technology-institute--changfeng"}),
+    ("陕西中天火箭技术股份有限公司",
+     {"china-aerospace-science-and-technology--aaspt--zhongtian-rocket"}),
+    ("中国航发动力控制股份有限公司", {"aecc--aecc-aero-engine-control"}),
+    ("中电科能源股份有限公司", {"cetc--cetc-chips"}),  # its former name
+    ("中国长城科技集团股份有限公司", {"china-electronics--china-greatwall-technology"}),
+    ("中航工业特种飞行器研究所，湖北荆门",
+     {"aviation-industry-corporation-of-china--china-special-vehicle-research-institute"}),
+    ("Norinco International Cooperation Ltd.", {"china-north-industries--norinco-international"}),
+    # short names that are ordinary words or another entry's stay unread
+    ("中国长城", set()),
+    ("中国长城工业集团有限公司",
+     {"china-aerospace-science-and-technology--china-great-wall-industry-corporation"}),
+    ("特飞所", set()),
+    # CSIC's own institutes keep their group: its listed company is not an entry
+    ("中国船舶重工集团第七二五研究所", {"china-shipbuilding-industry--725th-research-institute"}),
+])
+def test_the_defence_groups_companies_by_their_own_names(raw, expected):
+    """Listed and research companies under their own names flag to themselves, and roll up to
+    their group (session 24's family trees)."""
+    assert flags(raw) == expected
