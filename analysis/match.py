@@ -108,6 +108,8 @@ _FIELD_WORDS = {"sci": "Science and Technology", "tec": "Technology", "aer": "Ae
 #: "U." for "University" after a capitalised name, as INSPIRE and APS print it ("Peking U.",
 #: "Shanghai Jiao Tong U., Shanghai").
 _U_DOT = re.compile(r"\b([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)*)\s+U\.(?=\s*(?:[,;)]|$))")
+#: ... and "U. of Electronic Science and Technology, China".
+_U_DOT_OF = re.compile(r"(?<![A-Za-z.])U\.\s+(?=of\s)")
 
 #: Two capitalised words of a syllable or two joined by a hyphen ("Zhe-Jiang", "Xi-Dian").
 _HYPHENED = re.compile(r"\b([A-Z][a-z]{0,5})-([A-Za-z][a-z]{0,5})\b")
@@ -154,6 +156,9 @@ def _straddles(found: Found, parsed: Parsed) -> bool:
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[a-z]{2,6}\b")
 #: BibTeX exports print "&", "%", "_" and "#" escaped with a backslash.
 _LATEX_ESCAPE = re.compile(r"\\([&%_#$])")
+#: A LaTeX author block's font commands and line breaks (\textit{...}, \\).
+_LATEX_MARKUP = re.compile(r"\\(?:text(?:it|bf|rm|sf|tt|sc|up|normal)?|emph|mathrm)\s*\{([^{}]*)\}"
+                           r"|\\\\|\\newline\b")
 #: An HTML tag scraped pages leave in a string (<br>, <sup>1</sup>, </span>).
 _HTML_TAG = re.compile(r"</?(?:br|p|sup|sub|i|b|u|em|strong|span|div|a|font|small|li|ul|ol|td|tr"
                        r"|th|thead|tbody|table|hr|img)(?:\s[^<>]{0,80})?/?>", re.IGNORECASE)
@@ -440,8 +445,8 @@ class Matcher:
         marked = "<" in raw and raw != (unmarked := _HTML_TAG.sub(" ", raw))
         if marked:
             raw = unmarked
-        escaped = "\\" in raw and raw != (unescaped := _LATEX_ESCAPE.sub(r"\1", raw))
-        if escaped:  # a BibTeX export's "Sci \& Technol"
+        escaped = "\\" in raw and raw != (unescaped := _unlatex(raw))
+        if escaped:  # a BibTeX export's "Sci \& Technol", a paper's "\textit{...} \\"
             raw = unescaped
         # not Chinese text, whose pinyin readings ("中國(guó)") are lower case
         one_case = (raw.islower() or raw.isupper()) and not CJK_RUN.search(raw)
@@ -460,7 +465,8 @@ class Matcher:
             # "UNIV SOUTH CHINA TECH" is not USC; "Univ Oxford", Web of Science's, names no
             # listed name's word and is not read again
             raw, parsed, names = self._univ_first(raw, univ) or (raw, parsed, names)
-        if not names and " U." in raw and (again := _U_DOT.sub(r"\1 University", raw)) != raw:
+        if not names and "U." in raw and (again := _U_DOT_OF.sub(
+                "University ", _U_DOT.sub(r"\1 University", raw))) != raw:
             raw, parsed, names = self._reread(  # INSPIRE's and APS's "Peking U."
                 again, "its \"U.\" read as \"University\"") or (raw, parsed, names)
         if not names and "-" in raw and (joined := _syllables_joined(raw)) != raw:
@@ -486,8 +492,9 @@ class Matcher:
             out = [x._replace(evidence=f"{x.evidence} (traditional characters were read as "
                               "simplified)") for x in out]
         if out and escaped:
-            out = [x._replace(evidence=f"{x.evidence} (LaTeX escapes in the string, \\& and the "
-                              "like, were read as the characters they stand for)") for x in out]
+            out = [x._replace(evidence=f"{x.evidence} (LaTeX escapes and markup in the string, "
+                              "\\& or \\textit{...} and the like, were read as the text they "
+                              "stand for)") for x in out]
         if out and marked:
             out = [x._replace(evidence=f"{x.evidence} (HTML markup in the string, <br> and the "
                               "like, was removed before matching)") for x in out]
@@ -693,7 +700,8 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "of Northeastern University, Shenyang\"; a listed name of two words or more run "
          "together in one lower-case word, \"chinamobile\"; a defence group's short form before "
          "a numbered unit, 航天一院12所, 中船七〇二所 (CASC's where both aerospace groups hold "
-         "the number); \"U.\" for University, \"Peking U.\"; HTML markup removed) and "
+         "the number); \"U.\" for University, \"Peking U.\", \"U. of ...\"; HTML markup "
+         "removed, a LaTeX author block's \\textit{...} and \\\\ read as their text) and "
          "OpenAlex linked no institution"),
     Rule("pla", 0.8, "no listed entry flags, but the string names the People's Liberation Army "
          "(PLA, 中国人民解放军, a theatre command, military region or command (glued too), a "
@@ -807,6 +815,12 @@ def _other_institution(ctx: Context) -> str:
 #: The words that make a segment a body's name, by the kind of body.
 _BODY_KINDS = {**{w: "university" for w in UNIVERSITY_WORDS}, "academy": "academy"}
 #: Words that name no body in particular: what is left of a name without them tells it apart.
+def _unlatex(raw: str) -> str:
+    """The text a LaTeX string stands for: escapes as their characters, font commands as
+    their text, line breaks as spaces."""
+    return _LATEX_ESCAPE.sub(r"\1", _LATEX_MARKUP.sub(lambda m: m.group(1) or " ", raw))
+
+
 def _initials_before(low: list[str], start: int, acronym: str) -> list[str] | None:
     """The words before an acronym whose initials it spells, skipping "of", "and" and the
     like, or None."""

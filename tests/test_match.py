@@ -2060,7 +2060,10 @@ def test_latin_letters_after_a_chinese_name_and_garrisons(raw, expected):
     ("Zhongshan U.", {"sun-yat-sen-university"}),
     ("Shanghai Jiao Tong U., Shanghai", {"shanghai-jiao-tong-university"}),
     ("Harvard U., Cambridge", set()),
-    ("Hanoi U. of Science and Technology", set()),  # "U." before more words: not read
+    ("Hanoi U. of Science and Technology", set()),  # its namesake's words, not HUST's
+    # "U. of" for "University of"
+    ("U. of Electronic Science and Technology, China and EPFL", {"uestc"}),
+    ("U. of Oxford", set()),
 ])
 def test_inspires_u_dot_for_university(raw, expected):
     assert flags(raw) == expected
@@ -2117,3 +2120,18 @@ def test_the_defence_groups_companies_by_their_own_names(raw, expected):
     """Listed and research companies under their own names flag to themselves, and roll up to
     their group (session 24's family trees)."""
     assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("\\textit{National Supercomputing Center} \\\\ \\textit{in Wuxi}",
+     {"national-supercomputing-center-wuxi"}),
+    ("\\textbf{Tsinghua University}\\\\ Beijing, China", {"tsinghua-university"}),
+    ("\\emph{University of Oxford}", set()),
+])
+def test_a_latex_author_blocks_markup_is_read_as_its_text(raw, expected):
+    """A paper's LaTeX author block: font commands read as their text, line breaks as spaces,
+    and the evidence says so."""
+    assert flags(raw) == expected
+    if expected:
+        (link,) = MATCHER.decide(raw, {})
+        assert "LaTeX" in link.evidence
