@@ -17,6 +17,11 @@ quote).
 are a university's co-authors in shape, the held-out ones are dense in what the rules look for
 (PLA bodies, defence institutes, text damaged by PDF extraction), so each ratio bounds the
 other's.
+
+`--without-fallbacks` times this checkout with its fallback passes stubbed out (they answer
+nothing) in those comparisons: against `--baseline .` (this checkout whole) it gives what the
+fallbacks cost; against an older checkout, how much of the gap the main pass holds, so whether
+making the fallbacks optional could close it.
 """
 
 from __future__ import annotations
@@ -107,12 +112,20 @@ def heldout_strings(folder: Path = PROJECT / "tests" / "heldout") -> list[str]:
     return list(found)
 
 #: Times one checkout's matcher on the strings in a JSON file: prints the best seconds of three.
+#: With a third argument, "stub", its fallback passes answer nothing (see --without-fallbacks).
 TIME_DECIDE = """
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
 from analysis import match, watchlist
 strings = json.load(open(sys.argv[2], encoding="utf-8"))
 matcher = match.Matcher(watchlist.load(), watchlist.load_not_watchlisted())
+if sys.argv[3:] == ["stub"]:
+    names = type(matcher.names)
+    for method in ("find_squashed", "find_misspelt", "find_damaged", "find_translated"):
+        setattr(names, method, lambda self, *args, **kwargs: [])
+    names._former = lambda self, found, parsed, joined: found
+    match.Matcher._fallback = lambda self, raw, parsed, found: found
+    match._pla = match._defence_lab = match._unit_in_city = lambda *args: None
 best = float("inf")
 for _ in range(3):
     start = time.perf_counter()
@@ -123,24 +136,28 @@ print(best)
 """
 
 
-def seconds(code: Path, strings_file: Path) -> float:
-    out = subprocess.run([sys.executable, "-c", TIME_DECIDE, str(code), str(strings_file)],
+def seconds(code: Path, strings_file: Path, stub: bool = False) -> float:
+    out = subprocess.run([sys.executable, "-c", TIME_DECIDE, str(code), str(strings_file),
+                          *(["stub"] if stub else [])],
                          check=True, capture_output=True, text=True).stdout
     return float(out.split()[-1])
 
 
-def against(baseline: Path, strings: list[str], rounds: int, what: str = "generated") -> None:
-    """This checkout's matcher over the baseline's, on the same strings, round by round."""
-    print(f"against {baseline} on {len(strings):,} {what} strings:")
+def against(baseline: Path, strings: list[str], rounds: int, what: str = "generated",
+            stub: bool = False) -> None:
+    """This checkout's matcher over the baseline's, on the same strings, round by round;
+    `stub`: this checkout's without its fallback passes."""
+    print(f"against {baseline} on {len(strings):,} {what} strings"
+          f"{', this checkout without its fallback passes' if stub else ''}:")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "strings.json"
         path.write_text(json.dumps(strings), encoding="utf-8")
         ratios = []
         for n in range(1, rounds + 1):
             if n % 2:  # which runs first alternates: a process started second may differ
-                old, new = seconds(baseline.resolve(), path), seconds(PROJECT, path)
+                old, new = seconds(baseline.resolve(), path), seconds(PROJECT, path, stub)
             else:
-                new, old = seconds(PROJECT, path), seconds(baseline.resolve(), path)
+                new, old = seconds(PROJECT, path, stub), seconds(baseline.resolve(), path)
             ratios.append(new / old)
             print(f"round {n}: baseline {old / len(strings) * 1e6:.2f} us a string, this "
                   f"checkout {new / len(strings) * 1e6:.2f} us, ratio {new / old:.3f}")
@@ -159,6 +176,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7, help="rounds of the comparison")
     parser.add_argument("--heldout", action="store_true",
                         help="with --baseline: compare on the held-out sets' real strings too")
+    parser.add_argument("--without-fallbacks", action="store_true",
+                        help="with --baseline: time this checkout with its fallback passes "
+                        "stubbed out (squashed, misspelt, damaged and translated readings, "
+                        "the non-ASCII fallbacks, the PLA and unit rules, former group names); "
+                        "--baseline . then gives what the fallbacks cost")
     args = parser.parse_args()
     if args.baseline and not (args.baseline / "analysis" / "match.py").is_file():
         parser.error(f"--baseline {args.baseline}: not a checkout of this project "
@@ -167,6 +189,9 @@ def main() -> None:
         parser.error("--rounds must be at least 1")
     if args.heldout and not args.baseline:
         parser.error("--heldout compares with a baseline: give --baseline DIR too")
+    if args.without_fallbacks and not args.baseline:
+        parser.error("--without-fallbacks compares with a baseline: give --baseline DIR too "
+                     "(--baseline . for this checkout whole)")
     real = heldout_strings() if args.heldout else []
     if args.heldout and not real:
         parser.error(f"--heldout: no held-out strings in {PROJECT / 'tests' / 'heldout'}")
@@ -209,9 +234,9 @@ def main() -> None:
     print(f"naive baseline on {len(sample):,} strings: {naive:,.0f} strings/s; "
           f"ratio {ours / naive:.1f}x")
     if args.baseline:
-        against(args.baseline, strings, args.rounds)
+        against(args.baseline, strings, args.rounds, stub=args.without_fallbacks)
     if args.heldout:
-        against(args.baseline, real, args.rounds, "held-out real")
+        against(args.baseline, real, args.rounds, "held-out real", args.without_fallbacks)
 
 
 if __name__ == "__main__":

@@ -74,6 +74,7 @@ def test_a_new_data_folder_builds_the_matcher_beside_the_normalise_stage(
     (["--heldout"], "--heldout compares with a baseline: give --baseline DIR too"),
     (["--baseline", "/nonexistent"], "not a checkout of this project"),
     (["--rounds", "0"], "--rounds must be at least 1"),
+    (["--without-fallbacks"], "--without-fallbacks compares with a baseline"),
 ])
 def test_the_match_benchmark_refuses_bad_options_in_one_line(args, message) -> None:
     """Refused before any work: one line naming what to change, exit status 2."""
@@ -90,3 +91,19 @@ def test_heldout_strings_are_every_sets_distinct_strings(tmp_path) -> None:
     (tmp_path / "b.csv").write_text("affiliation\nB\nC\n\n", encoding="utf-8")
     assert heldout_strings(tmp_path) == ["A", "B", "C"]
     assert len(heldout_strings()) > 12_000
+
+
+def test_the_match_benchmark_stubs_the_fallback_passes_only_when_asked(tmp_path) -> None:
+    """The stubbed matcher still times (a float of seconds), and answers less: a string only a
+    fallback pass reads (words run together) is timed either way."""
+    from benchmarks.bench_match import PROJECT, TIME_DECIDE, seconds
+    strings = tmp_path / "s.json"
+    strings.write_text('["NationalUniversityofDefenseTechnology", "Oxford"]', encoding="utf-8")
+    assert seconds(PROJECT, strings) > 0 and seconds(PROJECT, strings, stub=True) > 0
+    answer = (TIME_DECIDE.split("best = ")[0] +
+              "print(len(matcher.decide('NationalUniversityofDefenseTechnology', {})))")
+    run = [sys.executable, "-c", answer, str(PROJECT), str(strings)]
+    whole = subprocess.run(run, capture_output=True, text=True, check=True, timeout=120)
+    stubbed = subprocess.run([*run, "stub"], capture_output=True, text=True, check=True,
+                             timeout=120)
+    assert whole.stdout.split()[-1] == "1" and stubbed.stdout.split()[-1] == "0"
