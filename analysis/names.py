@@ -1944,8 +1944,10 @@ class NameIndex:
         """An acronym that closes a segment naming a unit or a part of its body: a defence
         group's straight after its institute's word ("Xi'an Aerospace 772 Institute CASC", as
         Web of Science prints "724 Res Inst CSSC"), another body's after a part's name, where
-        the string names the body's own city ("School of Microelectronics XDU, Xi'an"). Not
-        the subject of "of", "for" or "and" ("Department of ICT", "Center for AMS"), nor after a
+        the string names the body's own city ("School of Microelectronics XDU, Xi'an"), also
+        after a hospital's or medical college's "of" ("The First Affiliated Hospital of USTC,
+        Hefei"). Not the subject of "of", "for" or "and" ("Department of ICT", "Center for
+        AMS"), nor after a
         university's own name ("Hainan University HNU" is not Hunan's)."""
         before = low[t0 - 1]
         if entry_id in self.groups:  # ... or after "of" ("715th Research Institute of CSIC")
@@ -1953,8 +1955,10 @@ class NameIndex:
         if entry_id not in self.schools:  # "Department of Obstetrics CTG" is no company's part
             return False
         opens = low[max((s for s in starts if s < t0), default=0)]
-        return opens in _PART_OPENERS and before not in STOPWORDS \
-            and before not in INSTITUTION_WORDS \
+        of_part = before == "of" and t0 > 1 and (low[t0 - 2] == "hospital" or t0 > 2 and low[
+            t0 - 3] == "medical" and low[t0 - 2] in ("college", "school"))  # not a subject's
+        return (opens in _PART_OPENERS and before not in STOPWORDS
+                and before not in INSTITUTION_WORDS or of_part) \
             and self._prints_place(entry_id, f" {' '.join(low)} ")
 
     def _part_of(self, entry_id: str, parsed: Parsed, t0: int, t1: int, segment_end: int
@@ -2336,6 +2340,9 @@ _PLA_FORMS: tuple[tuple[tuple[str, ...], str], ...] = (
     # Eastern Theater"): "Eastern Theatre" alone could be a stage
     (("Theat",), r"\bHosp(?:ital)?\.?\s+(?:of\s+(?:the\s+)?)?(?:PLA\s+)?(?:Eastern|Southern"
                  r"|Western|Northern|Central)\s+Theat(?:er|re)\b"),
+    # ... or with the theatre first ("Western Theater General Hospital")
+    (("Theat",), r"\b(?:Eastern|Southern|Western|Northern|Central)\s+Theat(?:er|re)\s+"
+                 r"(?:General\s+)?Hosp(?:ital)?\b"),
     (("General Hospital of",), r"\bGeneral Hospital of (?:the )?(?:Air Force|Navy|Rocket Force)\b"
                                r"|\bGeneral Hospital of (?:the )?Chinese (?:Military|Army)\b"),
     # ... and a former military region's general hospital as Web of Science cuts it short

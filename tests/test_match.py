@@ -2135,3 +2135,21 @@ def test_a_latex_author_blocks_markup_is_read_as_its_text(raw, expected):
     if expected:
         (link,) = MATCHER.decide(raw, {})
         assert "LaTeX" in link.evidence
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # a hospital's or medical college's "of" and its university's acronym, with its city
+    ("The First Affiliated Hospital of USTC, Hefei, Anhui, 230022, China",
+     {"university-of-science-and-technology-of-china"}),
+    ("Tongji Hospital Tongji Medical College of HUST, Wuhan, Hubei, 430030, China",
+     {"huazhong-university-of-science-and-technology"}),
+    ("Affiliated Hospital of HUST, Hanoi, Vietnam", set()),  # the namesake's city
+    ("The First Affiliated Hospital of USTC", set()),  # no city: the acronym stays ambiguous
+    ("Department of ICT, Beijing, China", set()),  # a subject's "of"
+    ("School of ICT, Beijing", set()),
+    # a theatre command's general hospital, the theatre first
+    ("Western Theater General Hospital", {match.PLA_ENTRY}),
+    ("Eastern Theatre Company, London", set()),
+])
+def test_an_acronym_after_a_hospitals_of_and_a_theatres_hospital(raw, expected):
+    assert flags(raw) == expected
