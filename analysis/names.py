@@ -269,7 +269,9 @@ def _old_lab_name(label: str) -> tuple[str, str] | None:
 def _anothers(form: str, entry_id: str, printed_by: dict[str, set[str]]) -> bool:
     """A form made from an entry's name that is another entry's own name and not this one's
     ("Chinese People's Armed Police Academy" from the Command College's "... Forces Academy"
-    is the Langfang academy's): the other entry keeps it."""
+    is the Langfang academy's), or a look-alike's ("Changchun Sci-Tech University" is a
+    private university's, not Changchun University of Science and Technology in its Chinese
+    name's order): the other keeps it."""
     owners = printed_by.get(normalise_text(form, STOPWORDS))
     return bool(owners) and entry_id not in owners
 
@@ -1292,6 +1294,10 @@ class NameIndex:
             for x in (e.name, e.name_zh, *e.aliases):
                 if x:
                     printed_by.setdefault(normalise_text(x, STOPWORDS), set()).add(e.id)
+        for n in innocents:  # a look-alike's own name is no entry's other form either
+            for x in (n.name, n.name_zh):
+                if x:
+                    printed_by.setdefault(normalise_text(x, STOPWORDS), set()).add("")
         school_names = tuple(e.name_zh for e in watchlist if e.id in self.schools and e.name_zh)
         for entry in watchlist:
             ambiguous = set(entry.ambiguous)

@@ -2153,3 +2153,12 @@ def test_a_latex_author_blocks_markup_is_read_as_its_text(raw, expected):
 ])
 def test_an_acronym_after_a_hospitals_of_and_a_theatres_hospital(raw, expected):
     assert flags(raw) == expected
+
+
+def test_a_look_alikes_own_name_is_no_entrys_other_form():
+    """"Changchun Sci-Tech University" (a private university, 长春科技学院) reads like
+    Changchun University of Science and Technology in its Chinese name's order; the look-alike
+    keeps its own name, and the listed university its Web of Science form."""
+    assert flags("Changchun Sci-Tech University, Changchun, China.") == set()
+    assert flags("Changchun Univ Sci & Technol, Changchun 130022, Peoples R China") \
+        == {"changchun-university-of-science-and-technology"}
