@@ -702,7 +702,8 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "together in one lower-case word, \"chinamobile\"; a defence group's short form before "
          "a numbered unit, 航天一院12所, 中船七〇二所 (CASC's where both aerospace groups hold "
          "the number); \"U.\" for University, \"Peking U.\", \"U. of ...\"; HTML markup "
-         "removed, a LaTeX author block's \\textit{...} and \\\\ read as their text) and "
+         "removed, a LaTeX author block's \\textit{...} read as its text and \\\\ as a "
+         "break between parts) and "
          "OpenAlex linked no institution"),
     Rule("pla", 0.8, "no listed entry flags, but the string names the People's Liberation Army "
          "(PLA, 中国人民解放军, a theatre command or its general hospital, military region or "
@@ -819,8 +820,8 @@ _BODY_KINDS = {**{w: "university" for w in UNIVERSITY_WORDS}, "academy": "academ
 #: Words that name no body in particular: what is left of a name without them tells it apart.
 def _unlatex(raw: str) -> str:
     """The text a LaTeX string stands for: escapes as their characters, font commands as
-    their text, line breaks as spaces."""
-    return _LATEX_ESCAPE.sub(r"\1", _LATEX_MARKUP.sub(lambda m: m.group(1) or " ", raw))
+    their text, line breaks as commas (an author block breaks its lines between parts)."""
+    return _LATEX_ESCAPE.sub(r"\1", _LATEX_MARKUP.sub(lambda m: m.group(1) or ", ", raw))
 
 
 def _initials_before(low: list[str], start: int, acronym: str) -> list[str] | None:

@@ -1932,6 +1932,9 @@ class NameIndex:
         elif not (t0 in starts and (t1 == segment_end or self._campus(low[t1:segment_end])
                                     or t1 + 1 < segment_end and self._qualified(low, t1))):
             return self._part_of(entry_id, parsed, t0, t1, segment_end)
+        elif t1 < segment_end and low[t1] == "of" and low[t1 - 1] == "hospital" \
+                and not self._campus(low[t1:segment_end]):  # "of" another's university: its
+            return self._prints_place(entry_id, f" {' '.join(low)} ")  # city, not China alone
         first, last = parsed.part(t0)
         campus = kind != "acronym" and t1 < segment_end
         low = low[first:last]  # the affiliation that prints the name, not the others joined on
@@ -2348,7 +2351,7 @@ _PLA_FORMS: tuple[tuple[tuple[str, ...], str], ...] = (
                  r"|Western|Northern|Central)\s+Theat(?:er|re)\b"),
     # ... or with the theatre first ("Western Theater General Hospital")
     (("Theat",), r"\b(?:Eastern|Southern|Western|Northern|Central)\s+Theat(?:er|re)\s+"
-                 r"(?:General\s+)?Hosp(?:ital)?\b"),
+                 r"Gen(?:eral)?\.?\s+Hosp(?:ital)?\b(?!\s+(?:Trust|Services))"),
     (("General Hospital of",), r"\bGeneral Hospital of (?:the )?(?:Air Force|Navy|Rocket Force)\b"
                                r"|\bGeneral Hospital of (?:the )?Chinese (?:Military|Army)\b"),
     # ... and a former military region's general hospital as Web of Science cuts it short

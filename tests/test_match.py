@@ -2162,3 +2162,26 @@ def test_a_look_alikes_own_name_is_no_entrys_other_form():
     assert flags("Changchun Sci-Tech University, Changchun, China.") == set()
     assert flags("Changchun Univ Sci & Technol, Changchun 130022, Peoples R China") \
         == {"changchun-university-of-science-and-technology"}
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # an ambiguous hospital "of" another body's university needs its own city, not China alone
+    ("Southwest Hospital of Southwest Medical University, Luzhou", set()),
+    ("Southwest Hospital of Jiangxi University of TCM, Nanchang, China", set()),
+    ("Jinling Hospital of Nanjing University of Chinese Medicine, Nanjing, China.",
+     {"pla-unlisted-unit--jinling-hospital"}),
+    ("Central South University (CSU), Changsha, Hunan", {"central-south-university"}),
+    # a LaTeX author block's line break parts the affiliation as a comma does
+    ("Department of Cardiology \\\\ Southwest Hospital \\\\ Chongqing, China",
+     {"army-medical--southwest-hospital-army-medical-university"}),
+    ("Department of Gastroenterology\\\\ Jinling Hospital\\\\ Nanjing, China",
+     {"pla-unlisted-unit--jinling-hospital"}),
+    # a theatre's general hospital, Web of Science's form too, and not a stage's services
+    ("Western Theater Gen Hosp, Chengdu", {match.PLA_ENTRY}),
+    ("Northern Theatre Hospital Services, Auckland", set()),
+    # a former name another body also prints
+    ("Jiangxi Medical College, Shangrao", set()),
+    ("Jiangxi Medical College, Nanchang University, Nanchang", {"nanchang-university"}),
+])
+def test_session_24s_adversarial_cases(raw, expected):
+    assert flags(raw) == expected
