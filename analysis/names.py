@@ -55,6 +55,11 @@ QUALIFIERS = {"pla", "china", "prc"}
 _MEDICAL_PARTS = (["school"], ["college"], ["center"])
 #: Words of the body a hospital is named "of" as its teaching hospital.
 _TEACHES_FOR = frozenset({"university", "college"})
+
+
+def _hospital_of(low: list[str], t1: int) -> bool:
+    """A hospital's name ending at `t1` and going on with "of" ("Jinling Hospital of ...")."""
+    return low[t1 - 1] == "hospital" and low[t1] == "of"
 #: Chinese names run on without spaces: a short name inside a longer one is another
 #: institution (中国航天 in 中国航天科工集团) unless what follows names a unit of it.
 CJK_UNIT_STARTS = ("大学", "学院", "研究院", "研究所", "研究中心", "集团", "公司", "有限", "股份",
@@ -1932,7 +1937,7 @@ class NameIndex:
         elif not (t0 in starts and (t1 == segment_end or self._campus(low[t1:segment_end])
                                     or t1 + 1 < segment_end and self._qualified(low, t1))):
             return self._part_of(entry_id, parsed, t0, t1, segment_end)
-        elif t1 < segment_end and low[t1] == "of" and low[t1 - 1] == "hospital" \
+        elif t1 < segment_end and _hospital_of(low, t1) \
                 and not self._campus(low[t1:segment_end]):  # "of" another's university: its
             return self._prints_place(entry_id, f" {' '.join(low)} ")  # city, not China alone
         first, last = parsed.part(t0)
@@ -2052,8 +2057,7 @@ class NameIndex:
         of Chinese Medicine": the hospital is Jinling, whichever university it teaches for)."""
         if low[t1] in ("medical", "medicine") and low[t1 + 1:t1 + 2] in _MEDICAL_PARTS:
             return True  # "Nanjing University Medical School" is Nanjing University's
-        if low[t1 - 1] == "hospital" and low[t1] == "of" \
-                and not _TEACHES_FOR.isdisjoint(low[t1 + 2:t1 + 7]):
+        if _hospital_of(low, t1) and not _TEACHES_FOR.isdisjoint(low[t1 + 2:t1 + 7]):
             return True
         after = [w for w in low[t1 + 1:t1 + 4] if w != "the"]
         return bool(after) and (after[0] in QUALIFIERS or after[0] == "people")
