@@ -108,8 +108,8 @@ _FIELD_WORDS = {"sci": "Science and Technology", "tec": "Technology", "aer": "Ae
 #: "U." for "University" after a capitalised name, as INSPIRE and APS print it ("Peking U.",
 #: "Shanghai Jiao Tong U., Shanghai").
 _U_DOT = re.compile(r"\b([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)*)\s+U\.(?=\s*(?:[,;)]|$))")
-#: ... and "U. of Electronic Science and Technology, China".
-_U_DOT_OF = re.compile(r"(?<![A-Za-z.])U\.\s+(?=of\s)")
+#: ... and "U. of Electronic Science and Technology, China" ("U.of", "U of" too).
+_U_DOT_OF = re.compile(r"(?<![A-Za-z.])U(?:\.\s*|\s+)(?=of\s)")
 
 #: Two capitalised words of a syllable or two joined by a hyphen ("Zhe-Jiang", "Xi-Dian").
 _HYPHENED = re.compile(r"\b([A-Z][a-z]{0,5})-([A-Za-z][a-z]{0,5})\b")
@@ -159,6 +159,8 @@ _LATEX_ESCAPE = re.compile(r"\\([&%_#$])")
 #: A LaTeX author block's font commands and line breaks (\textit{...}, \\).
 _LATEX_MARKUP = re.compile(r"\\(?:text(?:it|bf|rm|sf|tt|sc|up|normal)?|emph|mathrm)\s*\{([^{}]*)\}"
                            r"|\\\\|\\newline\b")
+#: A LaTeX quote command, which BibTeX exports print for an apostrophe (Xi\textquotesingle an).
+_LATEX_QUOTE = re.compile(r"\\(?:textquote(?:single|right|left)|rq|lq)\b(?:\{\})?\s*")
 #: An HTML tag scraped pages leave in a string (<br>, <sup>1</sup>, </span>).
 _HTML_TAG = re.compile(r"</?(?:br|p|sup|sub|i|b|u|em|strong|span|div|a|font|small|li|ul|ol|td|tr"
                        r"|th|thead|tbody|table|hr|img)(?:\s[^<>]{0,80})?/?>", re.IGNORECASE)
@@ -261,7 +263,8 @@ class Matcher:
         Intelligent Control and Systems (HIT)"), where "Hunan Institute of Technology (HIT)" is a
         body's. An acronym spelling the initials of the words before its bracket abbreviates
         them wherever it stands ("School of Physics and Astronomy (SPA)" is no Special Police
-        Academy), unless they are its own entry's words."""
+        Academy), unless they are its own entry's words; and after a body named for its city
+        alone, unless the acronym's family has that name (`_city_body`)."""
         if found.label != "acronym" or f"({parsed.cased[found.start]})" not in parsed.folded:
             return False
         if (spelt := _initials_before(parsed.low, found.start, found.matched)) is not None:
@@ -276,7 +279,19 @@ class Matcher:
             return False  # a department's: "College of Computer (NUDT)", "Research Institute of"
         distinct = {w for w in words if w not in COMMON_WORDS and w not in _BODY_WORDS
                     and len(w) > 2}
-        return bool(distinct) and not distinct <= self.family_words(found.owner)
+        if not distinct:
+            return self._city_body(words, found.owner)
+        return not distinct <= self.family_words(found.owner)
+
+    def _city_body(self, words: list[str], entry_id: str) -> bool:
+        """A body named for its city alone ("Changsha University (CSU)") is that city's own,
+        unless a name in the acronym's family is that very name ("Beijing University" for
+        Peking University)."""
+        rest = [w for w in words if w not in _BODY_WORDS]
+        if not rest or not self.names.mainland_places.issuperset(rest):
+            return False
+        wanted = [w for w in words if w not in STOPWORDS]
+        return all(label != wanted for label in self.family_labels(entry_id))
 
     def _former_group(self, names: list[Found], parsed: Parsed) -> list[Found]:
         """A defence group's acronym printed as the first word of another group's body is the
@@ -465,10 +480,11 @@ class Matcher:
             # "UNIV SOUTH CHINA TECH" is not USC; "Univ Oxford", Web of Science's, names no
             # listed name's word and is not read again
             raw, parsed, names = self._univ_first(raw, univ) or (raw, parsed, names)
-        if not names and "U." in raw and (again := _U_DOT_OF.sub(
+        if not names and ("U." in raw or "U of " in raw) and (again := _U_DOT_OF.sub(
                 "University ", _U_DOT.sub(r"\1 University", raw))) != raw:
             raw, parsed, names = self._reread(  # INSPIRE's and APS's "Peking U."
-                again, "its \"U.\" read as \"University\"") or (raw, parsed, names)
+                again, f"its \"{'U.' if 'U.' in raw else 'U'}\" read as \"University\""
+            ) or (raw, parsed, names)
         if not names and "-" in raw and (joined := _syllables_joined(raw)) != raw:
             raw, parsed, names = self._reread(
                 joined, "its pinyin syllables joined across a hyphen") or (raw, parsed, names)
@@ -819,8 +835,10 @@ def _other_institution(ctx: Context) -> str:
 _BODY_KINDS = {**{w: "university" for w in UNIVERSITY_WORDS}, "academy": "academy"}
 #: Words that name no body in particular: what is left of a name without them tells it apart.
 def _unlatex(raw: str) -> str:
-    """The text a LaTeX string stands for: escapes as their characters, font commands as
-    their text, line breaks as commas (an author block breaks its lines between parts)."""
+    """The text a LaTeX string stands for: escapes as their characters, quote commands as
+    apostrophes, font commands as their text, line breaks as commas (an author block breaks
+    its lines between parts)."""
+    raw = _LATEX_QUOTE.sub("'", raw)
     return _LATEX_ESCAPE.sub(r"\1", _LATEX_MARKUP.sub(lambda m: m.group(1) or ", ", raw))
 
 
@@ -957,12 +975,14 @@ _SERVICE_STARTS = ("air force ", "army ", "navy ", "naval ", "rocket force ", "a
 #: Chinese names other countries' bodies print in the same characters: Japan's Tohoku (東北
 #: 大学) and the National Defense Universities of the United States and Pakistan.
 _SHARED_CJK_NAMES = frozenset({"东北大学", "东南大学", "西北大学", "西南大学", "国防大学"})
-#: The words of a name made only of a compass point and an institution's word, which other
-#: countries' universities bear too ("Southeast University" is Nanjing's and Dhaka's).
+#: The words of a name made only of a compass point and an institution's or a field's word, which
+#: other countries' universities bear too ("Southeast University" is Nanjing's and Dhaka's,
+#: "Northwestern Polytechnic University" Xi'an's and Fremont's).
 _COMPASS_NAME_WORDS = frozenset({
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
     "northern", "southern", "eastern", "western", "northeastern", "northwestern",
-    "southeastern", "southwestern", "central"}) | INSTITUTION_WORDS | STOPWORDS
+    "southeastern", "southwestern", "central", "polytechnic", "polytechnical", "technology",
+    "science", "sciences"}) | INSTITUTION_WORDS | STOPWORDS
 
 
 def _name_abroad(ctx: Context, found: Found) -> Link | None:

@@ -101,6 +101,9 @@ def test_same_name_abroad_is_not_a_flag():
 @pytest.mark.parametrize(("raw", "expected"), [
     ("Department of CSE, Southeast University, Banani, Dhaka, Bangladesh", set()),
     ("Southeast University, Nanjing 210096, China", {"southeast-university"}),
+    # a compass point with a field's word: a defunct Fremont school had Xi'an's name but one
+    ("Northwestern Polytechnic University (NPU), Fremont, CA, USA", set()),
+    ("Northwestern Polytechnical University, Xi'an 710072, China", {"nwpu"}),
     ("Joint Res Inst Southeast Univ & Monash Univ, Ctr Adv Mat & Mfg, Suzhou 215123, "
      "Peoples R China", {"southeast-university"}),
 ])
@@ -191,6 +194,10 @@ def test_normalisation(raw, expected):
     ("College of Computer (NUDT), Changsha", {"nudt"}),  # a department's name
     ("Research Institute of Intelligent Control and Systems (HIT), Harbin", {"hit"}),
     ("Hunan Institute of Technology (HIT), Hengyang, China", set()),
+    # ... and after a body named for its city alone, unless the family has that name
+    ("Changsha University (CSU), Changsha, Hunan", set()),
+    ("Beijing University (PKU), Beijing", {"peking-university"}),
+    ("Wuhan University (WHU), Wuhan", {"wuhan-university"}),
     # ... wherever it stands, where its letters are the initials of the words before it
     ("School of Physics and Astronomy (SPA), Shanghai Jiao Tong University, Shanghai 200240, "
      "China", {"shanghai-jiao-tong-university"}),
@@ -2064,6 +2071,10 @@ def test_latin_letters_after_a_chinese_name_and_garrisons(raw, expected):
     # "U. of" for "University of"
     ("U. of Electronic Science and Technology, China and EPFL", {"uestc"}),
     ("U. of Oxford", set()),
+    ("U.of Science and Technology of China, Hefei",
+     {"university-of-science-and-technology-of-china"}),
+    ("U of Electronic Science and Technology of China, Chengdu", {"uestc"}),
+    ("U of Toronto, Canada", set()),
 ])
 def test_inspires_u_dot_for_university(raw, expected):
     assert flags(raw) == expected
@@ -2127,6 +2138,9 @@ def test_the_defence_groups_companies_by_their_own_names(raw, expected):
      {"national-supercomputing-center-wuxi"}),
     ("\\textbf{Tsinghua University}\\\\ Beijing, China", {"tsinghua-university"}),
     ("\\emph{University of Oxford}", set()),
+    # BibTeX's quote commands for an apostrophe
+    ("Xi\\textquotesingle an Jiaotong University", {"xi-an-jiaotong-university"}),
+    ("Northwestern Polytechnical University, Xi\\textquoteright{}an", {"nwpu"}),
 ])
 def test_a_latex_author_blocks_markup_is_read_as_its_text(raw, expected):
     """A paper's LaTeX author block: font commands read as their text, line breaks as spaces,
