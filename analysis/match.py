@@ -480,11 +480,12 @@ class Matcher:
             # "UNIV SOUTH CHINA TECH" is not USC; "Univ Oxford", Web of Science's, names no
             # listed name's word and is not read again
             raw, parsed, names = self._univ_first(raw, univ) or (raw, parsed, names)
-        if not names and ("U." in raw or "U of " in raw) and (again := _U_DOT_OF.sub(
-                "University ", _U_DOT.sub(r"\1 University", raw))) != raw:
-            raw, parsed, names = self._reread(  # INSPIRE's and APS's "Peking U."
-                again, f"its \"{'U.' if 'U.' in raw else 'U'}\" read as \"University\""
-            ) or (raw, parsed, names)
+        if ("U." in raw or "U of " in raw) and (again := _U_DOT_OF.sub(
+                "University ", _U_DOT.sub(r"\1 University", raw))) != raw and (
+                reread := self._reread(  # INSPIRE's and APS's "Peking U."
+                    again, f"its \"{'U.' if 'U.' in raw else 'U'}\" read as \"University\"")) \
+                and {f.owner for f in reread[2]} > {f.owner for f in names}:
+            raw, parsed, names = reread  # "Tsinghua U.; Peking U.": Tsinghua is read without
         if not names and "-" in raw and (joined := _syllables_joined(raw)) != raw:
             raw, parsed, names = self._reread(
                 joined, "its pinyin syllables joined across a hyphen") or (raw, parsed, names)

@@ -1924,7 +1924,9 @@ class NameIndex:
         if not ambiguous or not entry_id:
             return True
         starts = parsed.starts
-        segment_end = min((s for s in starts if s > t0), default=len(low))
+        # a company's legal form after a comma ("Co., Ltd.") is its name's, not a new segment
+        segment_end = min((s for s in starts if s > t0 and (
+            s >= t1 or kind == "acronym" or low[s] not in CORPORATE_SUFFIXES)), default=len(low))
         if kind == "acronym" and t0 not in starts \
                 and self._in_company(entry_id, t0, t1, parsed):
             return FOREIGN_MARKERS.isdisjoint(low[slice(*parsed.part(t0))])  # Hefei BOE Display

@@ -59,9 +59,9 @@ MATCHER = match.Matcher(watchlist.load(), watchlist.load_not_watchlisted())
      {"cetc--18th-research-institute"}),
     ("Wuhan Maritime Communication Research Institute, Wuhan 430205, China",
      {"china-shipbuilding-industry--722nd-research-institute"}),
-    ("Aerosp Res Inst Mat & Proc Technol, Beijing 100076, Peoples R China",
-     {"china-aerospace-science-and-technology--casc-1st-academy--aerospace-research-institute-"
-      "of-materials-and-processing-technology"}),
+    ("Beijing Aviat Precis Machinery Res Inst, Beijing 100076, Peoples R China",
+     {"aviation-industry-corporation-of-china--beijing-aeronautical-precision-machinery-"
+      "research-institute"}),
     # a segment holding other words too is another body, and so is one in another order
     ("North China Institute of Computing Technology Education Center", set()),
     ("Beijing Institute of Computer Application Technology, Beijing 100191, China", set()),

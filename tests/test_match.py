@@ -2075,6 +2075,8 @@ def test_latin_letters_after_a_chinese_name_and_garrisons(raw, expected):
      {"university-of-science-and-technology-of-china"}),
     ("U of Electronic Science and Technology of China, Chengdu", {"uestc"}),
     ("U of Toronto, Canada", set()),
+    # read again where the string names one body without its "U." and another only with it
+    ("Tsinghua U.; Peking U.", {"tsinghua-university", "peking-university"}),
 ])
 def test_inspires_u_dot_for_university(raw, expected):
     assert flags(raw) == expected
@@ -2126,10 +2128,24 @@ def test_html_markup_left_in_a_string_is_removed_and_said():
     ("特飞所", set()),
     # CSIC's own institutes keep their group: its listed company is not an entry
     ("中国船舶重工集团第七二五研究所", {"china-shipbuilding-industry--725th-research-institute"}),
+    # ... and under their English names (session 25), a legal form after a comma included
+    ("China Greatwall Technology Group Co., Ltd., Shenzhen",
+     {"china-electronics--china-greatwall-technology"}),
+    ("China Great Wall Industry Corporation, Beijing",
+     {"china-aerospace-science-and-technology--china-great-wall-industry-corporation"}),
+    ("AVIC Aero-engine Controls Co., Limited", {"aecc--aecc-aero-engine-control"}),
+    ("China Potevio Co., Ltd., Beijing", {"cetc--potevio"}),
+    ("China Academy of Aerospace Science and Innovation, Beijing 100176",
+     {"china-aerospace-science-and-technology--china-academy-of-aerospace-science-and-innovation"}),
+    ("Aerospace Research Institute of Materials and Processing Technology, Beijing 100076",
+     {"china-aerospace-science-and-technology--casc-1st-academy--aerospace-research-institute-"
+      "of-materials-and-processing-technology"}),
+    ("Eastern Communications Co., Ltd., Hangzhou, China", {"cetc--potevio--eastcom"}),
+    ("Eastern Communications Co., Ltd., Tokyo, Japan", set()),  # a generic name: its city
 ])
 def test_the_defence_groups_companies_by_their_own_names(raw, expected):
     """Listed and research companies under their own names flag to themselves, and roll up to
-    their group (session 24's family trees)."""
+    their group (session 24's family trees; English names from session 25)."""
     assert flags(raw) == expected
 
 
