@@ -46,7 +46,16 @@ from analysis.names import (
     pla_mention,
     taiwan_places,
 )
-from analysis.text import TYPOS, Parsed, has_invisible, normalise_text, set_apart, simplified, text
+from analysis.text import (
+    TYPOS,
+    Parsed,
+    has_invisible,
+    japanese,
+    normalise_text,
+    set_apart,
+    simplified,
+    text,
+)
 from analysis.watchlist import Entry, Funder, Name, Watchlist
 
 FLAG_AT = 0.5
@@ -397,6 +406,8 @@ class Matcher:
         if folded:  # not through a short name: Taiwan's 中國科大 is its own university's
             found = [f._replace(label=f"{f.label}, traditional characters folded")
                      for f in self.find(Parsed(folded)) if not cjk_short_name(f.matched)]
+            if found and japanese(raw):  # 東北大学 is Tohoku's name, not Shenyang's
+                found = [f for f in found if f.matched not in _SHARED_CJK_NAMES]
             if any(len(f.matched.replace(" ", "")) > longest for f in found):
                 return found
         if _abroad_only(parsed, self.names.mainland_places):

@@ -64,7 +64,7 @@ def _hospital_of(low: list[str], t1: int) -> bool:
 #: institution (中国航天 in 中国航天科工集团) unless what follows names a unit of it.
 CJK_UNIT_STARTS = ("大学", "学院", "研究院", "研究所", "研究中心", "集团", "公司", "有限", "股份",
                    "中心", "实验室", "重点实验室", "医院", "附属", "分校", "校区", "系", "所",
-                   "科学院", "部", "局", "总院", "第",
+                   "科学院", "部", "局", "总院", "第", "中央研究院",
                    # the same in traditional characters, which a look-alike may be printed in
                    "大學", "學院", "集團", "實驗室", "重點實驗室", "醫院", "附屬", "校區", "科學院",
                    "總院")
@@ -2125,8 +2125,9 @@ class NameIndex:
 _NOT_A_UNIVERSITY = re.compile("城(?!市)|[路园街]|生(?![命物态殖理化药产])")
 #: The words of a CV's or a profile's sentence before a body's name: graduated from (毕业于),
 #: worked at (就职于, 任职于), came from (来自), joined (加入, 入职), now (现为, and
-#: 东北人民大学（现吉林大学）).
-_CJK_PROSE = ("于", "来自", "來自", "加入", "入职", "现", "现为", "现任")
+#: 东北人民大学（现吉林大学）), served as (任), at (在), went to (赴), entered (进入, 调入).
+_CJK_PROSE = ("于", "来自", "來自", "加入", "入职", "现", "现为", "现任", "任", "在", "赴", "进入",
+              "调入")
 #: An address's city or province and district before a body's name: 北京市海淀区清华大学.
 _CJK_DISTRICT = re.compile("[市省][\u4e00-\u9fff]{1,5}[区县]$")
 #: What makes a Chinese name after a brand a company's: its legal form, or a company's part.

@@ -1506,10 +1506,17 @@ def test_a_university_in_the_patent_offices_order(raw, expected):
     ("国防大学, 华盛顿20319", set()),
     ("毕业于东华大学（花莲）", set()),  # Taiwan's Dong Hwa University
     ("东北大学，沈阳", {"neu-shenyang"}),
+    # written as Japanese writes it: traditional forms beside simplified ones, or kana
+    ("東北大学, 電気通信研究所", set()),
+    ("東北大学", set()),
+    ("とうほく 東北大学", set()),
+    ("東北大學", {"neu-shenyang"}),  # traditional Chinese throughout: the Shenyang one
+    ("清華大学", {"tsinghua-university"}),  # Japanese for Tsinghua: no namesake shares it
 ])
 def test_a_chinese_name_other_countries_share_placed_abroad(raw, expected):
     """东北大学 is also Japan's Tohoku University and 国防大学 any country's defence university:
-    placed abroad in Chinese, they are not the listed ones."""
+    placed abroad in Chinese, or written as Japanese writes it (東北大学), they are not the
+    listed ones."""
     assert flags(raw) == expected
 
 
@@ -1610,6 +1617,16 @@ def test_a_universitys_chinese_short_name_before_its_part(raw, expected):
     ("湖南省长沙市开福区国防科技大学", {"nudt"}),
     # the sentence's words do not make a short name inside a longer one whole
     ("毕业于华南理工大学", {"south-china-university-of-technology"}),
+    ("2004年9月起，任哈尔滨工业大学教授", {"hit"}),  # served as
+    ("在清华大学工作", {"tsinghua-university"}),
+    ("主任", set()),
+    # a company's central research institute is its part
+    ("科大讯飞中央研究院麦克风阵列与前端处理研究员岗位实习资格", {"iflytek"}),
+    ("中央研究院", set()),  # Academia Sinica alone
+    # short names the body's own pages give
+    ("中科院计算所 高性能计算中心",
+     {"chinese-academy-of-sciences-institute-of-computing-technolog"}),
+    ("上海交大—闵行区校科技合作专项", {"shanghai-jiao-tong-university"}),
 ])
 def test_a_name_in_a_cvs_chinese_sentence(raw, expected):
     """Lab pages and CVs print where a member studied or works as a sentence (本科毕业于湖南大学),
