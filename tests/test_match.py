@@ -1627,6 +1627,10 @@ def test_a_universitys_chinese_short_name_before_its_part(raw, expected):
     ("中科院计算所 高性能计算中心",
      {"chinese-academy-of-sciences-institute-of-computing-technolog"}),
     ("上海交大—闵行区校科技合作专项", {"shanghai-jiao-tong-university"}),
+    # HUST's medical school by its own name; Shanghai's Tongji University's is not it
+    ("Tongji Hospital, Tongji Medical College, Huazhong University, Wuhan, China.",
+     {"huazhong-university-of-science-and-technology"}),
+    ("Tongji University School of Medicine, Shanghai", {"tongji-university"}),
 ])
 def test_a_name_in_a_cvs_chinese_sentence(raw, expected):
     """Lab pages and CVs print where a member studied or works as a sentence (本科毕业于湖南大学),
