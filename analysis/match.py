@@ -50,7 +50,6 @@ from analysis.text import (
     TYPOS,
     Parsed,
     has_invisible,
-    japanese,
     normalise_text,
     set_apart,
     simplified,
@@ -406,8 +405,10 @@ class Matcher:
         if folded:  # not through a short name: Taiwan's 中國科大 is its own university's
             found = [f._replace(label=f"{f.label}, traditional characters folded")
                      for f in self.find(Parsed(folded)) if not cjk_short_name(f.matched)]
-            if found and japanese(raw):  # 東北大学 is Tohoku's name, not Shenyang's
-                found = [f for f in found if f.matched not in _SHARED_CJK_NAMES]
+            if _TOHOKU in raw:  # Japan's Tohoku, unless the string places it in China
+                again, places = Parsed(folded), self.names.mainland_places
+                found = [f for f in found if f.matched != "东北大学" or mentions_mainland(
+                    again, folded, places | self.names.places.get(f.owner, set()))]
             if any(len(f.matched.replace(" ", "")) > longest for f in found):
                 return found
         if _abroad_only(parsed, self.names.mainland_places):
@@ -987,14 +988,18 @@ _SERVICE_STARTS = ("air force ", "army ", "navy ", "naval ", "rocket force ", "a
 #: Chinese names other countries' bodies print in the same characters: Japan's Tohoku (東北
 #: 大学) and the National Defense Universities of the United States and Pakistan.
 _SHARED_CJK_NAMES = frozenset({"东北大学", "东南大学", "西北大学", "西南大学", "国防大学"})
-#: The words of a name made only of a compass point and an institution's or a field's word, which
-#: other countries' universities bear too ("Southeast University" is Nanjing's and Dhaka's,
-#: "Northwestern Polytechnic University" Xi'an's and Fremont's).
+#: Tohoku University's name as Japanese writes it: 東 in its traditional form, 学 in its
+#: simplified one. Chinese text writes 东北大学 or 東北大學; placed nowhere on the mainland, this
+#: spelling is Tohoku's.
+_TOHOKU = "東北大学"
+#: The words of a name made only of a compass point and an institution's word, which other
+#: countries' universities bear too ("Southeast University" is Nanjing's and Dhaka's). Not a
+#: field's word: "Northwestern Polytechnical University" printed beside a foreign co-author's
+#: body is Xi'an's far more often than the defunct Fremont school's.
 _COMPASS_NAME_WORDS = frozenset({
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
     "northern", "southern", "eastern", "western", "northeastern", "northwestern",
-    "southeastern", "southwestern", "central", "polytechnic", "polytechnical", "technology",
-    "science", "sciences"}) | INSTITUTION_WORDS | STOPWORDS
+    "southeastern", "southwestern", "central"}) | INSTITUTION_WORDS | STOPWORDS
 
 
 def _name_abroad(ctx: Context, found: Found) -> Link | None:

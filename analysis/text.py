@@ -335,29 +335,6 @@ def _traditional() -> re.Pattern[str]:
     return re.compile(char_class(c for c, f in zip(chars, folded, strict=True) if c != f))
 
 
-@functools.cache
-def _simplified_only() -> re.Pattern[str]:
-    """The characters only simplified Chinese writes (学, 会, 国), which traditional text writes
-    otherwise (學, 會, 國); Japanese writes many of them too."""
-    chars = [chr(c) for c in range(0x4E00, 0xA000)]
-    import opencc
-
-    folded = opencc.OpenCC("s2t").convert("\n".join(chars)).split("\n")
-    if len(folded) != len(chars):  # never seen; the slow, sure way
-        folded = [opencc.OpenCC("s2t").convert(c) for c in chars]
-    return re.compile(char_class(c for c, f in zip(chars, folded, strict=True) if c != f))
-
-
-_KANA = re.compile("[\u3040-\u30ff]")
-
-
-def japanese(raw: str) -> bool:
-    """Text written as Japanese writes it: kana, or characters of traditional forms beside ones
-    of simplified forms (東北大学 is Tohoku's name; Chinese text writes 东北大学 or 東北大學)."""
-    return bool(_KANA.search(raw)) or bool(
-        _traditional().search(raw) and _simplified_only().search(raw))
-
-
 def simplified(raw: str) -> str:
     """Traditional Chinese characters folded to simplified ("" when there are none to fold)."""
     if raw.isascii() or not _traditional().search(raw):

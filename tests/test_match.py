@@ -101,9 +101,11 @@ def test_same_name_abroad_is_not_a_flag():
 @pytest.mark.parametrize(("raw", "expected"), [
     ("Department of CSE, Southeast University, Banani, Dhaka, Bangladesh", set()),
     ("Southeast University, Nanjing 210096, China", {"southeast-university"}),
-    # a compass point with a field's word: a defunct Fremont school had Xi'an's name but one
-    ("Northwestern Polytechnic University (NPU), Fremont, CA, USA", set()),
-    ("Northwestern Polytechnical University, Xi'an 710072, China", {"nwpu"}),
+    # not a compass point with a field's word: Xi'an's NWPU beside a foreign co-author's body
+    ("Northwestern Polytechnical University; University of Sydney, Sydney, NSW 2006, Australia",
+     {"nwpu"}),
+    ("Southwest University of Science and Technology; Los Alamos National Laboratory, Los "
+     "Alamos, NM, USA", {"southwest-university-of-science-and-technology"}),
     ("Joint Res Inst Southeast Univ & Monash Univ, Ctr Adv Mat & Mfg, Suzhou 215123, "
      "Peoples R China", {"southeast-university"}),
 ])
@@ -1506,17 +1508,20 @@ def test_a_university_in_the_patent_offices_order(raw, expected):
     ("国防大学, 华盛顿20319", set()),
     ("毕业于东华大学（花莲）", set()),  # Taiwan's Dong Hwa University
     ("东北大学，沈阳", {"neu-shenyang"}),
-    # written as Japanese writes it: traditional forms beside simplified ones, or kana
+    # Tohoku's name as Japanese writes it (東 traditional, 学 simplified), placed nowhere in China
     ("東北大学, 電気通信研究所", set()),
     ("東北大学", set()),
-    ("とうほく 東北大学", set()),
+    ("東北大学（中国瀋陽市）", {"neu-shenyang"}),
+    ("東北大学, 沈阳", {"neu-shenyang"}),
     ("東北大學", {"neu-shenyang"}),  # traditional Chinese throughout: the Shenyang one
-    ("清華大学", {"tsinghua-university"}),  # Japanese for Tsinghua: no namesake shares it
+    ("東北大學冶金學院，遼寧瀋陽，台灣校友會", {"neu-shenyang"}),
+    ("東南大学（中国南京市）", {"southeast-university"}),  # no Japanese namesake
+    ("清華大学", {"tsinghua-university"}),
 ])
 def test_a_chinese_name_other_countries_share_placed_abroad(raw, expected):
     """东北大学 is also Japan's Tohoku University and 国防大学 any country's defence university:
-    placed abroad in Chinese, or written as Japanese writes it (東北大学), they are not the
-    listed ones."""
+    placed abroad in Chinese, or Tohoku's written as Japanese writes it (東北大学) and placed
+    nowhere in China, they are not the listed ones."""
     assert flags(raw) == expected
 
 
@@ -1620,6 +1625,13 @@ def test_a_universitys_chinese_short_name_before_its_part(raw, expected):
     ("2004年9月起，任哈尔滨工业大学教授", {"hit"}),  # served as
     ("在清华大学工作", {"tsinghua-university"}),
     ("主任", set()),
+    ("考入清华大学", {"tsinghua-university"}),
+    ("受聘为哈尔滨工业大学教授", {"hit"}),
+    ("保送至北京理工大学", {"bit"}),
+    # a list's "and": each name is read
+    ("北京大学和清华大学联合培养", {"peking-university", "tsinghua-university"}),
+    ("西安电子科技大学与西北工业大学联合实验室", {"xidian", "nwpu"}),
+    ("南京大学及东南大学", {"nju", "southeast-university"}),
     # a company's central research institute is its part
     ("科大讯飞中央研究院麦克风阵列与前端处理研究员岗位实习资格", {"iflytek"}),
     ("中央研究院", set()),  # Academia Sinica alone
