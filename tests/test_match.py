@@ -2110,6 +2110,8 @@ def test_latin_letters_after_a_chinese_name_and_garrisons(raw, expected):
     ("U of Toronto, Canada", set()),
     # read again where the string names one body without its "U." and another only with it
     ("Tsinghua U.; Peking U.", {"tsinghua-university", "peking-university"}),
+    # IEEE's "Elec." as Web of Science's "Elect": Electronic
+    ("U. of Elec. Sci. & Tech. of China, Chengdu", {"uestc"}),
 ])
 def test_inspires_u_dot_for_university(raw, expected):
     assert flags(raw) == expected
