@@ -2338,6 +2338,8 @@ _PLA_FORMS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("军",), r"(?:海军|空军|陆军)(?:总|第?[〇零一二三四五六七八九十百\d]+)?"
               r"(?:医院|部队|研究所|研究院)"),
     (("特色医学中心",), r"(?:海军|空军|陆军|火箭军)特色医学中心"),  # the services' since 2018
+    # an all-army (全军) centre or institute, which the PLA designates at one of its hospitals
+    (("全军",), r"全军[\u4e00-\u9fff]{1,12}?(?:研究所|中心|实验室)"),
     (("驻港", "驻澳"), r"(?:(?<![\u4e00-\u9fff])|(?<=中国)|(?<=解放军))驻(?:香港|澳门|港|澳)部队"),
     # a service's numbered formation: 海军航空兵12师, 陆军第二十八军 (a group army), and the
     # Chinese navy or air force by that name (中国空军)
@@ -2458,7 +2460,7 @@ _PLA_PHRASE = re.compile(r"\d(?:th|st|nd|rd) Hosp|Gen(?:eral)? Hosp|Gr(?:ou)?p A
                          r"|Gr(?:ou)?p\.? (?:Mil(?:itary|\.)? )?Hosp"
                          r"|General (?:Staff|Armament|Political|Logistic)")
 PLA_HINTS_CJK = re.compile("解放军|战区|军区|联勤|火箭军|炮兵|海军|空军|陆军|部队|代表"
-                           "|总参|总装备|总后勤|总政治")
+                           "|总参|总装备|总后勤|总政治|全军")
 _PLA_CJK_CHARS = re.compile("[军区勤炮队代总]")  # every hint above holds one: a cheaper first test
 #: The military commands, regions and districts glued or provincial: a cheap test before the
 #: pattern, for the many strings that say "Military" (Military Medical University).

@@ -2088,6 +2088,8 @@ def test_a_foreign_forces_body_in_chinese_and_a_digit_zero(raw, expected):
     ("哈工大SCIR", {"hit"}),
     ("奇虎360AI研究院", {"360-security-technology"}),
     ("驻港部队", {match.PLA_ENTRY}),  # the PLA's Hong Kong garrison
+    ("全军风湿免疫专科研究所", {match.PLA_ENTRY}),  # an all-army centre, at a PLA hospital
+    ("全军覆没", set()),
     ("北航机器人研究所", {"beihang"}),
     ("中芯国际", {"semiconductor-manufacturing-international"}),
 ])
