@@ -2128,7 +2128,7 @@ _NOT_A_UNIVERSITY = re.compile("城(?!市)|[路园街]|生(?![命物态殖理化
 #: 东北人民大学（现吉林大学）), served as (任, 任命为), at (在), went or came to (赴, 来到,
 #: 调到, 保送至), entered (考入, 进入), and a list's "and" (北京大学和清华大学, 清华大学与
 #: 北京大学, 南京大学及东南大学).
-_CJK_PROSE = ("于", "来自", "來自", "加入", "入", "现", "为", "任", "在", "赴", "到", "至", "和",
+_CJK_PROSE = ("于", "来自", "來自", "入", "入职", "现", "为", "任", "在", "赴", "到", "至", "和",
               "与", "及")
 #: An address's city or province and district before a body's name: 北京市海淀区清华大学.
 _CJK_DISTRICT = re.compile("[市省][\u4e00-\u9fff]{1,5}[区县]$")

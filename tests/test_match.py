@@ -1626,6 +1626,7 @@ def test_a_universitys_chinese_short_name_before_its_part(raw, expected):
     ("在清华大学工作", {"tsinghua-university"}),
     ("主任", set()),
     ("考入清华大学", {"tsinghua-university"}),
+    ("2019年入职清华大学", {"tsinghua-university"}),  # joined, as before session 25
     ("受聘为哈尔滨工业大学教授", {"hit"}),
     ("保送至北京理工大学", {"bit"}),
     # a list's "and": each name is read
