@@ -46,15 +46,7 @@ from analysis.names import (
     pla_mention,
     taiwan_places,
 )
-from analysis.text import (
-    TYPOS,
-    Parsed,
-    has_invisible,
-    normalise_text,
-    set_apart,
-    simplified,
-    text,
-)
+from analysis.text import TYPOS, Parsed, has_invisible, normalise_text, set_apart, simplified, text
 from analysis.watchlist import Entry, Funder, Name, Watchlist
 
 FLAG_AT = 0.5
@@ -299,7 +291,8 @@ class Matcher:
         if not rest or not self.names.mainland_places.issuperset(rest):
             return False
         wanted = [w for w in words if w not in STOPWORDS]
-        return all(label != wanted for label in self.family_labels(entry_id))
+        return all([w for w in label if w not in STOPWORDS] != wanted
+                   for label in self.family_labels(entry_id))
 
     def _former_group(self, names: list[Found], parsed: Parsed) -> list[Found]:
         """A defence group's acronym printed as the first word of another group's body is the
@@ -403,10 +396,11 @@ class Matcher:
                       default=0) if names else 0
         folded = "" if raw.isascii() else simplified(raw)
         if folded:  # not through a short name: Taiwan's 中國科大 is its own university's
+            again = Parsed(folded)
             found = [f._replace(label=f"{f.label}, traditional characters folded")
-                     for f in self.find(Parsed(folded)) if not cjk_short_name(f.matched)]
+                     for f in self.find(again) if not cjk_short_name(f.matched)]
             if _TOHOKU in raw:  # Japan's Tohoku, unless the string places it in China
-                again, places = Parsed(folded), self.names.mainland_places
+                places = self.names.mainland_places
                 found = [f for f in found if f.matched != "东北大学" or mentions_mainland(
                     again, folded, places | self.names.places.get(f.owner, set()))]
             if any(len(f.matched.replace(" ", "")) > longest for f in found):
