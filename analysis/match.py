@@ -749,6 +749,10 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "with a service's name, perhaps after a mainland city, and names a school, hospital, "
          "institute or station (海军飞行学院, 石家庄陆军指挥学院), not where it names a place in "
          "Taiwan nor after another prefix (美国海军学院)"),
+    Rule("pla_named", 0.8, "as the rule above, where the string also prints a listed "
+         "military body's name that other bodies share (海军总医院, \"Navy General Hospital\"): "
+         "flagged to that body, not to the entry for unlisted units; only where it names "
+         "exactly one such body"),
     Rule("school_in_city", 0.7, "as the rule above, a military school printed cut short (\"Mil "
          "Med Univ, ..., Chongqing\"; three words or more, College read as University too), "
          "where exactly one listed military body in a city the string names has a name holding "
@@ -1106,6 +1110,11 @@ def _pla(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
 def _pla_link(words: str, parsed: Parsed, matcher: Matcher, school: bool, service: bool
               ) -> Link:
     """The PLA's link, its evidence saying what in the string names the PLA."""
+    if named := matcher.names.military_named(parsed):
+        entry = matcher.watchlist[named.owner]
+        return link("pla_named", entry.id, f"the text names {entry.name} (\"{named.matched}\"), "
+                    f"a name other bodies share, and names it as a PLA body (\"{words}\"): "
+                    "read as the PLA's")
     if service:
         return link("pla", PLA_ENTRY, f"the text names a body of a PLA service (\"{words}\"; "
                     "海军, 空军, 陆军 and 火箭军 are the PLA's navy, air force, army and rocket "

@@ -1930,20 +1930,9 @@ class NameIndex:
         if not hits and not acronyms:
             return [] if latin else self._former([], parsed, joined)
         candidates = []
-        for end, (key, owners) in hits:  # `end` is in the padded string: one more than joined
-            if key[0] == " ":  # a Latin name: whole words, padded with spaces
-                first, last = end - len(key) + 1, end - 1  # char span in `joined`, end exclusive
-                token_start = joined.count(" ", 0, first)
-                token_end = token_start + key.count(" ") - 1
-            else:
-                first, last = end - len(key), end
-                token_start = joined.count(" ", 0, first)
-                token_end = joined.count(" ", 0, max(first, last - 1)) + 1
-                word_at = joined.rfind(" ", 0, first) + 1
-                if not self._cjk_whole(low[token_start], first - word_at, last - word_at, key,
-                                       owners):
-                    continue
-            candidates.append((first - last, first, last, token_start, token_end, key, owners))
+        for end, (key, owners) in hits:
+            if span := self._span(key, end, joined, low, owners):
+                candidates.append((span[0] - span[1], *span, key, owners))
         if acronyms:
             offsets = list(accumulate((len(w) + 1 for w in low[:-1]), initial=0))
             for i, word in enumerate(cased):
@@ -1978,6 +1967,42 @@ class NameIndex:
             found = list({f.owner or f.matched: f for f in
                           (self.units.refine(f, parsed) for f in found)}.values())
         return found if latin else self._former(found, parsed, joined)
+
+    def _span(self, key: str, end: int, joined: str, low: list[str],
+              owners: list[tuple[str, str, bool]]) -> tuple[int, int, int, int] | None:
+        """A hit's characters in `joined` (end exclusive; `end` is in the padded string, one
+        more) and its tokens; None for a Chinese name in the middle of a longer one."""
+        if key[0] == " ":  # a Latin name: whole words, padded with spaces
+            first = end - len(key) + 1
+            token_start = joined.count(" ", 0, first)
+            return first, end - 1, token_start, token_start + key.count(" ") - 1
+        first = end - len(key)
+        token_start = joined.count(" ", 0, first)
+        word_at = joined.rfind(" ", 0, first) + 1
+        if not self._cjk_whole(low[token_start], first - word_at, end - word_at, key, owners):
+            return None
+        return first, end, token_start, joined.count(" ", 0, max(first, end - 1)) + 1
+
+    def military_named(self, parsed: Parsed) -> Found | None:
+        """A listed military body's name that other bodies share (海军总医院, "Navy General
+        Hospital": Taiwan's navy had one), asked only of a string the PLA rule has read as a
+        PLA body: there the name is the PLA's, and names its body better than the entry for
+        unlisted units. None unless the string names exactly one such body."""
+        low = parsed.low
+        joined = " ".join(low)
+        padded = f" {joined} "
+        hits = list(self.latin.iter(padded)) if self.has_latin else []
+        if not joined.isascii():
+            hits += self._chinese_hits(padded)
+        found = [self._found(owner, kind, key, t0, t1, parsed)
+                 for end, (key, owners) in hits
+                 if any(a and o in self.military for o, _, a in owners)
+                 and (span := self._span(key, end, joined, low, owners))
+                 for _, _, t0, t1 in [span]
+                 for owner, kind, ambiguous in owners
+                 if ambiguous and owner in self.military
+                 and self._supported((owner, kind, False), t0, t1, parsed)]
+        return found[0] if len({f.owner for f in found}) == 1 else None
 
     def _titled_alone(self, parsed: Parsed) -> set[int]:
         """The words that are a capitalised acronym alone in their segment, in a string that

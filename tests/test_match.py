@@ -877,6 +877,24 @@ def test_pla_bodies_with_their_own_entry_roll_up_to_the_pla_entry():
     assert found.entry_id == PLAGH and "301 hospital" in found.evidence.lower()
 
 
+@pytest.mark.parametrize(("raw", "expected", "rule"), [
+    # a listed military body's name that other bodies share, in a string read as the PLA's:
+    # that body, not the entry for unlisted units
+    ("海军总医院", "pla-navy-general-hospital", "pla_named"),
+    ("Department of Anesthesiology, Navy General Hospital of PLA", "pla-navy-general-hospital",
+     "pla_named"),
+    # ... not abroad, where the PLA rule does not read it at all
+    ("Navy General Hospital, Taipei, Taiwan", None, None),
+    # ... and a PLA string that names no such body stays with the unlisted units
+    ("海军第九〇五医院", match.PLA_ENTRY, "pla"),
+])
+def test_a_shared_military_name_in_a_pla_string_is_the_listed_body(raw, expected, rule):
+    found = MATCHER.decide(raw, {})
+    assert [(x.entry_id, x.rule) for x in found] == ([(expected, rule)] if expected else [])
+    if rule == "pla_named":
+        assert "a name other bodies share" in found[0].evidence
+
+
 @pytest.mark.parametrize(("raw", "expected"), [
     # the PLA as Web of Science abbreviates it
     ("Shenyang Mil Command, Gen Hosp, Dept Cardiol, Shenyang, Peoples R China", {match.PLA_ENTRY}),
