@@ -165,6 +165,11 @@ _LATEX_QUOTE = re.compile(r"\\(?:textquote(?:single|right|left)|rq|lq)\b(?:\{\})
 #: An HTML tag scraped pages leave in a string (<br>, <sup>1</sup>, </span>).
 _HTML_TAG = re.compile(r"</?(?:br|p|sup|sub|i|b|u|em|strong|span|div|a|font|small|li|ul|ol|td|tr"
                        r"|th|thead|tbody|table|hr|img)(?:\s[^<>]{0,80})?/?>", re.IGNORECASE)
+#: ... and a character's markup inside a word, which PDF-to-Markdown tools leave
+#: ("B<sub>e</sub>ihang"): removed, not set apart; not before a capital, where a footnote's
+#: letter ends ("<sup>b</sup>Xi'an").
+_INLINE_TAG = re.compile(r"(?<=[^\W\d_])</?(?i:sup|sub|i|b|u|em|strong|span|font|small)>"
+                         r"(?=[a-z])")
 
 
 def _abroad_only(parsed: Parsed, mainland: frozenset[str]) -> bool:
@@ -470,7 +475,7 @@ class Matcher:
         if "@" in raw:
             raw = _EMAIL.sub(" ", raw)
         # a web page's markup left in ("State Key Laboratory of <br> Millimeter Waves")
-        marked = "<" in raw and raw != (unmarked := _HTML_TAG.sub(" ", raw))
+        marked = "<" in raw and raw != (unmarked := _HTML_TAG.sub(" ", _INLINE_TAG.sub("", raw)))
         if marked:
             raw = unmarked
         escaped = "\\" in raw and raw != (unescaped := _unlatex(raw))

@@ -675,6 +675,16 @@ def _cjk_legal_forms(variant: str) -> set[str]:
 #: "China Electronics Technology Group Corporation" prints as "... Technology Corporation" too.
 _GROUP_BEFORE_SUFFIX = re.compile(r" group (?=(?:corporation|company|ltd|co)(?: |$))")
 
+
+def _without_group(variant: str) -> str:
+    """The name without its "Group" before a legal form ("... Group Co., Ltd." as "... Co.,
+    Ltd."), where the rest still names a body: not "china electronic technology company ltd",
+    which any company may be called ("" then, or where the name holds no such "Group")."""
+    if " group " not in variant or variant == (dropped := _GROUP_BEFORE_SUFFIX.sub(" ", variant)):
+        return ""
+    core = _legal_core(dropped.split())
+    return dropped if any(w not in COMMON_WORDS and w not in STOPWORDS for w in core) else ""
+
 #: The PLA's and the PAP's bodies print without the force's full name: 军事科学院 for
 #: 中国人民解放军军事科学院, 武警工程大学 for 中国人民武装警察部队工程大学.
 _PLA_PREFIXES = ("中国人民解放军", "解放军")
@@ -1324,8 +1334,9 @@ def _city_closes(city: list[str], t1: int, parsed: Parsed) -> bool:
     names another body ("..., Beijing Normal University, Beijing" is that university's)."""
     low = parsed.low
     later = sorted(s for s in parsed.starts if s >= t1)
-    if not later or later[0] != t1 and _another_body(low[t1:later[0]]):
-        return False
+    if not later or later[0] != t1 and (_another_body(low[t1:later[0]]) or not (
+            _alone(t1, parsed) or low[t1] == "pla")):  # "College of Communications Engineering"
+        return False                                   # goes on; "Army Gen Hosp PLA" does not
     for first, last in zip(later, [*later[1:], len(low)], strict=True):
         if low[first:first + len(city)] == city:
             return _alone(first + len(city), parsed)
@@ -1570,7 +1581,7 @@ class NameIndex:
                     normalise_text(label, STOPWORDS), normalise_text(label, {"the"})}
         if _HYPHEN.search(label):  # "Sun Yat-sen" loses its hyphen: "Sun Yatsen", "Sun YatSen"
             variants.add(normalise_text(_HYPHEN.sub("", label)))
-        variants |= {_GROUP_BEFORE_SUFFIX.sub(" ", v) for v in variants if " group " in v}
+        variants |= {v for v in map(_without_group, variants) if v}
         variants |= {v for v in map(_without_corporate_suffix, variants) if v}
         variants |= {v for v in map(_china_last, variants) if v}
         for words, other in (*SWAPS.items(), *GLUED_WORDS.items()):
@@ -2318,6 +2329,8 @@ class NameIndex:
         """A Chinese name must not be the middle of a longer name (see CJK_UNIT_STARTS); its
         group's name may come first (中国航空 沈阳飞机设计研究所)."""
         before, after = token[:start], token[end:]
+        if before and key[0].isdigit() and before[-1].isdigit():
+            return False  # a number's last digits: 1301医院 is not the 301 hospital
         if before and is_cjk(before[-1]) and any(
                 o[1].endswith(WITHOUT_CITY)
                 and not before.endswith(self.cjk_own[o[0]] + _CJK_PROSE)

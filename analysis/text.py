@@ -145,6 +145,7 @@ ABBREVIATIONS = {
     "opt": "optics", "automat": "automation", "microelect": "microelectronics",
     "aerodynam": "aerodynamics", "dev": "development", "telecommun": "telecommunication",
     "meteorol": "meteorological", "forces": "force",
+    "surg": "surgery",  # Web of Science: "Eastern Hepatobiliary Surg Hosp"
     "armoured": "armored", "armour": "armor",  # British spelling: "College of Armoured Force"
     "telecom": "telecommunication", "nat": "nat", "aerosp": "aerospace", "syst": "system",
     "est": "establishment", "estab": "establishment", "tec": "technology",

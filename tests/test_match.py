@@ -562,10 +562,14 @@ def test_a_name_placed_in_taiwan_is_most_likely_a_namesake(raw, expected):
     ("Dept X, University of Posts and Telecommunications, Beijing Normal University", set()),
     ("Institute of Technology, Harbin", set()),
     ("Northeastern University of Aeronautics and Astronautics, Nanjing", set()),
+    # ... nor where the name goes on in its own segment: another, longer name
+    ("College of Communications, Nanjing, China", {"southeast-university"}),
+    ("College of Communications Engineering, Arm Engineering of PLA, Nanjing, China",
+     {match.PLA_ENTRY}),
 ])
 def test_a_name_whose_city_is_printed_after_it(raw, expected):
     assert flags(raw) == expected
-    if expected:
+    if expected and match.PLA_ENTRY not in expected:
         [found] = MATCHER.decide(raw, {})
         assert "city printed after it" in found.evidence or "city run on" in found.evidence
 
@@ -2175,6 +2179,29 @@ def test_html_markup_left_in_a_string_is_removed_and_said():
         "southeast-university--state-key-laboratory-of-millimeter-waves"}
     assert "HTML markup" in links[0].evidence
     assert flags("<Huawei Technologies Co., Ltd>") == {"huawei-technologies"}  # no tag
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # a PDF-to-Markdown tool's markup inside a word is removed, not set apart
+    ("B<sub>e</sub>ihan<sub>g</sub> Univ<sub>e</sub>r<sub>s</sub>it<sub>y</sub>", {"beihang"}),
+    ("P<SUB>e</SUB>kin<sub>g</sub> University", {"peking-university"}),
+    # ... but a footnote's letter before a capital stays apart from the name
+    ("<sup>b</sup>Xi’an Aeronautics Computing Technique Research Institute, AVIC, Xi’an",
+     {"aviation-industry-corporation-of-china--xian-aeronautics-computing-technique-research-"
+      "institute"}),
+])
+def test_markup_inside_a_word_is_removed(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("北京301医院", {PLAGH}),
+    ("1301医院", set()),  # another number's last digits
+    ("Eastern Hepatobiliary Surg Hosp, Dept Hepat Surg 3, Shanghai, Peoples R China",
+     {"navy-medical--eastern-hepatobiliary-surgery-hospital"}),
+])
+def test_military_hospitals_by_their_everyday_names(raw, expected):
+    assert flags(raw) == expected
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
