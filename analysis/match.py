@@ -165,11 +165,12 @@ _LATEX_QUOTE = re.compile(r"\\(?:textquote(?:single|right|left)|rq|lq)\b(?:\{\})
 #: An HTML tag scraped pages leave in a string (<br>, <sup>1</sup>, </span>).
 _HTML_TAG = re.compile(r"</?(?:br|p|sup|sub|i|b|u|em|strong|span|div|a|font|small|li|ul|ol|td|tr"
                        r"|th|thead|tbody|table|hr|img)(?:\s[^<>]{0,80})?/?>", re.IGNORECASE)
-#: ... and a character's markup inside a word, which PDF-to-Markdown tools leave
-#: ("B<sub>e</sub>ihang"): removed, not set apart; not before a capital, where a footnote's
-#: letter ends ("<sup>b</sup>Xi'an").
-_INLINE_TAG = re.compile(r"(?<=[^\W\d_])</?(?i:sup|sub|i|b|u|em|strong|span|font|small)>"
-                         r"(?=[a-z])")
+#: ... and a character's markup between two letters, which PDF-to-Markdown tools and web
+#: pages leave inside words ("B<sub>e</sub>ihan<sub>g</sub>", "Beih<span>a</span>ng"): removed,
+#: not set apart. Not a superscript's: a footnote's letter goes after a name or before one
+#: ("CETC<sup>a</sup>", "<sup>a</sup>iFLYTEK").
+_INLINE_TAG = re.compile(r"(?<=[^\W\d_])</?(?i:sub|i|b|u|em|strong|span|font|small)"
+                         r"(?:\s[^<>]{0,80})?>(?=[^\W\d_])")
 
 
 def _abroad_only(parsed: Parsed, mainland: frozenset[str]) -> bool:

@@ -677,11 +677,14 @@ _GROUP_BEFORE_SUFFIX = re.compile(r" group (?=(?:corporation|company|ltd|co)(?: 
 
 
 def _without_group(variant: str) -> str:
-    """The name without its "Group" before a legal form ("... Group Co., Ltd." as "... Co.,
-    Ltd."), where the rest still names a body: not "china electronic technology company ltd",
-    which any company may be called ("" then, or where the name holds no such "Group")."""
+    """The name without its "Group" before a legal form ("... Group Corporation" as "...
+    Corporation", as CETC prints), before "Co., Ltd." only where the rest still names a body:
+    not "china electronic technology company ltd", which any company may be called ("" then,
+    or where the name holds no such "Group")."""
     if " group " not in variant or variant == (dropped := _GROUP_BEFORE_SUFFIX.sub(" ", variant)):
         return ""
+    if dropped.endswith(" corporation"):
+        return dropped
     core = _legal_core(dropped.split())
     return dropped if any(w not in COMMON_WORDS and w not in STOPWORDS for w in core) else ""
 
@@ -1327,6 +1330,10 @@ def _another_body(words: list[str]) -> bool:
     return not _ANOTHER_BODY.isdisjoint(words) or not INSTITUTION_WORDS.isdisjoint(words[1:])
 
 
+#: Words that name the PLA after a body's name, in the body's own segment.
+_PLA_WORDS = frozenset({"pla", "liberation", "liberat"})
+
+
 def _city_closes(city: list[str], t1: int, parsed: Parsed) -> bool:
     """Web of Science prints the city in the address that closes the string, after the
     name's departments and labs ("Univ Posts & Telecommun, Shaanxi Key Lab ..., Xian
@@ -1335,8 +1342,9 @@ def _city_closes(city: list[str], t1: int, parsed: Parsed) -> bool:
     low = parsed.low
     later = sorted(s for s in parsed.starts if s >= t1)
     if not later or later[0] != t1 and (_another_body(low[t1:later[0]]) or not (
-            _alone(t1, parsed) or low[t1] == "pla")):  # "College of Communications Engineering"
-        return False                                   # goes on; "Army Gen Hosp PLA" does not
+            _alone(t1, parsed) or _PLA_WORDS.intersection(low[t1:later[0]]))):
+        return False  # "College of Communications Engineering" goes on into a longer name;
+        # "Army General Hospital of PLA", "Army Gen Hosp PLA" name the PLA after the name
     for first, last in zip(later, [*later[1:], len(low)], strict=True):
         if low[first:first + len(city)] == city:
             return _alone(first + len(city), parsed)
@@ -2012,6 +2020,7 @@ class NameIndex:
                  for _, _, t0, t1 in [span]
                  for owner, kind, ambiguous in owners
                  if ambiguous and owner in self.military
+                 and not (t0 and low[t0 - 1] in self.china_places)  # another city's school
                  and self._supported((owner, kind, False), t0, t1, parsed)]
         return found[0] if len({f.owner for f in found}) == 1 else None
 

@@ -566,6 +566,8 @@ def test_a_name_placed_in_taiwan_is_most_likely_a_namesake(raw, expected):
     ("College of Communications, Nanjing, China", {"southeast-university"}),
     ("College of Communications Engineering, Arm Engineering of PLA, Nanjing, China",
      {match.PLA_ENTRY}),
+    # ... though it may go on into the PLA's name
+    ("Army General Hospital of PLA, Beijing", {"pla-army-general-hospital"}),
 ])
 def test_a_name_whose_city_is_printed_after_it(raw, expected):
     assert flags(raw) == expected
@@ -889,8 +891,10 @@ def test_pla_bodies_with_their_own_entry_roll_up_to_the_pla_entry():
      "pla_named"),
     # ... not abroad, where the PLA rule does not read it at all
     ("Navy General Hospital, Taipei, Taiwan", None, None),
-    # ... and a PLA string that names no such body stays with the unlisted units
+    # ... and a PLA string that names no such body stays with the unlisted units, nor does
+    # one whose shared name is inside another city's longer name
     ("海军第九〇五医院", match.PLA_ENTRY, "pla"),
+    ("Shijiazhuang Army Command College, PLA, Shijiazhuang, China", match.PLA_ENTRY, "pla"),
 ])
 def test_a_shared_military_name_in_a_pla_string_is_the_listed_body(raw, expected, rule):
     found = MATCHER.decide(raw, {})
@@ -2189,6 +2193,12 @@ def test_html_markup_left_in_a_string_is_removed_and_said():
     ("<sup>b</sup>Xi’an Aeronautics Computing Technique Research Institute, AVIC, Xi’an",
      {"aviation-industry-corporation-of-china--xian-aeronautics-computing-technique-research-"
       "institute"}),
+    ("Beih<span class=\"c1\">a</span>ng University, Beijing", {"beihang"}),
+    # session 27's adversarial pass: a superscript is a footnote's, after a name or before one
+    ("CETC<sup>a</sup>", {"cetc"}),
+    ("University of Science and Technology of China<sup>a</sup>",
+     {"university-of-science-and-technology-of-china"}),
+    ("<sup>a</sup>iFLYTEK Research", {"iflytek"}),
 ])
 def test_markup_inside_a_word_is_removed(raw, expected):
     assert flags(raw) == expected
@@ -2443,6 +2453,8 @@ def test_a_units_number_is_its_own_not_its_containers():
     ("China Elect Technol Cyber Secur Co Ltd, Chengdu 610000, Peoples R China", {"cetc"}),
     ("China Electronic Technology Cyber Security Co.", {"cetc"}),
     ("China Electronics Technology Co., Ltd.", set()),
+    ("China Electronics Technology Group Co., Ltd.", {"cetc"}),
+    ("China Electronics Technology Corporation, Beijing", {"cetc"}),  # "Group" dropped
     ("China Electronics Technology, Beijing", set()),
     # after held-out set 132: the Central Military Commission; "Forces"; "PLA" after a name
     ("Departmengt of Health Administration of the Central Military Commission",
