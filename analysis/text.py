@@ -360,10 +360,25 @@ _TONES = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 _RUBY = re.compile(f"(?<=[\u3400-\u9fff])\\([a-z{_TONES}]{{0,6}}[{_TONES}][a-z{_TONES}]{{0,6}}\\)")
 
 
+#: UTF-8 read as Windows-1252 and saved again ("Xiâ€™an" for "Xi’an"): its marks.
+_MOJIBAKE = re.compile("â€|Ã[\u0080-\u00bf]")
+
+
+def _unmangled(raw: str) -> str:
+    """The text as written, where a tool read its UTF-8 as Windows-1252 (the string unchanged
+    where that is not so, or cannot be undone)."""
+    try:
+        return raw.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return raw.replace("â€™", "’").replace("â€˜", "‘")
+
+
 def _fold(raw: str) -> str:
     """Width, accents, apostrophes, pinyin readings and invisible characters folded; fast for
     ASCII."""
     if not raw.isascii():
+        if _MOJIBAKE.search(raw):
+            raw = _unmangled(raw)
         raw = unicodedata.normalize("NFKC", visible(raw))
         if "(" in raw:
             raw = _RUBY.sub("", raw)
@@ -393,7 +408,7 @@ _SPACES_ASCII = bytes.maketrans(_PUNCT, b" " * len(_PUNCT))
 FOOTNOTE_MARKS = "†‡§¶⋄◇◆◊♠♣♥♦★☆⋆✉⁎∗•‖∥※✝✠♯⁑⁂▲⊥"
 _PUNCTUATION = re.compile(
     f"[{re.escape(_PUNCT.decode() + '，。、；：（）【】《》“”‘·–—…・「」『』' + FOOTNOTE_MARKS)}"
-    "\u3000]")
+    "\u3000\u2010\u2012\u2212]")  # and the hyphens, dash and minus other than ASCII's
 
 
 def _spaced(text: str) -> str:

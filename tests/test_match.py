@@ -2205,6 +2205,22 @@ def test_markup_inside_a_word_is_removed(raw, expected):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
+    # UTF-8 read as Windows-1252 ("Xiâ€™an"), a hyphen other than ASCII's ("Yat‐sen")
+    ("Xiâ€™an Jiaotong University", {"xi-an-jiaotong-university"}),
+    ("Sun Yat‐sen University, Guangzhou", {"sun-yat-sen-university"}),
+    # Tencent's two-character short name, alone or opening a part's name, not inside a word
+    ("腾讯", {"tencent-holdings"}),
+    ("腾讯AI实验室", {"tencent-holdings"}),
+    ("沸腾讯息", set()),
+    # former independent colleges, universities of their own now
+    ("Zhejiang University City College, Hangzhou, China", set()),
+    ("吉林大学珠海学院", set()),
+])
+def test_session_27s_fresh_sets_misses(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
     ("北京301医院", {PLAGH}),
     ("1301医院", set()),  # another number's last digits
     ("Eastern Hepatobiliary Surg Hosp, Dept Hepat Surg 3, Shanghai, Peoples R China",
