@@ -2614,6 +2614,9 @@ _PLA_FORMS: tuple[tuple[tuple[str, ...], str], ...] = (
     # ... glued by PDF extraction ("NanjingMilitaryCommand"), and the provincial districts
     (("Military",), r"Military\s*(?:Area\s*)?(?:Region|Command)\b"
                     r"|Provincial Military (?:District|Command)\b|Military Sub-?[Dd]istrict\b"),
+    # ... and in lower case after a region's city, as registries print it ("General Hospital of
+    # Lanzhou military command")
+    (("military",), rf"\b{_MILITARY_AREAS}\s+military\s+(?:area\s+)?(?:region|command)\b"),
     # ... and a former region by its city, "Command" or "Region" left out ("Center of Nanjing
     # Military Area")
     (("Military Area",), rf"\b{_MILITARY_AREAS}\s+Military\s+Area\b(?!\s*(?:Region|Command)\b)"),
@@ -2760,7 +2763,8 @@ _PLA_CJK_CHARS = re.compile("[军区勤炮队代总]")  # every hint above holds
 #: The military commands, regions and districts glued or provincial: a cheap test before the
 #: pattern, for the many strings that say "Military" (Military Medical University).
 _MILITARY_PHRASE = re.compile(r"Military\s*(?:Area\s*)?(?:Region|Command)|Provincial Military"
-                              rf"|Military Sub-?[Dd]istrict|{_MILITARY_AREAS}\s+Military\s+Area\b")
+                              rf"|Military Sub-?[Dd]istrict|{_MILITARY_AREAS}\s+Military\s+Area\b"
+                              rf"|\b{_MILITARY_AREAS}\s+military\s+(?:area\s+)?(?:region|command)\b")
 _MILITARY_SCHOOL = re.compile(r"\bMil(?:itary|\.)?\s+(?:[A-Z][a-z]+\.?\s+){0,2}"
                               r"(?:Acad(?:emy)?|Univ(?:ersity)?|Coll(?:ege)?|Hosp(?:ital)?)\b")
 _GLUED_UNIT = re.compile(r"(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?\d"

@@ -732,8 +732,10 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
      {"aviation-industry-corporation-of-china--luoyang-institute-of-electro-optical-equipment--"
       "science-and-technology-on-electro-optic-control-laboratory"}),
     ("Chinese Peoples Liberat Army Gen Hosp, Dept Cardiol, Beijing", {PLAGH}),
-    # a military command's hospital glued by PDF extraction, a provincial military district
-    ("Nanjing General HospitalofNanjingMilitaryCommand,Nanjing 210002,China", {match.PLA_ENTRY}),
+    # a military command's hospital glued by PDF extraction (Jinling Hospital's name under the
+    # Nanjing Military Command), a provincial military district
+    ("Nanjing General HospitalofNanjingMilitaryCommand,Nanjing 210002,China",
+     {"pla-unlisted-unit--jinling-hospital"}),
     ("Dept of Data, Sichuan Provincial Military District, Chengdu 610041, China",
      {match.PLA_ENTRY}),
     ("Moscow Military District, Russia", set()),
@@ -1931,8 +1933,9 @@ def test_the_listed_telecom_groups_by_their_english_short_names(raw, expected):
     # Web of Science prints the PLA after the body's name
     ("Equipment Acad PLA, Changping NCO Sch, Beijing 102299, Peoples R China",
      {"space-engineering-university"}, "with the PLA last"),
-    # ... but a city's general hospital of the PLA is not the PLA General Hospital
-    ("Nanjing General Hospital of PLA, Nanjing", {match.PLA_ENTRY}, ""),
+    # ... but a city's general hospital of the PLA is not the PLA General Hospital (Nanjing's is
+    # Jinling Hospital, by its name under the Nanjing Military Command)
+    ("Nanjing General Hospital of PLA, Nanjing", {"pla-unlisted-unit--jinling-hospital"}, ""),
     ("Natl Supercomp Ctr Jinan, Shandong Comp Sci Ctr, Jinan, Peoples R China",
      {"national-supercomputing-center-jinan"}, ""),
     # ... but not going on into a force's name, nor after other words in its part
@@ -2215,6 +2218,13 @@ def test_markup_inside_a_word_is_removed(raw, expected):
     # former independent colleges, universities of their own now
     ("Zhejiang University City College, Hangzhou, China", set()),
     ("吉林大学珠海学院", set()),
+    # set 141's registries: a military region in lower case after its city; Jinling Hospital
+    # by the English forms they print
+    ("General Hospital of Lanzhou military command, Lanzhou, Gansu, China", {match.PLA_ENTRY}),
+    ("Lanzhou military region", {match.PLA_ENTRY}),
+    ("the military command of Nanjing", set()),
+    ("Eastern theater General Hospital", {"pla-unlisted-unit--jinling-hospital"}),
+    ("Nanjing General Hospital, Nanjing, Jiangsu, China", {"pla-unlisted-unit--jinling-hospital"}),
 ])
 def test_session_27s_fresh_sets_misses(raw, expected):
     assert flags(raw) == expected
