@@ -2013,15 +2013,16 @@ class NameIndex:
         hits = list(self.latin.iter(padded)) if self.has_latin else []
         if not joined.isascii():
             hits += self._chinese_hits(padded)
-        found = [self._found(owner, kind, key, t0, t1, parsed)
-                 for end, (key, owners) in hits
-                 if any(a and o in self.military for o, _, a in owners)
-                 and (span := self._span(key, end, joined, low, owners))
-                 for _, _, t0, t1 in [span]
-                 for owner, kind, ambiguous in owners
-                 if ambiguous and owner in self.military
-                 and not (t0 and low[t0 - 1] in self.china_places)  # another city's school
-                 and self._supported((owner, kind, False), t0, t1, parsed)]
+        found: list[Found] = []
+        for end, (key, owners) in hits:
+            shared = [(o, k) for o, k, ambiguous in owners if ambiguous and o in self.military]
+            if not shared or not (span := self._span(key, end, joined, low, owners)):
+                continue
+            t0, t1 = span[2:]
+            if t0 and low[t0 - 1] in self.china_places:
+                continue  # another city's school: "Shijiazhuang Army Command College"
+            found += [self._found(owner, kind, key, t0, t1, parsed) for owner, kind in shared
+                      if self._supported((owner, kind, False), t0, t1, parsed)]
         return found[0] if len({f.owner for f in found}) == 1 else None
 
     def _titled_alone(self, parsed: Parsed) -> set[int]:
@@ -2596,6 +2597,7 @@ CJK_SERVICE_PART = re.compile(
 _REGION_CITIES = "Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu"
 _REGIONS = f"(?:{_REGION_CITIES})"
 _MILITARY_AREAS = f"(?:{_REGION_CITIES}|Xinjiang|Tibet|Xizang)"
+_REGION_IN_LOWER_CASE = rf"\b{_MILITARY_AREAS}\s+military\s+(?:area\s+)?(?:region|command)\b"
 
 #: The People's Liberation Army named in a string: its names, theatre commands, numbered
 #: units (military unit cover designators are five digits starting 3, 6 or 9). Each form comes
@@ -2616,7 +2618,7 @@ _PLA_FORMS: tuple[tuple[tuple[str, ...], str], ...] = (
                     r"|Provincial Military (?:District|Command)\b|Military Sub-?[Dd]istrict\b"),
     # ... and in lower case after a region's city, as registries print it ("General Hospital of
     # Lanzhou military command")
-    (("military",), rf"\b{_MILITARY_AREAS}\s+military\s+(?:area\s+)?(?:region|command)\b"),
+    (("military",), _REGION_IN_LOWER_CASE),
     # ... and a former region by its city, "Command" or "Region" left out ("Center of Nanjing
     # Military Area")
     (("Military Area",), rf"\b{_MILITARY_AREAS}\s+Military\s+Area\b(?!\s*(?:Region|Command)\b)"),
@@ -2764,7 +2766,7 @@ _PLA_CJK_CHARS = re.compile("[军区勤炮队代总]")  # every hint above holds
 #: pattern, for the many strings that say "Military" (Military Medical University).
 _MILITARY_PHRASE = re.compile(r"Military\s*(?:Area\s*)?(?:Region|Command)|Provincial Military"
                               rf"|Military Sub-?[Dd]istrict|{_MILITARY_AREAS}\s+Military\s+Area\b"
-                              rf"|\b{_MILITARY_AREAS}\s+military\s+(?:area\s+)?(?:region|command)\b")
+                              f"|{_REGION_IN_LOWER_CASE}")
 _MILITARY_SCHOOL = re.compile(r"\bMil(?:itary|\.)?\s+(?:[A-Z][a-z]+\.?\s+){0,2}"
                               r"(?:Acad(?:emy)?|Univ(?:ersity)?|Coll(?:ege)?|Hosp(?:ital)?)\b")
 _GLUED_UNIT = re.compile(r"(?:Unit|Troops?|Army)\s*(?:No\.?\s*)?\d"
