@@ -516,7 +516,8 @@ class Matcher:
             raw, parsed = folded, Parsed(folded)
         hit = self.identifier(institution) if institution else None
         if not names and not hit:  # most strings: only the PLA and unit rules can answer
-            out = [x] if (x := _pla(raw, parsed, self) or _defence_lab(raw, parsed, self) or (
+            out = [x] if (x := _pla(raw, parsed, self, bool(folded))
+                          or _defence_lab(raw, parsed, self) or (
                 _unit_in_city(parsed, self) if self._may_number(raw, parsed) else None)) else []
         else:
             out = self._rules(self._context(raw, parsed, names, institution, hit))
@@ -1093,8 +1094,11 @@ _PLA_ITSELF = re.compile(r"PLA|JLSF|People|解放军|Unit|Troop|\d(?!.*Hosp)")
 _PLA_NAMED = re.compile(r"People['’`´]?s\s*Liberat|解放军")
 
 
-def _pla(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
-    """The PLA rule, or else the PAP rule: China's armed forces by name."""
+def _pla(raw: str, parsed: Parsed, matcher: Matcher, traditional: bool = False
+         ) -> Link | None:
+    """The PLA rule, or else the PAP rule: China's armed forces by name. `traditional`: the
+    string was printed in traditional characters, as Taiwan prints its own forces' schools
+    (空軍航空技術學院), so a service's word alone does not name the PLA there."""
     words = pla_mention(raw, parsed.cased)
     if not words or words.endswith("解放军") and f"{words}武警" in raw:
         return _pap(raw, parsed, matcher)  # 解放军武警部队学院: the PAP's, under the PLA's name
@@ -1107,7 +1111,7 @@ def _pla(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
                        and not taiwan_places(parsed)):
         return None  # "Air Force Academy" alone is any country's
     service = CJK_SERVICE_PART.fullmatch(words)
-    if service and (taiwan_places(parsed) or service["city"]
+    if service and (traditional or taiwan_places(parsed) or service["city"]
                     and service["city"].removesuffix("市") not in matcher.names.cjk_places):
         return None  # Taiwan's forces print the same words; a prefix that is no mainland city
     return _pla_link(words, parsed, matcher, school, service is not None)

@@ -90,11 +90,13 @@ CJK_NUMBERED_UNIT = re.compile(
 CJK_PREFIXES = ("中国人民解放军", "解放军", "中国", "中国科学院", "国家",
                 "中國人民解放軍", "解放軍", "中國", "中國科學院", "國家",
                 "战略支援部队", "网络空间部队", "军事航天部队", "信息支援部队", "联勤保障部队",
-                "戰略支援部隊", "網絡空間部隊", "軍事航天部隊", "信息支援部隊", "聯勤保障部隊")
+                "戰略支援部隊", "網絡空間部隊", "軍事航天部隊", "信息支援部隊", "聯勤保障部隊",
+                # Taiwan's registers' mark of a mainland or Hong Kong company (大陸商華為...)
+                "大陆商", "大陸商", "香港商")
 #: ... though the PLA's own name before a civilian body's makes another body, the PLA's school
 #: of the same subject (解放军国际关系学院 is not the University of International Relations).
 CJK_PLA_PREFIXES = tuple(p for p in CJK_PREFIXES if p not in (
-    "中国", "中国科学院", "国家", "中國", "中國科學院", "國家"))
+    "中国", "中国科学院", "国家", "中國", "中國科學院", "國家", "大陆商", "大陸商", "香港商"))
 CHINA_MARKERS = {"china", "prc", "中国", "中华人民共和国"}
 #: A word before a listed name that makes it a longer, different name.
 NAME_PREFIXES = {"national", "west", "east", "south", "north", "northwest", "northeast",
@@ -1394,6 +1396,8 @@ class NameIndex:
         self.schools = frozenset(e.id for e in watchlist if not _SCHOOL_WORDS.isdisjoint(
             normalise_text(e.name).split()))
         self.roots = {e.id: watchlist.root(e.id).id for e in watchlist}
+        self.ancestors = {e.id: frozenset(a.id for a in watchlist.chain(e.id)[1:])
+                          for e in watchlist}
         #: companies, whose brand names papers print inside a subsidiary's or a lab's name
         self.companies = frozenset(e.id for e in watchlist if any(
             not COMPANY_WORDS.isdisjoint(normalise_text(x).split())
@@ -2023,7 +2027,11 @@ class NameIndex:
                 continue  # another city's school: "Shijiazhuang Army Command College"
             found += [self._found(owner, kind, key, t0, t1, parsed) for owner, kind in shared
                       if self._supported((owner, kind, False), t0, t1, parsed)]
-        return found[0] if len({f.owner for f in found}) == 1 else None
+        owners = {f.owner for f in found}
+        # one body and its parent, each by its own name ("307th Hospital of Military Medical
+        # Sciences"): the part, which names the body better
+        deepest = [f for f in found if owners - {f.owner} <= self.ancestors[f.owner]]
+        return deepest[0] if deepest else None
 
     def _titled_alone(self, parsed: Parsed) -> set[int]:
         """The words that are a capitalised acronym alone in their segment, in a string that
@@ -2598,6 +2606,17 @@ _REGION_CITIES = "Shenyang|Beijing|Lanzhou|Jinan|Nanjing|Guangzhou|Chengdu"
 _REGIONS = f"(?:{_REGION_CITIES})"
 _MILITARY_AREAS = f"(?:{_REGION_CITIES}|Xinjiang|Tibet|Xizang)"
 _REGION_IN_LOWER_CASE = rf"\b{_MILITARY_AREAS}\s+military\s+(?:area\s+)?(?:region|command)\b"
+_CITY_GENERAL_HOSPITALS = "(?:Shenyang|Lanzhou|Jinan|Guangzhou|Chengdu|Fuzhou|Wuhan|Kunming|Urumqi)"
+_CITY_GENERAL_HOSPITALS_CJK = "(?:沈阳|兰州|济南|广州|成都|福州|武汉|昆明|乌鲁木齐)"
+#: A former military region's general hospital by its city alone, as the regions' general
+#: hospitals and the four the regions ran in other cities were known ("Fuzhou General Hospital"
+#: of the Nanjing region, now the 900th Hospital). Beijing's, Nanjing's, Shanghai's, Tianjin's
+#: and Guangdong's general hospitals by that name are civilian, and are not among them. Looked
+#: for last, where no other form names the PLA: evidence quoting "Military Command" or "PLA"
+#: says more.
+CITY_HOSPITAL_PATTERN = re.compile(
+    rf"\b{_CITY_GENERAL_HOSPITALS} Gen(?:eral)?\.? Hosp(?:ital)?\b"
+    rf"|(?<![\u4e00-\u9fff]){_CITY_GENERAL_HOSPITALS_CJK}总医院")
 
 #: The People's Liberation Army named in a string: its names, theatre commands, numbered
 #: units (military unit cover designators are five digits starting 3, 6 or 9). Each form comes
@@ -2714,12 +2733,15 @@ _PLA_WORDS_FOUND = _pla_words()
 
 
 def pla_search(raw: str) -> re.Match[str] | None:
-    """PLA_PATTERN's match in the string, from only the forms whose words it holds."""
+    """PLA_PATTERN's match in the string, from only the forms whose words it holds; else
+    CITY_HOSPITAL_PATTERN's."""
     numbers = {n for _end, found in _PLA_WORDS_FOUND.iter(raw) for n in found}
     found = None
     for n in sorted(numbers):  # in the pattern's order: the first form wins a tie
         if (m := _PLA_SEARCHES[n].search(raw)) and (found is None or m.start() < found.start()):
             found = m
+    if found is None and ("Gen" in raw or "总医院" in raw):
+        found = CITY_HOSPITAL_PATTERN.search(raw)
     return found
 #: A service's school, hospital or staff as Web of Science prints them ("Guilin Air Force Acad",
 #: "Meteorol Bur Air Force Staff"), and a military one ("Mil. Econ. Acad., Wuhan"): every
@@ -2760,7 +2782,7 @@ _PLA_PHRASE = re.compile(r"\d(?:th|st|nd|rd) Hosp|Gen(?:eral)? Hosp|Gr(?:ou)?p A
                          r"|Gr(?:ou)?p\.? (?:Mil(?:itary|\.)? )?Hosp"
                          r"|General (?:Staff|Armament|Political|Logistic)")
 PLA_HINTS_CJK = re.compile("解放军|战区|军区|联勤|火箭军|炮兵|海军|空军|陆军|部队|代表"
-                           "|总参|总装备|总后勤|总政治|全军|军委|军事委员会")
+                           f"|{_CITY_GENERAL_HOSPITALS_CJK}总医院|总参|总装备|总后勤|总政治|全军|军委|军事委员会")
 _PLA_CJK_CHARS = re.compile("[军区勤炮队代总]")  # every hint above holds one: a cheaper first test
 #: The military commands, regions and districts glued or provincial: a cheap test before the
 #: pattern, for the many strings that say "Military" (Military Medical University).

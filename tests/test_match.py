@@ -869,13 +869,14 @@ def test_the_pla_forms_searched_by_their_words_find_what_one_pattern_of_them_fin
                "Hosp Beijing Mil Reg, Beijing", "the PLA Theater"]
     found = 0
     for raw in strings:
-        whole = names.PLA_PATTERN.search(raw)
+        whole = names.PLA_PATTERN.search(raw) or names.CITY_HOSPITAL_PATTERN.search(raw)
         parts = names.pla_search(raw)
         assert (whole and (whole.span(), whole.group(0))) == \
             (parts and (parts.span(), parts.group(0))), raw
         found += whole is not None
         for (words, _form), pattern in zip(names._PLA_FORMS, names._PLA_SEARCHES, strict=True):
             assert not pattern.search(raw) or any(w in raw for w in words), (words, raw)
+        assert not names.CITY_HOSPITAL_PATTERN.search(raw) or "Gen" in raw or "总医院" in raw
     assert len(strings) > 12_000 and found > 900
 
 
@@ -897,6 +898,14 @@ def test_pla_bodies_with_their_own_entry_roll_up_to_the_pla_entry():
     # one whose shared name is inside another city's longer name
     ("海军第九〇五医院", match.PLA_ENTRY, "pla"),
     ("Shijiazhuang Army Command College, PLA, Shijiazhuang, China", match.PLA_ENTRY, "pla"),
+    # a part and its parent, each by a shared name: the part (the AMMS's hospital), and the
+    # parent alone where the string names no part
+    ("The 307th Hospital of Military Medical Sciences, Beijing, China",
+     "academy-of-military-medical-sciences--307th-hospital", "pla_named"),
+    ("The 308th Hospital of Military Medical Sciences, Beijing, China",
+     "academy-of-military-medical-sciences", "pla_named"),
+    # ... and two bodies of different lineages stay with the unlisted units
+    ("海军总医院与307医院", match.PLA_ENTRY, "pla"),
 ])
 def test_a_shared_military_name_in_a_pla_string_is_the_listed_body(raw, expected, rule):
     found = MATCHER.decide(raw, {})
@@ -913,6 +922,14 @@ def test_a_shared_military_name_in_a_pla_string_is_the_listed_body(raw, expected
     ("80th Grp Army Hosp, Dept Surg, Weifang, Peoples R China", {match.PLA_ENTRY}),
     ("Army 73RD Grp Mil Hosp, Dept Resp Med, Xiamen 361001, Peoples R China", {match.PLA_ENTRY}),
     ("Dept Cardiol, The 72nd Group Hospital, Huzhou, China", {match.PLA_ENTRY}),
+    # a former region's general hospital by its city alone; the civilian ones by that name
+    ("Fuzhou General Hospital, Fuzhou, Fujian, China", {match.PLA_ENTRY}),
+    ("Dept Surg, Kunming Gen Hosp, Kunming, Peoples R China", {match.PLA_ENTRY}),
+    ("福州总医院 普外科", {match.PLA_ENTRY}),
+    ("Guangdong General Hospital, Guangzhou, China", set()),
+    ("Department of Urology, Shanghai General Hospital, Shanghai, China", set()),
+    ("Tianjin Medical University General Hospital, Tianjin", set()),
+    ("天津医科大学总医院", set()),
     ("Dept Surg, Shanghai Shenkang Hospital Development Group Hospital, Shanghai", set()),
     ("Equipment Department of the Air Force, Beijing 100843, China", {match.PLA_ENTRY}),
     # ... and the same words abroad
@@ -927,6 +944,13 @@ def test_a_shared_military_name_in_a_pla_string_is_the_listed_body(raw, expected
 ])
 def test_web_of_science_and_glued_forms(raw, expected):
     assert flags(raw) == expected
+
+
+def test_a_general_hospital_by_its_city_is_the_last_evidence_the_pla_rule_quotes():
+    [found] = MATCHER.decide("Fuzhou General Hospital, PLA Nanjing Military Area Command", {})
+    assert '("PLA")' in found.evidence
+    [found] = MATCHER.decide("Fuzhou General Hospital, Fuzhou, China", {})
+    assert '("Fuzhou General Hospital")' in found.evidence
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -1414,6 +1438,12 @@ def test_ieee_xplore_abbreviations(raw, expected):
     # another country's force in Chinese, Taiwan's, and military schools abroad or unplaced
     ("美国海军研究生院", set()),
     ("空軍航空技術學院, 高雄", set()),
+    # ... which prints its schools in traditional characters, placed or not; the PLA's name in
+    # them is the PLA's all the same
+    ("空軍航空技術學院", set()),
+    ("海軍軍官學校", set()),
+    ("空军航空技术学院", {match.PLA_ENTRY}),
+    ("解放軍空軍航空大學", {"aviation-university-of-air-force"}),
     ("Military Medical Academy, Belgrade, Serbia", set()),
     ("Military Academy, West Point, NY", set()),
     ("Military Sports Academy", set()),
@@ -1509,8 +1539,20 @@ def test_a_listed_companys_brand_inside_a_company_name(raw, expected):
     ("中国科大物理学院", {"university-of-science-and-technology-of-china"}),
     # Taiwan's China University of Technology prints the same short name in traditional script
     ("中國科大資訊管理系", set()),
+    ("中國科技大學", set()),
+    ("中国科技大学", {"university-of-science-and-technology-of-china"}),
 ])
 def test_a_universitys_short_name_before_a_part_listed_or_not(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # Taiwan's registers print a mainland or Hong Kong company after 大陸商 or 香港商
+    ("大陸商華為技術有限公司", {"huawei-technologies"}),
+    ("香港商阿里巴巴集團服務有限公司", {"alibaba-group-holding"}),
+    ("大陸商中興通訊股份有限公司", set()),
+])
+def test_a_company_after_taiwans_mark_of_a_mainland_company(raw, expected):
     assert flags(raw) == expected
 
 
