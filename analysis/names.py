@@ -1764,7 +1764,7 @@ class NameIndex:
                 Found(owner, f"{kind}, its words run together in one word", word, i, i + 1)
                 for i, word in enumerate(parsed.low) if word in self.run_together
                 and not parsed.glued  # "NorthwesternPolytechnicUniversity": read below
-                and not self._goes_on(word, i + 1, parsed.low)  # "Tianjinuniversity of Technology"
+                and not self._goes_on(word, i + 1, parsed)  # "Tianjinuniversity of Technology"
                 for owner, kind, _ambiguous in self.run_together[word]]):
             return found
         if not self.has_squashed:
@@ -1804,7 +1804,7 @@ class NameIndex:
                 and (long_name or end + 1 in ends and not letters.startswith("of", end + 1)
                      and _glued_inside(end - len(key) + 1, end + 1, glued))]
         word_ends = {e: i for i, e in enumerate(accumulate(lengths), start=1)}
-        hits = [h for h in hits if not self._goes_on(h[2], word_ends.get(h[1]), parsed.low)]
+        hits = [h for h in hits if not self._goes_on(h[2], word_ends.get(h[1]), parsed)]
         if not hits:
             return []
         offsets = list(accumulate(lengths[:-1], initial=0))
@@ -2169,6 +2169,9 @@ class NameIndex:
             # a longer name: "National Sun Yat-sen University" (Kaohsiung), "Shenyang
             # Institute of Computing Technology" (a city's, not CAS's)
             return False
+        if t1 + 1 < len(low) and low[t1] == "and" and "laboratory" in low[t0:t1] \
+                and self._subject_runs_on(low, t1, parsed.starts):
+            return False  # "Key Laboratory of Signal Detection and Processing" is another's
         if low[t1 - 1] == "china" and t1 - 1 > t0 and low[t1 - 2] != "of" \
                 and t1 - 1 in parsed.starts:
             return False  # "Shanghai Ocean University, China" is no "Ocean University of China"
@@ -2225,6 +2228,16 @@ class NameIndex:
         joined = " ".join(low)
         return bool(words & CHINA_MARKERS) or any(p and p in joined for p in places) \
             or any(m in joined for m in _CHINA_IN_NAMES)
+
+    @staticmethod
+    def _subject_runs_on(low: list[str], t1: int, starts: set[int]) -> bool:
+        """A laboratory's subject that goes on past "and" to the end of its segment, naming no
+        other body there: the lab of a longer subject, not one that ends where the name does."""
+        if t1 in starts or t1 + 1 in starts:
+            return False
+        end = min((s for s in starts if s > t1), default=len(low))
+        return _PART_OPENERS.isdisjoint(low[t1 + 1:end]) and not any(
+            w in CHINA_MARKERS for w in low[t1 + 1:end])
 
     def _closes(self, entry_id: str, low: list[str], t0: int, starts: set[int]) -> bool:
         """An acronym that closes a segment naming a unit or a part of its body: a defence
@@ -2324,11 +2337,17 @@ class NameIndex:
             len(w) == 6 and w.isdigit() or w in CHINA_MARKERS or w in self.mainland_places
             or w in ("people", "peoples", "r", "pr", "p") for w in rest[len(city):])
 
-    def _goes_on(self, key: str, t1: int | None, low: list[str]) -> bool:
+    def _goes_on(self, key: str, t1: int | None, parsed: Parsed) -> bool:
         """A squashed name that ends at a word the printed words continue into a longer
-        name ("Central South University of Forestry and Technology")."""
-        return t1 is not None and t1 < len(low) and low[t1] in CONTINUATIONS \
-            and key.endswith(_INSTITUTION_ENDINGS) and not self._qualified(low, t1)
+        name ("Central South University of Forestry and Technology", "Key Laboratory of Signal
+        Detection and Processing")."""
+        low = parsed.low
+        if t1 is None or t1 >= len(low):
+            return False
+        if low[t1] == "and" and "laboratory" in key:
+            return self._subject_runs_on(low, t1, parsed.starts)
+        return low[t1] in CONTINUATIONS and key.endswith(_INSTITUTION_ENDINGS) \
+            and not self._qualified(low, t1)
 
     @staticmethod
     def _qualified(low: list[str], t1: int) -> bool:
@@ -2362,6 +2381,11 @@ class NameIndex:
             # school (北京市海淀区清华大学; a company there is another city's, 北京市海淀区宇树...)
         if before.endswith(CJK_PLA_PREFIXES) and not any(o[0] in self.military for o in owners):
             return False
+        if before and key.endswith(("大学", "大學")) and after.endswith(_CJK_INSTITUTE_ENDS) \
+                and before.removesuffix("市") in self.cjk_places and key[:2] not in glossary.TERMS \
+                and any(o[0] in self.schools for o in owners):
+            before = ""  # a university's institute in another city: 深圳清华大学研究院 (not a
+            # subject's name after a city, 南京信息工程大学, another university)
         if before and not before.endswith(CJK_PREFIXES) and not any(
                 before.endswith(self.group_prefixes.get(o[0], ()) + self.cjk_home.get(o[0], ()))
                 for o in owners) and not (
@@ -2421,6 +2445,7 @@ _NOT_A_UNIVERSITY = re.compile("城(?!市)|[路园街]|生(?![命物态殖理化
 #: 东北人民大学（现吉林大学）), served as (任, 任命为), at (在), went or came to (赴, 来到,
 #: 调到, 保送至), entered (考入, 进入), and a list's "and" (北京大学和清华大学, 清华大学与
 #: 北京大学, 南京大学及东南大学).
+_CJK_INSTITUTE_ENDS = ("研究院", "研究所", "研究中心")
 _CJK_PROSE = ("于", "来自", "來自", "入", "入职", "现", "为", "任", "在", "赴", "到", "至", "和",
               "与", "及")
 #: ... and the words of such a sentence after it: studied (读, 攻读, 学习) or worked (工作,

@@ -956,6 +956,11 @@ def test_a_general_hospital_by_its_city_is_the_last_evidence_the_pla_rule_quotes
 @pytest.mark.parametrize(("raw", "expected"), [
     # the squashed pass must not find a name the printed words go on from into a longer one
     ("Central South University of Forestry and Technology, Changsha 410004", set()),
+    # ... nor a laboratory whose subject goes on past "and" (nor the normal pass)
+    ("Xinjiang Key Laboratory of Signal Detection and Processing", set()),
+    ("Key Laboratory of Signal Detection and Processing, Xinjiang University", set()),
+    ("Key Laboratory of Signal Detection, North University of China",
+     {"defense-s-t-key-laboratory-of-electronic-measurement-technol"}),
     ("CentralSouthUniversity, Changsha", {"central-south-university"}),
     ("Army Engineering UniversityofPLA, Nanjing", {"army-engineering-university"}),
 ])
@@ -1553,6 +1558,17 @@ def test_a_universitys_short_name_before_a_part_listed_or_not(raw, expected):
     ("大陸商中興通訊股份有限公司", set()),
 ])
 def test_a_company_after_taiwans_mark_of_a_mainland_company(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # a university's institute in another city prints that city first; a subject's name after
+    # a city is another university's (NUIST is not the Information Engineering University)
+    ("深圳清华大学研究院", {"tsinghua-university"}),
+    ("上海北京大学微电子研究院", {"peking-university"}),
+    ("南京信息工程大学太平洋台风研究中心", set()),
+])
+def test_a_universitys_institute_after_another_city(raw, expected):
     assert flags(raw) == expected
 
 
