@@ -1098,7 +1098,8 @@ def _pla(raw: str, parsed: Parsed, matcher: Matcher, traditional: bool = False
          ) -> Link | None:
     """The PLA rule, or else the PAP rule: China's armed forces by name. `traditional`: the
     string was printed in traditional characters, as Taiwan prints its own forces' schools
-    (空軍航空技術學院), so a service's word alone does not name the PLA there."""
+    (空軍航空技術學院), so a service's word alone does not name the PLA there, unless the string
+    places it on the mainland (北京海軍總醫院)."""
     words = pla_mention(raw, parsed.cased)
     if not words or words.endswith("解放军") and f"{words}武警" in raw:
         return _pap(raw, parsed, matcher)  # 解放军武警部队学院: the PAP's, under the PLA's name
@@ -1110,11 +1111,25 @@ def _pla(raw: str, parsed: Parsed, matcher: Matcher, traditional: bool = False
     if school and not (mentions_mainland(parsed, raw, matcher.names.mainland_places)
                        and not taiwan_places(parsed)):
         return None  # "Air Force Academy" alone is any country's
+    if traditional and words.startswith(("海军", "空军", "陆军")) \
+            and not (words.endswith("医院") and _CJK_NUMBER.search(words)) \
+            and not _on_the_mainland(raw, parsed, matcher):
+        return None  # Taiwan's forces in its script: 空軍航空技術學院, 陸軍第八軍團 (not the
+        # PLA's numbered hospitals, 海軍第九〇五醫院: Taiwan's are named by their city)
     service = CJK_SERVICE_PART.fullmatch(words)
-    if service and (traditional or taiwan_places(parsed) or service["city"]
+    if service and (taiwan_places(parsed) or service["city"]
                     and service["city"].removesuffix("市") not in matcher.names.cjk_places):
         return None  # Taiwan's forces print the same words; a prefix that is no mainland city
     return _pla_link(words, parsed, matcher, school, service is not None)
+
+
+_CJK_NUMBER = re.compile(r"[\d〇零一二三四五六七八九十百]")
+
+
+def _on_the_mainland(raw: str, parsed: Parsed, matcher: Matcher) -> bool:
+    """China or a mainland city named, in English or Chinese."""
+    return mentions_mainland(parsed, raw, matcher.names.mainland_places) \
+        or any(place in raw for place in matcher.names.cjk_places)
 
 
 def _pla_link(words: str, parsed: Parsed, matcher: Matcher, school: bool, service: bool

@@ -87,16 +87,19 @@ CJK_NUMBERED_UNIT = re.compile(
     "农?第?[〇零一二三四五六七八九十百\\d]+(?:院|所|部|厂|师|研究所|研究院)")
 #: Names printed before a listed name that do not make it a longer name: China, the PLA, and
 #: the forces its universities have served under since 2015 (网络空间部队信息工程大学).
+#: Taiwan's registers' mark of a mainland, Hong Kong or offshore company (大陸商華為技術有限公司,
+#: 英屬開曼群島商阿里巴巴...): the company after it is the one named.
+_REGISTER_MARKS = ("大陆商", "大陸商", "香港商", "开曼群岛商", "開曼群島商", "维尔京群岛商",
+                   "維爾京群島商")
 CJK_PREFIXES = ("中国人民解放军", "解放军", "中国", "中国科学院", "国家",
                 "中國人民解放軍", "解放軍", "中國", "中國科學院", "國家",
                 "战略支援部队", "网络空间部队", "军事航天部队", "信息支援部队", "联勤保障部队",
                 "戰略支援部隊", "網絡空間部隊", "軍事航天部隊", "信息支援部隊", "聯勤保障部隊",
-                # Taiwan's registers' mark of a mainland or Hong Kong company (大陸商華為...)
-                "大陆商", "大陸商", "香港商")
+                *_REGISTER_MARKS)
 #: ... though the PLA's own name before a civilian body's makes another body, the PLA's school
 #: of the same subject (解放军国际关系学院 is not the University of International Relations).
 CJK_PLA_PREFIXES = tuple(p for p in CJK_PREFIXES if p not in (
-    "中国", "中国科学院", "国家", "中國", "中國科學院", "國家", "大陆商", "大陸商", "香港商"))
+    "中国", "中国科学院", "国家", "中國", "中國科學院", "國家", *_REGISTER_MARKS))
 CHINA_MARKERS = {"china", "prc", "中国", "中华人民共和国"}
 #: A word before a listed name that makes it a longer, different name.
 NAME_PREFIXES = {"national", "west", "east", "south", "north", "northwest", "northeast",
@@ -2025,6 +2028,9 @@ class NameIndex:
             t0, t1 = span[2:]
             if t0 and low[t0 - 1] in self.china_places:
                 continue  # another city's school: "Shijiazhuang Army Command College"
+            if low[t0][:1].isdigit() and not self.china_places.isdisjoint(low) and not any(
+                    self.places.get(o, set()) & set(low) for o, _kind in shared):
+                continue  # a number the PLA gives one hospital, printed in another city
             found += [self._found(owner, kind, key, t0, t1, parsed) for owner, kind in shared
                       if self._supported((owner, kind, False), t0, t1, parsed)]
         owners = {f.owner for f in found}
@@ -2170,7 +2176,7 @@ class NameIndex:
             # Institute of Computing Technology" (a city's, not CAS's)
             return False
         if t1 + 1 < len(low) and low[t1] == "and" and "laboratory" in low[t0:t1] \
-                and self._subject_runs_on(low, t1, parsed.starts):
+                and self._subject_runs_on(parsed, t1):
             return False  # "Key Laboratory of Signal Detection and Processing" is another's
         if low[t1 - 1] == "china" and t1 - 1 > t0 and low[t1 - 2] != "of" \
                 and t1 - 1 in parsed.starts:
@@ -2226,18 +2232,25 @@ class NameIndex:
         places = self.places.get(entry_id, set()) if kind != "acronym" \
             else self.group_places.get(entry_id) or self.places.get(entry_id, set())
         joined = " ".join(low)
+        if parsed.low[t0][:1].isdigit():  # a numbered hospital ("307 Hospital"): other cities'
+            return any(p and p in joined for p in places)  # hospitals are numbered too
         return bool(words & CHINA_MARKERS) or any(p and p in joined for p in places) \
             or any(m in joined for m in _CHINA_IN_NAMES)
 
     @staticmethod
-    def _subject_runs_on(low: list[str], t1: int, starts: set[int]) -> bool:
-        """A laboratory's subject that goes on past "and" to the end of its segment, naming no
-        other body there: the lab of a longer subject, not one that ends where the name does."""
+    def _subject_runs_on(parsed: Parsed, t1: int) -> bool:
+        """A laboratory's subject that goes on past "and" to the end of its segment, in words
+        that name no other body there (no part's word, acronym or Chinese): the lab of a longer
+        subject, not one that ends where the name does ("... and HIT", "... and 中北大学")."""
+        low, starts = parsed.low, parsed.starts
         if t1 in starts or t1 + 1 in starts:
             return False
         end = min((s for s in starts if s > t1), default=len(low))
-        return _PART_OPENERS.isdisjoint(low[t1 + 1:end]) and not any(
-            w in CHINA_MARKERS for w in low[t1 + 1:end])
+        rest = low[t1 + 1:end]
+        return bool(rest) and all(
+            w.isascii() and w.removesuffix("s") not in _PART_OPENERS and w not in CHINA_MARKERS
+            and not (len(c) > 1 and c.isupper()) for w, c in zip(rest, parsed.cased[t1 + 1:end],
+                                                                 strict=True))
 
     def _closes(self, entry_id: str, low: list[str], t0: int, starts: set[int]) -> bool:
         """An acronym that closes a segment naming a unit or a part of its body: a defence
@@ -2345,7 +2358,7 @@ class NameIndex:
         if t1 is None or t1 >= len(low):
             return False
         if low[t1] == "and" and "laboratory" in key:
-            return self._subject_runs_on(low, t1, parsed.starts)
+            return self._subject_runs_on(parsed, t1)
         return low[t1] in CONTINUATIONS and key.endswith(_INSTITUTION_ENDINGS) \
             and not self._qualified(low, t1)
 
@@ -2641,7 +2654,7 @@ _CITY_GENERAL_HOSPITALS_CJK = "(?:沈阳|兰州|济南|广州|成都|福州|武�
 #: says more.
 CITY_HOSPITAL_PATTERN = re.compile(
     rf"\b{_CITY_GENERAL_HOSPITALS} Gen(?:eral)?\.? Hosp(?:ital)?\b"
-    rf"|(?<![\u4e00-\u9fff]){_CITY_GENERAL_HOSPITALS_CJK}总医院")
+    rf"|(?:(?<![\u4e00-\u9fff])|(?<=省)){_CITY_GENERAL_HOSPITALS_CJK}总医院")
 
 #: The People's Liberation Army named in a string: its names, theatre commands, numbered
 #: units (military unit cover designators are five digits starting 3, 6 or 9). Each form comes
@@ -2803,7 +2816,8 @@ PLA_WORDS = frozenset({"PLA", "PLAN", "PLAAF", "PLARF", "PLAJLSF", "JLSF", "Libe
                        "Naval", "Army"})
 #: A numbered hospital's ordinal ("960th Hospital"): found by substring, not by the pattern
 #: (thousands of hospital strings would otherwise all go through it).
-_PLA_PHRASE = re.compile(r"\d(?:th|st|nd|rd) Hosp|Gen(?:eral)? Hosp|Gr(?:ou)?p Army|Equipment Dep"
+_PLA_PHRASE = re.compile(r"\d(?:th|st|nd|rd) Hosp|Gen(?:eral|\.)? Hosp|Gr(?:ou)?p Army"
+                         r"|Equipment Dep"
                          r"|Gr(?:ou)?p\.? (?:Mil(?:itary|\.)? )?Hosp"
                          r"|General (?:Staff|Armament|Political|Logistic)")
 PLA_HINTS_CJK = re.compile("解放军|战区|军区|联勤|火箭军|炮兵|海军|空军|陆军|部队|代表"

@@ -481,9 +481,9 @@ def test_names_inside_longer_unlisted_names_are_not_flags(raw):
     ("School of Microelectronics XDU, Xi'an, China", {"xidian"}),
     ("Xi'an Aerospace 772 Institute CASC, Xi'an, China",
      {"casc-9th-academy-772-research-institute"}),
-    ("School of Microelectronics XDU", set()),  # no sign of China
+    ("School of Microelectronics HUST", set()),  # no sign of China (Hanoi's HUST too)
     ("School of Management HIT, Holon, Israel", set()),
-    ("Smith Optics XDU, Xi'an, China", set()),  # the segment names no part or unit
+    ("Smith Optics HUST, Wuhan, China", set()),  # the segment names no part or unit
     ("Research Institute of Intelligent Control and Systems HIT, Harbin, China", {"hit"}),
     # ... not an acronym that is the subject of "of" or "for", a company's, or one after a
     # university's own name, or one whose body's city the string does not name
@@ -924,6 +924,13 @@ def test_a_shared_military_name_in_a_pla_string_is_the_listed_body(raw, expected
     ("Dept Cardiol, The 72nd Group Hospital, Huzhou, China", {match.PLA_ENTRY}),
     # a former region's general hospital by its city alone; the civilian ones by that name
     ("Fuzhou General Hospital, Fuzhou, Fujian, China", {match.PLA_ENTRY}),
+    ("Lanzhou Gen. Hosp., Lanzhou, China", {match.PLA_ENTRY}),
+    ("福建省福州总医院", {match.PLA_ENTRY}),
+    # a numbered hospital's shared name counts only in its own city (or read by the PLA rule)
+    ("307 Hospital, Xi'an, Shaanxi, China", set()),
+    ("307th Hospital, Shijiazhuang, Hebei, China", {match.PLA_ENTRY}),
+    ("Department of Oncology, 307 Hospital, Beijing",
+     {"academy-of-military-medical-sciences--307th-hospital"}),
     ("Dept Surg, Kunming Gen Hosp, Kunming, Peoples R China", {match.PLA_ENTRY}),
     ("福州总医院 普外科", {match.PLA_ENTRY}),
     ("Guangdong General Hospital, Guangzhou, China", set()),
@@ -961,6 +968,13 @@ def test_a_general_hospital_by_its_city_is_the_last_evidence_the_pla_rule_quotes
     ("Key Laboratory of Signal Detection and Processing, Xinjiang University", set()),
     ("Key Laboratory of Signal Detection, North University of China",
      {"defense-s-t-key-laboratory-of-electronic-measurement-technol"}),
+    # ... but "and" may join another body, by acronym, in Chinese or in a plural
+    ("State Key Laboratory of Robotics and System and HIT, Harbin 150001, China",
+     {"hit--state-key-laboratory-of-robotics-and-systems"}),
+    ("Key Laboratory of Signal Detection and 中北大学, 太原",
+     {"defense-s-t-key-laboratory-of-electronic-measurement-technol"}),
+    ("State Key Laboratory of Medical Neurobiology and Institutes of Brain Science, Fudan "
+     "University, Shanghai", {"fudan-university--state-key-laboratory-of-medical-neurobiology"}),
     ("CentralSouthUniversity, Changsha", {"central-south-university"}),
     ("Army Engineering UniversityofPLA, Nanjing", {"army-engineering-university"}),
 ])
@@ -1447,6 +1461,12 @@ def test_ieee_xplore_abbreviations(raw, expected):
     # them is the PLA's all the same
     ("空軍航空技術學院", set()),
     ("海軍軍官學校", set()),
+    ("陸軍第八軍團 指揮部", set()),
+    ("空軍總醫院", set()),
+    # ... though placed on the mainland, or a numbered hospital, it is the PLA's
+    ("空軍總醫院, 北京", {"pla-air-force-general-hospital"}),
+    ("北京海軍總醫院", {"pla-navy-general-hospital"}),
+    ("海軍第九〇五醫院", {match.PLA_ENTRY}),
     ("空军航空技术学院", {match.PLA_ENTRY}),
     ("解放軍空軍航空大學", {"aviation-university-of-air-force"}),
     ("Military Medical Academy, Belgrade, Serbia", set()),
@@ -1552,9 +1572,25 @@ def test_a_universitys_short_name_before_a_part_listed_or_not(raw, expected):
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
+    # an acronym only one body goes by names it alone, after its part as paper lists print it
+    ("College of Computer Science and Technology, ZJU", {"zhejiang-university"}),
+    ("Department of Physics, LZU", {"lanzhou-university"}),
+    ("XDU", {"xidian"}),
+    # ... one that others share needs its city or China (Hanoi's HUST, Tunghai's THU)
+    ("School of Electrical Engineering, HUST", set()),
+    ("School of Electrical Engineering, HUST, Wuhan",
+     {"huazhong-university-of-science-and-technology"}),
+    ("Department of Computer Science, THU", set()),
+])
+def test_an_acronym_alone_when_no_other_body_goes_by_it(raw, expected):
+    assert flags(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
     # Taiwan's registers print a mainland or Hong Kong company after 大陸商 or 香港商
     ("大陸商華為技術有限公司", {"huawei-technologies"}),
     ("香港商阿里巴巴集團服務有限公司", {"alibaba-group-holding"}),
+    ("英屬開曼群島商阿里巴巴集團控股有限公司", {"alibaba-group-holding"}),
     ("大陸商中興通訊股份有限公司", set()),
 ])
 def test_a_company_after_taiwans_mark_of_a_mainland_company(raw, expected):
