@@ -64,10 +64,10 @@ def _hospital_of(low: list[str], t1: int) -> bool:
 #: institution (中国航天 in 中国航天科工集团) unless what follows names a unit of it.
 CJK_UNIT_STARTS = ("大学", "学院", "研究院", "研究所", "研究中心", "集团", "公司", "有限", "股份",
                    "中心", "实验室", "重点实验室", "医院", "附属", "分校", "校区", "系", "所",
-                   "科学院", "部", "局", "总院", "第", "中央研究院",
+                   "科学院", "部", "局", "总院", "第", "中央研究院", "学校",
                    # the same in traditional characters, which a look-alike may be printed in
                    "大學", "學院", "集團", "實驗室", "重點實驗室", "醫院", "附屬", "校區", "科學院",
-                   "總院")
+                   "總院", "學校")
 #: A whole name this long, ending as a body's name does, is itself even when other characters
 #: run on before it: Chinese papers print authors' names, or a department, straight before
 #: the institution (敬卿国防科学技术大学); the shorter ones hide inside other names (电子科技大学 in
@@ -1395,6 +1395,10 @@ class NameIndex:
         self.groups = frozenset(e.id for e in watchlist if not e.parent and (
             parts[e.id] >= 3 and e.category == "defence_industry"
             or e.category == "government" and "repression" in e.dimensions))
+        #: ... and every listed state company at the top of its tree, whose short Chinese name
+        #: opens its subsidiaries' (中国铁建重工集团有限公司 is CRCC's)
+        self.state_groups = self.groups | frozenset(
+            e.id for e in watchlist if not e.parent and e.category == "defence_industry")
         #: universities, colleges, academies and institutes, whose parts papers name
         self.schools = frozenset(e.id for e in watchlist if not _SCHOOL_WORDS.isdisjoint(
             normalise_text(e.name).split()))
@@ -2433,7 +2437,7 @@ class NameIndex:
         """A defence group's name opening a body's that ends as an institute's, a company's or
         a centre's does (not a college's: 郑州航空工业管理学院 is a university), or that a string
         ends inside its legal form (中国航发哈尔滨东安发动机有)."""
-        if not any(o[0] in self.groups and not o[2] for o in owners):
+        if not any(o[0] in self.state_groups and not o[2] for o in owners):
             return False
         member = _GROUP_MEMBER.match(after) or next(
             (_GROUP_MEMBER.match(after[:-len(cut)] + "有限公司") for cut in _LEGAL_FORM_CUT

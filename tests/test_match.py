@@ -1592,8 +1592,12 @@ def test_an_acronym_alone_when_no_other_body_goes_by_it(raw, expected):
     ("香港商阿里巴巴集團服務有限公司", {"alibaba-group-holding"}),
     ("英屬開曼群島商阿里巴巴集團控股有限公司", {"alibaba-group-holding"}),
     ("大陸商中興通訊股份有限公司", set()),
+    # a listed state company's short name opening a subsidiary's legal name, as a defence
+    # group's does; and a school's full name before its department
+    ("中国铁建重工集团有限公司", {"china-railway-construction"}),
+    ("海军蚌埠士官学校基础部", {"naval-petty-officer-academy"}),
 ])
-def test_a_company_after_taiwans_mark_of_a_mainland_company(raw, expected):
+def test_a_listed_name_inside_a_longer_chinese_name(raw, expected):
     assert flags(raw) == expected
 
 
