@@ -2399,10 +2399,10 @@ class NameIndex:
         if before.endswith(CJK_PLA_PREFIXES) and not any(o[0] in self.military for o in owners):
             return False
         if before and key.endswith(("大学", "大學")) and after.endswith(_CJK_INSTITUTE_ENDS) \
-                and before.removesuffix("市") in self.cjk_places and key[:2] not in glossary.TERMS \
-                and any(o[0] in self.schools for o in owners):
-            before = ""  # a university's institute in another city: 深圳清华大学研究院 (not a
-            # subject's name after a city, 南京信息工程大学, another university)
+                and before.removesuffix("市").endswith(self._cjk_place_ends) \
+                and key[:2] not in glossary.TERMS and any(o[0] in self.schools for o in owners):
+            before = ""  # a university's institute or centre in another city (深圳清华大学研究院,
+            # 广东省深圳市...), not a subject's name after a city (南京信息工程大学 is NUIST)
         if before and not before.endswith(CJK_PREFIXES) and not any(
                 before.endswith(self.group_prefixes.get(o[0], ()) + self.cjk_home.get(o[0], ()))
                 for o in owners) and not (
@@ -2462,7 +2462,7 @@ _NOT_A_UNIVERSITY = re.compile("城(?!市)|[路园街]|生(?![命物态殖理化
 #: 东北人民大学（现吉林大学）), served as (任, 任命为), at (在), went or came to (赴, 来到,
 #: 调到, 保送至), entered (考入, 进入), and a list's "and" (北京大学和清华大学, 清华大学与
 #: 北京大学, 南京大学及东南大学).
-_CJK_INSTITUTE_ENDS = ("研究院", "研究所", "研究中心")
+_CJK_INSTITUTE_ENDS = ("研究院", "研究所", "中心")
 _CJK_PROSE = ("于", "来自", "來自", "入", "入职", "现", "为", "任", "在", "赴", "到", "至", "和",
               "与", "及")
 #: ... and the words of such a sentence after it: studied (读, 攻读, 学习) or worked (工作,

@@ -1606,6 +1606,8 @@ def test_a_listed_name_inside_a_longer_chinese_name(raw, expected):
     # a city is another university's (NUIST is not the Information Engineering University)
     ("深圳清华大学研究院", {"tsinghua-university"}),
     ("上海北京大学微电子研究院", {"peking-university"}),
+    ("广东省深圳市清华大学研究院", {"tsinghua-university"}),
+    ("青岛哈尔滨工程大学创新发展中心", {"heu"}),
     ("南京信息工程大学太平洋台风研究中心", set()),
 ])
 def test_a_universitys_institute_after_another_city(raw, expected):
