@@ -85,12 +85,13 @@ CJK_NAME_ENDS = ("大学", "学院", "研究院", "研究所", "中心", "实验
 #: Xinjiang Production and Construction Corps' divisions (新疆生产建设兵团农九师).
 CJK_NUMBERED_UNIT = re.compile(
     "农?第?[〇零一二三四五六七八九十百\\d]+(?:院|所|部|厂|师|研究所|研究院)")
-#: Names printed before a listed name that do not make it a longer name: China, the PLA, and
-#: the forces its universities have served under since 2015 (网络空间部队信息工程大学).
 #: Taiwan's registers' mark of a mainland, Hong Kong or offshore company (大陸商華為技術有限公司,
 #: 英屬開曼群島商阿里巴巴...): the company after it is the one named.
 _REGISTER_MARKS = ("大陆商", "大陸商", "香港商", "开曼群岛商", "開曼群島商", "维尔京群岛商",
                    "維爾京群島商")
+#: Names printed before a listed name that do not make it a longer name: China, the PLA, the
+#: forces its universities have served under since 2015 (网络空间部队信息工程大学), and Taiwan's
+#: register marks.
 CJK_PREFIXES = ("中国人民解放军", "解放军", "中国", "中国科学院", "国家",
                 "中國人民解放軍", "解放軍", "中國", "中國科學院", "國家",
                 "战略支援部队", "网络空间部队", "军事航天部队", "信息支援部队", "联勤保障部队",
@@ -2462,7 +2463,6 @@ _NOT_A_UNIVERSITY = re.compile("城(?!市)|[路园街]|生(?![命物态殖理化
 #: 东北人民大学（现吉林大学）), served as (任, 任命为), at (在), went or came to (赴, 来到,
 #: 调到, 保送至), entered (考入, 进入), and a list's "and" (北京大学和清华大学, 清华大学与
 #: 北京大学, 南京大学及东南大学).
-_CJK_INSTITUTE_ENDS = ("研究院", "研究所", "中心")
 _CJK_PROSE = ("于", "来自", "來自", "入", "入职", "现", "为", "任", "在", "赴", "到", "至", "和",
               "与", "及")
 #: ... and the words of such a sentence after it: studied (读, 攻读, 学习) or worked (工作,
@@ -2527,6 +2527,8 @@ _CJK_SCHOOL_PART = re.compile("[\u4e00-\u9fff]{1,16}?(?:学院|系|研究所|研
 #: 西安交大一附院: its first affiliated hospital).
 _CJK_DEPARTMENT = re.compile("[\u4e00-\u9fff]{1,16}?(?:学院|系|研究所|研究院|实验室|中心|医院)"
                              "|[一二三四五六七八九]?附院")
+#: How a university's institute or centre in another city ends (深圳清华大学研究院).
+_CJK_INSTITUTE_ENDS = ("研究院", "研究所", "中心")
 
 
 #: China named inside a body's name: 中国..., the Chinese Academy of Sciences (and of
