@@ -64,7 +64,7 @@ def _hospital_of(low: list[str], t1: int) -> bool:
 #: institution (中国航天 in 中国航天科工集团) unless what follows names a unit of it.
 CJK_UNIT_STARTS = ("大学", "学院", "研究院", "研究所", "研究中心", "集团", "公司", "有限", "股份",
                    "中心", "实验室", "重点实验室", "医院", "附属", "分校", "校区", "系", "所",
-                   "科学院", "部", "局", "总院", "第", "中央研究院", "学校",
+                   "科学院", "部", "局", "总院", "第", "中央研究院", "学校", "设计院",
                    # the same in traditional characters, which a look-alike may be printed in
                    "大學", "學院", "集團", "實驗室", "重點實驗室", "醫院", "附屬", "校區", "科學院",
                    "總院", "學校")
@@ -1113,6 +1113,9 @@ _SHORT_GROUPS = {"航天科技": ("china-aerospace-science-and-technology",),
                  "中船重工": ("china-shipbuilding-industry",),
                  "中船": ("china-state-shipbuilding", "china-shipbuilding-industry"),
                  "中国兵器": ("china-north-industries", "china-south-industries"),
+                 "中国兵器工业": ("china-north-industries", "china-south-industries"),
+                 "兵器工业": ("china-north-industries", "china-south-industries"),
+                 "兵器部": ("china-north-industries", "china-south-industries"),  # the ministry's
                  "兵器": ("china-north-industries", "china-south-industries"),
                  "中国航发": ("aecc",), "航发": ("aecc",),
                  "航空工业": ("aviation-industry-corporation-of-china",),

@@ -373,6 +373,17 @@ def _unmangled(raw: str) -> str:
         return raw.replace("â€™", "’").replace("â€˜", "‘")
 
 
+#: A run of Chinese numerals in which a circle or the letter O stands for 〇 (二○四, 二O四).
+_NUMERAL_RUN = re.compile("(?<![A-Za-z])[一二三四五六七八九〇○◯O]*[○◯O][一二三四五六七八九〇○◯O]*"
+                          "(?![A-Za-z])")
+_ZEROS = str.maketrans({"○": "〇", "◯": "〇", "O": "〇"})
+
+
+def _zeros(found: re.Match[str]) -> str:
+    run = found.group(0)
+    return run.translate(_ZEROS) if any(c in "一二三四五六七八九" for c in run) else run
+
+
 def _fold(raw: str) -> str:
     """Width, accents, apostrophes, pinyin readings and invisible characters folded; fast for
     ASCII."""
@@ -380,6 +391,8 @@ def _fold(raw: str) -> str:
         if _MOJIBAKE.search(raw):
             raw = _unmangled(raw)
         raw = unicodedata.normalize("NFKC", visible(raw))
+        if ("○" in raw or "◯" in raw or "O" in raw) and _NUMERAL_RUN.search(raw):
+            raw = _NUMERAL_RUN.sub(_zeros, raw)  # 第二○四研究所, 二O四所: the zero as a circle
         if "(" in raw:
             raw = _RUBY.sub("", raw)
         if not raw.isascii():

@@ -1596,6 +1596,7 @@ def test_an_acronym_alone_when_no_other_body_goes_by_it(raw, expected):
     # group's does; and a school's full name before its department
     ("中国铁建重工集团有限公司", {"china-railway-construction"}),
     ("海军蚌埠士官学校基础部", {"naval-petty-officer-academy"}),
+    ("中国核动力研究设计院设计所", {"china-national-nuclear--nuclear-power-institute-of-china"}),
 ])
 def test_a_listed_name_inside_a_longer_chinese_name(raw, expected):
     assert flags(raw) == expected
@@ -2206,6 +2207,13 @@ def test_a_groups_short_name_opening_its_companys_name(raw, expected):
     ("中国航天科技集团公司第九研究院", {"china-aerospace-science-and-technology--caaet"}),
     ("CASIC Second Academy",
      {"china-aerospace-science-and-industry--casic-defense-technology-institute"}),
+    # NORINCO's group by its industry's and its former ministry's short names, and a zero
+    # printed as a circle or the letter O
+    ("兵器工业第二○四所信息中心", {"china-north-industries--norinco-group-no-204-institute"}),
+    ("兵器部第二O四研究所信息中心", {"china-north-industries--norinco-group-no-204-institute"}),
+    ("中船重工集团第七O二研究所 软件工程中心",
+     {"china-shipbuilding-industry--china-ship-scientific-research-center"}),
+    ("OO研究所", set()),
 ])
 def test_a_defence_groups_short_form_before_its_numbered_unit(raw, expected):
     """航天, 中船, 兵器, 航空工业: the numbers tell the groups' units apart."""
