@@ -21,6 +21,7 @@ import pandas as pd
 
 from analysis.names import (
     CHINA_MARKERS,
+    CJK_NUMBER,
     CJK_RUN,
     CJK_SERVICE_PART,
     COMMON_WORDS,
@@ -1112,7 +1113,7 @@ def _pla(raw: str, parsed: Parsed, matcher: Matcher, traditional: bool = False
                        and not taiwan_places(parsed)):
         return None  # "Air Force Academy" alone is any country's
     if traditional and words.startswith(("海军", "空军", "陆军")) \
-            and not (words.endswith("医院") and _CJK_NUMBER.search(words)) \
+            and not (words.endswith("医院") and _NUMBERED.search(words)) \
             and not _on_the_mainland(raw, parsed, matcher):
         return None  # Taiwan's forces in its script: 空軍航空技術學院, 陸軍第八軍團 (not the
         # PLA's numbered hospitals, 海軍第九〇五醫院: Taiwan's are named by their city)
@@ -1123,7 +1124,7 @@ def _pla(raw: str, parsed: Parsed, matcher: Matcher, traditional: bool = False
     return _pla_link(words, parsed, matcher, school, service is not None)
 
 
-_CJK_NUMBER = re.compile(r"[\d〇零一二三四五六七八九十百]")
+_NUMBERED = re.compile(CJK_NUMBER)
 
 
 def _on_the_mainland(raw: str, parsed: Parsed, matcher: Matcher) -> bool:

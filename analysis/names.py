@@ -959,9 +959,10 @@ _CJK_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {
 ORDINALS = {w: i for i, w in enumerate(
     ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
      "tenth", "eleventh", "twelfth"], start=1)}
-_CJK_NUMBER = "[〇零一二三四五六七八九十百\\d]+"
+#: A number in Chinese numerals or digits.
+CJK_NUMBER = "[〇零一二三四五六七八九十百\\d]+"
 #: A numbered unit after a group's Chinese name: 第三十八研究所, 14所, 第五研究院, 三院, 二〇二厂.
-_CJK_UNIT = re.compile(f"第?({_CJK_NUMBER})(研究所|研究院|所|院|厂)")
+_CJK_UNIT = re.compile(f"第?({CJK_NUMBER})(研究所|研究院|所|院|厂)")
 #: ... after a group's name, which papers print with its company word or without it (中国航天科技
 #: 集团公司第五研究院, where the watchlist knows 中国航天科技集团)
 _CJK_UNIT_AFTER = re.compile(f"(?:有限责任公司|有限公司|总公司|公司)?{_CJK_UNIT.pattern}")
@@ -974,7 +975,7 @@ _LABEL_UNITS = [
                r"(?!\s+(?:research\s+)?(?:institute|factory))", re.I),
     re.compile(r"\b(" + "|".join(ORDINALS) + r")\s+(research\s+institute|institute|academy)\b",
                re.I),
-    re.compile(f"第({_CJK_NUMBER})(研究所|研究院|所|院|厂)"),
+    re.compile(f"第({CJK_NUMBER})(研究所|研究院|所|院|厂)"),
     # ... and a label that is the number alone ("608所": AECC's 608th institute)
     re.compile(r"^(\d{2,4})(研究所|所|厂)$"),
 ]
@@ -1086,7 +1087,7 @@ def _cjk_units(low: list[str], cities: frozenset[str]) -> list[tuple[tuple[str, 
 #: none (the ministry's 6th went to CEC); one neither has (the 5th stayed with the ministry, as
 #: CEPREI) flags nothing.
 _FORMER_FORMS = re.compile("(?:信息产业部电子|机械电子工业部|电子工业部|机电部|中电科技集团"
-                           f"|中电集团|中国电子集团)(?:公司)?第?({_CJK_NUMBER})(研究所|所)")
+                           f"|中电集团|中国电子集团)(?:公司)?第?({CJK_NUMBER})(研究所|所)")
 FORMER_GROUPS = ("cetc", "china-electronics")
 #: Groups that were one, before a split or after a merger, whose numbered units papers print
 #: under either name: China State Shipbuilding (CSSC) and China Shipbuilding Industry (CSIC)
@@ -1122,8 +1123,8 @@ _SHORT_GROUPS = {"航天科技": ("china-aerospace-science-and-technology",),
                  "中航工业": ("aviation-industry-corporation-of-china",)}
 _SHORT_GROUP_UNIT = re.compile(
     f"(?<![\u4e00-\u9fff])({'|'.join(sorted(_SHORT_GROUPS, key=len, reverse=True))})"
-    f"(?:集团)?(?:公司)?第?({_CJK_NUMBER})(研究所|研究院|所|院)"
-    f"(?:第?({_CJK_NUMBER})(研究所|所))?")
+    f"(?:集团)?(?:公司)?第?({CJK_NUMBER})(研究所|研究院|所|院)"
+    f"(?:第?({CJK_NUMBER})(研究所|所))?")
 SHORT_GROUP_LABEL = "its group's short name and numbered unit"
 _SHORT_GROUP_IDS = frozenset(g for groups in _SHORT_GROUPS.values() for g in groups)
 #: Characters every short form holds: a string without any is not read for one (most strings).
