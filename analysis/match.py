@@ -47,6 +47,7 @@ from analysis.names import (
     pla_mention,
     taiwan_places,
 )
+from analysis.police import XPCC_PSB, XUAR_PSB, XinjiangPolice
 from analysis.text import TYPOS, Parsed, has_invisible, normalise_text, set_apart, simplified, text
 from analysis.watchlist import Entry, Funder, Name, Watchlist
 
@@ -205,6 +206,7 @@ class Matcher:
         self.by_ror, self.by_openalex = watchlist.by_ror(), watchlist.by_openalex()
         self.ancestors = {e.id: [a.id for a in watchlist.chain(e.id)[1:]] for e in watchlist}
         self.names = NameIndex(watchlist, innocents)
+        self.police = XinjiangPolice(watchlist)
         self.roots = self.names.roots
         self.find = self.names.find
         #: the mainland places that say a name printed beside a Taiwan place is not Taiwan's
@@ -518,7 +520,7 @@ class Matcher:
         hit = self.identifier(institution) if institution else None
         if not names and not hit:  # most strings: only the PLA and unit rules can answer
             out = [x] if (x := _pla(raw, parsed, self, bool(folded))
-                          or _defence_lab(raw, parsed, self) or (
+                          or _xinjiang_police(raw, self) or _defence_lab(raw, parsed, self) or (
                 _unit_in_city(parsed, self) if self._may_number(raw, parsed) else None)) else []
         else:
             out = self._rules(self._context(raw, parsed, names, institution, hit))
@@ -553,6 +555,8 @@ class Matcher:
         unflagged = not out or all(x.confidence < FLAG_AT for x in out)
         if (unflagged or self._pla_beside(ctx, out)) and (pla := _pla(ctx.raw, ctx.parsed, self)):
             out.append(pla)
+        elif unflagged and (police := _xinjiang_police(ctx.raw, self)):
+            out.append(police)
         elif unflagged and (lab := _defence_lab(ctx.raw, ctx.parsed, self)):
             out.append(lab)
         return out
@@ -766,6 +770,15 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "where exactly one listed military body in a city the string names has a name holding "
          "all its words: flagged to that body. A lead to check: "
          "the city and the words are the only evidence"),
+    Rule("xinjiang_police", 0.8, "no listed entry flags, but the string names a public "
+         "security body (a public security bureau or department, 公安厅, 公安局, a police station, "
+         "a detention centre) and puts it in Xinjiang: its own part names a place of Xinjiang "
+         "(the region, a prefecture, a city or a county: data/watchlist/places_xinjiang.csv), or "
+         "names no place and the rest of the string does. Flagged to that place's bureau where "
+         "the US Entity List names it (18 bureaus, added in October 2019), else to the region's "
+         "Public Security Bureau, which they all answer to (the Production and Construction "
+         "Corps' to the Corps' bureau, which the UK sanctions). Other provinces' bureaus and the "
+         "Ministry of Public Security are not read"),
     Rule("defence_lab", 0.7, "no listed entry or PLA body flags, but the string names a national "
          "defence key laboratory (国防科技重点实验室) by the form China's defence science "
          "administration gives them: \"Science and Technology on X Laboratory\", \"National Key "
@@ -1156,6 +1169,22 @@ def _pla_link(words: str, parsed: Parsed, matcher: Matcher, school: bool, servic
                     "are the People's Liberation Army; the unit itself is on no list")
     return link("pla", PLA_ENTRY, f"the text names the People's Liberation Army (\"{words}\"), "
                 "a military body; the unit itself is on no list")
+
+
+def _xinjiang_police(raw: str, matcher: Matcher) -> Link | None:
+    found = matcher.police.find(raw)
+    if not found or found.entry_id not in matcher.watchlist.entries:
+        return None
+    entry = matcher.watchlist[found.entry_id]
+    said = f"the text names a public security body (\"{found.body}\") in Xinjiang " \
+           f"(\"{found.place}\"): "
+    if entry.parent == XUAR_PSB:
+        return link("xinjiang_police", entry.id, f"{said}the US Entity List names that "
+                    f"place's bureau, {entry.name}")
+    whose = "the Production and Construction Corps'" if entry.id == XPCC_PSB else "the region's"
+    return link("xinjiang_police", entry.id, f"{said}{whose} public security bodies are "
+                f"{entry.name}, which is listed, its parts, or bureaus that answer to it; no "
+                "list names this body apart")
 
 
 def _defence_lab(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:

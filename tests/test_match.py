@@ -851,6 +851,60 @@ def test_the_peoples_armed_police_by_name(raw, expected):
         assert found.rule == "pap" and "People's Armed Police" in found.evidence
 
 
+XUAR_PSB = "xinjiang-uighur-autonomous-region-people-s-government-public"
+XPCC_PSB = "public-security-bureau-of-the-xinjiang-production-and-constr"
+
+
+@pytest.mark.parametrize(("raw", "expected", "rule"), [
+    # the Entity List's bureaus (October 2019) by their names, English and Chinese
+    ("Institute of Forensic Science, Urumqi Public Security Bureau, Urumqi 830000, China",
+     {f"{XUAR_PSB}--urumqi-psb"}, "name"),
+    ("新疆维吾尔自治区阿克苏地区公安局", {f"{XUAR_PSB}--aksu-psb"}, "name"),
+    ("新疆维吾尔自治区公安厅, 乌鲁木齐", {XUAR_PSB}, "name"),
+    ("新疆维吾尔自治区公安厅刑侦总队, 乌鲁木齐", {XUAR_PSB}, "xinjiang_police"),  # its part
+    ("Xinjiang Police College, Urumqi 830011, China", {f"{XUAR_PSB}--xinjiang-police-college"},
+     "name"),
+    # a bureau the lists do not name, placed in Xinjiang: the listed bureau of its place, or
+    # the region's bureau that all answer to
+    ("Shache County Public Security Bureau, Xinjiang, China", {XUAR_PSB}, "xinjiang_police"),
+    ("新疆维吾尔自治区喀什地区莎车县公安局", {f"{XUAR_PSB}--kashgar-psb"}, "xinjiang_police"),
+    ("Forensic Center, Public Security Department, Urumqi 830000, China", {XUAR_PSB},
+     "xinjiang_police"),
+    ("Criminal Investigation Detachment, Public Security Bureau, Hotan 848000, Xinjiang",
+     {f"{XUAR_PSB}--hetian-psb"}, "name"),  # its city after it, as for other names
+    ("Criminal Investigation Detachment, Public Security Bureau, Yining 835000, Xinjiang",
+     {XUAR_PSB}, "xinjiang_police"),
+    ("Tumxuk Police Station, Xinjiang", {f"{XUAR_PSB}--tumushuke-psb"}, "xinjiang_police"),
+    ("兵团第三师公安局, 图木舒克", {f"{XUAR_PSB}--tumushuke-psb"}, "xinjiang_police"),
+    ("兵团第三师公安局", {XPCC_PSB}, "xinjiang_police"),
+    # other provinces' police, the ministry, Xinjiang's civilian bodies: not read
+    ("Guangzhou Public Security Bureau, Guangzhou 510030, China", set(), None),
+    ("广东省公安厅刑事技术中心, 广州", set(), None),
+    ("Public Security Bureau, Hangzhou, Zhejiang, China", set(), None),
+    ("Key Laboratory of the Ministry of Public Security, Xinjiang University, Urumqi", set(), None),
+    ("Department of Forensic Medicine, Xinjiang Medical University, Urumqi 830011", set(), None),
+    ("Xi'an Public Security Bureau, Xinjiang Road, Xi'an", set(), None),
+])
+def test_xinjiangs_public_security_bodies(raw, expected, rule):
+    found = MATCHER.decide(raw, {})
+    assert {x.entry_id for x in found if x.confidence >= match.FLAG_AT} == expected
+    if rule:
+        assert [x.rule for x in found] == [rule]
+    if rule == "xinjiang_police":
+        assert "in Xinjiang" in found[0].evidence and "公安" in found[0].evidence \
+            or "Public Security" in found[0].evidence or "Police" in found[0].evidence
+
+
+def test_the_xinjiang_police_rule_names_each_listed_bureau():
+    """Every bureau the Entity List added in October 2019 is reached by its place alone."""
+    from analysis.police import XinjiangPolice
+
+    police = XinjiangPolice(WL)
+    bureaus = {e.id for e in WL.children(XUAR_PSB) if "Public Security" in e.name}
+    assert len(bureaus) == 18
+    assert set(police.bureau.values()) >= bureaus
+
+
 def _real_strings() -> list[str]:
     from benchmarks.bench_match import heldout_strings
 
