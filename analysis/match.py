@@ -756,8 +756,10 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "numbered hospital, \"401 Hosp Chinese Navy\") count only when the string places "
          "nothing abroad, unless it names the People's Liberation Army itself; a service's "
          "or military school, hospital or staff with no PLA word (\"Guilin Air Force Acad\", "
-         "\"Mil. Econ. Acad., Wuhan\") only where the string places itself in mainland China "
-         "(China or one of its cities, and no place in Taiwan); in Chinese, a part that opens "
+         "\"Mil. Econ. Acad., Wuhan\"; in the other order too, \"First Aviation Coll. of Air "
+         "Force\", and a bureau or department \"of the General Staff\") only where the string "
+         "places itself in mainland China (China or one of its cities, and no place in "
+         "Taiwan); in Chinese, a part that opens "
          "with a service's name, perhaps after a mainland city, and names a school, hospital, "
          "institute or station (海军飞行学院, 石家庄陆军指挥学院), not where it names a place in "
          "Taiwan nor after another prefix (美国海军学院)"),

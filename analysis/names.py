@@ -886,24 +886,27 @@ def _squashed_automaton(patterns: dict[str, list[tuple[str, str, bool]]]) -> aho
     automaton = ahocorasick.Automaton()
     squashed: dict[str, list[tuple[str, str, bool]]] = {}
     long_names: set[str] = set()
+    forms, without_and = [], []
     for key, owners in patterns.items():
         words = key.split()
         if not key.startswith(" ") or len(words) < 2:
             continue
-        forms = [(words, owners)]
+        forms.append((words, owners))
         if "and" in words and len(words) >= 4:  # "of science technology", as a dataset prints
-            forms.append(([w for w in words if w != "and"],
-                          [(o[0], f"{o[1]} without its \"and\"", o[2]) for o in owners]))
-        for form, form_owners in forms:
-            letters = "".join(form)
-            if len(letters) < MIN_GLUED or not letters.isalpha():
-                continue
-            if len(form) >= 3 and len(letters) >= MIN_SQUASHED:
-                long_names.add(letters)
-            for owner in form_owners:
-                if _read_without_context(owner) \
-                        and owner not in squashed.setdefault(letters, []):
-                    squashed[letters].append(owner)
+            without_and.append(([w for w in words if w != "and"],
+                                [(o[0], f"{o[1]} without its \"and\"", o[2]) for o in owners]))
+    for form, form_owners in forms + without_and:  # a name as printed before one without "and"
+        letters = "".join(form)
+        if len(letters) < MIN_GLUED or not letters.isalpha():
+            continue
+        if len(form) >= 3 and len(letters) >= MIN_SQUASHED:
+            long_names.add(letters)
+        for owner in form_owners:
+            had = squashed.setdefault(letters, [])
+            if _read_without_context(owner) and owner not in had \
+                    and not ("without its \"and\"" in owner[1]
+                             and any(o[0] == owner[0] for o in had)):
+                had.append(owner)
     for letters, owners in squashed.items():
         if owners:
             automaton.add_word(letters, (letters, owners, letters in long_names))
@@ -2798,7 +2801,13 @@ def pla_search(raw: str) -> re.Match[str] | None:
 SERVICE_SCHOOL = re.compile(
     r"\b(?:Air\s*Force|Naval|Navy|Army|Rocket\s*Force|Mil(?:itary|\.)?)\s+(?!Architect|Arch\b)"
     r"(?:(?!Gen\b|General\b)[A-Z][a-z]+\.?\s+){0,2}(?:Acad(?:emy)?|Univ(?:ersity)?|Coll(?:ege)?"
-    r"|Staff|Hosp(?:ital)?)\b")
+    r"|Staff|Hosp(?:ital)?)\b"
+    # ... in the other order ("First Aviation Coll. of Air Force"), and the General Staff
+    r"|\b(?:[A-Z][a-z]+\.?\s+){0,2}(?:Acad(?:emy)?|Univ(?:ersity)?|Coll(?:ege)?)\.?\s+of\s+"
+    r"(?:the\s+)?"
+    r"(?:Air\s*Force|Navy|Naval|Army|Rocket\s*Force)\b(?!\s+Architect|\s+Arch\b)"
+    r"|\b(?:Bureau|Department|Dept\.?|Division|Institute|Office)\s+of\s+(?:the\s+)?"
+    r"General\s+Staff\b")
 
 
 #: Words put back in (or kept in) capitals in a string printed all in one case, besides the

@@ -22,8 +22,9 @@ XUAR_PSB = "xinjiang-uighur-autonomous-region-people-s-government-public"
 XPCC_PSB = "public-security-bureau-of-the-xinjiang-production-and-constr"
 PLACES = config.WATCHLIST_DIR / "places_xinjiang.csv"
 
+#: A misprint of "Security" counts too ("Public Secutriy Bureau").
 _BODY_EN = re.compile(
-    r"(?<!Ministry of )(?:\bPublic\s+Security|\bPubl\.?\s+Secur\.?)\s+(?:Sub-?\s?)?"
+    r"(?<!Ministry of )(?:\bPublic\s+Secu[a-z]{0,5}|\bPubl\.?\s+Secur\.?)\s+(?:Sub-?\s?)?"
     r"(?:Bureau|Bur\b\.?|Department|Dept\b\.?|Branch|Office)"
     r"|\bPolice\s+(?:Station|Bureau|Department|Headquarters)\b"
     r"|\bDetention\s+(?:Center|Centre|House)\b", re.IGNORECASE)
@@ -66,7 +67,7 @@ class XinjiangPolice:
         part names the place ("Kashgar Prefecture Public Security Bureau", 喀什地区公安局), or,
         where that part names no place at all, the rest of the string does ("Public Security
         Bureau, Kashgar 844000, China")."""
-        if not self.active or not ("公安" in raw or "ecurity" in raw or "Secur" in raw
+        if not self.active or not ("公安" in raw or "Secu" in raw or "SECU" in raw
                                    or "olice" in raw or "etention" in raw or "所" in raw):
             return None
         for body in [*_BODY_EN.finditer(raw), *_BODY_ZH.finditer(raw)]:

@@ -768,6 +768,14 @@ def test_pinyin_readings_printed_after_characters_are_dropped(raw, expected):
     ("Department of Endocrinology, Chinese People's Army Hospital, Beijing, China.",
      {match.PLA_ENTRY}),
     ("United States Air Force Academy, Colorado Springs", set()),
+    # ... also in the other order, and the General Staff's bodies (session 29)
+    ("First Aviation Coll. of Air Force, Xinyang 464000, China", {match.PLA_ENTRY}),
+    ("Engineering University of Air Force, Xi'an, China", {"air-force-engineering-university"}),
+    ("Health Care Division, Security Bureau of the General Staff, Beijing, 100017, China",
+     {match.PLA_ENTRY}),
+    ("Department of the General Staff, Israel Defense Forces, Tel Aviv, Israel", set()),
+    ("Academy of the Navy, Varna, Bulgaria", set()),
+    ("College of Naval Architecture and Ocean Engineering, Zhoushan, China", set()),
     ("Naval Postgraduate School; Korea Naval Academy, Changwon", set()),
     ("Army Hospital, Taipei, Taiwan, Republic of China", set()),
     ("School of Naval Architecture Coll, Shanghai Jiao Tong University, Shanghai, China",
@@ -875,6 +883,8 @@ XPCC_PSB = "public-security-bureau-of-the-xinjiang-production-and-constr"
     ("Criminal Investigation Detachment, Public Security Bureau, Yining 835000, Xinjiang",
      {XUAR_PSB}, "xinjiang_police"),
     ("Tumxuk Police Station, Xinjiang", {f"{XUAR_PSB}--tumushuke-psb"}, "xinjiang_police"),
+    ("Kashi Public Secutriy Bureau, Xinjiang Kashi, 844000, China", {f"{XUAR_PSB}--kashgar-psb"},
+     "xinjiang_police"),  # a misprint of "Security"
     ("兵团第三师公安局, 图木舒克", {f"{XUAR_PSB}--tumushuke-psb"}, "xinjiang_police"),
     ("兵团第三师公安局", {XPCC_PSB}, "xinjiang_police"),
     # other provinces' police, the ministry, Xinjiang's civilian bodies: not read
@@ -893,6 +903,25 @@ def test_xinjiangs_public_security_bodies(raw, expected, rule):
     if rule == "xinjiang_police":
         assert "in Xinjiang" in found[0].evidence and "公安" in found[0].evidence \
             or "Public Security" in found[0].evidence or "Police" in found[0].evidence
+
+
+@pytest.mark.parametrize("raw", [
+    "Forensic Sciences Institute, Ministry of Public Security, Beijing, 100038, China",
+    "Forensic Science Institute of Public Security Ministry, Beijing 100038, China",
+])
+def test_the_ministrys_institute_of_forensic_science_in_the_words_papers_print(raw):
+    assert flags(raw) == {"ministry-of-public-security-s-institute-of-forensic-science"}
+
+
+def test_a_provinces_material_identification_centre_is_not_the_ministrys():
+    assert flags("Public Security Department Material Identification Center, Guangzhou, "
+                 "Guangdong, China") == set()
+
+
+def test_a_squashed_name_is_read_as_printed_before_a_form_without_its_and():
+    """Two labels squash to the same letters: the evidence names the one printed."""
+    [found] = MATCHER.decide("ChemistryDept, NationalUniversityofDefenseTechnology, Changsha", {})
+    assert found.entry_id == "nudt" and 'without its "and"' not in found.evidence
 
 
 def test_the_xinjiang_police_rule_names_each_listed_bureau():
