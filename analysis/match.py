@@ -47,7 +47,7 @@ from analysis.names import (
     pla_mention,
     taiwan_places,
 )
-from analysis.police import XPCC_PSB, XUAR_PSB, XinjiangPolice
+from analysis.police import XPCC, XPCC_PSB, XUAR_PSB, XinjiangPolice
 from analysis.text import TYPOS, Parsed, has_invisible, normalise_text, set_apart, simplified, text
 from analysis.watchlist import Entry, Funder, Name, Watchlist
 
@@ -206,7 +206,8 @@ class Matcher:
         self.by_ror, self.by_openalex = watchlist.by_ror(), watchlist.by_openalex()
         self.ancestors = {e.id: [a.id for a in watchlist.chain(e.id)[1:]] for e in watchlist}
         self.names = NameIndex(watchlist, innocents)
-        self.police = XinjiangPolice(watchlist)
+        self.police = XinjiangPolice(
+            watchlist, elsewhere=self.names.mainland_places | self.names.cjk_places)
         self.roots = self.names.roots
         self.find = self.names.find
         #: the mainland places that say a name printed beside a Taiwan place is not Taiwan's
@@ -520,7 +521,8 @@ class Matcher:
         hit = self.identifier(institution) if institution else None
         if not names and not hit:  # most strings: only the PLA and unit rules can answer
             out = [x] if (x := _pla(raw, parsed, self, bool(folded))
-                          or _xinjiang_police(raw, self) or _defence_lab(raw, parsed, self) or (
+                          or _xinjiang_police(raw, parsed, self)
+                          or _defence_lab(raw, parsed, self) or (
                 _unit_in_city(parsed, self) if self._may_number(raw, parsed) else None)) else []
         else:
             out = self._rules(self._context(raw, parsed, names, institution, hit))
@@ -555,8 +557,10 @@ class Matcher:
         unflagged = not out or all(x.confidence < FLAG_AT for x in out)
         if (unflagged or self._pla_beside(ctx, out)) and (pla := _pla(ctx.raw, ctx.parsed, self)):
             out.append(pla)
-        elif unflagged and (police := _xinjiang_police(ctx.raw, self)):
-            out.append(police)
+        elif (unflagged or {x.entry_id for x in out if x.confidence >= FLAG_AT} == {XPCC}) \
+                and (police := _xinjiang_police(ctx.raw, ctx.parsed, self)):
+            # the Corps named as its bureau's owner (兵团第八师公安局): the bureau, not the Corps
+            out = [x for x in out if x.entry_id != XPCC] + [police]
         elif unflagged and (lab := _defence_lab(ctx.raw, ctx.parsed, self)):
             out.append(lab)
         return out
@@ -779,8 +783,12 @@ RULES: dict[str, Rule] = {r.name: r for r in [
          "names no place and the rest of the string does. Flagged to that place's bureau where "
          "the US Entity List names it (18 bureaus, added in October 2019), else to the region's "
          "Public Security Bureau, which they all answer to (the Production and Construction "
-         "Corps' to the Corps' bureau, which the UK sanctions). Other provinces' bureaus and the "
-         "Ministry of Public Security are not read"),
+         "Corps' to the Corps' bureau, which the UK sanctions; where the Corps is named as the "
+         "bureau's owner, the bureau replaces the Corps' flag). Other provinces' bureaus, the "
+         "Ministry of Public Security, railway, forest and airport police, a bureau placed "
+         "abroad or in Taiwan, and a place that belongs to another body's name or a street's "
+         "(\"Public Security Office, Xinjiang Agricultural University\", 新疆路派出所) are not "
+         "read"),
     Rule("defence_lab", 0.7, "no listed entry or PLA body flags, but the string names a national "
          "defence key laboratory (国防科技重点实验室) by the form China's defence science "
          "administration gives them: \"Science and Technology on X Laboratory\", \"National Key "
@@ -1173,10 +1181,11 @@ def _pla_link(words: str, parsed: Parsed, matcher: Matcher, school: bool, servic
                 "a military body; the unit itself is on no list")
 
 
-def _xinjiang_police(raw: str, matcher: Matcher) -> Link | None:
+def _xinjiang_police(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
     found = matcher.police.find(raw)
-    if not found or found.entry_id not in matcher.watchlist.entries:
-        return None
+    if not found or found.entry_id not in matcher.watchlist.entries \
+            or foreign_places(parsed) or taiwan_places(parsed):
+        return None  # "Aksu District Police Department, Antalya, Turkey"
     entry = matcher.watchlist[found.entry_id]
     said = f"the text names a public security body (\"{found.body}\") in Xinjiang " \
            f"(\"{found.place}\"): "

@@ -2807,7 +2807,7 @@ SERVICE_SCHOOL = re.compile(
     r"(?:the\s+)?"
     r"(?:Air\s*Force|Navy|Naval|Army|Rocket\s*Force)\b(?!\s+Architect|\s+Arch\b)"
     r"|\b(?:Bureau|Department|Dept\.?|Division|Institute|Office)\s+of\s+(?:the\s+)?"
-    r"General\s+Staff\b")
+    r"General\s+Staff\b(?!\s+(?!Dep)[A-Za-z])")  # not "Office of General Staff Affairs"
 
 
 #: Words put back in (or kept in) capitals in a string printed all in one case, besides the
@@ -2878,7 +2878,8 @@ def pla_mention(raw: str, words: list[str] | None = None) -> str:
 PAP_PATTERN = re.compile(
     r"People['’`´]?s\s*Armed\s*Police"
     r"|\bArmed\s+Police\s+(?:[A-Z][a-z]+\s+)?"  # a province between: "Armed Police Guangdong"
-    r"(?:Forces?|Corps|(?:Gen(?:eral)?\.?\s+)?Hosp(?:ital)?|Academy|College|University)"
+    r"(?:Forces?|Corps|(?:Gen(?:eral)?\.?\s+)?Hosp(?:ital)?|Academy|College|University"
+    r"|Headquarters|Department|Detachment|Brigade)"
     r"(?:\b|(?=[A-Z]))"
     r"|\bPAP\s+(?:General\s+Hospital|Hospital|Corps|Academy|College|University)\b"
     r"|中国人民武装警察|武装警察部队|武警")

@@ -12,6 +12,7 @@ there is one. Other provinces' bureaus, and the Ministry of Public Security, are
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -20,20 +21,38 @@ from analysis.watchlist import Watchlist, read_rows
 
 XUAR_PSB = "xinjiang-uighur-autonomous-region-people-s-government-public"
 XPCC_PSB = "public-security-bureau-of-the-xinjiang-production-and-constr"
+XPCC = "xinjiang-production-and-construction-corps"
 PLACES = config.WATCHLIST_DIR / "places_xinjiang.csv"
 
-#: A misprint of "Security" counts too ("Public Secutriy Bureau").
+#: A misprint of "Security" counts too ("Public Secutriy Bureau"), and Web of Science's
+#: abbreviations ("Publ Secur Bur", "Police Stn", "Detent Ctr").
 _BODY_EN = re.compile(
     r"(?<!Ministry of )(?:\bPublic\s+Secu[a-z]{0,5}|\bPubl\.?\s+Secur\.?)\s+(?:Sub-?\s?)?"
     r"(?:Bureau|Bur\b\.?|Department|Dept\b\.?|Branch|Office)"
-    r"|\bPolice\s+(?:Station|Bureau|Department|Headquarters)\b"
-    r"|\bDetention\s+(?:Center|Centre|House)\b", re.IGNORECASE)
+    r"|\b(?:Department|Dept\.?|Bureau)\s+of\s+Public\s+Security\b"
+    r"|(?<!Armed )(?<!Armed\s)\b(?:Traffic\s+)?Police\s+(?:Station|Stn|Bureau|Department"
+    r"|Headquarters|Brigade|Detachment)\b"
+    r"|\bDetent(?:ion|\.)?\s+(?:Center|Centre|Ctr|House)\b", re.IGNORECASE)
 _BODY_ZH = re.compile(r"公安(?:厅|分局|局|处)|派出所|看守所|拘留所")
-#: What splits a string into the parts one body's name keeps to.
+#: Police that answer to a ministry, not to the region: railways', forests', airports'.
+_NOT_THE_REGIONS = re.compile(r"Railway|Forest|Airport|Civil Aviation|铁路|森林|民航|机场",
+                              re.IGNORECASE)
+#: A body's name after it in the string: the place there is that body's, not the bureau's.
+_ANOTHER_BODY = re.compile(
+    r"\b(?:Univ\w*|Coll(?:ege)?|Hosp\w*|Inst\w*|School|Acad\w*|Company|Corp(?:oration)?|Co\.|Ltd)\b"
+    r"|大学|学院|医院|研究所|研究院|公司|学校")
+#: A place's name in a street's or a town's: "Xinjiang Road", 乌鲁木齐路, 乌苏镇.
+_STREET = re.compile(r"\s*(?:(?:South|North|East|West|Middle|Mid|[SNEW])\.?\s+)?"
+                     r"(?:Road|Rd|Street|St|Avenue|Ave|Lu)\b|[东南西北中]?[路街道镇乡村]",
+                     re.IGNORECASE)
+#: What splits a string into the parts one body's name keeps to; a semicolon ends an
+#: affiliation.
 _PARTS = re.compile(r"[,;()，；（）、]")
-_CORPS_EN = re.compile(r"Production\s+and\s+Construction\s+Corps|\bXPCC\b|\bBingtuan\b",
-                       re.IGNORECASE)
-_CORPS_ZH = re.compile(r"兵团")
+_AFFILIATION_END = re.compile(r"[;；]")
+_CORPS = re.compile(r"Production\s+(?:and|&)\s+Construct(?:ion)?\s+Corps|\bXPCC\b|\bBingtuan\b"
+                    r"|\bProd\.?\s+&\s+Construct\.?\s+Corps|兵团", re.IGNORECASE)
+#: Another province's or city's name in Chinese (Xinjiang is an autonomous region, 自治区).
+_PROVINCE_ZH = re.compile(r"[\u4e00-\u9fff]{1,3}省|北京|上海|天津|重庆")
 
 
 class Mention(NamedTuple):
@@ -44,86 +63,139 @@ class Mention(NamedTuple):
 
 class XinjiangPolice:
     """The places of Xinjiang (its prefectures, cities and the counties papers print), and
-    which listed bureau each place's public security body is."""
+    which listed bureau each place's public security body is; `elsewhere`: other mainland
+    places (normalised English names, and Chinese), which put a bureau outside Xinjiang."""
 
-    def __init__(self, watchlist: Watchlist, places: Path | None = None) -> None:
+    def __init__(self, watchlist: Watchlist, places: Path | None = None,
+                 elsewhere: Iterable[str] = ()) -> None:
         self.active = XUAR_PSB in watchlist.entries
         listed = {_key(place): entry.id for entry in
                   (watchlist.children(XUAR_PSB) if self.active else [])
                   if "Public Security" in entry.name for place in entry.places}
         self.bureau: dict[str, str] = {}
+        #: the Corps' own cities, whose bureaus are its divisions' (师市合一)
+        self.corps_cities: set[str] = set()
         for row in read_rows(places or PLACES, required=["name", "name_zh"]):
-            names = [_key(n) for n in [row["name"], *row.get("other_names", "").split(";"),
-                                       row["name_zh"]] if n.strip()]
+            names = [k for n in [row["name"], *row.get("other_names", "").split(";"),
+                                 row["name_zh"]] if n.strip()
+                     for k in dict.fromkeys([n.strip().lower(), _key(n)])]
             entry = next((listed[n] for n in names if n in listed), XUAR_PSB)
             self.bureau.update(dict.fromkeys(names, entry))
-        latin = sorted((p for p in self.bureau if p.isascii()), key=len, reverse=True)
-        chinese = sorted((p for p in self.bureau if not p.isascii()), key=len, reverse=True)
-        self._latin = re.compile(r"\b(?:" + "|".join(map(re.escape, latin)) + r")\b")
-        self._chinese = re.compile("|".join(map(re.escape, chinese)))
+            if "XPCC" in row.get("kind", ""):
+                self.corps_cities.update(names)
+        self._xinjiang = _alternation(self.bureau)
+        others = {_key(p) for p in elsewhere} - self.bureau.keys() \
+            - {"hong kong", "macau", "taiwan", "香港", "澳门", "台湾"}
+        self._elsewhere = _alternation(others)
 
     def find(self, raw: str) -> Mention | None:
         """The first public security body the string places in Xinjiang, or None. A body's own
-        part names the place ("Kashgar Prefecture Public Security Bureau", 喀什地区公安局), or,
-        where that part names no place at all, the rest of the string does ("Public Security
-        Bureau, Kashgar 844000, China")."""
+        part names the place ("Kashgar Prefecture Public Security Bureau", 喀什地区公安局, "Public
+        Security Bureau of Kashgar") and no other province's or city's before it; or, where the
+        part names no place this knows, the address after it does, before any other place and
+        before another body's name ("Public Security Bureau, Kashgar 844000, China"; not
+        "Public Security Office, Xinjiang Agricultural University")."""
         if not self.active or not ("公安" in raw or "Secu" in raw or "SECU" in raw
-                                   or "olice" in raw or "etention" in raw or "所" in raw):
+                                   or "olice" in raw or "OLICE" in raw or "etent" in raw
+                                   or "ETENT" in raw or "出所" in raw or "守所" in raw
+                                   or "留所" in raw):
             return None
-        for body in [*_BODY_EN.finditer(raw), *_BODY_ZH.finditer(raw)]:
-            part = _part(raw, body.start(), body.end())
-            places = self._places(part[:part.find(body.group(0))]) or self._places(part)
-            if not places and not _names_a_place(part, body.group(0)):
-                places = self._places(raw)
-            if not places and (corps := _CORPS_EN.search(part) or _CORPS_ZH.search(part)):
-                return Mention(XPCC_PSB, body.group(0), corps.group(0))
-            if places:
-                place = next((p for p in places if self.bureau[_key(p)] != XUAR_PSB), places[-1])
-                return Mention(self._entry(place, part, body.group(0)), body.group(0), place)
+        bodies = sorted([*_BODY_EN.finditer(raw), *_BODY_ZH.finditer(raw)], key=re.Match.start)
+        for body in bodies:
+            first, last = _part(raw, body.start(), body.end())
+            own = raw[first:body.start()] + " " + raw[body.end():last]
+            if _NOT_THE_REGIONS.search(own):
+                continue
+            end = _AFFILIATION_END.search(raw, last)
+            address = _PARTS.split(raw[last:end.start() if end else len(raw)])
+            if found := self._placed(own, address, body.group(0)):
+                return found
+        return None
+
+    def _placed(self, own: str, address: list[str], body: str) -> Mention | None:
+        """The body's place: in its own part, else in the address (see `find`)."""
+        here = self._places(own)
+        if here and not self._elsewhere_first(own):
+            later = [] if _department(body) else [  # a department is the region's
+                p for part in _address(address) for p in self._places(part)]
+            if _CORPS.search(own):  # the Corps' bureau, unless its address is one of its cities
+                later = [p for p in later if p.lower() in self.corps_cities]
+            place = next((p for p in here + later if self._bureau(p) != XUAR_PSB), here[0])
+            return Mention(self._entry(place, own), body, place)
+        if here or self._elsewhere.search(_key(own)) or _PROVINCE_ZH.search(own):
+            return None
+        if corps := _CORPS.search(own):  # "Bingtuan Public Security Bureau, Urumqi"
+            place = next((p for part in _address(address) for p in self._places(part)
+                          if p.lower() in self.corps_cities), None)
+            return Mention(self._bureau(place) if place else XPCC_PSB, body,
+                           place or corps.group(0))
+        seen = own
+        for part in _address(address):
+            seen += part
+            if places := self._places(part):
+                place = next((p for p in places if self._bureau(p) != XUAR_PSB), places[0])
+                return None if self._elsewhere_first(part) else Mention(
+                    XUAR_PSB if _department(body) else self._entry(place, seen), body, place)
+            if self._elsewhere.search(_key(part)) or _PROVINCE_ZH.search(part):
+                return None
         return None
 
     def _places(self, text: str) -> list[str]:
-        """The places of Xinjiang the text names, in its order."""
-        found = [*self._chinese.finditer(text), *self._latin.finditer(text.lower())]
-        return [text[m.start():m.end()] for m in sorted(found, key=lambda m: m.start())]
+        """The places of Xinjiang the text names, in its order, not in a street's name."""
+        return [text[m.start():m.end()] for m in self._xinjiang.finditer(text.lower())
+                if not _STREET.match(text, m.end())]
 
-    def _entry(self, place: str, part: str, body: str) -> str:
-        """The place's listed bureau; a department (公安厅) is the region's, wherever it sits."""
-        department = "厅" in body or "Dep" in body or "dep" in body
-        entry = XUAR_PSB if department else self.bureau.get(_key(place), XUAR_PSB)
-        if entry == XUAR_PSB and (_CORPS_EN.search(part) or "兵团" in part):
+    def _elsewhere_first(self, text: str) -> bool:
+        """Whether another mainland place comes before the first place of Xinjiang."""
+        low = _key(text)
+        ours = self._xinjiang.search(low)
+        other = self._elsewhere.search(low) or _PROVINCE_ZH.search(text)
+        return bool(other) and (ours is None or other.start() < ours.start())
+
+    def _bureau(self, place: str) -> str:
+        return self.bureau.get(place.lower(), self.bureau.get(_key(place), XUAR_PSB))
+
+    def _entry(self, place: str, context: str) -> str:
+        """The place's listed bureau, or the Corps' where the Corps is named (the Corps' own
+        cities' bureaus are listed apart: Shihezi, Aral, Tumxuk, Wujiaqu), else the region's."""
+        entry = self._bureau(place)
+        if entry == XUAR_PSB and _CORPS.search(context):
             return XPCC_PSB
         return entry
+
+
+def _alternation(names: Iterable[str]) -> re.Pattern[str]:
+    """One pattern of the names, longest first; Latin ones as whole words."""
+    latin = sorted((n for n in names if n.isascii()), key=len, reverse=True)
+    chinese = sorted((n for n in names if not n.isascii()), key=len, reverse=True)
+    forms = [r"\b(?:" + "|".join(map(re.escape, latin)) + r")\b"] if latin else []
+    forms += ["|".join(map(re.escape, chinese))] if chinese else []
+    return re.compile("|".join(forms) or r"(?!)")
+
+
+def _address(parts: list[str]) -> list[str]:
+    """The address's parts up to another body's name."""
+    out = []
+    for part in parts:
+        if _ANOTHER_BODY.search(part):
+            break
+        out.append(part)
+    return out
+
+
+def _department(body: str) -> bool:
+    """A public security department (公安厅) is the region's, wherever its address is."""
+    return "厅" in body or "Public" in body and ("Dep" in body or "dep" in body)
 
 
 def _key(place: str) -> str:
     return place.strip().lower().replace("'", "").replace("’", "")
 
 
-def _part(raw: str, start: int, end: int) -> str:
-    """The part of the string (between commas, semicolons or brackets) that holds a body."""
+def _part(raw: str, start: int, end: int) -> tuple[int, int]:
+    """Where the part of the string (between commas, semicolons or brackets) that holds a body
+    begins and ends."""
     cuts = [m.start() for m in _PARTS.finditer(raw)]
     before = max((c for c in cuts if c < start), default=-1)
     after = min((c for c in cuts if c >= end), default=len(raw))
-    return raw[before + 1:after]
-
-
-def _names_a_place(part: str, body: str) -> bool:
-    """Whether the body's part holds more than the body and departments' words: another
-    place's name before it ("Guangzhou Public Security Bureau", 广东省公安厅)."""
-    before = part[:part.find(body)]
-    if not before.isascii():
-        return bool(re.search(r"[省市县区州盟旗]", before))
-    return any(w[:1].isupper() and w.lower() not in _DEPARTMENT_WORDS
-               for w in re.findall(r"[A-Za-z][\w'-]*", before))
-
-
-#: Words that open a part before a public security body without naming a place.
-_DEPARTMENT_WORDS = frozenset({
-    "the", "of", "and", "institute", "forensic", "science", "center", "centre", "criminal",
-    "investigation", "technology", "department", "division", "detachment", "brigade", "team",
-    "laboratory", "lab", "key", "section", "office", "branch", "municipal", "city", "county",
-    "district", "prefecture", "prefectural", "provincial", "autonomous", "region", "people's",
-    "peoples", "government", "traffic", "police", "evidence", "identification", "material",
-    "physical", "judicial", "expertise", "dna", "narcotics", "drug", "control", "network",
-    "security", "cyber", "internet", "information", "public", "&"})
+    return before + 1, after

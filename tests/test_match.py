@@ -866,7 +866,7 @@ XPCC_PSB = "public-security-bureau-of-the-xinjiang-production-and-constr"
 @pytest.mark.parametrize(("raw", "expected", "rule"), [
     # the Entity List's bureaus (October 2019) by their names, English and Chinese
     ("Institute of Forensic Science, Urumqi Public Security Bureau, Urumqi 830000, China",
-     {f"{XUAR_PSB}--urumqi-psb"}, "name"),
+     {f"{XUAR_PSB}--urumqi-psb"}, "xinjiang_police"),
     ("新疆维吾尔自治区阿克苏地区公安局", {f"{XUAR_PSB}--aksu-psb"}, "name"),
     ("新疆维吾尔自治区公安厅, 乌鲁木齐", {XUAR_PSB}, "name"),
     ("新疆维吾尔自治区公安厅刑侦总队, 乌鲁木齐", {XUAR_PSB}, "xinjiang_police"),  # its part
@@ -879,7 +879,7 @@ XPCC_PSB = "public-security-bureau-of-the-xinjiang-production-and-constr"
     ("Forensic Center, Public Security Department, Urumqi 830000, China", {XUAR_PSB},
      "xinjiang_police"),
     ("Criminal Investigation Detachment, Public Security Bureau, Hotan 848000, Xinjiang",
-     {f"{XUAR_PSB}--hetian-psb"}, "name"),  # its city after it, as for other names
+     {f"{XUAR_PSB}--hetian-psb"}, "xinjiang_police"),  # its city after it
     ("Criminal Investigation Detachment, Public Security Bureau, Yining 835000, Xinjiang",
      {XUAR_PSB}, "xinjiang_police"),
     ("Tumxuk Police Station, Xinjiang", {f"{XUAR_PSB}--tumushuke-psb"}, "xinjiang_police"),
@@ -887,6 +887,33 @@ XPCC_PSB = "public-security-bureau-of-the-xinjiang-production-and-constr"
      "xinjiang_police"),  # a misprint of "Security"
     ("兵团第三师公安局, 图木舒克", {f"{XUAR_PSB}--tumushuke-psb"}, "xinjiang_police"),
     ("兵团第三师公安局", {XPCC_PSB}, "xinjiang_police"),
+    ("疏附县公安局, 新疆喀什", {f"{XUAR_PSB}--kashgar-psb"}, "xinjiang_police"),  # a county
+    ("伊宁市公安局, 新疆伊犁州", {f"{XUAR_PSB}--ili-psb"}, "xinjiang_police"),
+    ("Bureau of Public Security, Kashgar, Xinjiang, China", {f"{XUAR_PSB}--kashgar-psb"},
+     "xinjiang_police"),
+    ("Urumqi Police Stn, Urumqi, Peoples R China", {f"{XUAR_PSB}--urumqi-psb"},
+     "xinjiang_police"),
+    ("KASHI POLICE STATION, Kashi, Xinjiang", {f"{XUAR_PSB}--kashgar-psb"}, "xinjiang_police"),
+    # the Corps' bureaus: named with the Corps, the Corps' bureau (its cities' are listed apart)
+    ("Bingtuan Public Security Bureau, Urumqi, China", {XPCC_PSB}, "xinjiang_police"),
+    ("Public Security Bureau of the 4th Division, Xinjiang Production and Construction Corps, "
+     "Yining", {XPCC_PSB}, None),
+    ("兵团第一师公安局, 阿拉尔", {f"{XUAR_PSB}--aral-psb"}, "xinjiang_police"),
+    ("XPCC Public Security Bureau, Urumqi, China", {XPCC_PSB}, "name"),
+    ("XUAR Public Security Bureau, Urumqi, China", {XUAR_PSB}, "name"),
+    # abroad, in Taiwan, another body's place, a street's name, the railway's and the PAP's
+    ("Aksu District Police Department, Antalya, Turkey", set(), None),
+    ("Bole Sub-City Police Station, Addis Ababa, Ethiopia", set(), None),
+    ("Beitun Police Station, Taichung City Police Department, Taiwan", set(), None),
+    ("Public Security Bureau, Guangzhou; Xinjiang Medical University, Urumqi", set(), None),
+    ("Public Security Bureau of Lanzhou, Lanzhou; Xinjiang Medical University, Urumqi", set(),
+     None),
+    ("Public Security Office, Xinjiang Agricultural University, Urumqi", set(), None),
+    ("青岛市公安局市北分局新疆路派出所", set(), None),
+    ("Forensic Center, Public Security Sub-bureau, Xuhui District, 1 Wulumuqi South Road, "
+     "Shanghai", set(), None),
+    ("Urumqi Railway Public Security Bureau, Urumqi, China", set(), None),
+    ("Xinjiang Armed Police Department, Urumqi, China", {match.PAP_ENTRY}, "pap"),
     # other provinces' police, the ministry, Xinjiang's civilian bodies: not read
     ("Guangzhou Public Security Bureau, Guangzhou 510030, China", set(), None),
     ("广东省公安厅刑事技术中心, 广州", set(), None),
