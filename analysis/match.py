@@ -1181,7 +1181,14 @@ def _pla_link(words: str, parsed: Parsed, matcher: Matcher, school: bool, servic
                 "a military body; the unit itself is on no list")
 
 
+#: Words one of which every English public security body's name holds (a cheap first test).
+_POLICE_WORDS = frozenset({"public", "publ", "police", "detention", "detent"})
+
+
 def _xinjiang_police(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
+    if _POLICE_WORDS.isdisjoint(parsed.low) and (raw.isascii() or not (
+            "公安" in raw or "所" in raw)):
+        return None  # most strings: no police word
     found = matcher.police.find(raw)
     if not found or found.entry_id not in matcher.watchlist.entries \
             or foreign_places(parsed) or taiwan_places(parsed):
