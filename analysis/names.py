@@ -1413,6 +1413,9 @@ class NameIndex:
         self.roots = {e.id: watchlist.root(e.id).id for e in watchlist}
         self.ancestors = {e.id: frozenset(a.id for a in watchlist.chain(e.id)[1:])
                           for e in watchlist}
+        #: government bodies, whose Chinese names run on into their departments' and
+        #: divisions' (新疆生产建设兵团卫建委, 兵团's health commission)
+        self.governments = frozenset(e.id for e in watchlist if e.category == "government")
         #: companies, whose brand names papers print inside a subsidiary's or a lab's name
         self.companies = frozenset(e.id for e in watchlist if any(
             not COMPANY_WORDS.isdisjoint(normalise_text(x).split())
@@ -2399,11 +2402,13 @@ class NameIndex:
                 for o in owners):
             return False  # another city's company of the same words (北京飞腾信息技术有限公司)
         if before and (not is_cjk(before[-1]) or before[-1] in CJK_STROKES
-                       or before.endswith(_CJK_PROSE) or _CJK_DISTRICT.search(before)
+                       or before.endswith(_CJK_PROSE) or before == "原"
+                       or _CJK_DISTRICT.search(before)
                        and any(o[0] in self.schools for o in owners)):
             before = ""  # a footnote mark, a number or a stroke glued on ("1国防科学技术大学"),
-            # a CV's sentence (本科毕业于哈工大), or an address's city and district before a
-            # school (北京市海淀区清华大学; a company there is another city's, 北京市海淀区宇树...)
+            # a CV's sentence (本科毕业于哈工大), "formerly" opening the run (原西安医科大学), or
+            # an address's city and district before a school (北京市海淀区清华大学; a company
+            # there is another city's, 北京市海淀区宇树...)
         if before.endswith(CJK_PLA_PREFIXES) and not any(o[0] in self.military for o in owners):
             return False
         if before and key.endswith(("大学", "大學")) and after.endswith(_CJK_INSTITUTE_ENDS) \
@@ -2425,7 +2430,8 @@ class NameIndex:
             or after.startswith(CJK_UNIT_STARTS) \
             or bool(CJK_NUMBERED_UNIT.match(after)) or self._group_member(after, owners) \
             or self._short_name(key, owners) and bool(_CJK_DEPARTMENT.match(after)) \
-            or self._company_part(after, owners)
+            or self._company_part(after, owners) \
+            or any(o[0] in self.governments and not o[2] for o in owners)
 
     def _short_name(self, key: str, owners: list[tuple[str, str, bool]]) -> bool:
         """A school's short name (国防科大, 北理工, 西安电子科大), which its parts' names follow

@@ -951,6 +951,21 @@ def test_a_squashed_name_is_read_as_printed_before_a_form_without_its_and():
     assert found.entry_id == "nudt" and 'without its "and"' not in found.evidence
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    # "formerly" opening the run (a CV's 原西安医科大学), not 原 inside a place's name
+    ("原西安医科大学医学系", {"xi-an-jiaotong-university"}),
+    ("原国防科技大学", {"nudt"}),
+    ("太原理工大学", set()),
+    ("中原工学院", set()),
+    # a government body's Chinese name runs on into its departments
+    ("新疆生产建设兵团卫建委", {"xinjiang-production-and-construction-corps"}),
+    ("新疆生产建设兵团公安局", {XPCC_PSB}),
+    ("国家卫星气象中心遥感室", {"national-satellite-meteorological-bureau"}),
+])
+def test_chinese_names_after_formerly_and_before_a_government_department(raw, expected):
+    assert flags(raw) == expected
+
+
 def test_the_xinjiang_police_rule_names_each_listed_bureau():
     """Every bureau the Entity List added in October 2019 is reached by its place alone."""
     from analysis.police import XinjiangPolice
