@@ -1181,13 +1181,15 @@ def _pla_link(words: str, parsed: Parsed, matcher: Matcher, school: bool, servic
                 "a military body; the unit itself is on no list")
 
 
-#: Words one of which every English public security body's name holds (a cheap first test).
+#: Words one of which every public security body's name holds (a cheap first test): English
+#: words as parsed, and Chinese text.
 _POLICE_WORDS = frozenset({"public", "publ", "police", "detention", "detent"})
+_POLICE_CJK = ("公安", "派出所", "看守所", "拘留所")
 
 
 def _xinjiang_police(raw: str, parsed: Parsed, matcher: Matcher) -> Link | None:
-    if _POLICE_WORDS.isdisjoint(parsed.low) and (raw.isascii() or not (
-            "公安" in raw or "所" in raw)):
+    if _POLICE_WORDS.isdisjoint(parsed.low) and (
+            raw.isascii() or not any(word in raw for word in _POLICE_CJK)):
         return None  # most strings: no police word
     found = matcher.police.find(raw)
     if not found or found.entry_id not in matcher.watchlist.entries \

@@ -95,10 +95,7 @@ class XinjiangPolice:
         part names no place this knows, the address after it does, before any other place and
         before another body's name ("Public Security Bureau, Kashgar 844000, China"; not
         "Public Security Office, Xinjiang Agricultural University")."""
-        if not self.active or not ("公安" in raw or "Secu" in raw or "SECU" in raw
-                                   or "olice" in raw or "OLICE" in raw or "etent" in raw
-                                   or "ETENT" in raw or "出所" in raw or "守所" in raw
-                                   or "留所" in raw):
+        if not self.active:
             return None
         bodies = sorted([*_BODY_EN.finditer(raw), *_BODY_ZH.finditer(raw)], key=re.Match.start)
         for body in bodies:
@@ -120,7 +117,7 @@ class XinjiangPolice:
                 p for part in _address(address) for p in self._places(part)]
             if _CORPS.search(own):  # the Corps' bureau, unless its address is one of its cities
                 later = [p for p in later if p.lower() in self.corps_cities]
-            place = next((p for p in here + later if self._bureau(p) != XUAR_PSB), here[0])
+            place = self._listed_first(here + later)
             return Mention(self._entry(place, own), body, place)
         if here or self._elsewhere.search(_key(own)) or _PROVINCE_ZH.search(own):
             return None
@@ -133,7 +130,7 @@ class XinjiangPolice:
         for part in _address(address):
             seen += part
             if places := self._places(part):
-                place = next((p for p in places if self._bureau(p) != XUAR_PSB), places[0])
+                place = self._listed_first(places)
                 return None if self._elsewhere_first(part) else Mention(
                     XUAR_PSB if _department(body) else self._entry(place, seen), body, place)
             if self._elsewhere.search(_key(part)) or _PROVINCE_ZH.search(part):
@@ -151,6 +148,10 @@ class XinjiangPolice:
         ours = self._xinjiang.search(low)
         other = self._elsewhere.search(low) or _PROVINCE_ZH.search(text)
         return bool(other) and (ours is None or other.start() < ours.start())
+
+    def _listed_first(self, places: list[str]) -> str:
+        """The first place whose bureau is listed apart (喀什 in 新疆喀什), else the first."""
+        return next((p for p in places if self._bureau(p) != XUAR_PSB), places[0])
 
     def _bureau(self, place: str) -> str:
         return self.bureau.get(place.lower(), self.bureau.get(_key(place), XUAR_PSB))
